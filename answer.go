@@ -1,0 +1,193 @@
+package ragkb
+
+import "time"
+
+// AnswerStatus is the outcome of a question.
+type AnswerStatus string
+
+// Answer outcomes.
+const (
+	AnswerAnswered AnswerStatus = "answered"
+	AnswerFallback AnswerStatus = "fallback"
+	AnswerAgent    AnswerStatus = "agent"
+)
+
+// Tier says how an answer was produced and so what it cost.
+type Tier string
+
+// Tiers, cheapest first.
+const (
+	TierFast     Tier = "fast"     // approved text verbatim, no model call
+	TierGrounded Tier = "grounded" // extractive from retrieved passages, no model call
+	TierPremium  Tier = "premium"  // LLM over retrieved passages
+)
+
+// Message is one turn of the conversation before the question.
+type Message struct {
+	Role    string `json:"role"`
+	Content string `json:"content"`
+}
+
+// AnswerRequest is the body of POST /v1/answer.
+type AnswerRequest struct {
+	Question     string    `json:"question"`
+	AssistantID  string    `json:"assistant_id,omitempty"`
+	ResourceIDs  []string  `json:"resource_ids,omitempty"`
+	Language     string    `json:"language,omitempty"`
+	Conversation []Message `json:"conversation,omitempty"`
+}
+
+// IntentMatch is the intent the question was classified as.
+type IntentMatch struct {
+	Name       string  `json:"name"`
+	Confidence float64 `json:"confidence"`
+}
+
+// Citation is a source an answer relies on.
+type Citation struct {
+	ID           int     `json:"id"`
+	ResourceID   string  `json:"resource_id"`
+	ResourceName string  `json:"resource_name"`
+	ChunkID      string  `json:"chunk_id,omitempty"`
+	Title        string  `json:"title"`
+	URL          string  `json:"url,omitempty"`
+	Snippet      string  `json:"snippet"`
+	Score        float64 `json:"score"`
+}
+
+// Usage counts model calls and tokens spent on one answer.
+type Usage struct {
+	LLMCalls         int `json:"llm_calls"`
+	PromptTokens     int `json:"prompt_tokens"`
+	CompletionTokens int `json:"completion_tokens"`
+}
+
+// AnswerResponse is the body returned by POST /v1/answer. Every answered
+// response has at least one citation.
+type AnswerResponse struct {
+	Status      AnswerStatus `json:"status"`
+	Answer      string       `json:"answer"`
+	Tier        Tier         `json:"tier"`
+	Intent      *IntentMatch `json:"intent,omitempty"`
+	Language    string       `json:"language,omitempty"`
+	Citations   []Citation   `json:"citations"`
+	CloseTicket bool         `json:"close_ticket"`
+	Usage       Usage        `json:"usage"`
+	LatencyMS   float64      `json:"latency_ms"`
+	// Reason explains fallbacks and downgrades for developers (not customers).
+	Reason string `json:"reason,omitempty"`
+}
+
+// SearchRequest is the body of POST /v1/search.
+type SearchRequest struct {
+	Query       string   `json:"query"`
+	ResourceIDs []string `json:"resource_ids,omitempty"`
+	TopK        int      `json:"top_k,omitempty"`
+}
+
+// SearchResult is one retrieved chunk.
+type SearchResult struct {
+	ChunkID      string  `json:"chunk_id"`
+	ResourceID   string  `json:"resource_id"`
+	ResourceName string  `json:"resource_name,omitempty"`
+	DocumentID   string  `json:"document_id,omitempty"`
+	Kind         DocKind `json:"kind,omitempty"`
+	Title        string  `json:"title"`
+	URL          string  `json:"url,omitempty"`
+	Text         string  `json:"text"`
+	Score        float64 `json:"score"`
+}
+
+// Assistant is a merchant's configuration of how questions are answered.
+type Assistant struct {
+	ID              string    `json:"id"`
+	TenantID        string    `json:"tenant_id,omitempty"`
+	Name            string    `json:"name"`
+	ResourceIDs     []string  `json:"resource_ids"`
+	FallbackMessage string    `json:"fallback_message"`
+	AgentMessage    string    `json:"agent_message"`
+	AutoClose       bool      `json:"auto_close"`
+	PremiumIntents  []string  `json:"premium_intents"`
+	Language        string    `json:"language,omitempty"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+}
+
+// Default messages used when no assistant (or an empty message) is configured.
+const (
+	DefaultFallbackMessage = "Sorry, I don't have that information. A member of our team will get back to you."
+	DefaultAgentMessage    = "I'm passing you to a member of our team, who will reply as soon as possible."
+)
+
+// IntentDef is a tenant's own intent, trained from examples.
+type IntentDef struct {
+	ID        string    `json:"id,omitempty"`
+	TenantID  string    `json:"tenant_id,omitempty"`
+	Name      string    `json:"name"`
+	Examples  []string  `json:"examples"`
+	Tier      string    `json:"tier"` // fast, grounded, premium, agent
+	Builtin   bool      `json:"builtin"`
+	CreatedAt time.Time `json:"created_at,omitempty"`
+}
+
+// EventType names something a merchant wants to know about.
+type EventType string
+
+// Event types.
+const (
+	EventAssistantFailed EventType = "assistant_failed"
+	EventAgentRequested  EventType = "agent_requested"
+	EventResourceFailed  EventType = "resource_failed"
+)
+
+// Event is a recorded occurrence. Question is stored with personal data redacted.
+type Event struct {
+	ID          string    `json:"id"`
+	TenantID    string    `json:"tenant_id,omitempty"`
+	Type        EventType `json:"type"`
+	ResourceID  string    `json:"resource_id,omitempty"`
+	AssistantID string    `json:"assistant_id,omitempty"`
+	Question    string    `json:"question,omitempty"`
+	Detail      string    `json:"detail,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// Webhook delivers events to a merchant's URL, signed with Secret.
+type Webhook struct {
+	ID        string      `json:"id"`
+	TenantID  string      `json:"tenant_id,omitempty"`
+	URL       string      `json:"url"`
+	Events    []EventType `json:"events"`
+	Secret    string      `json:"-"`
+	CreatedAt time.Time   `json:"created_at"`
+}
+
+// Delivery is one attempt (or series of attempts) to deliver an event to a webhook.
+type Delivery struct {
+	ID          string     `json:"id"`
+	TenantID    string     `json:"tenant_id,omitempty"`
+	WebhookID   string     `json:"webhook_id"`
+	EventID     string     `json:"event_id"`
+	Status      string     `json:"status"` // pending, delivered, failed
+	Attempts    int        `json:"attempts"`
+	LastCode    int        `json:"last_status_code,omitempty"`
+	LastError   string     `json:"last_error,omitempty"`
+	NextAttempt *time.Time `json:"next_attempt_at,omitempty"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+}
+
+// AnswerLog records one answer for cost and latency statistics. It holds no
+// question text.
+type AnswerLog struct {
+	TenantID         string       `json:"tenant_id"`
+	AssistantID      string       `json:"assistant_id,omitempty"`
+	Intent           string       `json:"intent"`
+	Status           AnswerStatus `json:"status"`
+	Tier             Tier         `json:"tier"`
+	LLMCalls         int          `json:"llm_calls"`
+	PromptTokens     int          `json:"prompt_tokens"`
+	CompletionTokens int          `json:"completion_tokens"`
+	LatencyMS        float64      `json:"latency_ms"`
+	CreatedAt        time.Time    `json:"created_at"`
+}

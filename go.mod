@@ -1,0 +1,3 @@
+module github.com/ragkb/ragkb
+
+go 1.26.8
