@@ -43,10 +43,10 @@ type Resource struct {
 	Status   ResourceStatus `json:"status"`
 	Error    string         `json:"error,omitempty"`
 	// Warnings lists partial failures of the last run (e.g. some offers unreadable).
-	Warnings  []string `json:"warnings,omitempty"`
-	Attempts  int      `json:"attempts"`
-	Documents int      `json:"documents"`
-	Chunks    int      `json:"chunks"`
+	Warnings  []string  `json:"warnings,omitempty"`
+	Attempts  int       `json:"attempts"`
+	Documents int       `json:"documents"`
+	Chunks    int       `json:"chunks"`
 	LastRun   *RunStats `json:"last_run,omitempty"`
 
 	KnowledgeBase *KnowledgeBase `json:"knowledge_base,omitempty"`

@@ -218,7 +218,9 @@ type Connector interface {
 type ConnectorFunc func(ctx context.Context, r *Resource) (*FetchResult, error)
 
 // Fetch calls f.
-func (f ConnectorFunc) Fetch(ctx context.Context, r *Resource) (*FetchResult, error) { return f(ctx, r) }
+func (f ConnectorFunc) Fetch(ctx context.Context, r *Resource) (*FetchResult, error) {
+	return f(ctx, r)
+}
 
 // FetchResult is what a connector read.
 type FetchResult struct {
