@@ -1,0 +1,109 @@
+package retriever
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Relevance combines the dense similarity and the lexical coverage into one
+// absolute score. Coverage counts only when at least one dense or lexical
+// signal exists; the weights were chosen from the measurements described in
+// BENCHMARKS.md (relevance calibration on banking77).
+func Relevance(dense, coverage float64) float64 {
+	r := 0.6*dense + 0.4*coverage
+	if dense > r {
+		r = dense
+	}
+	if r > 1 {
+		r = 1
+	}
+	if r < 0 {
+		r = 0
+	}
+	return r
+}
+
+// Terms returns the normalised content words of a question: lower-cased,
+// diacritics removed, stopwords of the supported languages dropped.
+func Terms(text string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, w := range Words(text) {
+		if len([]rune(w)) < 2 || stopwords[w] || seen[w] {
+			continue
+		}
+		seen[w] = true
+		out = append(out, w)
+	}
+	return out
+}
+
+// Words splits text into normalised words.
+func Words(text string) []string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	s, _, err := transform.String(t, strings.ToLower(text))
+	if err != nil {
+		s = strings.ToLower(text)
+	}
+	s = strings.NewReplacer("ł", "l", "ß", "ss", "ø", "o", "đ", "d").Replace(s)
+	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+}
+
+// Coverage is the share of terms found in text. A term matches a word of the
+// text that shares its first five letters (a cheap stem that copes with
+// "invoice"/"invoices", "faktura"/"faktury").
+func Coverage(terms []string, text string) float64 {
+	if len(terms) == 0 {
+		return 0
+	}
+	have := map[string]bool{}
+	for _, w := range Words(text) {
+		have[stem(w)] = true
+	}
+	n := 0
+	for _, t := range terms {
+		if have[stem(t)] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(terms))
+}
+
+func stem(w string) string {
+	r := []rune(w)
+	if len(r) > 5 {
+		return string(r[:5])
+	}
+	return w
+}
+
+// stopwords are function words of en, it, fr, de, pl and es that carry no
+// topic: they must not make an unrelated passage look relevant.
+var stopwords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`
+a an the and or but if of to in on at by for with from as is are was were be been being do does did done
+have has had i me my mine we our you your yours he she it its they them their this that these those there here
+what which who whom whose when where why how can could would should will shall may might must not no yes
+please any some all about into over than then so too very just also get got give want need tell know
+il lo la i gli le un una uno di da in con su per tra fra e o ma se che chi cosa come dove quando perche
+non si mi ti ci vi del della dei delle al alla ai alle nel nella sono sei siamo avete hanno ho hai ha
+posso puoi potete vorrei voglio mio mia vostro vostra
+le la les un une des de du et ou mais si que qui quoi comment ou quand pourquoi ne pas je tu il elle nous vous
+ils elles mon ma mes votre vos est sont suis etes avez ai au aux ce cette ces en dans sur pour par avec
+der die das ein eine einen einem einer und oder aber wenn dass wer was wie wo wann warum nicht ich du er sie
+es wir ihr mein meine ist sind bin habe hast hat haben kann konnen ich mich mir den dem des zu im am vom zum zur
+mit fur auf aus bei nach von
+i w z na do od po za ze o u a ale czy jak gdzie kiedy dlaczego co kto nie tak ja ty on ona my wy oni moj moja
+moje jest sa mam masz ma macie mozna moge sie to ten ta te tego
+el la los las un una unos unas y o pero si que quien como donde cuando por para con sin de del al en es son
+soy eres tengo tiene tienen puedo puede mi mis su sus vuestro lo le les se no
+`) {
+		m[w] = true
+	}
+	return m
+}()
