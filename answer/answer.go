@@ -1,0 +1,504 @@
+// Package answer produces answers in tiers, cheapest first:
+//
+//  1. fast: the question is classified by the tenant's intent lane (built-in
+//     e-commerce intents, custom questions and the tenant's own intents); a
+//     confident match to an approved text (questionnaire field or custom
+//     question) returns that text verbatim, with no model call;
+//  2. grounded: otherwise retrieved passages are used extractively;
+//  3. premium: an LLM over retrieved passages, only when configured and the
+//     assistant lists the intent in premium_intents.
+//
+// Guardrails run on every path: personal data is redacted from the question
+// before it is classified, logged, stored or sent anywhere; requests for a
+// person and sensitive topics go to an agent; every answer is checked against
+// its citations (numbers, prices, dates and discounts must appear in them) and
+// downgraded when it is not supported. Assistants carry the fallback and agent
+// messages, the resource selection and auto_close.
+package answer
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/answer/guard"
+	"github.com/ragkb/ragkb/answer/intent"
+	"github.com/ragkb/ragkb/answer/lang"
+	"github.com/ragkb/ragkb/answer/llm"
+	"github.com/ragkb/ragkb/retriever"
+)
+
+// Store is what answering needs from the metadata store.
+type Store interface {
+	TenantVersion(ctx context.Context, tenantID string) (int64, error)
+	GetAssistant(ctx context.Context, tenantID, id string) (*ragkb.Assistant, error)
+	ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*ragkb.Resource, error)
+	ListDocuments(ctx context.Context, f ragkb.DocumentFilter) ([]*ragkb.Document, error)
+	ListIntents(ctx context.Context, tenantID string) ([]*ragkb.IntentDef, error)
+	RecordAnswer(ctx context.Context, l *ragkb.AnswerLog) error
+}
+
+// Searcher finds passages (retriever.Retriever).
+type Searcher interface {
+	Search(ctx context.Context, q retriever.Query) ([]retriever.Hit, error)
+}
+
+// Completer is a chat model (llm.Client).
+type Completer interface {
+	Complete(ctx context.Context, req llm.Request) (*llm.Response, error)
+}
+
+// EventSink records events (and delivers them to webhooks).
+type EventSink interface {
+	Record(ctx context.Context, e *ragkb.Event) error
+}
+
+// Config configures a Service.
+type Config struct {
+	Store    Store
+	Searcher Searcher
+	Events   EventSink
+	// LLM is the premium tier; nil disables it.
+	LLM Completer
+	// Relevance is the minimum retriever relevance for a grounded answer.
+	// The default comes from the calibration in BENCHMARKS.md.
+	Relevance float64
+	// FastConfidence is the minimum calibrated intent confidence for the
+	// fast lane (default 0.5).
+	FastConfidence float64
+	// MaxQuestionChars bounds the question (default 2000).
+	MaxQuestionChars int
+	// IntentOptions tunes the classifier (zero = defaults).
+	IntentOptions intent.Options
+	Metrics       *Metrics
+	Now           func() time.Time
+	Logger        *slog.Logger
+}
+
+// DefaultRelevance is the grounded-answer threshold chosen by the calibration
+// command (see BENCHMARKS.md, "relevance threshold").
+const DefaultRelevance = 0.30
+
+// Service answers questions. It is safe for concurrent use.
+type Service struct {
+	cfg   Config
+	lanes *laneCache
+	log   *slog.Logger
+}
+
+// New returns a Service.
+func New(cfg Config) (*Service, error) {
+	switch {
+	case cfg.Store == nil:
+		return nil, ragkb.Invalid("Store", "is required")
+	case cfg.Searcher == nil:
+		return nil, ragkb.Invalid("Searcher", "is required")
+	case cfg.Events == nil:
+		return nil, ragkb.Invalid("Events", "is required")
+	}
+	cfg.Relevance = cmp.Or(cfg.Relevance, DefaultRelevance)
+	cfg.FastConfidence = cmp.Or(cfg.FastConfidence, 0.5)
+	cfg.MaxQuestionChars = cmp.Or(cfg.MaxQuestionChars, 2000)
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{cfg: cfg, lanes: newLaneCache(cfg.IntentOptions), log: log}, nil
+}
+
+// PremiumEnabled reports whether a premium model is configured.
+func (s *Service) PremiumEnabled() bool { return s.cfg.LLM != nil }
+
+// Validate checks an answer request and names the bad field.
+func (s *Service) Validate(req *ragkb.AnswerRequest) error {
+	q := strings.TrimSpace(req.Question)
+	switch {
+	case q == "":
+		return ragkb.Invalid("question", "is required")
+	case utf8.RuneCountInString(q) > s.cfg.MaxQuestionChars:
+		return ragkb.Invalid("question", "must be at most %d characters", s.cfg.MaxQuestionChars)
+	case req.Language != "" && !validLang(req.Language):
+		return ragkb.Invalid("language", "must be an ISO 639-1 code such as \"en\" or \"pl\"")
+	case len(req.ResourceIDs) > 100:
+		return ragkb.Invalid("resource_ids", "must list at most 100 resources")
+	}
+	for i, m := range req.Conversation {
+		if m.Role != "user" && m.Role != "assistant" {
+			return ragkb.Invalid(fmt.Sprintf("conversation[%d].role", i), "must be \"user\" or \"assistant\"")
+		}
+	}
+	return nil
+}
+
+func validLang(l string) bool {
+	if len(l) != 2 {
+		return false
+	}
+	for _, r := range l {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// scope is what a question may be answered from.
+type scope struct {
+	assistant   *ragkb.Assistant
+	resourceIDs []string // empty = all the tenant's resources
+	names       map[string]string
+	inScope     func(resourceID string) bool
+}
+
+func (s *Service) scope(ctx context.Context, tenantID string, req *ragkb.AnswerRequest) (*scope, error) {
+	sc := &scope{names: map[string]string{}}
+	if req.AssistantID != "" {
+		a, err := s.cfg.Store.GetAssistant(ctx, tenantID, req.AssistantID)
+		if err != nil {
+			if ragkb.IsNotFound(err) {
+				return nil, ragkb.Invalid("assistant_id", "no assistant %q in this account", req.AssistantID)
+			}
+			return nil, err
+		}
+		sc.assistant = a
+	}
+	rs, err := s.cfg.Store.ListResources(ctx, ragkb.ResourceFilter{TenantID: tenantID})
+	if err != nil {
+		return nil, fmt.Errorf("answer: list resources: %w", err)
+	}
+	known := map[string]bool{}
+	for _, r := range rs {
+		known[r.ID] = true
+		sc.names[r.ID] = r.Name
+	}
+	for i, id := range req.ResourceIDs {
+		if !known[id] {
+			return nil, ragkb.Invalid(fmt.Sprintf("resource_ids[%d]", i), "no resource %q in this account", id)
+		}
+	}
+	ids := req.ResourceIDs
+	if sc.assistant != nil && len(sc.assistant.ResourceIDs) > 0 {
+		if len(ids) == 0 {
+			ids = sc.assistant.ResourceIDs
+		} else {
+			ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return !slices.Contains(sc.assistant.ResourceIDs, id) })
+			if len(ids) == 0 {
+				return nil, ragkb.Invalid("resource_ids", "none of these resources belong to the assistant")
+			}
+		}
+	}
+	sc.resourceIDs = ids
+	set := map[string]bool{}
+	for _, id := range ids {
+		set[id] = true
+	}
+	sc.inScope = func(id string) bool { return len(set) == 0 || set[id] }
+	return sc, nil
+}
+
+// Answer answers one question for a tenant.
+func (s *Service) Answer(ctx context.Context, tenantID string, req *ragkb.AnswerRequest) (*ragkb.AnswerResponse, error) {
+	start := time.Now()
+	if err := s.Validate(req); err != nil {
+		return nil, err
+	}
+	sc, err := s.scope(ctx, tenantID, req)
+	if err != nil {
+		return nil, err
+	}
+	// Personal data never goes further than this line.
+	question, _ := guard.Redact(strings.TrimSpace(req.Question))
+
+	language := req.Language
+	if language == "" && sc.assistant != nil {
+		language = sc.assistant.Language
+	}
+	if language == "" {
+		language, _ = lang.Detect(question)
+	}
+	t := &turn{s: s, ctx: ctx, tenantID: tenantID, req: req, question: question, language: language, sc: sc}
+	resp := t.run()
+	resp.Language = language
+	resp.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
+	if resp.Citations == nil {
+		resp.Citations = []ragkb.Citation{}
+	}
+	s.record(ctx, tenantID, sc, question, resp, t.reason)
+	return resp, nil
+}
+
+// turn carries one question through the tiers.
+type turn struct {
+	s        *Service
+	ctx      context.Context
+	tenantID string
+	req      *ragkb.AnswerRequest
+	question string
+	language string
+	sc       *scope
+	reason   string
+	intent   *ragkb.IntentMatch
+	usage    ragkb.Usage
+}
+
+func (t *turn) run() *ragkb.AnswerResponse {
+	s := t.s
+	// Guardrail: people and sensitive topics go to an agent before anything else.
+	if r := guard.Route(t.question); r.ToAgent {
+		t.reason = r.Reason
+		return t.agent()
+	}
+	ln, err := s.lanes.get(t.ctx, s.cfg.Store, t.tenantID)
+	if err != nil {
+		s.log.Error("answer: intent lane", "tenant_id", t.tenantID, "err", err)
+	}
+	var pred intent.Prediction
+	if ln != nil {
+		pred = ln.clf.Classify(t.question)
+		if !pred.OutOfScope && pred.Intent != "" {
+			t.intent = &ragkb.IntentMatch{Name: publicIntent(pred.Intent), Confidence: round(pred.Confidence)}
+		}
+		if resp := t.fast(ln, pred); resp != nil {
+			return resp
+		}
+	}
+	hits, err := s.cfg.Searcher.Search(t.ctx, retriever.Query{TenantID: t.tenantID, ResourceIDs: t.sc.resourceIDs, Text: t.question, TopK: 5})
+	if err != nil {
+		s.log.Error("answer: search", "tenant_id", t.tenantID, "err", err)
+		t.reason = "search failed"
+		return t.fallback()
+	}
+	var relevant []retriever.Hit
+	for _, h := range hits {
+		if h.Relevance >= s.cfg.Relevance {
+			relevant = append(relevant, h)
+		}
+	}
+	if len(relevant) == 0 {
+		t.reason = "no relevant source"
+		if len(hits) > 0 {
+			t.reason = fmt.Sprintf("no relevant source (best relevance %.2f < %.2f)", hits[0].Relevance, s.cfg.Relevance)
+		}
+		return t.fallback()
+	}
+	if t.wantsPremium() {
+		if resp := t.premium(relevant); resp != nil {
+			return resp
+		}
+	}
+	return t.grounded(relevant)
+}
+
+// fast answers from an approved text when the lane is confident.
+func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
+	if pred.OutOfScope || pred.Intent == "" || pred.Confidence < t.s.cfg.FastConfidence {
+		return nil
+	}
+	if pred.Intent == "human_agent" {
+		t.reason = "human_requested"
+		return t.agent()
+	}
+	if def, ok := ln.tenantIntents[pred.Intent]; ok && def.Tier == "agent" {
+		t.reason = "intent " + def.Name + " goes to an agent"
+		return t.agent()
+	}
+	var doc *ragkb.Document
+	if id, ok := strings.CutPrefix(pred.Intent, CustomPrefix); ok {
+		if d := ln.byDoc[id]; d != nil && t.sc.inScope(d.ResourceID) {
+			doc = d
+		}
+	} else {
+		doc = t.pickByLanguage(ln.byIntent[pred.Intent])
+	}
+	if doc == nil {
+		return nil
+	}
+	c := ragkb.Citation{
+		ID: 1, ResourceID: doc.ResourceID, ResourceName: t.sc.names[doc.ResourceID],
+		Title: doc.Title, URL: doc.URL, Snippet: snippet(doc.Text, 240), Score: round(pred.Confidence),
+	}
+	return t.answered(doc.Text, ragkb.TierFast, []ragkb.Citation{c})
+}
+
+// pickByLanguage returns the in-scope document in the question's language,
+// else the first in scope.
+func (t *turn) pickByLanguage(docs []*ragkb.Document) *ragkb.Document {
+	var first *ragkb.Document
+	for _, d := range docs {
+		if !t.sc.inScope(d.ResourceID) {
+			continue
+		}
+		if first == nil {
+			first = d
+		}
+		if t.language != "" && d.Language == t.language {
+			return d
+		}
+	}
+	return first
+}
+
+func (t *turn) wantsPremium() bool {
+	if t.s.cfg.LLM == nil || t.intent == nil || t.sc.assistant == nil {
+		return false
+	}
+	return slices.Contains(t.sc.assistant.PremiumIntents, t.intent.Name)
+}
+
+// grounded builds an extractive answer from the best passages.
+func (t *turn) grounded(hits []retriever.Hit) *ragkb.AnswerResponse {
+	top := hits[0]
+	if top.Chunk.Kind == ragkb.DocQA {
+		// An approved answer (FAQ pair or questionnaire) that retrieval found:
+		// return it whole, it was written to be shown.
+		c := t.citation(1, top)
+		return t.checked(top.Chunk.Text, []ragkb.Citation{c}, []string{top.Chunk.Title + "\n" + top.Chunk.Text})
+	}
+	text, used := Extract(t.question, hits, 3)
+	if text == "" {
+		t.reason = "no sentence of the sources fits the question"
+		return t.fallback()
+	}
+	var cites []ragkb.Citation
+	var sources []string
+	for i, hi := range used {
+		cites = append(cites, t.citation(i+1, hits[hi]))
+		sources = append(sources, hits[hi].Chunk.Title+"\n"+hits[hi].Chunk.Text)
+	}
+	return t.checked(text, cites, sources)
+}
+
+// checked runs the grounding guardrail on an answer before returning it.
+func (t *turn) checked(text string, cites []ragkb.Citation, sources []string) *ragkb.AnswerResponse {
+	if v := guard.Check(text, sources); !v.OK {
+		t.reason = "answer not supported by its sources: " + v.Reason
+		return t.fallback()
+	}
+	return t.answered(text, ragkb.TierGrounded, cites)
+}
+
+func (t *turn) citation(id int, h retriever.Hit) ragkb.Citation {
+	return ragkb.Citation{
+		ID: id, ResourceID: h.Chunk.ResourceID, ResourceName: t.sc.names[h.Chunk.ResourceID], ChunkID: h.Chunk.ID,
+		Title: h.Chunk.Title, URL: h.Chunk.URL, Snippet: bestSnippet(t.question, h.Chunk.Text, 240), Score: round(h.Relevance),
+	}
+}
+
+// premium asks the model; nil means "use the grounded tier instead".
+func (t *turn) premium(hits []retriever.Hit) *ragkb.AnswerResponse {
+	srcs := make([]llm.Source, len(hits))
+	for i, h := range hits {
+		srcs[i] = llm.Source{N: i + 1, Title: h.Chunk.Title, URL: h.Chunk.URL, Text: h.Chunk.Text}
+	}
+	resp, err := t.s.cfg.LLM.Complete(t.ctx, llm.Request{Messages: llm.BuildPrompt(t.question, t.language, srcs)})
+	t.usage.LLMCalls++
+	if err != nil {
+		t.s.log.Warn("answer: premium model failed, using grounded tier", "tenant_id", t.tenantID, "err", err)
+		t.reason = "premium model unavailable: grounded answer"
+		return nil
+	}
+	t.usage.PromptTokens += resp.PromptTokens
+	t.usage.CompletionTokens += resp.CompletionTokens
+	var cites []ragkb.Citation
+	var sources []string
+	for _, n := range llm.ParseCitations(resp.Content) {
+		if n < 1 || n > len(hits) {
+			continue
+		}
+		cites = append(cites, t.citation(n, hits[n-1]))
+		sources = append(sources, hits[n-1].Chunk.Title+"\n"+hits[n-1].Chunk.Text)
+	}
+	if len(cites) == 0 {
+		t.reason = "premium answer cited no source: grounded answer"
+		return nil
+	}
+	if v := guard.Check(resp.Content, sources); !v.OK {
+		t.reason = "premium answer rejected (" + v.Reason + "): grounded answer"
+		return nil
+	}
+	return t.answered(strings.TrimSpace(resp.Content), ragkb.TierPremium, cites)
+}
+
+func (t *turn) answered(text string, tier ragkb.Tier, cites []ragkb.Citation) *ragkb.AnswerResponse {
+	closeTicket := true
+	if t.sc.assistant != nil {
+		closeTicket = t.sc.assistant.AutoClose
+	}
+	return &ragkb.AnswerResponse{Status: ragkb.AnswerAnswered, Answer: text, Tier: tier, Intent: t.intent, Citations: cites, CloseTicket: closeTicket, Usage: t.usage}
+}
+
+func (t *turn) fallback() *ragkb.AnswerResponse {
+	custom := ""
+	if t.sc.assistant != nil {
+		custom = t.sc.assistant.FallbackMessage
+	}
+	return &ragkb.AnswerResponse{Status: ragkb.AnswerFallback, Answer: localized(defaultFallback, t.language, custom), Tier: ragkb.TierGrounded, Intent: t.intent, Usage: t.usage, Reason: t.reason}
+}
+
+func (t *turn) agent() *ragkb.AnswerResponse {
+	custom := ""
+	if t.sc.assistant != nil {
+		custom = t.sc.assistant.AgentMessage
+	}
+	return &ragkb.AnswerResponse{Status: ragkb.AnswerAgent, Answer: localized(defaultAgent, t.language, custom), Tier: ragkb.TierFast, Intent: t.intent, Usage: t.usage, Reason: t.reason}
+}
+
+// record writes the answer log, metrics and events. Failures are logged: the
+// customer still gets the answer.
+func (s *Service) record(ctx context.Context, tenantID string, sc *scope, question string, resp *ragkb.AnswerResponse, reason string) {
+	name := "none"
+	if resp.Intent != nil {
+		name = metricIntent(resp.Intent.Name)
+	}
+	asst := ""
+	if sc.assistant != nil {
+		asst = sc.assistant.ID
+	}
+	l := &ragkb.AnswerLog{
+		TenantID: tenantID, AssistantID: asst, Intent: name, Status: resp.Status, Tier: resp.Tier,
+		LLMCalls: resp.Usage.LLMCalls, PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens,
+		LatencyMS: resp.LatencyMS, CreatedAt: s.cfg.Now().UTC(),
+	}
+	ctx = context.WithoutCancel(ctx)
+	if err := s.cfg.Store.RecordAnswer(ctx, l); err != nil {
+		s.log.Error("answer: record answer", "tenant_id", tenantID, "err", err)
+	}
+	s.cfg.Metrics.observe(l)
+	var ev *ragkb.Event
+	switch resp.Status {
+	case ragkb.AnswerFallback:
+		ev = &ragkb.Event{Type: ragkb.EventAssistantFailed, Detail: reason}
+	case ragkb.AnswerAgent:
+		ev = &ragkb.Event{Type: ragkb.EventAgentRequested, Detail: reason}
+	}
+	if ev != nil {
+		ev.ID, ev.TenantID, ev.AssistantID, ev.Question, ev.CreatedAt = ragkb.NewID("evt"), tenantID, asst, question, s.cfg.Now().UTC()
+		if err := s.cfg.Events.Record(ctx, ev); err != nil && !errors.Is(err, context.Canceled) {
+			s.log.Error("answer: record event", "tenant_id", tenantID, "type", ev.Type, "err", err)
+		}
+	}
+}
+
+// publicIntent is the intent name shown to chatbots. Custom questions show as
+// "custom:<document id>" so developers can tell which one matched.
+func publicIntent(name string) string { return name }
+
+// metricIntent folds custom intents into one label to bound cardinality.
+func metricIntent(name string) string {
+	if strings.HasPrefix(name, CustomPrefix) {
+		return "custom"
+	}
+	return name
+}
+
+func round(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
