@@ -1,0 +1,312 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ragkb/ragkb"
+)
+
+// resourceRequest is the body of POST and PUT /v1/resources.
+type resourceRequest struct {
+	Name          string               `json:"name"`
+	Type          ragkb.ResourceType   `json:"type"`
+	Language      string               `json:"language"`
+	KnowledgeBase *ragkb.KnowledgeBase `json:"knowledge_base"`
+	FAQPage       *ragkb.FAQPageSpec   `json:"faq_page"`
+	Policy        *ragkb.PolicySpec    `json:"policy"`
+	Offers        *ragkb.OffersSpec    `json:"offers"`
+}
+
+var resourceTypes = []ragkb.ResourceType{ragkb.TypeKnowledgeBase, ragkb.TypeFAQPage, ragkb.TypePolicy, ragkb.TypeOffers}
+
+// validate checks the common fields and that exactly the type's own spec is given.
+func (s *Server) validateResource(req *resourceRequest, r *ragkb.Resource) error {
+	name := strings.TrimSpace(req.Name)
+	switch {
+	case name == "":
+		return ragkb.Invalid("name", "is required")
+	case utf8.RuneCountInString(name) > 200:
+		return ragkb.Invalid("name", "must be at most 200 characters")
+	case req.Type == "":
+		return ragkb.Invalid("type", "is required: one of knowledge_base, faq_page, policy, offers")
+	}
+	known := false
+	for _, t := range resourceTypes {
+		known = known || req.Type == t
+	}
+	if !known {
+		return ragkb.Invalid("type", "%q is not a resource type: use knowledge_base, faq_page, policy or offers", req.Type)
+	}
+	if req.Language != "" && !validLanguage(req.Language) {
+		return ragkb.Invalid("language", "must be an ISO 639-1 code such as \"it\"")
+	}
+	specs := map[ragkb.ResourceType]bool{
+		ragkb.TypeKnowledgeBase: req.KnowledgeBase != nil, ragkb.TypeFAQPage: req.FAQPage != nil,
+		ragkb.TypePolicy: req.Policy != nil, ragkb.TypeOffers: req.Offers != nil,
+	}
+	if !specs[req.Type] {
+		return ragkb.Invalid(string(req.Type), "is required for a %s resource", req.Type)
+	}
+	for t, given := range specs {
+		if given && t != req.Type {
+			return ragkb.Invalid(string(t), "is only allowed for a %s resource, not %s", t, req.Type)
+		}
+	}
+	r.Name, r.Type, r.Language = name, req.Type, req.Language
+	r.KnowledgeBase, r.FAQPage, r.Policy, r.Offers = req.KnowledgeBase, req.FAQPage, req.Policy, req.Offers
+	if s.d.ValidateSpec != nil {
+		if err := s.d.ValidateSpec(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func validLanguage(l string) bool {
+	if len(l) != 2 {
+		return false
+	}
+	for _, r := range l {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// hasSource reports whether a resource is fetched from a URL (and so can be refreshed).
+func hasSource(r *ragkb.Resource) bool {
+	switch r.Type {
+	case ragkb.TypeFAQPage, ragkb.TypeOffers:
+		return true
+	case ragkb.TypePolicy:
+		return r.Policy != nil && r.Policy.URL != ""
+	}
+	return false
+}
+
+func (s *Server) newJob(r *ragkb.Resource, kind ragkb.JobKind) *ragkb.Job {
+	return &ragkb.Job{ID: ragkb.NewID("job"), TenantID: r.TenantID, ResourceID: r.ID, Kind: kind, CreatedAt: s.d.Now().UTC()}
+}
+
+func (s *Server) present(r *ragkb.Resource) *ragkb.Resource {
+	p := r.Public()
+	if hasSource(r) && s.d.NextRefresh != nil {
+		t := s.d.NextRefresh(s.d.Now()).UTC()
+		p.NextRefreshAt = &t
+	}
+	return p
+}
+
+func (s *Server) handleCreateResource() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		var req resourceRequest
+		if err := decode(c, &req); err != nil {
+			writeError(c, s.log, err)
+			return
+		}
+		now := s.d.Now().UTC()
+		r := &ragkb.Resource{ID: ragkb.NewID("res"), TenantID: tenantOf(c), Status: ragkb.StatusProcessing, CreatedAt: now, UpdatedAt: now}
+		if err := s.validateResource(&req, r); err != nil {
+			writeError(c, s.log, err)
+			return
+		}
+		if err := s.d.Store.CreateResource(c.Request.Context(), r, s.newJob(r, ragkb.JobIndex)); err != nil {
+			writeError(c, s.log, err)
+			return
+		}
+		c.Header("Location", "/v1/resources/"+r.ID)
+		c.JSON(http.StatusAccepted, s.present(r))
+	}
+}
+
+func (s *Server) handleListResources() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		f := ragkb.ResourceFilter{TenantID: tenantOf(c)}
+		if err := statusFilter(c, &f); err != nil {
+			writeError(c, s.log, err)
+			return
+		}
+		s.listResources(c, f)
+	}
+}
+
+func (s *Server) handleAdminResources() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		f := ragkb.ResourceFilter{TenantID: c.Query("tenant_id")}
+		if err := statusFilter(c, &f); err != nil {
+			writeError(c, s.log, err)
+			return
+		}
+		s.listResources(c, f)
+	}
+}
+
+func statusFilter(c *gin.Context, f *ragkb.ResourceFilter) error {
+	switch st := ragkb.ResourceStatus(c.Query("status")); st {
+	case "", ragkb.StatusProcessing, ragkb.StatusSuccess, ragkb.StatusFailed:
+		f.Status = st
+	default:
+		return ragkb.Invalid("status", "must be processing, success or failed")
+	}
+	if t := c.Query("type"); t != "" {
+		f.Types = []ragkb.ResourceType{ragkb.ResourceType(t)}
+	}
+	return nil
+}
+
+func (s *Server) listResources(c *gin.Context, f ragkb.ResourceFilter) {
+	rs, err := s.d.Store.ListResources(c.Request.Context(), f)
+	if err != nil {
+		writeError(c, s.log, err)
+		return
+	}
+	out := make([]*ragkb.Resource, 0, len(rs))
+	for _, r := range rs {
+		p := s.present(r)
+		if f.TenantID != "" {
+			p.TenantID = ""
+		}
+		out = append(out, p)
+	}
+	c.JSON(http.StatusOK, gin.H{"resources": out})
+}
+
+// resource loads the resource named in the path, scoped to the caller's
+// tenant (admins see every tenant's).
+func (s *Server) resource(c *gin.Context) (*ragkb.Resource, bool) {
+	tenant := tenantOf(c)
+	if key(c).Role == ragkb.RoleAdmin {
+		tenant = ""
+	}
+	r, err := s.d.Store.GetResource(c.Request.Context(), tenant, c.Param("id"))
+	if err != nil {
+		writeError(c, s.log, err)
+		return nil, false
+	}
+	return r, true
+}
+
+func (s *Server) handleGetResource() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if r, ok := s.resource(c); ok {
+			c.JSON(http.StatusOK, s.present(r))
+		}
+	}
+}
+
+func (s *Server) handleUpdateResource() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		r, ok := s.resource(c)
+		if !ok {
+			return
+		}
+		var req resourceRequest
+		if err := decode(c, &req); err != nil {
+			writeError(c, s.log, err)
+			return
+		}
+		if req.Type == "" {
+			req.Type = r.Type
+		}
+		if req.Type != r.Type {
+			writeError(c, s.log, ragkb.Invalid("type", "cannot change from %s to %s: create a new resource", r.Type, req.Type))
+			return
+		}
+		// A secret left out of an update keeps its stored value.
+		if req.Offers != nil && r.Offers != nil && (req.Offers.Token == "" || req.Offers.Token == "********") {
+			req.Offers.Token = r.Offers.Token
+		}
+		next := *r
+		if err := s.validateResource(&req, &next); err != nil {
+			writeError(c, s.log, err)
+			return
+		}
+		next.Status, next.Error, next.Warnings, next.Attempts = ragkb.StatusProcessing, "", nil, 0
+		next.UpdatedAt = s.d.Now().UTC()
+		if err := s.d.Store.UpdateResource(c.Request.Context(), &next, s.newJob(&next, ragkb.JobIndex)); err != nil {
+			writeError(c, s.log, err)
+			return
+		}
+		c.JSON(http.StatusAccepted, s.present(&next))
+	}
+}
+
+func (s *Server) handleDeleteResource() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx := c.Request.Context()
+		ids, err := s.d.Store.DeleteResource(ctx, tenantOf(c), c.Param("id"))
+		if err != nil {
+			writeError(c, s.log, err)
+			return
+		}
+		if err := s.d.Vectors.DeleteResource(ctx, tenantOf(c), c.Param("id")); err != nil {
+			// The chunks are gone from the store, so these vectors can no
+			// longer be returned; log and carry on.
+			s.log.Warn("delete resource vectors", "resource_id", c.Param("id"), "chunks", len(ids), "err", err)
+		}
+		c.Status(http.StatusNoContent)
+	}
+}
+
+func (s *Server) handleRetryResource() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		r, ok := s.resource(c)
+		if !ok {
+			return
+		}
+		if r.Status != ragkb.StatusFailed {
+			writeError(c, s.log, ragkb.Errorf(ragkb.ECONFLICT, "only a failed resource can be retried; this one is %s", r.Status))
+			return
+		}
+		r.Status, r.Error, r.Attempts, r.UpdatedAt = ragkb.StatusProcessing, "", 0, s.d.Now().UTC()
+		if err := s.d.Store.UpdateResource(c.Request.Context(), r, s.newJob(r, ragkb.JobIndex)); err != nil {
+			writeError(c, s.log, err)
+			return
+		}
+		c.JSON(http.StatusAccepted, s.present(r))
+	}
+}
+
+func (s *Server) handleRefreshResource() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		r, ok := s.resource(c)
+		if !ok {
+			return
+		}
+		if !hasSource(r) {
+			writeError(c, s.log, ragkb.Errorf(ragkb.ECONFLICT, "this %s resource has no source URL to fetch again; update it with PUT instead", r.Type))
+			return
+		}
+		if r.Status == ragkb.StatusProcessing {
+			writeError(c, s.log, ragkb.Errorf(ragkb.ECONFLICT, "this resource is already being indexed"))
+			return
+		}
+		now := s.d.Now().UTC()
+		if r.Type == ragkb.TypeOffers && r.LastManualRefreshAt != nil {
+			avail := s.d.ManualRefreshEvery(*r.LastManualRefreshAt).UTC()
+			if now.Before(avail) {
+				c.Set(ctxRefreshAvailable, avail)
+				writeError(c, s.log, &ragkb.Error{Code: ragkb.ERATELIMITED, RetryAfter: avail.Sub(now),
+					Message: fmt.Sprintf("offers can be refreshed by hand once a month; the next refresh is available at %s", avail.Format(time.RFC3339))})
+				return
+			}
+		}
+		if r.Type == ragkb.TypeOffers {
+			avail := s.d.ManualRefreshEvery(now).UTC()
+			r.LastManualRefreshAt, r.RefreshAvailableAt = &now, &avail
+		}
+		r.Status, r.Error, r.Attempts, r.UpdatedAt = ragkb.StatusProcessing, "", 0, now
+		if err := s.d.Store.UpdateResource(c.Request.Context(), r, s.newJob(r, ragkb.JobRefresh)); err != nil {
+			writeError(c, s.log, err)
+			return
+		}
+		c.JSON(http.StatusAccepted, s.present(r))
+	}
+}

@@ -1,0 +1,168 @@
+// Package server is the HTTP API (gin): authentication and roles, tenants and
+// keys, resources and their indexing status, answers and search, assistants,
+// intents, events, webhooks, stats, health, metrics, the OpenAPI document and
+// the admin page. The whole API is listed in routes.go. Errors are RFC 9457
+// problem documents; bad input is a 4xx naming the field, never a 500.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/answer"
+	"github.com/ragkb/ragkb/retriever"
+)
+
+// Answerer answers questions (answer.Service).
+type Answerer interface {
+	Answer(ctx context.Context, tenantID string, req *ragkb.AnswerRequest) (*ragkb.AnswerResponse, error)
+}
+
+// Searcher runs hybrid searches (retriever.Retriever).
+type Searcher interface {
+	Search(ctx context.Context, q retriever.Query) ([]retriever.Hit, error)
+}
+
+// EventSink records events (webhook.Recorder).
+type EventSink = answer.EventSink
+
+// Deps are the server's dependencies.
+type Deps struct {
+	Store    ragkb.Store
+	Vectors  ragkb.VectorStore
+	Answers  Answerer
+	Searcher Searcher
+	Events   EventSink
+	// ValidateSpec checks a resource's type-specific fields (connectors).
+	ValidateSpec func(r *ragkb.Resource) error
+	// BuiltinIntents lists the built-in intent names (shown by GET /v1/intents).
+	BuiltinIntents []string
+	// Gatherer serves /metrics; Registerer receives the HTTP metrics.
+	Gatherer   prometheus.Gatherer
+	Registerer prometheus.Registerer
+	// ManualRefreshEvery is how often offers may be refreshed by hand (default one month).
+	ManualRefreshEvery func(last time.Time) time.Time
+	// NextRefresh says when the automatic refresh will next run (for next_refresh_at).
+	NextRefresh func(now time.Time) time.Time
+	Now         func() time.Time
+	Logger      *slog.Logger
+	Version     string
+}
+
+// Server is the HTTP handler.
+type Server struct {
+	d      Deps
+	log    *slog.Logger
+	engine *gin.Engine
+	reqs   *prometheus.CounterVec
+	dur    *prometheus.HistogramVec
+}
+
+// New returns the API handler.
+func New(d Deps) *Server {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.ManualRefreshEvery == nil {
+		d.ManualRefreshEvery = func(last time.Time) time.Time { return last.AddDate(0, 1, 0) }
+	}
+	if d.Gatherer == nil {
+		d.Gatherer = prometheus.NewRegistry()
+	}
+	s := &Server{d: d, log: d.Logger}
+	s.reqs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ragkb_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "method", "status"})
+	s.dur = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "ragkb_http_request_duration_seconds", Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"route", "method"})
+	if d.Registerer != nil {
+		d.Registerer.MustRegister(s.reqs, s.dur)
+	}
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.ContextWithFallback = true
+	e.Use(s.requestID(), s.logRequests(), s.recover())
+	e.NoRoute(func(c *gin.Context) {
+		writeError(c, s.log, ragkb.Errorf(ragkb.ENOTFOUND, "no such endpoint: %s %s", c.Request.Method, c.Request.URL.Path))
+	})
+	e.NoMethod(func(c *gin.Context) {
+		writeProblem(c, Problem{Type: "about:blank", Title: "Method not allowed", Status: http.StatusMethodNotAllowed,
+			Detail: c.Request.Method + " is not allowed on " + c.Request.URL.Path, RequestID: c.GetString(ctxRequestID)})
+	})
+	s.engine = e
+	s.routes(e)
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// requestID takes a sane X-Request-ID from the caller or makes one.
+func (s *Server) requestID() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id := c.GetHeader("X-Request-ID")
+		if !requestIDPattern.MatchString(id) {
+			var b [8]byte
+			_, _ = rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		c.Set(ctxRequestID, id)
+		c.Header("X-Request-ID", id)
+		c.Next()
+	}
+}
+
+func (s *Server) logRequests() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		route := c.FullPath()
+		if route == "" {
+			route = "unmatched"
+		}
+		d := time.Since(start)
+		status := c.Writer.Status()
+		s.reqs.WithLabelValues(route, c.Request.Method, http.StatusText(status)).Inc()
+		s.dur.WithLabelValues(route, c.Request.Method).Observe(d.Seconds())
+		if route == "/healthz" || route == "/metrics" {
+			return
+		}
+		level := slog.LevelInfo
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		attrs := []any{"request_id", c.GetString(ctxRequestID), "method", c.Request.Method, "route", route,
+			"status", status, "duration_ms", float64(d.Microseconds()) / 1000}
+		if k := key(c); k.ID != "" {
+			attrs = append(attrs, "tenant_id", k.TenantID, "role", k.Role)
+		}
+		s.log.Log(c.Request.Context(), level, "http request", attrs...)
+	}
+}
+
+// recover turns a panic into a logged 500 problem instead of a dropped connection.
+func (s *Server) recover() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic serving request", "request_id", c.GetString(ctxRequestID), "panic", v)
+				writeError(c, s.log, ragkb.Errorf(ragkb.EINTERNAL, "panic"))
+			}
+		}()
+		c.Next()
+	}
+}
