@@ -1,0 +1,265 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/ragkb/ragkb"
+)
+
+const documentColumns = `id, tenant_id, resource_id, source_id, kind, title, url, text, language, intent, examples, offer, hash, updated_at`
+
+// ListDocuments lists a tenant's documents ordered by resource then source id.
+func (s *Store) ListDocuments(ctx context.Context, f ragkb.DocumentFilter) ([]*ragkb.Document, error) {
+	if f.TenantID == "" {
+		return nil, ragkb.Invalid("tenant_id", "a tenant is required to list documents")
+	}
+	q := `SELECT ` + documentColumns + ` FROM documents WHERE tenant_id = ?`
+	args := []any{f.TenantID}
+	if len(f.ResourceIDs) > 0 {
+		q += ` AND resource_id IN (` + placeholders(len(f.ResourceIDs)) + `)`
+		args = append(args, anySlice(f.ResourceIDs)...)
+	}
+	if f.Kind != "" {
+		q += ` AND kind = ?`
+		args = append(args, string(f.Kind))
+	}
+	q += ` ORDER BY resource_id, source_id, id`
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, translate("list documents", "document", err)
+	}
+	defer rows.Close()
+	var out []*ragkb.Document
+	for rows.Next() {
+		var d ragkb.Document
+		var kind, examples, offer string
+		var updated nullTime
+		if err := rows.Scan(&d.ID, &d.TenantID, &d.ResourceID, &d.SourceID, &kind, &d.Title, &d.URL, &d.Text,
+			&d.Language, &d.Intent, &examples, &offer, &d.Hash, &updated); err != nil {
+			return nil, translate("list documents", "document", err)
+		}
+		d.Kind = ragkb.DocKind(kind)
+		if err := json.Unmarshal([]byte(examples), &d.Examples); err != nil {
+			return nil, fmt.Errorf("sqlite: list documents: decode examples: %w", err)
+		}
+		if err := json.Unmarshal([]byte(offer), &d.Offer); err != nil {
+			return nil, fmt.Errorf("sqlite: list documents: decode offer: %w", err)
+		}
+		d.UpdatedAt = updated.Time()
+		out = append(out, &d)
+	}
+	return out, translate("list documents", "document", rows.Err())
+}
+
+// validateChange checks that every document and chunk of c belongs to its
+// tenant and resource (filling empty keys) and that chunks belong to
+// upserted documents.
+func validateChange(c *ragkb.IndexChange) error {
+	if c.TenantID == "" || c.ResourceID == "" {
+		return ragkb.Invalid("resource_id", "the tenant and resource of an index change are required")
+	}
+	docs := make(map[string]bool, len(c.Upsert))
+	for _, d := range c.Upsert {
+		if d.ID == "" {
+			return ragkb.Invalid("documents", "a document has no id")
+		}
+		if (d.TenantID != "" && d.TenantID != c.TenantID) || (d.ResourceID != "" && d.ResourceID != c.ResourceID) {
+			return ragkb.Invalid("documents", "document %s belongs to another resource", d.ID)
+		}
+		d.TenantID, d.ResourceID = c.TenantID, c.ResourceID
+		docs[d.ID] = true
+	}
+	for _, ch := range c.Chunks {
+		if ch.ID == "" {
+			return ragkb.Invalid("chunks", "a chunk has no id")
+		}
+		if !docs[ch.DocumentID] {
+			return ragkb.Invalid("chunks", "chunk %s does not belong to an upserted document", ch.ID)
+		}
+		if (ch.TenantID != "" && ch.TenantID != c.TenantID) || (ch.ResourceID != "" && ch.ResourceID != c.ResourceID) {
+			return ragkb.Invalid("chunks", "chunk %s belongs to another resource", ch.ID)
+		}
+		ch.TenantID, ch.ResourceID = c.TenantID, c.ResourceID
+	}
+	return nil
+}
+
+// ApplyIndex writes an indexing run in one transaction, unless c.Lease is
+// no longer held (ECONFLICT, nothing written). It returns the ids of the
+// chunks that no longer exist afterwards; an id that c.Chunks writes again
+// is not among them, so deleting the returned ids from a vector store can
+// never remove a vector of the new index, whatever the order.
+func (s *Store) ApplyIndex(ctx context.Context, c ragkb.IndexChange) ([]string, error) {
+	if err := validateChange(&c); err != nil {
+		return nil, err
+	}
+	var removed []string
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM jobs
+			WHERE id = ? AND lease_owner = ? AND lease_owner != '' AND lease_until > ? AND tenant_id = ? AND resource_id = ?`,
+			c.Lease.JobID, c.Lease.Owner, s.now().UnixNano(), c.TenantID, c.ResourceID).Scan(&n)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return errLeaseLost()
+		}
+		gone := make(map[string]bool)
+		// Old chunks of upserted and deleted documents go first.
+		docIDs := make([]string, 0, len(c.Upsert)+len(c.Delete))
+		for _, d := range c.Upsert {
+			docIDs = append(docIDs, d.ID)
+		}
+		docIDs = append(docIDs, c.Delete...)
+		for batch := range chunked(docIDs, 500) {
+			ids, err := queryStrings(ctx, tx, `DELETE FROM chunks WHERE tenant_id = ? AND resource_id = ? AND document_id IN (`+
+				placeholders(len(batch))+`) RETURNING id`, append([]any{c.TenantID, c.ResourceID}, anySlice(batch)...)...)
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				gone[id] = true
+			}
+		}
+		for batch := range chunked(c.Delete, 500) {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM documents WHERE tenant_id = ? AND resource_id = ? AND id IN (`+
+				placeholders(len(batch))+`)`, append([]any{c.TenantID, c.ResourceID}, anySlice(batch)...)...); err != nil {
+				return err
+			}
+		}
+		if err := upsertDocuments(ctx, tx, c.Upsert); err != nil {
+			return err
+		}
+		if err := insertChunks(ctx, tx, c.Chunks); err != nil {
+			return err
+		}
+		for _, ch := range c.Chunks {
+			delete(gone, ch.ID)
+		}
+		for id := range gone {
+			removed = append(removed, id)
+		}
+		sort.Strings(removed)
+		if _, err := tx.ExecContext(ctx, `UPDATE resources SET
+			documents = (SELECT count(*) FROM documents WHERE resource_id = ?1),
+			chunks = (SELECT count(*) FROM chunks WHERE resource_id = ?1)
+			WHERE id = ?1`, c.ResourceID); err != nil {
+			return err
+		}
+		return bumpVersion(ctx, tx, c.TenantID)
+	})
+	if err != nil {
+		return nil, translate("apply index", "chunk", err)
+	}
+	return removed, nil
+}
+
+// chunked yields v in slices of at most n.
+func chunked[T any](v []T, n int) func(func([]T) bool) {
+	return func(yield func([]T) bool) {
+		for len(v) > 0 {
+			k := min(n, len(v))
+			if !yield(v[:k]) {
+				return
+			}
+			v = v[k:]
+		}
+	}
+}
+
+func upsertDocuments(ctx context.Context, tx *sql.Tx, docs []*ragkb.Document) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO documents (`+documentColumns+`) VALUES (`+placeholders(14)+`)
+		ON CONFLICT (id) DO UPDATE SET source_id = excluded.source_id, kind = excluded.kind, title = excluded.title,
+			url = excluded.url, text = excluded.text, language = excluded.language, intent = excluded.intent,
+			examples = excluded.examples, offer = excluded.offer, hash = excluded.hash, updated_at = excluded.updated_at
+		WHERE documents.tenant_id = excluded.tenant_id AND documents.resource_id = excluded.resource_id`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, d := range docs {
+		examples, err := jsonText(d.Examples)
+		if err != nil {
+			return err
+		}
+		offer, err := jsonText(d.Offer)
+		if err != nil {
+			return err
+		}
+		res, err := stmt.ExecContext(ctx, d.ID, d.TenantID, d.ResourceID, d.SourceID, string(d.Kind), d.Title, d.URL, d.Text,
+			d.Language, d.Intent, examples, offer, d.Hash, ts(d.UpdatedAt))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return &ragkb.Error{Code: ragkb.ECONFLICT, Message: "document " + d.ID + " already exists in another resource"}
+		}
+	}
+	return nil
+}
+
+func insertChunks(ctx context.Context, tx *sql.Tx, chunks []*ragkb.Chunk) error {
+	if len(chunks) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO chunks (id, tenant_id, resource_id, document_id, ordinal, kind, title, url, text, language)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, c := range chunks {
+		if _, err := stmt.ExecContext(ctx, c.ID, c.TenantID, c.ResourceID, c.DocumentID, c.Ordinal, string(c.Kind),
+			c.Title, c.URL, c.Text, c.Language); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// GetChunks returns the tenant's chunks with these ids, in the order asked;
+// unknown ids (and other tenants' chunks) are skipped.
+func (s *Store) GetChunks(ctx context.Context, tenantID string, ids []string) ([]*ragkb.Chunk, error) {
+	byID := make(map[string]*ragkb.Chunk, len(ids))
+	for batch := range chunked(ids, 500) {
+		rows, err := s.r.QueryContext(ctx, `SELECT id, tenant_id, resource_id, document_id, ordinal, kind, title, url, text, language
+			FROM chunks WHERE tenant_id = ? AND id IN (`+placeholders(len(batch))+`)`, append([]any{tenantID}, anySlice(batch)...)...)
+		if err != nil {
+			return nil, translate("get chunks", "chunk", err)
+		}
+		for rows.Next() {
+			var c ragkb.Chunk
+			var kind string
+			if err := rows.Scan(&c.ID, &c.TenantID, &c.ResourceID, &c.DocumentID, &c.Ordinal, &kind, &c.Title, &c.URL,
+				&c.Text, &c.Language); err != nil {
+				rows.Close()
+				return nil, translate("get chunks", "chunk", err)
+			}
+			c.Kind = ragkb.DocKind(kind)
+			byID[c.ID] = &c
+		}
+		err = errors.Join(rows.Err(), rows.Close())
+		if err != nil {
+			return nil, translate("get chunks", "chunk", err)
+		}
+	}
+	out := make([]*ragkb.Chunk, 0, len(byID))
+	for _, id := range ids {
+		if c, ok := byID[id]; ok {
+			out = append(out, c)
+			delete(byID, id)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,268 @@
+// Package sqlite is the embedded ragkb.Store: one SQLite file (WAL mode)
+// with lexical search by FTS5 and bm25, via the pure-Go modernc.org/sqlite
+// driver. Writes go through a single connection, so concurrent writers (the
+// API and the worker) queue in the pool instead of failing with SQLITE_BUSY;
+// reads use a separate pool of read-only connections that never wait for a
+// writer.
+package sqlite
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ragkb/ragkb"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Config configures a Store.
+type Config struct {
+	// Path is the database file; its directory is created if missing.
+	Path string
+	// Logger receives migration and maintenance messages (default: discarded).
+	Logger *slog.Logger
+	// Now is the clock used for lease checks and default timestamps (default time.Now).
+	Now func() time.Time
+	// Readers is the size of the read-only connection pool (default 4).
+	Readers int
+	// BusyTimeout bounds how long a connection waits for a lock held by
+	// another process (default 10s).
+	BusyTimeout time.Duration
+}
+
+// Validate reports the first invalid field.
+func (c Config) Validate() error {
+	switch {
+	case c.Path == "":
+		return ragkb.Invalid("Path", "the SQLite database path is required")
+	case strings.ContainsAny(c.Path, "?#"):
+		return ragkb.Invalid("Path", "the SQLite database path must not contain '?' or '#'")
+	case c.Readers < 0:
+		return ragkb.Invalid("Readers", "must not be negative")
+	case c.BusyTimeout < 0:
+		return ragkb.Invalid("BusyTimeout", "must not be negative")
+	}
+	return nil
+}
+
+// Store is the SQLite implementation of ragkb.Store.
+type Store struct {
+	w   *sql.DB // one connection: every write transaction
+	r   *sql.DB // read-only connections
+	log *slog.Logger
+	now func() time.Time
+}
+
+// New opens (creating if needed) the database at cfg.Path and applies the
+// pending migrations.
+func New(ctx context.Context, cfg Config) (*Store, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg.Logger = cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	cfg.Readers = cmp.Or(cfg.Readers, 4)
+	cfg.BusyTimeout = cmp.Or(cfg.BusyTimeout, 10*time.Second)
+	if dir := filepath.Dir(cfg.Path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("sqlite: create directory: %w", err)
+		}
+	}
+	common := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)",
+		cfg.BusyTimeout.Milliseconds())
+	w, err := sql.Open("sqlite", cfg.Path+"?"+common+"&_pragma=journal_mode(WAL)&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	s := &Store{w: w, log: cfg.Logger, now: cfg.Now}
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", cfg.Path+"?"+common+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open readers: %w", err)
+	}
+	r.SetMaxOpenConns(cfg.Readers)
+	r.SetMaxIdleConns(cfg.Readers)
+	r.SetConnMaxIdleTime(0)
+	s.r = r
+	return s, nil
+}
+
+// Close closes both connection pools.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.r.PingContext(ctx); err != nil {
+		return unavailable("ping", err)
+	}
+	return nil
+}
+
+// migrate applies the embedded migrations not yet recorded in schema_migrations.
+func (s *Store) migrate(ctx context.Context) error {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("sqlite: list migrations: %w", err)
+	}
+	sort.Strings(names)
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("sqlite: create schema_migrations: %w", err)
+	}
+	for _, name := range names {
+		version := strings.TrimSuffix(filepath.Base(name), ".sql")
+		body, err := migrationFS.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("sqlite: read migration %s: %w", version, err)
+		}
+		err = s.write(ctx, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
+				version, s.now().UnixNano())
+			if err == nil {
+				s.log.Info("sqlite: applied migration", "version", version)
+			}
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("sqlite: migrate %s: %w", version, err)
+		}
+	}
+	return nil
+}
+
+// write runs fn in a write transaction (BEGIN IMMEDIATE on the writer).
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// translate turns a driver error into a *ragkb.Error where the cause is
+// known, by SQLite result code; kind names the object written.
+func translate(op, kind string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var re *ragkb.Error
+	if errors.As(err, &re) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("sqlite: %s: %w", op, err)
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return &ragkb.Error{Code: ragkb.ECONFLICT, Message: kind + " already exists", Err: fmt.Errorf("sqlite: %s: %w", op, err)}
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return &ragkb.Error{Code: ragkb.ENOTFOUND, Message: "the " + kind + "'s tenant or parent object was not found", Err: fmt.Errorf("sqlite: %s: %w", op, err)}
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR,
+			sqlite3.SQLITE_BUSY_SNAPSHOT, sqlite3.SQLITE_BUSY_TIMEOUT:
+			return unavailable(op, err)
+		}
+	}
+	return fmt.Errorf("sqlite: %s: %w", op, err)
+}
+
+func unavailable(op string, err error) error {
+	return &ragkb.Error{Code: ragkb.EUNAVAILABLE, Message: "the database is temporarily unavailable", Err: fmt.Errorf("sqlite: %s: %w", op, err)}
+}
+
+// ts stores t as unix nanoseconds; the zero time is NULL.
+func ts(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixNano()
+}
+
+// tsp stores *t as unix nanoseconds; nil and the zero time are NULL.
+func tsp(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return ts(*t)
+}
+
+// nullTime scans a nullable unix-nanosecond column.
+type nullTime struct{ sql.NullInt64 }
+
+func (n nullTime) Time() time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return time.Unix(0, n.Int64).UTC()
+}
+
+func (n nullTime) Ptr() *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	t := n.Time()
+	return &t
+}
+
+// placeholders returns "?, ?, ..." for n arguments.
+func placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?, ", n-1) + "?"
+}
+
+func anySlice[T any](v []T) []any {
+	out := make([]any, len(v))
+	for i, x := range v {
+		out[i] = x
+	}
+	return out
+}
+
+// bumpVersion increments the tenant's version counter inside tx.
+func bumpVersion(ctx context.Context, tx *sql.Tx, tenantID string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE tenants SET version = version + 1 WHERE id = ?`, tenantID)
+	return err
+}

@@ -1,0 +1,140 @@
+// Package store holds what the metadata backends share. The backends live in
+// sub-packages and all implement ragkb.Store or ragkb.VectorStore:
+//
+//   - store/sqlite: embedded default (ragkb.Store). Lexical search with SQLite
+//     FTS5 and bm25 (tokenizer unicode61, diacritics removed); one writer
+//     connection and a pool of readers in WAL mode.
+//   - store/postgres: PostgreSQL (ragkb.Store), with pgvector as a
+//     ragkb.VectorStore.
+//   - store/vectorindex: embedded ANN index (ragkb.VectorStore).
+//   - store/qdrant: Qdrant (ragkb.VectorStore).
+//   - store/storetest: the conformance suites every backend runs
+//     (RunStore for ragkb.Store).
+//
+// LexicalTerms turns a customer's question into the terms a backend's
+// full-text query is built from, so that every backend drops the same
+// stopwords and treats hostile input the same way.
+package store
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// MaxLexicalTerms caps the terms LexicalTerms returns, which bounds the cost
+// of a full-text query built from arbitrarily long input.
+const MaxLexicalTerms = 24
+
+// LexicalTerms splits text into lower-case terms without diacritics
+// ("Fakturę" -> "fakture"), in order of first appearance and without
+// duplicates. A term is a run of letters, digits and combining marks; anything
+// else (punctuation, quotes, operators, emoji) separates terms, so the terms
+// are safe to quote into any full-text query language. Very common words of
+// English, Italian, French, German, Polish and Spanish are dropped, unless
+// every term is one, in which case they are all kept. At most MaxLexicalTerms
+// terms are returned.
+func LexicalTerms(text string) []string {
+	all := splitTerms(text)
+	var kept []string
+	for _, t := range all {
+		if !stopwords[t] {
+			kept = append(kept, t)
+		}
+	}
+	if len(kept) == 0 {
+		kept = all
+	}
+	if len(kept) > MaxLexicalTerms {
+		kept = kept[:MaxLexicalTerms]
+	}
+	return kept
+}
+
+// IsStopword reports whether term (lower case, without diacritics) is one of
+// the common words LexicalTerms drops.
+func IsStopword(term string) bool { return stopwords[term] }
+
+// splitTerms returns the distinct folded terms of text.
+func splitTerms(text string) []string {
+	folded := foldDiacritics(strings.ToLower(text))
+	seen := make(map[string]bool)
+	var terms []string
+	for f := range strings.FieldsFuncSeq(folded, isSeparator) {
+		if seen[f] {
+			continue
+		}
+		seen[f] = true
+		terms = append(terms, f)
+		if len(terms) >= 4*MaxLexicalTerms {
+			break
+		}
+	}
+	return terms
+}
+
+func isSeparator(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.Mn, r)
+}
+
+// foldDiacritics removes combining marks after canonical decomposition, as
+// SQLite's "remove_diacritics 2" does: "ę" -> "e", "ü" -> "u"; letters that
+// do not decompose ("ł", "ß", "ø") are kept.
+func foldDiacritics(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		return s
+	}
+	return out
+}
+
+// stopwords are very frequent function words (folded, lower case) of the
+// languages merchants use most. The list is short on purpose: it removes the
+// words that match nearly every passage and so only cost time.
+var stopwords = func() map[string]bool {
+	lists := []string{
+		// en
+		`a an the and or but if of to in on at by for from with about as into
+		is are was were be been being am do does did have has had can could will would shall should may might must
+		i me my mine we us our ours you your yours he him his she her it its they them their this that these those
+		what which who whom whose when where why how there here any some all no not so than then too very
+		get got just also please hi hello thanks thank`,
+		// it
+		`il lo la i gli le un uno una di da del dello della dei degli delle al allo alla ai agli alle
+		dal dalla dai nel nello nella nei negli nelle sul sulla sui con per tra fra e ed o ma se che chi cui non
+		sono sei siamo siete ho hai ha abbiamo avete hanno essere avere mi ti ci vi si me te ne lui lei noi voi loro
+		mio mia miei mie tuo tua suo sua nostro nostra vostro vostra questo questa quello quella come dove quando
+		perche quale quali cosa anche piu gia`,
+		// fr
+		`le la les l un une des du de d au aux et ou mais si que qu qui quoi dont ne pas plus en dans sur sous avec
+		pour par ce cet cette ces mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs je j tu il elle
+		nous vous ils elles on me m te t se s est sont suis es etes etre avoir ai as a avons avez ont comment ou
+		quand pourquoi quel quelle quels quelles y c`,
+		// de
+		`der die das den dem des ein eine einer eines einem einen und oder aber wenn dass ob zu im in am an auf aus bei
+		mit nach von vom zum zur fur uber unter ist sind bin bist seid war waren sein haben hat habe hast habt
+		ich du er sie es wir ihr mich mir dich dir uns euch mein meine meinen meinem dein deine ihre ihren unser
+		unsere nicht kein keine wie wo wann warum was welche welcher welches auch noch schon man kann konnen`,
+		// pl
+		`i a o u w we z ze na do od po za przez dla przy pod nad przed jak jest sa byc byl byla bylo mam ma masz mamy
+		macie maja moge mozna czy nie tak to ten ta te tego tej tym ja ty on ona ono my wy oni one mi mnie ci cie go
+		jej mu nam wam ich moj moja moje moj twoj twoja nasz nasza wasz wasza sie co jaki jaka jakie gdzie kiedy
+		dlaczego ktory ktora ktore oraz lub albo ale tez juz jeszcze prosze`,
+		// es
+		`el la los las un una unos unas de del al y e o u pero si que quien en con por para sin sobre entre
+		es son soy eres somos ser estar esta estan estoy hay he ha has han tengo tiene tienen yo tu usted ustedes el ella
+		nosotros vosotros ellos ellas me te se nos os le les lo mi mis su sus nuestro nuestra este esta estos esto
+		ese esa como donde cuando porque cual cuales que muy mas ya tambien puedo puede pueden`,
+	}
+	m := make(map[string]bool)
+	for _, l := range lists {
+		for _, w := range strings.Fields(l) {
+			m[foldDiacritics(w)] = true
+		}
+	}
+	return m
+}()
