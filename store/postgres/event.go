@@ -1,0 +1,207 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/ragkb/ragkb"
+)
+
+// defaultListLimit is the number of events or deliveries listed without a limit.
+const defaultListLimit = 100
+
+const eventColumns = `id, tenant_id, type, resource_id, assistant_id, question, detail, created_at`
+
+func scanEvent(row pgx.Row) (*ragkb.Event, error) {
+	var e ragkb.Event
+	err := row.Scan(&e.ID, &e.TenantID, &e.Type, &e.ResourceID, &e.AssistantID, &e.Question, &e.Detail, &e.CreatedAt)
+	e.CreatedAt = utc(e.CreatedAt)
+	return &e, err
+}
+
+// CreateEvent inserts e; a zero ID or CreatedAt is filled in.
+func (s *Store) CreateEvent(ctx context.Context, e *ragkb.Event) error {
+	if e.ID == "" {
+		e.ID = ragkb.NewID("evt")
+	}
+	if e.CreatedAt.IsZero() {
+		e.CreatedAt = s.now().UTC()
+	}
+	_, err := s.pool.Exec(ctx, `INSERT INTO events (`+eventColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		e.ID, e.TenantID, string(e.Type), e.ResourceID, e.AssistantID, e.Question, e.Detail, e.CreatedAt)
+	return translate("create event", "event", err)
+}
+
+// ListEvents lists events newest first; f.TenantID "" lists every tenant's.
+func (s *Store) ListEvents(ctx context.Context, f ragkb.EventFilter) ([]*ragkb.Event, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = defaultListLimit
+	}
+	rows, _ := s.pool.Query(ctx, `SELECT `+eventColumns+` FROM events
+		WHERE ($1 = '' OR tenant_id = $1) AND ($2 = '' OR type = $2)
+		ORDER BY created_at DESC, id DESC LIMIT $3`, f.TenantID, string(f.Type), limit)
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*ragkb.Event, error) { return scanEvent(row) })
+	return out, translate("list events", "event", err)
+}
+
+// GetEvent returns one of the tenant's events.
+func (s *Store) GetEvent(ctx context.Context, tenantID, id string) (*ragkb.Event, error) {
+	e, err := scanEvent(s.pool.QueryRow(ctx, `SELECT `+eventColumns+` FROM events WHERE id = $1 AND tenant_id = $2`, id, tenantID))
+	if err != nil {
+		return nil, translate("get event", "event", err)
+	}
+	return e, nil
+}
+
+const webhookColumns = `id, tenant_id, url, events, secret, created_at`
+
+func scanWebhook(row pgx.Row) (*ragkb.Webhook, error) {
+	var w ragkb.Webhook
+	err := row.Scan(&w.ID, &w.TenantID, &w.URL, &w.Events, &w.Secret, &w.CreatedAt)
+	w.CreatedAt = utc(w.CreatedAt)
+	return &w, err
+}
+
+// CreateWebhook inserts w; a zero ID or CreatedAt is filled in.
+func (s *Store) CreateWebhook(ctx context.Context, w *ragkb.Webhook) error {
+	if w.ID == "" {
+		w.ID = ragkb.NewID("whk")
+	}
+	if w.CreatedAt.IsZero() {
+		w.CreatedAt = s.now().UTC()
+	}
+	_, err := s.pool.Exec(ctx, `INSERT INTO webhooks (`+webhookColumns+`) VALUES ($1, $2, $3, $4, $5, $6)`,
+		w.ID, w.TenantID, w.URL, w.Events, w.Secret, w.CreatedAt)
+	return translate("create webhook", "webhook", err)
+}
+
+// ListWebhooks lists the tenant's webhooks, oldest first.
+func (s *Store) ListWebhooks(ctx context.Context, tenantID string) ([]*ragkb.Webhook, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE tenant_id = $1 ORDER BY created_at, id`, tenantID)
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*ragkb.Webhook, error) { return scanWebhook(row) })
+	return out, translate("list webhooks", "webhook", err)
+}
+
+// GetWebhook returns one of the tenant's webhooks.
+func (s *Store) GetWebhook(ctx context.Context, tenantID, id string) (*ragkb.Webhook, error) {
+	w, err := scanWebhook(s.pool.QueryRow(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE id = $1 AND tenant_id = $2`, id, tenantID))
+	if err != nil {
+		return nil, translate("get webhook", "webhook", err)
+	}
+	return w, nil
+}
+
+// DeleteWebhook removes the webhook with its deliveries.
+func (s *Store) DeleteWebhook(ctx context.Context, tenantID, id string) error {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM webhooks WHERE id = $1 AND tenant_id = $2`, id, tenantID)
+	if err != nil {
+		return translate("delete webhook", "webhook", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ragkb.NotFound("webhook")
+	}
+	return nil
+}
+
+const deliveryColumns = `id, tenant_id, webhook_id, event_id, status, attempts, last_code, last_error, next_attempt,
+	created_at, updated_at`
+
+func scanDelivery(row pgx.Row) (*ragkb.Delivery, error) {
+	var d ragkb.Delivery
+	err := row.Scan(&d.ID, &d.TenantID, &d.WebhookID, &d.EventID, &d.Status, &d.Attempts, &d.LastCode, &d.LastError,
+		&d.NextAttempt, &d.CreatedAt, &d.UpdatedAt)
+	d.NextAttempt, d.CreatedAt, d.UpdatedAt = utcp(d.NextAttempt), utc(d.CreatedAt), utc(d.UpdatedAt)
+	return &d, err
+}
+
+// CreateDelivery inserts d; a zero ID, CreatedAt or UpdatedAt is filled in.
+func (s *Store) CreateDelivery(ctx context.Context, d *ragkb.Delivery) error {
+	if d.ID == "" {
+		d.ID = ragkb.NewID("dlv")
+	}
+	if d.CreatedAt.IsZero() {
+		d.CreatedAt = s.now().UTC()
+	}
+	if d.UpdatedAt.IsZero() {
+		d.UpdatedAt = d.CreatedAt
+	}
+	_, err := s.pool.Exec(ctx, `INSERT INTO deliveries (`+deliveryColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		d.ID, d.TenantID, d.WebhookID, d.EventID, d.Status, d.Attempts, d.LastCode, d.LastError, d.NextAttempt,
+		d.CreatedAt, d.UpdatedAt)
+	return translate("create delivery", "delivery", err)
+}
+
+// UpdateDelivery saves d's status, attempts, last result and next attempt.
+func (s *Store) UpdateDelivery(ctx context.Context, d *ragkb.Delivery) error {
+	if d.UpdatedAt.IsZero() {
+		d.UpdatedAt = s.now().UTC()
+	}
+	tag, err := s.pool.Exec(ctx, `UPDATE deliveries SET status = $3, attempts = $4, last_code = $5, last_error = $6,
+		next_attempt = $7, updated_at = $8 WHERE id = $1 AND tenant_id = $2`,
+		d.ID, d.TenantID, d.Status, d.Attempts, d.LastCode, d.LastError, d.NextAttempt, d.UpdatedAt)
+	if err != nil {
+		return translate("update delivery", "delivery", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ragkb.NotFound("delivery")
+	}
+	return nil
+}
+
+// ListDeliveries lists a tenant's deliveries newest first (webhookID "" = all).
+func (s *Store) ListDeliveries(ctx context.Context, tenantID, webhookID string, limit int) ([]*ragkb.Delivery, error) {
+	if limit <= 0 {
+		limit = defaultListLimit
+	}
+	rows, _ := s.pool.Query(ctx, `SELECT `+deliveryColumns+` FROM deliveries
+		WHERE tenant_id = $1 AND ($2 = '' OR webhook_id = $2)
+		ORDER BY created_at DESC, id DESC LIMIT $3`, tenantID, webhookID, limit)
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*ragkb.Delivery, error) { return scanDelivery(row) })
+	return out, translate("list deliveries", "delivery", err)
+}
+
+// DueDeliveries lists pending deliveries of every tenant due at now, the
+// longest waiting first.
+func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]*ragkb.Delivery, error) {
+	if limit <= 0 {
+		limit = defaultListLimit
+	}
+	rows, _ := s.pool.Query(ctx, `SELECT `+deliveryColumns+` FROM deliveries
+		WHERE status = 'pending' AND next_attempt <= $1
+		ORDER BY next_attempt, id LIMIT $2`, now, limit)
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*ragkb.Delivery, error) { return scanDelivery(row) })
+	return out, translate("list due deliveries", "delivery", err)
+}
+
+// RecordAnswer appends l to the answer logs; a zero CreatedAt is filled in.
+func (s *Store) RecordAnswer(ctx context.Context, l *ragkb.AnswerLog) error {
+	if l.CreatedAt.IsZero() {
+		l.CreatedAt = s.now().UTC()
+	}
+	_, err := s.pool.Exec(ctx, `INSERT INTO answer_logs (tenant_id, assistant_id, intent, status, tier, llm_calls,
+		prompt_tokens, completion_tokens, latency_ms, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		l.TenantID, l.AssistantID, l.Intent, string(l.Status), string(l.Tier), l.LLMCalls, l.PromptTokens,
+		l.CompletionTokens, l.LatencyMS, l.CreatedAt)
+	return translate("record answer", "answer log", err)
+}
+
+// ListAnswerLogs lists a tenant's answer logs created at or after since, oldest first.
+func (s *Store) ListAnswerLogs(ctx context.Context, tenantID string, since time.Time) ([]*ragkb.AnswerLog, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT tenant_id, assistant_id, intent, status, tier, llm_calls, prompt_tokens,
+		completion_tokens, latency_ms, created_at FROM answer_logs
+		WHERE tenant_id = $1 AND created_at >= $2 ORDER BY created_at, seq`, tenantID, since)
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*ragkb.AnswerLog, error) {
+		var l ragkb.AnswerLog
+		err := row.Scan(&l.TenantID, &l.AssistantID, &l.Intent, &l.Status, &l.Tier, &l.LLMCalls, &l.PromptTokens,
+			&l.CompletionTokens, &l.LatencyMS, &l.CreatedAt)
+		l.CreatedAt = utc(l.CreatedAt)
+		return &l, err
+	})
+	if err != nil {
+		return nil, translate("list answer logs", "answer log", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,182 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/pgvector/pgvector-go"
+	"github.com/ragkb/ragkb"
+)
+
+// VectorStore is the pgvector implementation of ragkb.VectorStore. It shares
+// its Store's connection pool; get it from Store.Vectors. (It is a separate
+// type because ragkb.Store and ragkb.VectorStore both have a DeleteResource
+// method, with different signatures.)
+type VectorStore struct {
+	s *Store
+}
+
+// Vectors returns the Store's vector store. It fails every call when the
+// Store was opened without Config.Dimensions.
+func (s *Store) Vectors() *VectorStore { return &VectorStore{s: s} }
+
+// Close closes the shared connection pool (as Store.Close does; closing
+// both is fine).
+func (v *VectorStore) Close() error { return v.s.Close() }
+
+// ensureVectors creates the vector extension and the vectors table with dims
+// dimensions, or checks that the existing table has dims dimensions.
+func ensureVectors(ctx context.Context, conn *pgx.Conn, dims int, log *slog.Logger) error {
+	if _, err := conn.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS vector`); err != nil {
+		return translate("create extension vector", "database", err)
+	}
+	var have int32
+	err := conn.QueryRow(ctx, `SELECT a.atttypmod FROM pg_attribute a
+		WHERE a.attrelid = to_regclass(quote_ident(current_schema()) || '.vectors')
+		AND a.attname = 'embedding' AND NOT a.attisdropped`).Scan(&have)
+	switch {
+	case err == nil && int(have) == dims:
+		return nil
+	case err == nil:
+		return ragkb.Invalid("Dimensions", "the database holds %d-dimension vectors but %d dimensions are configured: "+
+			"use the embedding model the index was built with, or re-index into an empty database", have, dims)
+	case !errors.Is(err, pgx.ErrNoRows):
+		return translate("check vectors table", "database", err)
+	}
+	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, fmt.Sprintf(`
+			CREATE TABLE vectors (
+				chunk_id    text PRIMARY KEY,
+				tenant_id   text NOT NULL,
+				resource_id text NOT NULL,
+				document_id text NOT NULL DEFAULT '',
+				embedding   vector(%d) NOT NULL
+			);
+			CREATE INDEX vectors_tenant_resource ON vectors (tenant_id, resource_id);
+			CREATE INDEX vectors_embedding ON vectors USING hnsw (embedding vector_cosine_ops);`, dims))
+		return err
+	})
+	if err != nil {
+		return translate("create vectors table", "database", err)
+	}
+	log.Info("postgres: created vectors table", "dimensions", dims)
+	return nil
+}
+
+// check fails unless the store was opened with dimensions.
+func (v *VectorStore) check(op string) error {
+	if v.s.dims == 0 {
+		return &ragkb.Error{Code: ragkb.EINTERNAL, Message: "the PostgreSQL store was opened without vector dimensions",
+			Err: fmt.Errorf("postgres: %s: Config.Dimensions is 0", op)}
+	}
+	return nil
+}
+
+// Upsert inserts or replaces vectors by ChunkID, in one transaction. A chunk
+// id held by another tenant is left alone.
+func (v *VectorStore) Upsert(ctx context.Context, recs []ragkb.VectorRecord) error {
+	if err := v.check("upsert vectors"); err != nil {
+		return err
+	}
+	if len(recs) == 0 {
+		return nil
+	}
+	var b pgx.Batch
+	for i, r := range recs {
+		switch {
+		case r.ChunkID == "":
+			return ragkb.Invalid(fmt.Sprintf("records[%d].chunk_id", i), "a chunk id is required")
+		case r.TenantID == "":
+			return ragkb.Invalid(fmt.Sprintf("records[%d].tenant_id", i), "a tenant id is required")
+		case len(r.Vector) != v.s.dims:
+			return ragkb.Invalid(fmt.Sprintf("records[%d].vector", i), "the vector has %d dimensions, want %d",
+				len(r.Vector), v.s.dims)
+		}
+		b.Queue(`INSERT INTO vectors (chunk_id, tenant_id, resource_id, document_id, embedding)
+			VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (chunk_id) DO UPDATE SET resource_id = EXCLUDED.resource_id,
+				document_id = EXCLUDED.document_id, embedding = EXCLUDED.embedding
+			WHERE vectors.tenant_id = EXCLUDED.tenant_id`,
+			r.ChunkID, r.TenantID, r.ResourceID, r.DocumentID, pgvector.NewVector(r.Vector))
+	}
+	err := v.s.inTx(ctx, func(tx pgx.Tx) error { return tx.SendBatch(ctx, &b).Close() })
+	return translate("upsert vectors", "vector", err)
+}
+
+// Delete removes the tenant's vectors with these chunk ids.
+func (v *VectorStore) Delete(ctx context.Context, tenantID string, chunkIDs []string) error {
+	if err := v.check("delete vectors"); err != nil {
+		return err
+	}
+	if len(chunkIDs) == 0 {
+		return nil
+	}
+	_, err := v.s.pool.Exec(ctx, `DELETE FROM vectors WHERE tenant_id = $1 AND chunk_id = ANY($2)`, tenantID, chunkIDs)
+	return translate("delete vectors", "vector", err)
+}
+
+// DeleteResource removes every vector of a resource.
+func (v *VectorStore) DeleteResource(ctx context.Context, tenantID, resourceID string) error {
+	if err := v.check("delete resource vectors"); err != nil {
+		return err
+	}
+	_, err := v.s.pool.Exec(ctx, `DELETE FROM vectors WHERE tenant_id = $1 AND resource_id = $2`, tenantID, resourceID)
+	return translate("delete resource vectors", "vector", err)
+}
+
+// defaultK is the number of hits of a VectorQuery without K.
+const defaultK = 10
+
+// Search returns the q.K nearest vectors of the tenant (and resources) by
+// cosine distance, best first, with Score = 1 - distance.
+//
+// The HNSW index is scanned iteratively (hnsw.iterative_scan =
+// relaxed_order): when the tenant or resource filter rejects candidates,
+// pgvector keeps scanning instead of returning fewer than K rows. The
+// candidates are re-sorted by exact distance, as relaxed order requires.
+func (v *VectorStore) Search(ctx context.Context, q ragkb.VectorQuery) ([]ragkb.VectorHit, error) {
+	if err := v.check("search vectors"); err != nil {
+		return nil, err
+	}
+	if len(q.Vector) != v.s.dims {
+		return nil, ragkb.Invalid("vector", "the query vector has %d dimensions, want %d", len(q.Vector), v.s.dims)
+	}
+	k := q.K
+	if k <= 0 {
+		k = defaultK
+	}
+	ef := max(v.s.efSearch, k)
+	args := []any{pgvector.NewVector(q.Vector), q.TenantID, k}
+	filter := `tenant_id = $2`
+	if len(q.ResourceIDs) > 0 {
+		args = append(args, q.ResourceIDs)
+		filter += ` AND resource_id = ANY($4)`
+	}
+	var hits []ragkb.VectorHit
+	err := v.s.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
+			strconv.Itoa(ef)); err != nil {
+			return err
+		}
+		rows, _ := tx.Query(ctx, `WITH nn AS MATERIALIZED (
+				SELECT chunk_id, embedding <=> $1 AS distance FROM vectors
+				WHERE `+filter+`
+				ORDER BY embedding <=> $1 LIMIT $3)
+			SELECT chunk_id, 1 - distance FROM nn ORDER BY distance, chunk_id`, args...)
+		var err error
+		hits, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (ragkb.VectorHit, error) {
+			var h ragkb.VectorHit
+			err := row.Scan(&h.ChunkID, &h.Score)
+			return h, err
+		})
+		return err
+	})
+	if err != nil {
+		return nil, translate("search vectors", "vector", err)
+	}
+	return hits, nil
+}
