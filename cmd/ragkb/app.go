@@ -1,0 +1,219 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/answer"
+	"github.com/ragkb/ragkb/answer/intent"
+	"github.com/ragkb/ragkb/answer/llm"
+	"github.com/ragkb/ragkb/connectors"
+	"github.com/ragkb/ragkb/connectors/all"
+	"github.com/ragkb/ragkb/connectors/knowledgebase"
+	"github.com/ragkb/ragkb/embed"
+	"github.com/ragkb/ragkb/indexer"
+	"github.com/ragkb/ragkb/retriever"
+	"github.com/ragkb/ragkb/server"
+	"github.com/ragkb/ragkb/store/postgres"
+	"github.com/ragkb/ragkb/store/qdrant"
+	"github.com/ragkb/ragkb/store/sqlite"
+	"github.com/ragkb/ragkb/store/vectorindex"
+	"github.com/ragkb/ragkb/webhook"
+	"github.com/ragkb/ragkb/worker"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// app is the wired service.
+type app struct {
+	cfg        config
+	log        *slog.Logger
+	store      ragkb.Store
+	vectors    ragkb.VectorStore
+	embedder   ragkb.Embedder
+	fetcher    *connectors.Fetcher
+	connector  ragkb.Connector
+	indexer    *indexer.Indexer
+	retriever  *retriever.Retriever
+	answers    *answer.Service
+	events     *webhook.Recorder
+	dispatcher *webhook.Dispatcher
+	worker     *worker.Worker
+	registry   *prometheus.Registry
+	closers    []func() error
+}
+
+func newLogger(cfg config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// buildApp opens the stores and wires every part. The caller must call close.
+func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err error) {
+	a := &app{cfg: cfg, log: log, registry: prometheus.NewRegistry()}
+	defer func() {
+		if err != nil {
+			a.close()
+		}
+	}()
+	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	a.fetcher = connectors.NewFetcher(connectors.FetcherConfig{AllowPrivate: cfg.AllowPrivateURLs, Logger: log})
+
+	switch cfg.Embedder {
+	case "openai":
+		o, err := embed.NewOpenAI(embed.OpenAIConfig{URL: cfg.EmbeddingURL, Model: cfg.EmbeddingModel, APIKey: cfg.EmbeddingAPIKey})
+		if err != nil {
+			return nil, fmt.Errorf("embedder: %w", err)
+		}
+		pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if err := o.Probe(pctx); err != nil {
+			return nil, fmt.Errorf("embedder: probe %s: %w", cfg.EmbeddingURL, err)
+		}
+		a.embedder = o
+	default:
+		a.embedder = embed.NewLocal(embed.LocalConfig{})
+	}
+	dims := a.embedder.Dimensions()
+
+	var pg *postgres.Store
+	if cfg.DatabaseURL != "" {
+		pg, err = postgres.New(ctx, postgres.Config{URL: cfg.DatabaseURL, Dimensions: dims, Logger: log})
+		if err != nil {
+			return nil, fmt.Errorf("postgres: %w", err)
+		}
+		a.closers = append(a.closers, func() error { pg.Close(); return nil })
+		a.store = pg
+	} else {
+		sq, err := sqlite.New(ctx, sqlite.Config{Path: filepath.Join(cfg.DataDir, "ragkb.db"), Logger: log})
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: %w", err)
+		}
+		a.closers = append(a.closers, sq.Close)
+		a.store = sq
+	}
+
+	switch cfg.VectorStore {
+	case "pgvector":
+		a.vectors = pg
+	case "qdrant":
+		q, err := qdrant.New(ctx, qdrant.Config{Addr: cfg.QdrantURL, APIKey: cfg.QdrantAPIKey, Dimensions: dims, Logger: log})
+		if err != nil {
+			return nil, fmt.Errorf("qdrant: %w", err)
+		}
+		a.closers = append(a.closers, q.Close)
+		a.vectors = q
+	default:
+		vi, err := vectorindex.New(vectorindex.Config{Dir: filepath.Join(cfg.DataDir, "vectors"), Dimensions: dims, Logger: log})
+		if err != nil {
+			return nil, fmt.Errorf("vector index: %w", err)
+		}
+		a.closers = append(a.closers, vi.Close)
+		a.vectors = vi
+	}
+
+	a.connector = all.New(all.Config{Fetcher: a.fetcher, KnowledgeBase: knowledgebase.New(), Logger: log})
+	if a.indexer, err = indexer.New(indexer.Config{Store: a.store, Vectors: a.vectors, Embedder: a.embedder, Connector: a.connector, Logger: log}); err != nil {
+		return nil, err
+	}
+	if a.retriever, err = retriever.New(retriever.Config{Store: a.store, Vectors: a.vectors, Embedder: a.embedder}); err != nil {
+		return nil, err
+	}
+	a.events = webhook.NewRecorder(webhook.RecorderConfig{Store: a.store, Logger: log})
+	var model answer.Completer
+	if cfg.LLMURL != "" {
+		c, err := llm.New(llm.Config{URL: cfg.LLMURL, Model: cfg.LLMModel, APIKey: cfg.LLMAPIKey})
+		if err != nil {
+			return nil, fmt.Errorf("llm: %w", err)
+		}
+		model = c
+	}
+	if a.answers, err = answer.New(answer.Config{
+		Store: a.store, Searcher: a.retriever, Events: a.events, LLM: model, Relevance: cfg.Relevance,
+		Metrics: answer.NewMetrics(a.registry), Logger: log,
+	}); err != nil {
+		return nil, err
+	}
+	if a.worker, err = worker.New(worker.Config{
+		Store: a.store, Runner: a.indexer, Events: a.events, Lease: cfg.JobLease, Concurrency: cfg.Workers,
+		Schedule: cfg.RefreshSchedule, Logger: log,
+	}); err != nil {
+		return nil, err
+	}
+	a.dispatcher = webhook.NewDispatcher(webhook.DispatcherConfig{Store: a.store, Client: a.fetcher.Client(), Logger: log, UserAgent: "ragkb/" + version})
+	return a, nil
+}
+
+// validateSpec checks a resource's type-specific fields.
+func validateSpec(r *ragkb.Resource) error {
+	if r.Type == ragkb.TypeKnowledgeBase {
+		return knowledgebase.Validate(r.KnowledgeBase)
+	}
+	return all.ValidateSpec(r)
+}
+
+func (a *app) handler() http.Handler {
+	return server.New(server.Deps{
+		Store: a.store, Vectors: a.vectors, Answers: a.answers, Searcher: a.retriever, Events: a.events,
+		ValidateSpec: validateSpec, BuiltinIntents: intent.BuiltinNames(),
+		Gatherer: a.registry, Registerer: a.registry,
+		NextRefresh: func(now time.Time) time.Time { return a.worker.NextRefresh(now) },
+		Logger:      a.log, Version: version,
+	})
+}
+
+func (a *app) close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		if err := a.closers[i](); err != nil {
+			a.log.Warn("close", "err", err)
+		}
+	}
+	a.closers = nil
+}
+
+// ensureAdminKey makes sure an admin key exists: RAGKB_ADMIN_KEY when set,
+// otherwise one is generated on first start and printed once.
+func (a *app) ensureAdminKey(ctx context.Context, stdout io.Writer) error {
+	if a.cfg.AdminKey != "" {
+		_, err := a.store.GetAPIKeyByHash(ctx, server.HashKey(a.cfg.AdminKey))
+		if err == nil {
+			return nil
+		}
+		if !ragkb.IsNotFound(err) {
+			return err
+		}
+		return a.store.CreateAPIKey(ctx, &ragkb.APIKey{ID: ragkb.NewID("key"), Role: ragkb.RoleAdmin, Hash: server.HashKey(a.cfg.AdminKey), Prefix: a.cfg.AdminKey[:6], CreatedAt: time.Now().UTC()})
+	}
+	n, err := a.store.CountAPIKeys(ctx, ragkb.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	secret := server.NewKeySecret(ragkb.RoleAdmin)
+	if err := a.store.CreateAPIKey(ctx, &ragkb.APIKey{ID: ragkb.NewID("key"), Role: ragkb.RoleAdmin, Hash: server.HashKey(secret), Prefix: secret[:8], CreatedAt: time.Now().UTC()}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\nragkb admin key (shown once, keep it safe):\n\n    %s\n\n", secret)
+	return nil
+}
+
+var errUsage = errors.New("usage")

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is the environment of API.md plus a few operational knobs.
+type config struct {
+	Addr             string
+	DataDir          string
+	DatabaseURL      string
+	VectorStore      string
+	QdrantURL        string
+	QdrantAPIKey     string
+	Embedder         string
+	EmbeddingURL     string
+	EmbeddingModel   string
+	EmbeddingAPIKey  string
+	LLMURL           string
+	LLMModel         string
+	LLMAPIKey        string
+	AdminKey         string
+	RefreshSchedule  string
+	AllowPrivateURLs bool
+	LogLevel         string
+	LogFormat        string
+	JobLease         time.Duration
+	Workers          int
+	ShutdownTimeout  time.Duration
+	Relevance        float64
+}
+
+// envVar documents one variable for the README and `ragkb help`.
+type envVar struct {
+	name, def, help string
+}
+
+var envVars = []envVar{
+	{"RAGKB_ADDR", ":8080", "listen address"},
+	{"RAGKB_DATA_DIR", "./data", "embedded mode: SQLite file and vector index"},
+	{"RAGKB_DATABASE_URL", "", "postgres://... : metadata (and by default vectors) in PostgreSQL"},
+	{"RAGKB_VECTOR_STORE", "embedded | pgvector", "embedded, pgvector or qdrant"},
+	{"RAGKB_QDRANT_URL", "", "Qdrant gRPC address, e.g. localhost:6334"},
+	{"RAGKB_QDRANT_API_KEY", "", "Qdrant API key, if the server needs one"},
+	{"RAGKB_EMBEDDER", "local", "local (pure Go) or openai (any OpenAI-compatible /v1/embeddings)"},
+	{"RAGKB_EMBEDDING_URL", "", "openai embedder: base URL"},
+	{"RAGKB_EMBEDDING_MODEL", "", "openai embedder: model"},
+	{"RAGKB_EMBEDDING_API_KEY", "", "openai embedder: API key"},
+	{"RAGKB_LLM_URL", "", "premium tier: OpenAI-compatible base URL; empty = no premium tier"},
+	{"RAGKB_LLM_MODEL", "", "premium tier: model"},
+	{"RAGKB_LLM_API_KEY", "", "premium tier: API key"},
+	{"RAGKB_ADMIN_KEY", "generated", "bootstrap admin key; generated and printed once when unset"},
+	{"RAGKB_REFRESH_SCHEDULE", "@monthly", "cron spec of the automatic refresh; off disables it"},
+	{"RAGKB_ALLOW_PRIVATE_URLS", "false", "let connectors fetch loopback/private addresses"},
+	{"RAGKB_LOG_LEVEL", "info", "debug, info, warn, error"},
+	{"RAGKB_LOG_FORMAT", "text", "text or json"},
+	{"RAGKB_JOB_LEASE", "30s", "how long a job is held without a heartbeat before another worker takes it"},
+	{"RAGKB_WORKERS", "2", "indexing jobs run at once per process"},
+	{"RAGKB_SHUTDOWN_TIMEOUT", "20s", "how long SIGTERM waits for requests and jobs"},
+	{"RAGKB_RELEVANCE", "0 (built-in)", "override the grounded-answer relevance threshold"},
+}
+
+func loadConfig(getenv func(string) string) (config, error) {
+	get := func(k, def string) string {
+		if v := strings.TrimSpace(getenv(k)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := config{
+		Addr:            get("RAGKB_ADDR", ":8080"),
+		DataDir:         get("RAGKB_DATA_DIR", "./data"),
+		DatabaseURL:     get("RAGKB_DATABASE_URL", ""),
+		QdrantURL:       get("RAGKB_QDRANT_URL", ""),
+		QdrantAPIKey:    get("RAGKB_QDRANT_API_KEY", ""),
+		Embedder:        get("RAGKB_EMBEDDER", "local"),
+		EmbeddingURL:    get("RAGKB_EMBEDDING_URL", ""),
+		EmbeddingModel:  get("RAGKB_EMBEDDING_MODEL", ""),
+		EmbeddingAPIKey: get("RAGKB_EMBEDDING_API_KEY", ""),
+		LLMURL:          get("RAGKB_LLM_URL", ""),
+		LLMModel:        get("RAGKB_LLM_MODEL", ""),
+		LLMAPIKey:       get("RAGKB_LLM_API_KEY", ""),
+		AdminKey:        get("RAGKB_ADMIN_KEY", ""),
+		RefreshSchedule: get("RAGKB_REFRESH_SCHEDULE", "@monthly"),
+		LogLevel:        get("RAGKB_LOG_LEVEL", "info"),
+		LogFormat:       get("RAGKB_LOG_FORMAT", "text"),
+	}
+	def := "embedded"
+	if c.DatabaseURL != "" {
+		def = "pgvector"
+	}
+	c.VectorStore = get("RAGKB_VECTOR_STORE", def)
+	var err error
+	if c.AllowPrivateURLs, err = strconv.ParseBool(get("RAGKB_ALLOW_PRIVATE_URLS", "false")); err != nil {
+		return c, fmt.Errorf("RAGKB_ALLOW_PRIVATE_URLS: must be true or false")
+	}
+	if c.JobLease, err = time.ParseDuration(get("RAGKB_JOB_LEASE", "30s")); err != nil || c.JobLease < time.Second {
+		return c, fmt.Errorf("RAGKB_JOB_LEASE: must be a duration of at least 1s, such as 30s")
+	}
+	if c.ShutdownTimeout, err = time.ParseDuration(get("RAGKB_SHUTDOWN_TIMEOUT", "20s")); err != nil || c.ShutdownTimeout <= 0 {
+		return c, fmt.Errorf("RAGKB_SHUTDOWN_TIMEOUT: must be a positive duration, such as 20s")
+	}
+	if c.Workers, err = strconv.Atoi(get("RAGKB_WORKERS", "2")); err != nil || c.Workers < 1 || c.Workers > 64 {
+		return c, fmt.Errorf("RAGKB_WORKERS: must be a number from 1 to 64")
+	}
+	if c.Relevance, err = strconv.ParseFloat(get("RAGKB_RELEVANCE", "0"), 64); err != nil || c.Relevance < 0 || c.Relevance > 1 {
+		return c, fmt.Errorf("RAGKB_RELEVANCE: must be a number from 0 to 1")
+	}
+	return c, c.validate()
+}
+
+func (c config) validate() error {
+	switch c.VectorStore {
+	case "embedded":
+	case "pgvector":
+		if c.DatabaseURL == "" {
+			return fmt.Errorf("RAGKB_VECTOR_STORE: pgvector needs RAGKB_DATABASE_URL")
+		}
+	case "qdrant":
+		if c.QdrantURL == "" {
+			return fmt.Errorf("RAGKB_QDRANT_URL: is required when RAGKB_VECTOR_STORE=qdrant")
+		}
+	default:
+		return fmt.Errorf("RAGKB_VECTOR_STORE: must be embedded, pgvector or qdrant, not %q", c.VectorStore)
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		return fmt.Errorf("RAGKB_DATABASE_URL: must start with postgres://")
+	}
+	switch c.Embedder {
+	case "local":
+	case "openai":
+		if c.EmbeddingURL == "" {
+			return fmt.Errorf("RAGKB_EMBEDDING_URL: is required when RAGKB_EMBEDDER=openai")
+		}
+		if c.EmbeddingModel == "" {
+			return fmt.Errorf("RAGKB_EMBEDDING_MODEL: is required when RAGKB_EMBEDDER=openai")
+		}
+	default:
+		return fmt.Errorf("RAGKB_EMBEDDER: must be local or openai, not %q", c.Embedder)
+	}
+	if c.LLMURL != "" && c.LLMModel == "" {
+		return fmt.Errorf("RAGKB_LLM_MODEL: is required when RAGKB_LLM_URL is set")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("RAGKB_LOG_LEVEL: must be debug, info, warn or error")
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("RAGKB_LOG_FORMAT: must be text or json")
+	}
+	if c.AdminKey != "" && len(c.AdminKey) < 16 {
+		return fmt.Errorf("RAGKB_ADMIN_KEY: must be at least 16 characters")
+	}
+	return nil
+}

@@ -1,0 +1,90 @@
+// Command ragkb runs the ragkb service.
+//
+//	ragkb serve     API and worker in one process (the embedded default)
+//	ragkb worker    only the worker (needs PostgreSQL; vectors in pgvector or Qdrant)
+//	ragkb migrate   apply database migrations and exit
+//	ragkb bench     run the benchmarks and write BENCHMARKS.md
+//	ragkb version
+//
+// Configuration comes from the environment (see `ragkb help`).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"text/tabwriter"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, errUsage) {
+			fmt.Fprintln(os.Stderr, "ragkb:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// run is main with its dependencies passed in, so tests can drive it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 1 {
+		cmd = args[1]
+	}
+	var rest []string
+	if len(args) > 2 {
+		rest = args[2:]
+	}
+	switch cmd {
+	case "version", "-v", "--version":
+		fmt.Fprintln(stdout, "ragkb", version)
+		return nil
+	case "help", "-h", "--help":
+		usage(stdout)
+		return nil
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	switch cmd {
+	case "serve":
+		return runServe(ctx, cfg, log, stdout, true)
+	case "worker":
+		return runWorker(ctx, cfg, log)
+	case "migrate":
+		return runMigrate(ctx, cfg, log, stdout)
+	case "bench":
+		return runBench(ctx, rest, stdout, stderr)
+	default:
+		usage(stderr)
+		return fmt.Errorf("unknown command %q: %w", cmd, errUsage)
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `ragkb: trustworthy answers for customer-support chatbots.
+
+Commands:
+  serve     run the API and the worker in one process (default)
+  worker    run only the worker (PostgreSQL + pgvector or Qdrant)
+  migrate   apply database migrations and exit
+  bench     run the benchmarks and write BENCHMARKS.md (-out FILE, -quick)
+  version   print the version
+
+Environment:
+`)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, v := range envVars {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", v.name, v.def, v.help)
+	}
+	tw.Flush()
+}
