@@ -1,0 +1,319 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ragkb/ragkb"
+)
+
+const testAdminKey = "test-admin-key-0123456789"
+
+// testService is the embedded service running in-process behind a real
+// HTTP listener, with its worker.
+type testService struct {
+	t   *testing.T
+	app *app
+	srv *httptest.Server
+}
+
+func startService(t *testing.T, dir string, extraEnv map[string]string) *testService {
+	t.Helper()
+	env := map[string]string{
+		"RAGKB_DATA_DIR": dir, "RAGKB_ADMIN_KEY": testAdminKey, "RAGKB_REFRESH_SCHEDULE": "off",
+		"RAGKB_ALLOW_PRIVATE_URLS": "true", "RAGKB_JOB_LEASE": "3s",
+	}
+	for k, v := range extraEnv {
+		env[k] = v
+	}
+	cfg, err := loadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	a, err := buildApp(ctx, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.ensureAdminKey(ctx, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	a.worker.Start(ctx)
+	s := &testService{t: t, app: a, srv: httptest.NewServer(a.handler())}
+	t.Cleanup(s.stop)
+	return s
+}
+
+func (s *testService) stop() {
+	if s.app == nil {
+		return
+	}
+	s.srv.Close()
+	s.app.worker.Stop()
+	s.app.close()
+	s.app = nil
+}
+
+// call sends a request and decodes the JSON answer into out (when non-nil).
+func (s *testService) call(method, path, key string, body any, out any) int {
+	s.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		buf, _ := json.Marshal(b)
+		rd = bytes.NewReader(buf)
+	}
+	req, _ := http.NewRequest(method, s.srv.URL+path, rd)
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if out != nil && len(data) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			s.t.Fatalf("%s %s: decode %q: %v", method, path, data, err)
+		}
+	}
+	if resp.StatusCode >= 500 {
+		s.t.Fatalf("%s %s: server error %d: %s", method, path, resp.StatusCode, data)
+	}
+	return resp.StatusCode
+}
+
+func (s *testService) tenantWithKeys(name string) (tenantID, merchant, chatbot string) {
+	s.t.Helper()
+	var ten ragkb.Tenant
+	if code := s.call("POST", "/v1/tenants", testAdminKey, map[string]string{"name": name}, &ten); code != 201 {
+		s.t.Fatalf("create tenant: got %d, want 201", code)
+	}
+	var k1, k2 struct{ Key string }
+	if code := s.call("POST", "/v1/tenants/"+ten.ID+"/keys", testAdminKey, map[string]string{"role": "merchant"}, &k1); code != 201 {
+		s.t.Fatalf("create merchant key: got %d", code)
+	}
+	if code := s.call("POST", "/v1/tenants/"+ten.ID+"/keys", testAdminKey, map[string]string{"role": "chatbot"}, &k2); code != 201 {
+		s.t.Fatalf("create chatbot key: got %d", code)
+	}
+	return ten.ID, k1.Key, k2.Key
+}
+
+// waitStatus polls the resource until it leaves processing or the deadline passes.
+func (s *testService) waitStatus(key, id string, within time.Duration) ragkb.Resource {
+	s.t.Helper()
+	deadline := time.Now().Add(within)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		var r ragkb.Resource
+		if code := s.call("GET", "/v1/resources/"+id, key, nil, &r); code != 200 {
+			s.t.Fatalf("get resource: got %d", code)
+		}
+		if r.Status != ragkb.StatusProcessing || time.Now().After(deadline) {
+			return r
+		}
+		<-tick.C
+	}
+}
+
+const invoiceText = "Yes. We issue a VAT invoice for every order: enter your company's tax number at checkout and the invoice arrives by e-mail with the parcel."
+
+func kbResource() map[string]any {
+	return map[string]any{
+		"name": "Main shop", "type": "knowledge_base", "language": "en",
+		"knowledge_base": map[string]any{
+			"invoice":       invoiceText,
+			"delivery_time": "Orders ship within 24 hours; delivery takes 1-3 working days.",
+			"custom": []map[string]any{{
+				"question": "Do you ship to Switzerland?",
+				"answer":   "Yes, we ship to Switzerland with DHL in 4-6 working days; customs duties are paid by the buyer.",
+				"examples": []string{"Can you deliver to Zurich?", "shipping to CH?"},
+			}},
+		},
+	}
+}
+
+func TestEmbeddedEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	s := startService(t, dir, nil)
+	tenantA, merchantA, chatA := s.tenantWithKeys("Shop A")
+	_, merchantB, chatB := s.tenantWithKeys("Shop B")
+	_ = tenantA
+
+	var res ragkb.Resource
+	if code := s.call("POST", "/v1/resources", merchantA, kbResource(), &res); code != 202 {
+		t.Fatalf("create resource: got %d, want 202", code)
+	}
+	if res.Status != ragkb.StatusProcessing {
+		t.Fatalf("status: got %q, want processing", res.Status)
+	}
+	got := s.waitStatus(merchantA, res.ID, 10*time.Second)
+	if got.Status != ragkb.StatusSuccess {
+		t.Fatalf("status: got %q (%s), want success", got.Status, got.Error)
+	}
+	if got.Documents != 3 || got.Chunks < 3 || got.IndexedAt == nil {
+		t.Fatalf("counts: got documents=%d chunks=%d indexed_at=%v, want 3, >=3, set", got.Documents, got.Chunks, got.IndexedAt)
+	}
+
+	ask := func(key, q string) ragkb.AnswerResponse {
+		t.Helper()
+		var a ragkb.AnswerResponse
+		if code := s.call("POST", "/v1/answer", key, map[string]string{"question": q}, &a); code != 200 {
+			t.Fatalf("answer %q: got %d", q, code)
+		}
+		return a
+	}
+	a := ask(chatA, "Can I get a VAT invoice for my order?")
+	if a.Status != ragkb.AnswerAnswered || a.Tier != ragkb.TierFast || a.Answer != invoiceText {
+		t.Fatalf("invoice: got status=%s tier=%s answer=%q", a.Status, a.Tier, a.Answer)
+	}
+	if len(a.Citations) == 0 || a.Citations[0].ResourceID != res.ID || a.Citations[0].ResourceName != "Main shop" {
+		t.Fatalf("invoice citations: got %+v, want the resource", a.Citations)
+	}
+	if a.Usage.LLMCalls != 0 {
+		t.Fatalf("llm calls: got %d, want 0", a.Usage.LLMCalls)
+	}
+	sw := ask(chatA, "Do you deliver to Switzerland?")
+	if sw.Status != ragkb.AnswerAnswered || !strings.Contains(sw.Answer, "DHL") {
+		t.Fatalf("switzerland: got %s %q", sw.Status, sw.Answer)
+	}
+	peru := ask(chatA, "What is the capital of Peru?")
+	if peru.Status != ragkb.AnswerFallback || peru.Answer == "" || len(peru.Citations) != 0 {
+		t.Fatalf("peru: got status=%s answer=%q citations=%d, want fallback", peru.Status, peru.Answer, len(peru.Citations))
+	}
+	var evs struct{ Events []ragkb.Event }
+	s.call("GET", "/v1/events?type=assistant_failed", merchantA, nil, &evs)
+	if len(evs.Events) == 0 || !strings.Contains(evs.Events[0].Question, "Peru") {
+		t.Fatalf("events: got %+v, want an assistant_failed for the Peru question", evs.Events)
+	}
+
+	// Tenant isolation: B sees nothing of A.
+	b := ask(chatB, "Can I get a VAT invoice for my order?")
+	if b.Status == ragkb.AnswerAnswered || strings.Contains(b.Answer, "VAT invoice for every order") {
+		t.Fatalf("tenant B got tenant A's answer: %+v", b)
+	}
+	if code := s.call("GET", "/v1/resources/"+res.ID, merchantB, nil, nil); code != 404 {
+		t.Fatalf("B reads A's resource: got %d, want 404", code)
+	}
+	if code := s.call("DELETE", "/v1/resources/"+res.ID, merchantB, nil, nil); code != 404 {
+		t.Fatalf("B deletes A's resource: got %d, want 404", code)
+	}
+	var search struct{ Results []ragkb.SearchResult }
+	s.call("POST", "/v1/search", chatB, map[string]any{"query": "VAT invoice"}, &search)
+	if len(search.Results) != 0 {
+		t.Fatalf("B searched A's chunks: %+v", search.Results)
+	}
+	if code := s.call("POST", "/v1/answer", chatB, map[string]any{"question": "invoice?", "resource_ids": []string{res.ID}}, nil); code != 400 {
+		t.Fatalf("B names A's resource: got %d, want 400", code)
+	}
+
+	// Restart: everything is still there.
+	s.stop()
+	s = startService(t, dir, nil)
+	a = ask(chatA, "Can I get a VAT invoice for my order?")
+	if a.Status != ragkb.AnswerAnswered || a.Answer != invoiceText {
+		t.Fatalf("after restart: got %s %q", a.Status, a.Answer)
+	}
+	s.call("POST", "/v1/search", chatA, map[string]any{"query": "Switzerland DHL customs"}, &search)
+	if len(search.Results) == 0 || !strings.Contains(search.Results[0].Text, "DHL") {
+		t.Fatalf("search after restart: got %+v", search.Results)
+	}
+
+	// Delete: the chunks leave the index.
+	if code := s.call("DELETE", "/v1/resources/"+res.ID, merchantA, nil, nil); code != 204 {
+		t.Fatalf("delete: got %d, want 204", code)
+	}
+	s.call("POST", "/v1/search", chatA, map[string]any{"query": "Switzerland DHL customs"}, &search)
+	if len(search.Results) != 0 {
+		t.Fatalf("search after delete: got %d results, want 0", len(search.Results))
+	}
+	if a := ask(chatA, "Can I get a VAT invoice for my order?"); a.Status == ragkb.AnswerAnswered {
+		t.Fatalf("answer after delete: got %s %q", a.Status, a.Answer)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	s := startService(t, t.TempDir(), nil)
+	_, merchant, chatbot := s.tenantWithKeys("Shop")
+	tests := []struct {
+		name      string
+		method    string
+		path      string
+		key       string
+		body      any
+		wantCode  int
+		wantField string
+	}{
+		{"missing name", "POST", "/v1/resources", merchant, map[string]any{"type": "knowledge_base", "knowledge_base": map[string]string{"invoice": "x"}}, 400, "name"},
+		{"unknown type", "POST", "/v1/resources", merchant, map[string]any{"name": "x", "type": "pdf"}, 400, "type"},
+		{"missing spec", "POST", "/v1/resources", merchant, map[string]any{"name": "x", "type": "knowledge_base"}, 400, "knowledge_base"},
+		{"wrong spec for type", "POST", "/v1/resources", merchant, map[string]any{"name": "x", "type": "knowledge_base", "knowledge_base": map[string]string{"invoice": "x"}, "offers": map[string]string{"source": "shopify"}}, 400, "offers"},
+		{"custom without answer", "POST", "/v1/resources", merchant, map[string]any{"name": "x", "type": "knowledge_base", "knowledge_base": map[string]any{"custom": []map[string]string{{"question": "q"}}}}, 400, "knowledge_base.custom[0].answer"},
+		{"name too long", "POST", "/v1/resources", merchant, map[string]any{"name": strings.Repeat("n", 201), "type": "policy", "policy": map[string]string{"content": "x"}}, 400, "name"},
+		{"bad language", "POST", "/v1/resources", merchant, map[string]any{"name": "x", "type": "policy", "language": "english", "policy": map[string]string{"content": "x"}}, 400, "language"},
+		{"malformed json", "POST", "/v1/resources", merchant, `{"name": "x",`, 400, "body"},
+		{"wrong field type", "POST", "/v1/resources", merchant, `{"name": 5, "type": "policy"}`, 400, "name"},
+		{"empty body", "POST", "/v1/resources", merchant, "", 400, "body"},
+		{"no key", "POST", "/v1/resources", "", map[string]any{"name": "x"}, 401, "Authorization"},
+		{"wrong key", "GET", "/v1/resources", "not-a-key", nil, 401, "Authorization"},
+		{"chatbot creates resource", "POST", "/v1/resources", chatbot, map[string]any{"name": "x", "type": "policy", "policy": map[string]string{"content": "x"}}, 403, ""},
+		{"merchant creates tenant", "POST", "/v1/tenants", merchant, map[string]any{"name": "x"}, 403, ""},
+		{"tenant without name", "POST", "/v1/tenants", testAdminKey, map[string]any{}, 400, "name"},
+		{"key with bad role", "POST", "/v1/tenants/ten_x/keys", testAdminKey, map[string]any{"role": "root"}, 400, "role"},
+		{"key for unknown tenant", "POST", "/v1/tenants/ten_nope/keys", testAdminKey, map[string]any{"role": "chatbot"}, 404, ""},
+		{"empty question", "POST", "/v1/answer", chatbot, map[string]any{"question": "  "}, 400, "question"},
+		{"unknown assistant", "POST", "/v1/answer", chatbot, map[string]any{"question": "hi", "assistant_id": "asst_nope"}, 400, "assistant_id"},
+		{"search top_k", "POST", "/v1/search", chatbot, map[string]any{"query": "x", "top_k": 500}, 400, "top_k"},
+		{"unknown resource", "GET", "/v1/resources/res_nope", merchant, nil, 404, ""},
+		{"retry unknown", "POST", "/v1/resources/res_nope/retry", merchant, nil, 404, ""},
+		{"status filter", "GET", "/v1/resources?status=done", merchant, nil, 400, "status"},
+		{"unknown route", "GET", "/v1/nope", merchant, nil, 404, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var p struct {
+				Type, Title, Detail, Field string
+				Status                     int
+			}
+			code := s.call(tt.method, tt.path, tt.key, tt.body, &p)
+			if code != tt.wantCode {
+				t.Fatalf("status: got %d, want %d (%+v)", code, tt.wantCode, p)
+			}
+			if p.Status != tt.wantCode || p.Title == "" || p.Detail == "" {
+				t.Fatalf("problem document: got %+v", p)
+			}
+			if p.Field != tt.wantField {
+				t.Fatalf("field: got %q, want %q (detail %q)", p.Field, tt.wantField, p.Detail)
+			}
+		})
+	}
+}
+
+func TestRetryOnlyFromFailed(t *testing.T) {
+	s := startService(t, t.TempDir(), nil)
+	_, merchant, _ := s.tenantWithKeys("Shop")
+	var res ragkb.Resource
+	s.call("POST", "/v1/resources", merchant, kbResource(), &res)
+	if r := s.waitStatus(merchant, res.ID, 10*time.Second); r.Status != ragkb.StatusSuccess {
+		t.Fatalf("status: got %s", r.Status)
+	}
+	if code := s.call("POST", "/v1/resources/"+res.ID+"/retry", merchant, nil, nil); code != 409 {
+		t.Fatalf("retry of a successful resource: got %d, want 409", code)
+	}
+}
