@@ -128,8 +128,8 @@ func (v *VectorStore) DeleteResource(ctx context.Context, tenantID, resourceID s
 	return translate("delete resource vectors", "vector", err)
 }
 
-// defaultK is the number of hits of a VectorQuery without K.
-const defaultK = 10
+// maxEfSearch is the largest hnsw.ef_search pgvector accepts.
+const maxEfSearch = 1000
 
 // Search returns the q.K nearest vectors of the tenant (and resources) by
 // cosine distance, best first, with Score = 1 - distance.
@@ -147,9 +147,9 @@ func (v *VectorStore) Search(ctx context.Context, q ragkb.VectorQuery) ([]ragkb.
 	}
 	k := q.K
 	if k <= 0 {
-		k = defaultK
+		return nil, ragkb.Invalid("k", "the number of neighbours must be positive, got %d", k)
 	}
-	ef := max(v.s.efSearch, k)
+	ef := min(max(v.s.efSearch, k), maxEfSearch)
 	args := []any{pgvector.NewVector(q.Vector), q.TenantID, k}
 	filter := `tenant_id = $2`
 	if len(q.ResourceIDs) > 0 {
