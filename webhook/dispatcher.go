@@ -200,7 +200,8 @@ func (d *Dispatcher) Stop() {
 	t := time.NewTimer(d.cfg.ShutdownTimeout)
 	defer t.Stop()
 	select {
-	case <-done:
+	default:
+		return
 	case <-t.C:
 		d.cfg.Logger.Warn("webhook: stop: cancelling in-flight deliveries")
 		abort()

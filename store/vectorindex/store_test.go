@@ -332,16 +332,16 @@ func TestTombstonesRebuild(t *testing.T) {
 	const dims = 16
 	cfg := vectorindex.Config{Dir: t.TempDir(), Dimensions: dims, ExactThreshold: -1}
 	s := open(t, cfg)
-	ids := fill(t, s, "t", clustered(3, 3000, 20, dims), 3)
-	// Replace every vector twice: 6000 tombstones force a rebuild.
-	fill(t, s, "t", clustered(4, 3000, 20, dims), 3)
-	last := clustered(5, 3000, 20, dims)
+	ids := fill(t, s, "t", clustered(3, 1500, 20, dims), 3)
+	// Replace every vector twice: 3000 tombstones force a rebuild.
+	fill(t, s, "t", clustered(4, 1500, 20, dims), 3)
+	last := clustered(5, 1500, 20, dims)
 	fill(t, s, "t", last, 3)
 	if got, want := s.Len("t"), len(ids); got != want {
 		t.Fatalf("Len = %d, want %d", got, want)
 	}
 	var found int
-	for i := 0; i < len(last); i += 30 {
+	for i := 0; i < len(last); i += 15 {
 		hits := search(t, s, ragkb.VectorQuery{TenantID: "t", Vector: last[i], K: 1})
 		if len(hits) == 1 && hits[0].ChunkID == ids[i] {
 			found++
