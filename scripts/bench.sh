@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# bench.sh regenerates BENCHMARKS.md: the end-to-end tables of `ragkb bench`
+# (embedded and, when PostgreSQL is available, pgvector side by side) followed
+# by the raw output of the package micro-benchmarks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=BENCHMARKS.md
+tmp=$(mktemp)
+trap 'rm -f "$tmp" "$tmp.micro"' EXIT
+
+pg_url=""
+if pg_url=$(scripts/test-services.sh 2>/dev/null); then
+	trap 'rm -f "$tmp" "$tmp.micro"; scripts/test-services.sh drop "$pg_url" >/dev/null 2>&1 || true' EXIT
+else
+	echo "bench: PostgreSQL unavailable; pgvector rows are skipped" >&2
+	pg_url=""
+fi
+
+go run ./cmd/ragkb bench -out "$tmp" ${pg_url:+-database-url "$pg_url"} "$@"
+
+export RAGKB_TEST_DATABASE_URL="$pg_url"
+{
+	echo "## Micro-benchmarks"
+	echo
+	echo 'Raw `go test -bench` output (`-benchtime` as shown in the command).'
+	echo
+	echo '```'
+	for pkg in ./embed ./store/vectorindex ./store/sqlite ./answer/intent ./answer/guard ./connectors/googlefeed ./store/postgres; do
+		[ -d "$pkg" ] || continue
+		echo "\$ go test -run '^\$' -bench . -benchmem -benchtime 1x... $pkg" >/dev/null
+		go test -run '^$' -bench . -benchmem "$pkg" 2>&1 | grep -E '^(Benchmark|ok|PASS|FAIL|goos|goarch|cpu|pkg|---)' || true
+	done
+	echo '```'
+} > "$tmp.micro"
+
+cat "$tmp" "$tmp.micro" > "$out"
+echo "bench: wrote $out" >&2
