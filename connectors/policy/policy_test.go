@@ -1,13 +1,19 @@
 package policy
 
 import (
+	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/connectors"
 	"github.com/ragkb/ragkb/connectors/internal/golden"
 )
 
@@ -181,4 +187,83 @@ func FuzzSections(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestPageSectionsGolden(t *testing.T) {
+	path := filepath.Join("..", "..", "testdata", "policy", "returns_page.html")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := PageSections("", doc)
+	for _, s := range got {
+		for _, junk := range []string{"cookie", "Kategorie", "Regulamin", "Wyślij", "©", "__STATE__"} {
+			if strings.Contains(s.Text, junk) {
+				t.Errorf("section %q contains boilerplate %q", s.Title, junk)
+			}
+		}
+	}
+	golden.JSON(t, strings.TrimSuffix(path, ".html")+".golden.json", got)
+}
+
+func TestFetchURL(t *testing.T) {
+	page, err := os.ReadFile(filepath.Join("..", "..", "testdata", "policy", "returns_page.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/robots.txt":
+			http.NotFound(w, r)
+		case "/zwroty":
+			if r.Method != http.MethodGet || !strings.HasPrefix(r.Header.Get("User-Agent"), "ragkb/") {
+				t.Errorf("request %s with User-Agent %q", r.Method, r.Header.Get("User-Agent"))
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write(page)
+		case "/file.pdf":
+			w.Header().Set("Content-Type", "application/pdf")
+			w.Write([]byte("%PDF-1.4"))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	f := connectors.NewFetcher(connectors.FetcherConfig{AllowPrivate: true, PerHostInterval: time.Nanosecond})
+	c := New(Config{Fetcher: f})
+	res, err := c.Fetch(context.Background(), &ragkb.Resource{Type: ragkb.TypePolicy,
+		Policy: &ragkb.PolicySpec{URL: srv.URL + "/zwroty"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles, urls []string
+	for _, d := range res.Documents {
+		titles = append(titles, d.Title)
+		urls = append(urls, strings.TrimPrefix(d.URL, srv.URL))
+		if d.Language != "pl" {
+			t.Errorf("language: got %q, want pl", d.Language)
+		}
+	}
+	wantTitles := "Zwroty i reklamacje|Zwroty i reklamacje — Zwrot towaru|Zwroty i reklamacje — Reklamacje|Zwroty i reklamacje — Reklamacje — Rękojmia"
+	if got := strings.Join(titles, "|"); got != wantTitles {
+		t.Errorf("titles: got %s, want %s", got, wantTitles)
+	}
+	if got, want := strings.Join(urls, " "), "/zwroty /zwroty#zwrot /zwroty#reklamacje /zwroty#reklamacje"; got != want {
+		t.Errorf("urls: got %s, want %s", got, want)
+	}
+
+	_, err = c.Fetch(context.Background(), &ragkb.Resource{Type: ragkb.TypePolicy,
+		Policy: &ragkb.PolicySpec{URL: srv.URL + "/file.pdf"}})
+	if ragkb.ErrorCodeOf(err) != ragkb.EINVALID || !strings.Contains(ragkb.ErrorMessage(err), "is not an HTML page") {
+		t.Errorf("pdf: got %v", err)
+	}
+	_, err = New(Config{}).Fetch(context.Background(), &ragkb.Resource{Type: ragkb.TypePolicy,
+		Policy: &ragkb.PolicySpec{URL: srv.URL + "/zwroty"}})
+	if ragkb.ErrorCodeOf(err) != ragkb.EUNAVAILABLE {
+		t.Errorf("no fetcher: got %v, want unavailable", err)
+	}
 }

@@ -102,7 +102,9 @@ func FromBlocks(title string, blocks []connectors.Block) []Section {
 			if !strings.EqualFold(p.text, title) {
 				names = append(names, p.text)
 			}
-			anchor = p.id
+			if p.id != "" { // the nearest heading with an id
+				anchor = p.id
+			}
 		}
 		heading := strings.Join(names, " — ")
 		full := title
