@@ -1,0 +1,328 @@
+package googlefeed
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ragkb/ragkb/connectors"
+)
+
+// Namespace is the Google Merchant Center namespace. Elements are matched by
+// this URI, whatever prefix a feed binds to it.
+const Namespace = "http://base.google.com/ns/1.0"
+
+const atomNS = "http://www.w3.org/2005/Atom"
+
+// Shipping is one g:shipping entry.
+type Shipping struct {
+	Country string `json:"country,omitempty"`
+	Region  string `json:"region,omitempty"`
+	Service string `json:"service,omitempty"`
+	Price   string `json:"price,omitempty"` // as in the feed, "16.00 USD"
+}
+
+// Item is one product of a feed with its attributes as given.
+type Item struct {
+	ID           string     `json:"id"`
+	Title        string     `json:"title"`
+	Description  string     `json:"description,omitempty"`
+	Link         string     `json:"link,omitempty"`
+	ImageLink    string     `json:"image_link,omitempty"`
+	Availability string     `json:"availability,omitempty"`
+	Price        string     `json:"price,omitempty"`
+	SalePrice    string     `json:"sale_price,omitempty"`
+	Condition    string     `json:"condition,omitempty"`
+	Brand        string     `json:"brand,omitempty"`
+	GTIN         string     `json:"gtin,omitempty"`
+	MPN          string     `json:"mpn,omitempty"`
+	ProductType  string     `json:"product_type,omitempty"`
+	Shipping     []Shipping `json:"shipping,omitempty"`
+}
+
+// Feed is a parsed product feed.
+type Feed struct {
+	Format string `json:"format"` // rss, atom or tsv
+	Items  []Item `json:"items"`
+	// Skipped lists items that could not be used (no id or title).
+	Skipped []string `json:"skipped,omitempty"`
+}
+
+// ErrNotFeed is returned for input that is neither an XML feed nor a
+// tab-separated file with an id column.
+var ErrNotFeed = errors.New("googlefeed: not a Google product feed")
+
+// Parse reads an RSS 2.0 or Atom feed with Google attributes, or a
+// tab-separated (or comma-separated) file with a header row.
+func Parse(b []byte) (*Feed, error) {
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '<' {
+		return parseXML(b)
+	}
+	return parseTable(b)
+}
+
+type node struct {
+	XMLName  xml.Name
+	Attrs    []xml.Attr `xml:",any,attr"`
+	Text     string     `xml:",chardata"`
+	Children []node     `xml:",any"`
+}
+
+func parseXML(b []byte) (*Feed, error) {
+	dec := xml.NewDecoder(bytes.NewReader(b))
+	dec.Strict = false
+	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	feed := &Feed{}
+	root := ""
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			if root == "" {
+				return nil, fmt.Errorf("%w: %v", ErrNotFeed, err)
+			}
+			feed.Skipped = append(feed.Skipped, "the feed is cut off or malformed after item "+fmt.Sprint(len(feed.Items)+len(feed.Skipped)))
+			break
+		}
+		start, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		if root == "" {
+			root = start.Name.Local
+			switch root {
+			case "rss", "RDF":
+				feed.Format = "rss"
+			case "feed":
+				feed.Format = "atom"
+			default:
+				return nil, ErrNotFeed
+			}
+			continue
+		}
+		if start.Name.Local != "item" && start.Name.Local != "entry" {
+			continue
+		}
+		var n node
+		if err := dec.DecodeElement(&n, &start); err != nil {
+			feed.Skipped = append(feed.Skipped, "an item could not be read")
+			break
+		}
+		feed.add(itemFromNode(n))
+	}
+	if root == "" {
+		return nil, ErrNotFeed
+	}
+	return feed, nil
+}
+
+func (f *Feed) add(it Item) {
+	switch {
+	case it.ID == "":
+		f.Skipped = append(f.Skipped, fmt.Sprintf("a product without an id (%q)", connectors.Truncate(it.Title, 60)))
+	case it.Title == "":
+		f.Skipped = append(f.Skipped, "product "+it.ID+" has no title")
+	default:
+		f.Items = append(f.Items, it)
+	}
+}
+
+func itemFromNode(n node) Item {
+	var it Item
+	plain := map[string]string{}
+	for _, c := range n.Children {
+		text := strings.TrimSpace(c.Text)
+		if c.XMLName.Space != Namespace {
+			switch {
+			case c.XMLName.Local == "link" && (c.XMLName.Space == atomNS || text == ""):
+				rel := attr(c, "rel")
+				if href := attr(c, "href"); href != "" && (rel == "" || rel == "alternate") && plain["link"] == "" {
+					plain["link"] = href
+				}
+			case plain[c.XMLName.Local] == "":
+				plain[c.XMLName.Local] = text
+			}
+			continue
+		}
+		it.set(c.XMLName.Local, text, c)
+	}
+	it.Title = first(it.Title, plain["title"])
+	it.Description = first(it.Description, plain["description"], plain["summary"], plain["content"])
+	it.Link = first(it.Link, plain["link"])
+	it.ID = first(it.ID, plain["id"])
+	return it
+}
+
+func (it *Item) set(name, text string, n node) {
+	switch strings.ToLower(strings.TrimPrefix(name, "g:")) {
+	case "id":
+		it.ID = text
+	case "title":
+		it.Title = text
+	case "description":
+		it.Description = text
+	case "link":
+		it.Link = text
+	case "image_link":
+		it.ImageLink = text
+	case "availability":
+		it.Availability = text
+	case "price":
+		it.Price = text
+	case "sale_price":
+		it.SalePrice = text
+	case "condition":
+		it.Condition = text
+	case "brand":
+		it.Brand = text
+	case "gtin":
+		it.GTIN = text
+	case "mpn":
+		it.MPN = text
+	case "product_type":
+		it.ProductType = text
+	case "shipping":
+		var s Shipping
+		for _, c := range n.Children {
+			v := strings.TrimSpace(c.Text)
+			switch c.XMLName.Local {
+			case "country":
+				s.Country = v
+			case "region":
+				s.Region = v
+			case "service":
+				s.Service = v
+			case "price":
+				s.Price = v
+			}
+		}
+		if len(n.Children) == 0 && text != "" {
+			s = shippingFromString(text)
+		}
+		if s != (Shipping{}) {
+			it.Shipping = append(it.Shipping, s)
+		}
+	}
+}
+
+// shippingFromString reads the flat form "US:CA:Overnight:16.00 USD".
+func shippingFromString(s string) Shipping {
+	p := strings.SplitN(s, ":", 4)
+	for len(p) < 4 {
+		p = append([]string{""}, p...)
+	}
+	return Shipping{Country: strings.TrimSpace(p[0]), Region: strings.TrimSpace(p[1]),
+		Service: strings.TrimSpace(p[2]), Price: strings.TrimSpace(p[3])}
+}
+
+func attr(n node, key string) string {
+	for _, a := range n.Attrs {
+		if a.Name.Local == key {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+func first(vs ...string) string {
+	for _, v := range vs {
+		if strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
+
+// parseTable reads a TSV (or CSV) file whose header row names attributes,
+// with or without the "g:" prefix.
+func parseTable(b []byte) (*Feed, error) {
+	br := bufio.NewReader(bytes.NewReader(b))
+	header, _ := br.ReadString('\n')
+	comma := '\t'
+	if !strings.Contains(header, "\t") && strings.Contains(header, ",") {
+		comma = ','
+	}
+	r := csv.NewReader(io.MultiReader(strings.NewReader(header), br))
+	r.Comma = comma
+	r.LazyQuotes = true
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = false
+	cols, err := r.Read()
+	if err != nil {
+		return nil, ErrNotFeed
+	}
+	idx := map[string]int{}
+	for i, c := range cols {
+		idx[strings.ToLower(strings.TrimPrefix(strings.TrimSpace(c), "g:"))] = i
+	}
+	if _, ok := idx["id"]; !ok {
+		return nil, ErrNotFeed
+	}
+	if _, ok := idx["title"]; !ok {
+		return nil, ErrNotFeed
+	}
+	feed := &Feed{Format: "tsv"}
+	for line := 2; ; line++ {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			feed.Skipped = append(feed.Skipped, fmt.Sprintf("line %d could not be read", line))
+			continue
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		var it Item
+		for name, i := range idx {
+			if i < len(rec) {
+				it.set(name, strings.TrimSpace(rec[i]), node{})
+			}
+		}
+		feed.add(it)
+	}
+	return feed, nil
+}
+
+// Product converts an item to a connectors.Product. Prices and values are
+// normalised; shipping becomes words ("Delivery to PL (Courier): 14.99 PLN").
+func (it Item) Product() connectors.Product {
+	price, cur := connectors.SplitPrice(it.Price)
+	sale, saleCur := connectors.SplitPrice(it.SalePrice)
+	var ship []string
+	for _, s := range it.Shipping {
+		w := "Delivery"
+		if s.Country != "" {
+			w += " to " + strings.TrimSpace(s.Country+" "+s.Region)
+		}
+		if s.Service != "" {
+			w += " (" + s.Service + ")"
+		}
+		if p, c := connectors.SplitPrice(s.Price); p != "" {
+			if p == "0.00" {
+				w += ": free"
+			} else {
+				w += ": " + strings.TrimSpace(p+" "+c)
+			}
+		}
+		ship = append(ship, w)
+	}
+	return connectors.Product{
+		SourceID:    it.ID,
+		Name:        it.Title,
+		URL:         it.Link,
+		Description: connectors.HTMLText(it.Description),
+		Category:    it.ProductType,
+		Offer: connectorsOffer(it, price, sale, first(cur, saleCur),
+			strings.Join(ship, "; ")),
+	}
+}
