@@ -1,0 +1,126 @@
+package intent
+
+// unseenCases are customer questions written for the tests: none of them is
+// a built-in example (TestUnseenNotInBuiltins checks it).
+var unseenCases = []struct {
+	name, text, want string
+}{
+	{"delivery_time en", "How many days will it take for the order to reach me?", "delivery_time"},
+	{"delivery_time it", "Quanti giorni servono per ricevere la merce a Roma?", "delivery_time"},
+	{"delivery_time fr", "Combien de jours faut-il pour être livré à Lyon ?", "delivery_time"},
+	{"delivery_time de", "Wie lange ist die Lieferzeit nach Wien?", "delivery_time"},
+	{"delivery_time pl", "Ile dni czeka się na dostawę do Gdańska?", "delivery_time"},
+	{"delivery_time es", "¿Cuánto tiempo tarda en llegar a Sevilla?", "delivery_time"},
+
+	{"store_pickup en", "Could I just pick my order up at your shop?", "store_pickup"},
+	{"store_pickup it", "È possibile ritirare la merce direttamente in negozio?", "store_pickup"},
+	{"store_pickup fr", "Le retrait de la commande en magasin est-il possible ?", "store_pickup"},
+	{"store_pickup de", "Darf ich meine Bestellung selbst im Laden abholen?", "store_pickup"},
+	{"store_pickup pl", "Czy jest możliwość odbioru osobistego w sklepie?", "store_pickup"},
+	{"store_pickup es", "¿Podría recoger yo el pedido en vuestra tienda?", "store_pickup"},
+
+	{"delivery_methods en", "Do you deliver to Norway?", "delivery_methods"},
+	{"delivery_methods it", "Che corriere usate per le spedizioni?", "delivery_methods"},
+	{"delivery_methods fr", "Quels sont les frais de port pour la Belgique ?", "delivery_methods"},
+	{"delivery_methods de", "Versendet ihr auch mit DPD an eine Packstation?", "delivery_methods"},
+	{"delivery_methods pl", "Czy wysyłacie paczki do Austrii?", "delivery_methods"},
+	{"delivery_methods es", "¿Cuánto cuestan los gastos de envío a Italia?", "delivery_methods"},
+
+	{"discounts en", "Is there any promo code I can use today?", "discounts"},
+	{"discounts it", "Avete qualche codice promozionale per me?", "discounts"},
+	{"discounts fr", "Est-ce qu'il y a une promo en ce moment ?", "discounts"},
+	{"discounts de", "Gibt es aktuell einen Rabattcode?", "discounts"},
+	{"discounts pl", "Macie jakiś kod zniżkowy?", "discounts"},
+	{"discounts es", "¿Hay algún descuento ahora mismo?", "discounts"},
+
+	{"store_location en", "What is the address of your shop?", "store_location"},
+	{"store_location it", "Qual è l'indirizzo del punto vendita?", "store_location"},
+	{"store_location fr", "Quelle est l'adresse de votre boutique ?", "store_location"},
+	{"store_location de", "Wo genau befindet sich euer Geschäft?", "store_location"},
+	{"store_location pl", "Pod jakim adresem jest sklep?", "store_location"},
+	{"store_location es", "¿Cuál es la dirección de la tienda física?", "store_location"},
+
+	{"new_products_only en", "Is the camera new or second-hand?", "new_products_only"},
+	{"new_products_only it", "Il telefono è nuovo o ricondizionato?", "new_products_only"},
+	{"new_products_only fr", "Cet article est-il neuf ou d'occasion ?", "new_products_only"},
+	{"new_products_only de", "Ist die Kamera neu oder gebraucht?", "new_products_only"},
+	{"new_products_only pl", "Czy ten aparat jest nowy czy używany?", "new_products_only"},
+	{"new_products_only es", "¿La cámara es nueva o usada?", "new_products_only"},
+
+	{"original_products_only en", "Are these perfumes authentic or fakes?", "original_products_only"},
+	{"original_products_only it", "I profumi sono originali o falsi?", "original_products_only"},
+	{"original_products_only fr", "Ces parfums sont-ils authentiques ?", "original_products_only"},
+	{"original_products_only de", "Sind die Parfums original oder Fälschungen?", "original_products_only"},
+	{"original_products_only pl", "Czy te perfumy są oryginalne?", "original_products_only"},
+	{"original_products_only es", "¿Los perfumes son originales o imitaciones?", "original_products_only"},
+
+	{"warranty en", "How many years of warranty does the washing machine have?", "warranty"},
+	{"warranty it", "La lavatrice ha due anni di garanzia?", "warranty"},
+	{"warranty fr", "Quelle est la durée de garantie du lave-linge ?", "warranty"},
+	{"warranty de", "Wie viele Jahre Garantie hat die Waschmaschine?", "warranty"},
+	{"warranty pl", "Ile lat gwarancji ma pralka?", "warranty"},
+	{"warranty es", "¿Cuántos años de garantía tiene la lavadora?", "warranty"},
+
+	{"invoice en", "Can you issue an invoice to my company?", "invoice"},
+	{"invoice it", "Potete farmi la fattura a nome dell'azienda?", "invoice"},
+	{"invoice fr", "Pouvez-vous établir une facture au nom de l'entreprise ?", "invoice"},
+	{"invoice de", "Könnt ihr die Rechnung auf meine Firma ausstellen?", "invoice"},
+	{"invoice pl", "Poproszę fakturę VAT na firmę", "invoice"},
+	{"invoice es", "¿Me podéis hacer una factura a nombre de la empresa?", "invoice"},
+
+	{"order_status en", "I still haven't received my parcel, where is it?", "order_status"},
+	{"order_status it", "Non ho ancora ricevuto il mio ordine, dov'è?", "order_status"},
+	{"order_status fr", "Je n'ai toujours pas reçu ma commande, où est-elle ?", "order_status"},
+	{"order_status de", "Meine Bestellung ist noch nicht angekommen, wo ist sie?", "order_status"},
+	{"order_status pl", "Nie dostałem jeszcze zamówienia, gdzie ono jest?", "order_status"},
+	{"order_status es", "Todavía no he recibido mi pedido, ¿dónde está?", "order_status"},
+
+	{"returns en", "How can I send back the shoes and get my money?", "returns"},
+	{"returns it", "Come posso fare il reso delle scarpe?", "returns"},
+	{"returns fr", "Comment renvoyer les chaussures pour être remboursé ?", "returns"},
+	{"returns de", "Wie kann ich die Schuhe zurückgeben?", "returns"},
+	{"returns pl", "Jak zwrócić buty i odzyskać pieniądze?", "returns"},
+	{"returns es", "¿Cómo puedo devolver las zapatillas?", "returns"},
+
+	{"complaint en", "The lamp I got is broken and the box was damaged", "complaint"},
+	{"complaint it", "La lampada è arrivata rotta e la scatola danneggiata", "complaint"},
+	{"complaint fr", "La lampe reçue est cassée, je suis mécontent", "complaint"},
+	{"complaint de", "Die Lampe ist kaputt angekommen, ich bin verärgert", "complaint"},
+	{"complaint pl", "Lampa przyszła uszkodzona, jestem niezadowolony", "complaint"},
+	{"complaint es", "La lámpara ha llegado rota, estoy muy molesto", "complaint"},
+
+	{"payment en", "Can I pay by card or PayPal?", "payment"},
+	{"payment it", "Si può pagare con PayPal o carta?", "payment"},
+	{"payment fr", "Puis-je régler par carte ou PayPal ?", "payment"},
+	{"payment de", "Kann man mit Karte oder PayPal bezahlen?", "payment"},
+	{"payment pl", "Czy mogę zapłacić kartą albo PayPalem?", "payment"},
+	{"payment es", "¿Se puede pagar con tarjeta o PayPal?", "payment"},
+
+	{"product_question en", "Is this dress available in size S?", "product_question"},
+	{"product_question it", "Questo vestito c'è nella taglia S?", "product_question"},
+	{"product_question fr", "Cette robe est-elle disponible en taille S ?", "product_question"},
+	{"product_question de", "Gibt es das Kleid in Größe S?", "product_question"},
+	{"product_question pl", "Czy ta sukienka jest w rozmiarze S?", "product_question"},
+	{"product_question es", "¿Este vestido está disponible en talla S?", "product_question"},
+
+	{"product_advice en", "Which vacuum cleaner would you recommend for pet hair?", "product_advice"},
+	{"product_advice it", "Quale aspirapolvere mi consigliate per i peli del cane?", "product_advice"},
+	{"product_advice fr", "Quel aspirateur me conseillez-vous pour les poils de chien ?", "product_advice"},
+	{"product_advice de", "Welchen Staubsauger empfehlt ihr für Tierhaare?", "product_advice"},
+	{"product_advice pl", "Jaki odkurzacz polecacie do sierści psa?", "product_advice"},
+	{"product_advice es", "¿Qué aspiradora me recomendáis para pelo de perro?", "product_advice"},
+
+	{"human_agent en", "Please let me talk to a real person", "human_agent"},
+	{"human_agent it", "Vorrei parlare con un operatore, grazie", "human_agent"},
+	{"human_agent fr", "Je souhaite parler à un conseiller humain", "human_agent"},
+	{"human_agent de", "Ich möchte bitte mit einem Menschen reden", "human_agent"},
+	{"human_agent pl", "Chcę porozmawiać z konsultantem, nie z botem", "human_agent"},
+	{"human_agent es", "Quiero hablar con un agente humano", "human_agent"},
+
+	{"greeting en", "Hey there, good afternoon", "greeting"},
+	{"greeting it", "Buongiorno a voi", "greeting"},
+	{"greeting fr", "Bonjour à vous", "greeting"},
+	{"greeting de", "Hallo, guten Abend", "greeting"},
+	{"greeting pl", "Cześć, dzień dobry", "greeting"},
+	{"greeting es", "Hola, buenos días", "greeting"},
+}
