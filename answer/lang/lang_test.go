@@ -8,6 +8,18 @@ import (
 )
 
 func TestDetectAccuracy(t *testing.T) {
+	accuracyTable(t, questions, 20, 0.85)
+}
+
+func TestDetectAccuracyHard(t *testing.T) {
+	accuracyTable(t, hardQuestions, 10, 0.7)
+}
+
+// accuracyTable logs per-language accuracy on a table and fails when a
+// language has fewer than minN questions or falls below floor, which is
+// set under what the table reaches so that it catches regressions.
+func accuracyTable(t *testing.T, questions map[string][]string, minN int, floor float64) {
+	t.Helper()
 	codes := make([]string, 0, len(questions))
 	for c := range questions {
 		codes = append(codes, c)
@@ -17,8 +29,8 @@ func TestDetectAccuracy(t *testing.T) {
 	total, right := 0, 0
 	for _, want := range codes {
 		qs := questions[want]
-		if len(qs) < 20 {
-			t.Errorf("%s: %d questions, want at least 20", want, len(qs))
+		if len(qs) < minN {
+			t.Errorf("%s: %d questions, want at least %d", want, len(qs), minN)
 		}
 		ok := 0
 		for _, q := range qs {
@@ -33,9 +45,8 @@ func TestDetectAccuracy(t *testing.T) {
 		fmt.Fprintf(&report, "%s: %d/%d = %.0f%%\n", want, ok, len(qs), 100*acc)
 		total += len(qs)
 		right += ok
-		// the floor is below what the table reaches, to catch regressions
-		if acc < 0.85 {
-			t.Errorf("%s accuracy %.2f, want >= 0.85", want, acc)
+		if acc < floor {
+			t.Errorf("%s accuracy %.2f, want >= %.2f", want, acc, floor)
 		}
 	}
 	fmt.Fprintf(&report, "all: %d/%d = %.1f%%\n", right, total, 100*float64(right)/float64(total))
