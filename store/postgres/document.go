@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/store"
 )
@@ -22,6 +24,9 @@ var chunkCopyColumns = []string{"id", "tenant_id", "resource_id", "document_id",
 
 // ListDocuments lists a tenant's documents, ordered by resource then source id.
 func (s *Store) ListDocuments(ctx context.Context, f ragkb.DocumentFilter) ([]*ragkb.Document, error) {
+	if f.TenantID == "" {
+		return nil, ragkb.Invalid("tenant_id", "a tenant is required to list documents")
+	}
 	args := []any{f.TenantID}
 	q := `SELECT ` + documentColumns + ` FROM documents WHERE tenant_id = $1`
 	if len(f.ResourceIDs) > 0 {
@@ -48,92 +53,152 @@ func (s *Store) ListDocuments(ctx context.Context, f ragkb.DocumentFilter) ([]*r
 }
 
 // ApplyIndex writes the result of an indexing run in one transaction, after
-// checking (with the job row locked) that c.Lease is still held.
+// checking (with the job row locked) that c.Lease is still held. It returns
+// the ids of the chunks that no longer exist afterwards: an id that c.Chunks
+// writes again is not among them, so deleting the returned ids from a vector
+// store never removes a vector of the new index, whatever the order.
 func (s *Store) ApplyIndex(ctx context.Context, c ragkb.IndexChange) ([]string, error) {
+	if err := validateChange(&c); err != nil {
+		return nil, err
+	}
 	var removed []string
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		if err := checkLease(ctx, tx, c.Lease); err != nil {
+		var n int
+		err := tx.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM jobs
+			WHERE id = $1 AND lease_owner = $2 AND lease_owner <> '' AND lease_until > $3 AND tenant_id = $4 AND resource_id = $5
+			FOR UPDATE) AS j`,
+			c.Lease.JobID, c.Lease.Owner, s.now(), c.TenantID, c.ResourceID).Scan(&n)
+		if err != nil {
 			return err
+		}
+		if n == 0 {
+			return leaseLost(c.Lease)
 		}
 		docIDs := make([]string, 0, len(c.Upsert)+len(c.Delete))
 		for _, d := range c.Upsert {
 			docIDs = append(docIDs, d.ID)
 		}
 		docIDs = append(docIDs, c.Delete...)
-		rows, _ := tx.Query(ctx, `DELETE FROM chunks WHERE tenant_id = $1 AND document_id = ANY($2) RETURNING id`,
-			c.TenantID, docIDs)
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		rows, _ := tx.Query(ctx, `DELETE FROM chunks WHERE tenant_id = $1 AND resource_id = $2 AND document_id = ANY($3) RETURNING id`,
+			c.TenantID, c.ResourceID, docIDs)
+		gone, err := pgx.CollectRows(rows, pgx.RowTo[string])
 		if err != nil {
 			return err
 		}
-		removed = ids
 		if len(c.Delete) > 0 {
 			if _, err := tx.Exec(ctx, `DELETE FROM documents WHERE tenant_id = $1 AND resource_id = $2 AND id = ANY($3)`,
 				c.TenantID, c.ResourceID, c.Delete); err != nil {
 				return err
 			}
 		}
-		if err := upsertDocuments(ctx, tx, c); err != nil {
+		if err := upsertDocuments(ctx, tx, c.Upsert); err != nil {
 			return err
 		}
 		if len(c.Chunks) > 0 {
 			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"chunks"}, chunkCopyColumns,
 				pgx.CopyFromSlice(len(c.Chunks), func(i int) ([]any, error) {
 					ch := c.Chunks[i]
-					return []any{ch.ID, c.TenantID, c.ResourceID, ch.DocumentID, ch.Ordinal, string(ch.Kind),
+					return []any{ch.ID, ch.TenantID, ch.ResourceID, ch.DocumentID, ch.Ordinal, string(ch.Kind),
 						ch.Title, ch.URL, ch.Text, ch.Language}, nil
 				})); err != nil {
 				return err
 			}
 		}
-		tag, err := tx.Exec(ctx, `UPDATE resources SET
+		written := make(map[string]bool, len(c.Chunks))
+		for _, ch := range c.Chunks {
+			written[ch.ID] = true
+		}
+		for _, id := range gone {
+			if !written[id] {
+				removed = append(removed, id)
+			}
+		}
+		slices.Sort(removed)
+		if _, err := tx.Exec(ctx, `UPDATE resources SET
 			documents = (SELECT count(*) FROM documents WHERE resource_id = $1),
 			chunks = (SELECT count(*) FROM chunks WHERE resource_id = $1)
-			WHERE id = $1 AND tenant_id = $2`, c.ResourceID, c.TenantID)
-		if err != nil {
+			WHERE id = $1`, c.ResourceID); err != nil {
 			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return ragkb.NotFound("resource")
 		}
 		return bumpVersion(ctx, tx, c.TenantID)
 	})
 	if err != nil {
-		return nil, translate("apply index", "document", err)
+		return nil, translate("apply index", "chunk", err)
 	}
 	return removed, nil
 }
 
-// upsertDocuments inserts or replaces (by id) the documents of c.Upsert. A
-// document id held by another tenant is left alone (and its chunks then fail
-// their foreign key check).
-func upsertDocuments(ctx context.Context, tx pgx.Tx, c ragkb.IndexChange) error {
-	if len(c.Upsert) == 0 {
+// validateChange checks that every document and chunk of c belongs to its
+// tenant and resource (filling empty keys) and that chunks belong to
+// upserted documents.
+func validateChange(c *ragkb.IndexChange) error {
+	if c.TenantID == "" || c.ResourceID == "" {
+		return ragkb.Invalid("resource_id", "the tenant and resource of an index change are required")
+	}
+	docs := make(map[string]bool, len(c.Upsert))
+	for _, d := range c.Upsert {
+		if d.ID == "" {
+			return ragkb.Invalid("documents", "a document has no id")
+		}
+		if (d.TenantID != "" && d.TenantID != c.TenantID) || (d.ResourceID != "" && d.ResourceID != c.ResourceID) {
+			return ragkb.Invalid("documents", "document %s belongs to another resource", d.ID)
+		}
+		d.TenantID, d.ResourceID = c.TenantID, c.ResourceID
+		docs[d.ID] = true
+	}
+	for _, ch := range c.Chunks {
+		if ch.ID == "" {
+			return ragkb.Invalid("chunks", "a chunk has no id")
+		}
+		if !docs[ch.DocumentID] {
+			return ragkb.Invalid("chunks", "chunk %s does not belong to an upserted document", ch.ID)
+		}
+		if (ch.TenantID != "" && ch.TenantID != c.TenantID) || (ch.ResourceID != "" && ch.ResourceID != c.ResourceID) {
+			return ragkb.Invalid("chunks", "chunk %s belongs to another resource", ch.ID)
+		}
+		ch.TenantID, ch.ResourceID = c.TenantID, c.ResourceID
+	}
+	return nil
+}
+
+// upsertDocuments inserts or replaces (by id) docs; a document id held by
+// another tenant or resource is ECONFLICT.
+func upsertDocuments(ctx context.Context, tx pgx.Tx, docs []*ragkb.Document) error {
+	if len(docs) == 0 {
 		return nil
 	}
 	var b pgx.Batch
-	for _, d := range c.Upsert {
+	for _, d := range docs {
 		b.Queue(`INSERT INTO documents (`+documentColumns+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-			ON CONFLICT (id) DO UPDATE SET resource_id = EXCLUDED.resource_id, source_id = EXCLUDED.source_id,
+			ON CONFLICT (id) DO UPDATE SET source_id = EXCLUDED.source_id,
 				kind = EXCLUDED.kind, title = EXCLUDED.title, url = EXCLUDED.url, text = EXCLUDED.text,
 				language = EXCLUDED.language, intent = EXCLUDED.intent, examples = EXCLUDED.examples,
 				offer = EXCLUDED.offer, hash = EXCLUDED.hash, updated_at = EXCLUDED.updated_at
-			WHERE documents.tenant_id = EXCLUDED.tenant_id`,
-			d.ID, c.TenantID, c.ResourceID, d.SourceID, string(d.Kind), d.Title, d.URL, d.Text, d.Language,
-			d.Intent, d.Examples, d.Offer, d.Hash, nullTime(d.UpdatedAt))
+			WHERE documents.tenant_id = EXCLUDED.tenant_id AND documents.resource_id = EXCLUDED.resource_id`,
+			d.ID, d.TenantID, d.ResourceID, d.SourceID, string(d.Kind), d.Title, d.URL, d.Text, d.Language,
+			d.Intent, d.Examples, d.Offer, d.Hash, nullTime(d.UpdatedAt)).Exec(func(tag pgconn.CommandTag) error {
+			if tag.RowsAffected() == 0 {
+				return &ragkb.Error{Code: ragkb.ECONFLICT, Message: "document " + d.ID + " already exists in another resource"}
+			}
+			return nil
+		})
 	}
 	return tx.SendBatch(ctx, &b).Close()
 }
 
-// checkLease locks the job row and fails with ECONFLICT unless l is held.
-func checkLease(ctx context.Context, tx pgx.Tx, l ragkb.Lease) error {
-	var owner string
-	err := tx.QueryRow(ctx, `SELECT lease_owner FROM jobs WHERE id = $1 FOR UPDATE`, l.JobID).Scan(&owner)
-	if errors.Is(err, pgx.ErrNoRows) || (err == nil && (owner == "" || owner != l.Owner)) {
-		return leaseLost(l)
+// checkLease locks the job row and returns its resource id; ECONFLICT
+// unless l is held.
+func checkLease(ctx context.Context, tx pgx.Tx, l ragkb.Lease) (string, error) {
+	if l.JobID == "" || l.Owner == "" {
+		return "", leaseLost(l)
 	}
-	return err
+	var owner, resourceID string
+	err := tx.QueryRow(ctx, `SELECT lease_owner, resource_id FROM jobs WHERE id = $1 FOR UPDATE`, l.JobID).Scan(&owner, &resourceID)
+	if errors.Is(err, pgx.ErrNoRows) || (err == nil && owner != l.Owner) {
+		return "", leaseLost(l)
+	}
+	return resourceID, err
 }
 
 func leaseLost(l ragkb.Lease) error {
@@ -175,11 +240,17 @@ func (s *Store) GetChunks(ctx context.Context, tenantID string, ids []string) ([
 // defaultLexicalLimit is the number of hits of a LexicalQuery without a Limit.
 const defaultLexicalLimit = 20
 
+// maxLexicalLimit bounds the hits one query may ask for.
+const maxLexicalLimit = 1000
+
 // SearchLexical ranks the tenant's chunks by full-text relevance
 // (ts_rank_cd with the title weighted twice the text, normalised by length).
 // The query ORs the store.LexicalTerms of q.Text, each quoted, so any input
 // is a valid tsquery.
 func (s *Store) SearchLexical(ctx context.Context, q ragkb.LexicalQuery) ([]ragkb.ChunkHit, error) {
+	if q.TenantID == "" {
+		return nil, ragkb.Invalid("tenant_id", "a tenant is required to search")
+	}
 	query := tsQuery(store.LexicalTerms(q.Text))
 	if query == "" {
 		return []ragkb.ChunkHit{}, nil
@@ -188,6 +259,7 @@ func (s *Store) SearchLexical(ctx context.Context, q ragkb.LexicalQuery) ([]ragk
 	if limit <= 0 {
 		limit = defaultLexicalLimit
 	}
+	limit = min(limit, maxLexicalLimit)
 	args := []any{q.TenantID, query, limit}
 	sql := `SELECT id, ts_rank_cd('{0.1, 0.1, 0.1, 0.2}', tsv, tq, 1) AS score
 		FROM chunks, to_tsquery('simple', ragkb_unaccent($2)) AS tq

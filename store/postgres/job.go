@@ -30,12 +30,19 @@ func insertJob(ctx context.Context, tx pgx.Tx, r *ragkb.Resource, job *ragkb.Job
 		job.ID = ragkb.NewID("job")
 	}
 	job.TenantID, job.ResourceID = r.TenantID, r.ID
+	if job.Kind == "" {
+		job.Kind = ragkb.JobIndex
+	}
 	if job.CreatedAt.IsZero() {
 		job.CreatedAt = now
 	}
+	var until *time.Time
+	if job.LeaseOwner != "" && !job.LeaseUntil.IsZero() {
+		until = &job.LeaseUntil
+	}
 	_, err := tx.Exec(ctx, `INSERT INTO jobs (`+jobColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		job.ID, job.TenantID, job.ResourceID, string(job.Kind), job.Attempts, job.LeaseOwner,
-		nullTime(job.LeaseUntil), job.CreatedAt)
+		until, job.CreatedAt)
 	return err
 }
 
@@ -45,6 +52,9 @@ func insertJob(ctx context.Context, tx pgx.Tx, r *ragkb.Resource, job *ragkb.Job
 func (s *Store) ClaimJob(ctx context.Context, owner string, now time.Time, lease time.Duration) (*ragkb.Job, error) {
 	if owner == "" {
 		return nil, ragkb.Invalid("owner", "a lease owner is required")
+	}
+	if lease <= 0 {
+		return nil, ragkb.Invalid("lease", "the lease duration must be positive")
 	}
 	j, err := scanJob(s.pool.QueryRow(ctx, `UPDATE jobs SET lease_owner = $1, lease_until = $3, attempts = attempts + 1
 		WHERE id = (
@@ -62,6 +72,9 @@ func (s *Store) ClaimJob(ctx context.Context, owner string, now time.Time, lease
 
 // ExtendLease pushes the lease to until; ECONFLICT if the lease was lost.
 func (s *Store) ExtendLease(ctx context.Context, l ragkb.Lease, until time.Time) error {
+	if l.JobID == "" || l.Owner == "" {
+		return leaseLost(l)
+	}
 	tag, err := s.pool.Exec(ctx, `UPDATE jobs SET lease_until = $3 WHERE id = $1 AND lease_owner = $2 AND lease_owner <> ''`,
 		l.JobID, l.Owner, until)
 	if err != nil {
@@ -77,21 +90,28 @@ func (s *Store) ExtendLease(ctx context.Context, l ragkb.Lease, until time.Time)
 // nothing saved) if the lease was lost.
 func (s *Store) FinishJob(ctx context.Context, l ragkb.Lease, r *ragkb.Resource) error {
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		if err := checkLease(ctx, tx, l); err != nil {
+		resourceID, err := checkLease(ctx, tx, l)
+		if err != nil {
 			return err
+		}
+		if resourceID != r.ID {
+			return ragkb.Invalid("resource", "the job belongs to another resource")
 		}
 		if err := updateResource(ctx, tx, r); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `DELETE FROM jobs WHERE id = $1`, l.JobID)
+		_, err = tx.Exec(ctx, `DELETE FROM jobs WHERE id = $1`, l.JobID)
 		return err
 	})
-	return translate("finish job", "resource", err)
+	return translate("finish job", "job", err)
 }
 
 // ReleaseJob gives the job back so another worker can claim it at once;
 // ECONFLICT if the lease was lost.
 func (s *Store) ReleaseJob(ctx context.Context, l ragkb.Lease) error {
+	if l.JobID == "" || l.Owner == "" {
+		return leaseLost(l)
+	}
 	tag, err := s.pool.Exec(ctx, `UPDATE jobs SET lease_owner = '', lease_until = NULL WHERE id = $1 AND lease_owner = $2 AND lease_owner <> ''`,
 		l.JobID, l.Owner)
 	if err != nil {

@@ -129,6 +129,9 @@ func schemaURL(t testing.TB) string {
 	return u.String()
 }
 
+// testNow is the store clock of the tests: an hour after t0.
+var testNow = t0.Add(time.Hour)
+
 // newStore opens a Store on a fresh schema.
 func newStore(t testing.TB, dims int) *postgres.Store {
 	t.Helper()
@@ -137,7 +140,8 @@ func newStore(t testing.TB, dims int) *postgres.Store {
 
 func openStore(t testing.TB, u string, dims int) *postgres.Store {
 	t.Helper()
-	s, err := postgres.New(context.Background(), postgres.Config{URL: u, Dimensions: dims})
+	// The store's clock (used to check leases) stands still at testNow.
+	s, err := postgres.New(context.Background(), postgres.Config{URL: u, Dimensions: dims, Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatalf("postgres.New: %v", err)
 	}

@@ -343,3 +343,51 @@ func FuzzSearchLexical(f *testing.F) {
 		}
 	})
 }
+
+func TestApplyIndexReportsOnlyChunksGone(t *testing.T) {
+	s := newStore(t, 0)
+	ctx := context.Background()
+	ten := mustTenant(t, s, "shop")
+	r := mustResource(t, s, ten.ID, &ragkb.Job{Kind: ragkb.JobIndex, CreatedAt: t0})
+	other := mustResource(t, s, ten.ID, nil)
+	j, err := s.ClaimJob(ctx, "w1", testNow, time.Hour)
+	if err != nil {
+		t.Fatalf("ClaimJob: %v", err)
+	}
+	lease := ragkb.Lease{JobID: j.ID, Owner: "w1"}
+	apply := func(docID string, chunkIDs ...string) ([]string, error) {
+		d := &ragkb.Document{ID: docID, SourceID: docID, Kind: ragkb.DocPage, Title: "t", Text: "x"}
+		c := ragkb.IndexChange{TenantID: ten.ID, ResourceID: r.ID, Lease: lease, Upsert: []*ragkb.Document{d}}
+		for i, id := range chunkIDs {
+			c.Chunks = append(c.Chunks, &ragkb.Chunk{ID: id, DocumentID: d.ID, Ordinal: i, Kind: ragkb.DocPage, Text: id})
+		}
+		return s.ApplyIndex(ctx, c)
+	}
+	if _, err := apply("doc_a", "chk_1", "chk_2", "chk_3"); err != nil {
+		t.Fatalf("first ApplyIndex: %v", err)
+	}
+	removed, err := apply("doc_a", "chk_1", "chk_4")
+	if err != nil {
+		t.Fatalf("second ApplyIndex: %v", err)
+	}
+	if got, want := removed, []string{"chk_2", "chk_3"}; !slices.Equal(got, want) {
+		t.Errorf("removed = %v, want %v (chk_1 is written again)", got, want)
+	}
+	got, err := s.GetResource(ctx, ten.ID, r.ID)
+	if err != nil || got.Documents != 1 || got.Chunks != 2 {
+		t.Errorf("resource counts = %d documents, %d chunks (%v); want 1, 2", got.Documents, got.Chunks, err)
+	}
+	// A document id of another resource is not taken over.
+	j2 := &ragkb.Job{Kind: ragkb.JobIndex}
+	if err := s.UpdateResource(ctx, other, j2); err != nil {
+		t.Fatalf("UpdateResource: %v", err)
+	}
+	if _, err := s.ClaimJob(ctx, "w2", testNow, time.Hour); err != nil {
+		t.Fatalf("ClaimJob: %v", err)
+	}
+	_, err = s.ApplyIndex(ctx, ragkb.IndexChange{TenantID: ten.ID, ResourceID: other.ID, Lease: ragkb.Lease{JobID: j2.ID, Owner: "w2"},
+		Upsert: []*ragkb.Document{{ID: "doc_a", SourceID: "a", Kind: ragkb.DocPage}}})
+	if got, want := ragkb.ErrorCodeOf(err), ragkb.ECONFLICT; got != want {
+		t.Errorf("ApplyIndex taking another resource's document: code %q (%v), want %q", got, err, want)
+	}
+}
