@@ -276,6 +276,9 @@ func (p *pointsServer) Delete(_ context.Context, req *qc.DeletePoints) (*qc.Poin
 			delete(col.points, key)
 		}
 	case *qc.PointsSelector_Filter:
+		if err := checkFilter(sel.Filter); err != nil {
+			return nil, err
+		}
 		for k, pt := range col.points {
 			ok, err := matches(sel.Filter, pt)
 			if err != nil {
@@ -296,6 +299,9 @@ func (p *pointsServer) Count(_ context.Context, req *qc.CountPoints) (*qc.CountR
 	defer p.s.mu.Unlock()
 	col, err := p.s.collection(req.GetCollectionName())
 	if err != nil {
+		return nil, err
+	}
+	if err := checkFilter(req.GetFilter()); err != nil {
 		return nil, err
 	}
 	var n uint64
@@ -331,6 +337,9 @@ func (p *pointsServer) Query(_ context.Context, req *qc.QueryPoints) (*qc.QueryR
 	}
 	if col.distance != qc.Distance_Cosine {
 		return nil, status.Error(codes.Unimplemented, "qdranttest: only cosine distance is supported")
+	}
+	if err := checkFilter(req.GetFilter()); err != nil {
+		return nil, err
 	}
 	q = normalise(q)
 	limit := int(cmp.Or(req.GetLimit(), 10))
@@ -382,6 +391,37 @@ func selectPayload(sel *qc.WithPayloadSelector, payload map[string]*qc.Value) ma
 		return payload
 	}
 	return nil
+}
+
+// checkFilter returns the error matches would give for f, even when the
+// collection is empty (so unsupported filters never pass unnoticed).
+func checkFilter(f *qc.Filter) error {
+	_, err := matchesAll(f, &point{id: qc.NewIDNum(0)})
+	return err
+}
+
+// matchesAll evaluates every condition of f (no short cut), for checkFilter.
+func matchesAll(f *qc.Filter, pt *point) (bool, error) {
+	if f == nil {
+		return true, nil
+	}
+	if f.MinShould != nil {
+		return false, status.Error(codes.Unimplemented, "qdranttest: min_should is not supported")
+	}
+	for _, list := range [][]*qc.Condition{f.GetMust(), f.GetMustNot(), f.GetShould()} {
+		for _, c := range list {
+			if c.GetFilter() != nil {
+				if _, err := matchesAll(c.GetFilter(), pt); err != nil {
+					return false, err
+				}
+				continue
+			}
+			if _, err := condition(c, pt); err != nil {
+				return false, err
+			}
+		}
+	}
+	return true, nil
 }
 
 // matches evaluates f on pt; a nil filter matches everything.
@@ -437,10 +477,7 @@ func condition(c *qc.Condition, pt *point) (bool, error) {
 			fc.GetGeoPolygon() != nil || fc.GetDatetimeRange() != nil || fc.IsEmpty != nil || fc.IsNull != nil {
 			return false, status.Error(codes.Unimplemented, "qdranttest: only match conditions are supported")
 		}
-		got, ok := pt.payload[fc.GetKey()]
-		if !ok {
-			return false, nil
-		}
+		got := pt.payload[fc.GetKey()]
 		s, isString := got.GetKind().(*qc.Value_StringValue)
 		switch m := fc.GetMatch().GetMatchValue().(type) {
 		case *qc.Match_Keyword:
@@ -448,7 +485,7 @@ func condition(c *qc.Condition, pt *point) (bool, error) {
 		case *qc.Match_Keywords:
 			return isString && slices.Contains(m.Keywords.GetStrings(), s.StringValue), nil
 		case *qc.Match_ExceptKeywords:
-			return !isString || !slices.Contains(m.ExceptKeywords.GetStrings(), s.StringValue), nil
+			return got != nil && (!isString || !slices.Contains(m.ExceptKeywords.GetStrings(), s.StringValue)), nil
 		}
 		return false, status.Error(codes.Unimplemented, "qdranttest: only keyword matches are supported")
 	}
