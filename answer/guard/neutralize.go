@@ -41,13 +41,17 @@ var (
 // Ordinary text passes through unchanged.
 func Neutralize(source string) string {
 	source = stripInvisible(source)
-	source = specialTokenRe.ReplaceAllString(source, "")
+	for specialTokenRe.MatchString(source) { // removing one may join another: "<|a<|b|>|>"
+		source = specialTokenRe.ReplaceAllString(source, "")
+	}
 	source = fenceTagRe.ReplaceAllStringFunc(source, func(tag string) string {
 		return "‹" + strings.TrimSuffix(strings.TrimPrefix(tag, "<"), ">") + "›"
 	})
 	lines := strings.Split(source, "\n")
 	for i, line := range lines {
-		line = roleMarkerRe.ReplaceAllString(line, "")
+		for roleMarkerRe.MatchString(line) { // "system: user: ..." nests
+			line = roleMarkerRe.ReplaceAllString(line, "")
+		}
 		if injectionLine(line) {
 			line = InjectionPlaceholder
 		}
