@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ragkb/ragkb/answer/lang"
 )
 
 // Verdict is the outcome of the grounding check.
@@ -51,8 +53,10 @@ var (
 // equal; "12/03/2025" and "12 March 2025" are equal), and each sentence
 // must share at least MinOverlap of its content words (function words and
 // politeness in the six languages do not count) with the sources. Citation
-// markers like [1] are ignored. The word check assumes answer and sources
-// share a language: a translated answer only passes its number checks.
+// markers like [1] are ignored. The word check needs answer and sources in
+// one language: when lang.Detect is sure the answer's language is not that
+// of any source (a Polish answer from English pages), only the facts are
+// checked.
 func (c Checker) Check(answer string, sources []string) Verdict {
 	minOverlap := cmp.Or(c.MinOverlap, 0.5)
 	minWords := cmp.Or(c.MinWords, 3)
@@ -72,7 +76,11 @@ func (c Checker) Check(answer string, sources []string) Verdict {
 		}
 	}
 	nSentences := 0
+	checkWords := sameLanguage(text, sources)
 	for _, s := range sentences(text) {
+		if !checkWords {
+			break
+		}
 		words := contentStems(s)
 		if len(words) < minWords {
 			continue
@@ -246,4 +254,19 @@ func contentStems(s string) []string {
 
 func hasDigit(s string) bool {
 	return strings.ContainsAny(s, "0123456789")
+}
+
+// sameLanguage reports whether the word check applies: unless the answer's
+// language and every source's language are known and all differ.
+func sameLanguage(answer string, sources []string) bool {
+	a, _ := lang.Detect(answer)
+	if a == "" {
+		return true
+	}
+	for _, s := range sources {
+		if l, _ := lang.Detect(s); l == "" || l == a {
+			return true
+		}
+	}
+	return len(sources) == 0
 }

@@ -111,6 +111,9 @@ func TestCheck(t *testing.T) {
 		{"empty answer", " [1] ", []string{srcShipping}, false, nil},
 		{"ambiguous thousands", "The Oslo sofa costs 1.299 EUR [1].", []string{srcPrice}, true, nil},
 		{"us price format", "The Oslo sofa (3-seater) costs 1,299.00 EUR [1].", []string{srcPrice}, true, nil},
+		{"translated answer: facts checked", "Standardowa dostawa kosztuje €4.99 i trwa 2-3 dni robocze [1].", []string{srcShipping}, true, nil},
+		{"translated answer: invented fact caught", "Standardowa dostawa kosztuje €2.99 i trwa 2-3 dni robocze [1].", []string{srcShipping}, false, []string{"€2.99"}},
+		{"translated answer: same-language source present", "Darmowe pakowanie prezentów dla każdego klienta.", []string{srcShipping, srcPL}, false, nil},
 		// six languages
 		{"pl faithful", "Dostawa kurierem mebli kosztuje 1.299,00 zł [1]. Zwrot towaru jest możliwy w ciągu 14 dni [1].", []string{srcPL}, true, nil},
 		{"pl other format", "Dostawa mebli kurierem kosztuje 1299 PLN [1].", []string{srcPL}, true, nil},

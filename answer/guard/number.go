@@ -132,7 +132,7 @@ func extractFacts(text string) []fact {
 			mask(m[0], m[1])
 		}
 	}
-	for _, m := range dmyRe.FindAllStringSubmatchIndex(string(masked), -1) {
+	for _, m := range findNearMonths(dmyRe, string(masked)) {
 		d, mo := atoi(text[m[2]:m[3]]), months[strings.ToLower(text[m[4]:m[5]])]
 		y := 0
 		if m[6] >= 0 {
@@ -143,7 +143,7 @@ func extractFacts(text string) []fact {
 			mask(m[0], m[1])
 		}
 	}
-	for _, m := range mdyRe.FindAllStringSubmatchIndex(string(masked), -1) {
+	for _, m := range findNearMonths(mdyRe, string(masked)) {
 		mo, d := months[strings.ToLower(text[m[2]:m[3]])], atoi(text[m[4]:m[5]])
 		y := 0
 		if m[6] >= 0 {
@@ -308,3 +308,49 @@ func buildNumberWords() map[string]string {
 	}
 	return numberWords
 }
+
+// wordRe finds words for the month prefilter.
+var wordRe = regexp.MustCompile(`\pL+`)
+
+// findNearMonths runs a date regexp that needs a month name only around
+// the month names of s: the regexp is slow on long text and month names
+// are rare. Indices are those of s.
+func findNearMonths(re *regexp.Regexp, s string) [][]int {
+	var out [][]int
+	lastEnd := 0
+	for _, w := range wordRe.FindAllStringIndex(s, -1) {
+		if _, ok := months[strings.ToLower(s[w[0]:w[1]])]; !ok {
+			continue
+		}
+		// a window wide enough for "12. de " before and " de 2025" after
+		start := max(w[0]-8, lastEnd)
+		for start > 0 && !utf8.RuneStart(s[start]) {
+			start--
+		}
+		end := min(w[1]+12, len(s))
+		for end < len(s) && !utf8.RuneStart(s[end]) {
+			end++
+		}
+		// widen to word boundaries so \b anchors behave as on s
+		for start > lastEnd && isWordByte(s[start-1]) {
+			start--
+		}
+		for end < len(s) && isWordByte(s[end]) {
+			end++
+		}
+		for _, m := range re.FindAllStringSubmatchIndex(s[start:end], -1) {
+			for i := range m {
+				if m[i] >= 0 {
+					m[i] += start
+				}
+			}
+			if m[0] >= lastEnd {
+				out = append(out, m)
+				lastEnd = m[1]
+			}
+		}
+	}
+	return out
+}
+
+func isWordByte(c byte) bool { return isAlnum(c) || c == '_' || c >= 0x80 }
