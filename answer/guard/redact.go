@@ -29,7 +29,7 @@ var (
 	ibanStartRe = regexp.MustCompile(`(?i)\b[a-z]{2}\d{2}`)
 	// digitRunRe matches digits separated by single spaces or dashes, the
 	// shape of card numbers and of Polish account numbers (NRB).
-	digitRunRe = regexp.MustCompile(`\d(?:[ \-]?\d)+`)
+	digitRunRe = regexp.MustCompile(`\d(?:[ .\-]?\d)+`)
 	// phoneRunRe matches what a phone number can look like: an optional +
 	// or opening parenthesis, digits, and single separators between them.
 	phoneRunRe = regexp.MustCompile(`(?:\+\s?|\()?\d(?:(?:[ .\-/]|\)\s?|\s?\()?\d)*\)?`)

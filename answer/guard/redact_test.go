@@ -15,6 +15,7 @@ func TestRedact(t *testing.T) {
 		{"mastercard dashed", "card 5500-0000-0000-0004 was charged", "card [card] was charged", []string{PIICard}},
 		{"amex 15 digits", "Amex 3782 822463 10005 please", "Amex [card] please", []string{PIICard}},
 		{"card unspaced", "4012888888881881", "[card]", []string{PIICard}},
+		{"card dotted", "4111.1111.1111.1111", "[card]", []string{PIICard}},
 		{"card followed by expiry", "4111 1111 1111 1111 12 27", "[card] 12 27", []string{PIICard}},
 		{"non-luhn 16 digits stays", "order 4111 1111 1111 1112 is late", "order 4111 1111 1111 1112 is late", nil},
 		{"long order number stays", "Zamówienie nr 1234567890123 nie dotarło", "Zamówienie nr 1234567890123 nie dotarło", nil},
