@@ -472,3 +472,18 @@ func TestNewDefaults(t *testing.T) {
 		t.Errorf("endpoint = %q", c.endpoint)
 	}
 }
+
+func TestCompleteUnreachable(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close() // nothing listens there any more
+	s := &sleeper{}
+	c := newClient(t, url, s, nil)
+	_, err := c.Complete(context.Background(), question)
+	if ragkb.ErrorCodeOf(err) != ragkb.EUNAVAILABLE || !strings.Contains(ragkb.ErrorMessage(err), "could not be reached") {
+		t.Fatalf("error = %v, want EUNAVAILABLE could not be reached", err)
+	}
+	if len(s.waits) != DefaultMaxRetries {
+		t.Errorf("waits = %v, want %d retries", s.waits, DefaultMaxRetries)
+	}
+}
