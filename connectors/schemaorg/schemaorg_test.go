@@ -112,10 +112,10 @@ func TestFetch(t *testing.T) {
 			t.Errorf("%s with User-Agent %q", r.Method, r.Header.Get("User-Agent"))
 		}
 		pages := map[string]string{
-			"/":                        "category.html",
+			"/":                         "category.html",
 			"/produkt/rower-classic-28": "product_graph.html",
-			"/shoes/trail":             "product_aggregate.html",
-			"/o-nas":                   "category.html",
+			"/shoes/trail":              "product_aggregate.html",
+			"/o-nas":                    "category.html",
 		}
 		switch r.URL.Path {
 		case "/robots.txt":
