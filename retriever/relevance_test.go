@@ -1,0 +1,71 @@
+package retriever
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestTerms(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want []string
+	}{
+		{"english stopwords dropped", "Can I get a VAT invoice for my order?", []string{"vat", "invoice", "order"}},
+		{"polish diacritics folded", "Czy wystawiacie faktury VAT?", []string{"wystawiacie", "faktury", "vat"}},
+		{"german", "Wie lange dauert die Lieferung nach Österreich?", []string{"lange", "dauert", "lieferung", "osterreich"}},
+		{"duplicates once", "shipping shipping Shipping", []string{"shipping"}},
+		{"only stopwords", "is it the", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Terms(tt.text); !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCoverage(t *testing.T) {
+	tests := []struct {
+		name  string
+		q     string
+		text  string
+		want  float64
+	}{
+		{"all terms", "VAT invoice", "We issue a VAT invoice for every order.", 1},
+		{"inflection by stem", "invoices", "Every order gets an invoice.", 1},
+		{"half", "invoice Switzerland", "We issue invoices.", 0.5},
+		{"none", "capital Peru", "We ship with DHL.", 0},
+		{"no terms", "is it", "anything", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Coverage(Terms(tt.q), tt.text); got != tt.want {
+				t.Fatalf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRelevanceBounds(t *testing.T) {
+	tests := []struct {
+		name            string
+		dense, coverage float64
+		min, max        float64
+	}{
+		{"nothing", 0, 0, 0, 0},
+		{"dense only counts fully", 0.8, 0, 0.8, 0.8},
+		{"coverage lifts a weak dense score", 0.2, 1, 0.5, 0.53},
+		{"clamped", 1.2, 1, 1, 1},
+		{"negative cosine", -0.3, 0, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Relevance(tt.dense, tt.coverage)
+			if got < tt.min || got > tt.max {
+				t.Fatalf("got %v, want in [%v, %v]", got, tt.min, tt.max)
+			}
+		})
+	}
+}
