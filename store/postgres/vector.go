@@ -131,13 +131,23 @@ func (v *VectorStore) DeleteResource(ctx context.Context, tenantID, resourceID s
 // maxEfSearch is the largest hnsw.ef_search pgvector accepts.
 const maxEfSearch = 1000
 
+// exactSearchBelow is the number of candidate rows (the tenant's, or its
+// resources') under which Search scans them exactly instead of using HNSW.
+// With a selective filter an HNSW scan has to visit many points of other
+// tenants to find K of this one (slow, and lower recall); scanning a few
+// thousand rows found by the (tenant_id, resource_id) index is fast and exact.
+const exactSearchBelow = 10_000
+
 // Search returns the q.K nearest vectors of the tenant (and resources) by
 // cosine distance, best first, with Score = 1 - distance.
 //
-// The HNSW index is scanned iteratively (hnsw.iterative_scan =
-// relaxed_order): when the tenant or resource filter rejects candidates,
-// pgvector keeps scanning instead of returning fewer than K rows. The
-// candidates are re-sorted by exact distance, as relaxed order requires.
+// It first counts the candidate rows (up to exactSearchBelow, on the btree
+// index). Few candidates are ranked exactly (index scans off, so PostgreSQL
+// uses a bitmap scan of the btree index and sorts). Otherwise the HNSW index
+// is scanned iteratively (hnsw.iterative_scan = relaxed_order): when the
+// filter rejects candidates, pgvector keeps scanning instead of returning
+// fewer than K rows; the rows are re-sorted by exact distance, as relaxed
+// order requires.
 func (v *VectorStore) Search(ctx context.Context, q ragkb.VectorQuery) ([]ragkb.VectorHit, error) {
 	if err := v.check("search vectors"); err != nil {
 		return nil, err
@@ -152,14 +162,31 @@ func (v *VectorStore) Search(ctx context.Context, q ragkb.VectorQuery) ([]ragkb.
 	ef := min(max(v.s.efSearch, k), maxEfSearch)
 	args := []any{pgvector.NewVector(q.Vector), q.TenantID, k}
 	filter := `tenant_id = $2`
+	countArgs := []any{q.TenantID, exactSearchBelow}
+	countFilter := `tenant_id = $1`
 	if len(q.ResourceIDs) > 0 {
 		args = append(args, q.ResourceIDs)
 		filter += ` AND resource_id = ANY($4)`
+		countArgs = append(countArgs, q.ResourceIDs)
+		countFilter += ` AND resource_id = ANY($3)`
 	}
 	var hits []ragkb.VectorHit
 	err := v.s.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
-			strconv.Itoa(ef)); err != nil {
+		var candidates int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM vectors WHERE `+countFilter+` LIMIT $2) AS c`,
+			countArgs...).Scan(&candidates); err != nil {
+			return err
+		}
+		// Custom plans: a generic plan (used after a cached statement's
+		// fifth run) would not know how many rows the tenant has.
+		settings := `SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
+			set_config('enable_indexscan', 'off', true)`
+		if candidates >= exactSearchBelow {
+			settings = `SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
+				set_config('hnsw.ef_search', '` + strconv.Itoa(ef) + `', true),
+				set_config('hnsw.iterative_scan', 'relaxed_order', true)`
+		}
+		if _, err := tx.Exec(ctx, settings); err != nil {
 			return err
 		}
 		rows, _ := tx.Query(ctx, `WITH nn AS MATERIALIZED (
