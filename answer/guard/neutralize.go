@@ -41,12 +41,14 @@ var (
 // Ordinary text passes through unchanged.
 func Neutralize(source string) string {
 	source = stripInvisible(source)
-	for specialTokenRe.MatchString(source) { // removing one may join another: "<|a<|b|>|>"
-		source = specialTokenRe.ReplaceAllString(source, "")
+	if strings.ContainsAny(source, "<[") {
+		for specialTokenRe.MatchString(source) { // removing one may join another: "<|a<|b|>|>"
+			source = specialTokenRe.ReplaceAllString(source, "")
+		}
+		source = fenceTagRe.ReplaceAllStringFunc(source, func(tag string) string {
+			return "‹" + strings.TrimSuffix(strings.TrimPrefix(tag, "<"), ">") + "›"
+		})
 	}
-	source = fenceTagRe.ReplaceAllStringFunc(source, func(tag string) string {
-		return "‹" + strings.TrimSuffix(strings.TrimPrefix(tag, "<"), ">") + "›"
-	})
 	lines := strings.Split(source, "\n")
 	for i, line := range lines {
 		for roleMarkerRe.MatchString(line) { // "system: user: ..." nests
@@ -77,8 +79,27 @@ func LooksLikeInjection(text string) bool {
 	return false
 }
 
+// injectionTriggers are substrings (folded) of which every match of
+// injectionRes contains at least one: a cheap test before the regexps.
+var injectionTriggers = []string{
+	"ignor", "disregard", "forget", "override", "bypass", "dimentic", "oubli", "vergiss", "zignoruj", "zapomnij",
+	"pomin", "olvid", "omit", "you are now", "you will now", "you must now", "from now on", "act as", "pretend",
+	"jailbreak", "developer mode", "do anything now", "reveal", "print", "show", "repeat", "output", "instruction",
+	"ora in poi", "ora sei", "maintenant", "du bist", "bist du", "od teraz", "teraz jestes", "ahora eres", "a partir de ahora",
+}
+
 func injectionLine(line string) bool {
 	f := fold(line)
+	triggered := false
+	for _, t := range injectionTriggers {
+		if strings.Contains(f, t) {
+			triggered = true
+			break
+		}
+	}
+	if !triggered {
+		return false
+	}
 	for _, re := range injectionRes {
 		if re.MatchString(f) {
 			return true
