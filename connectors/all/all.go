@@ -1,0 +1,255 @@
+// Package all wires every connector behind one ragkb.Connector that routes
+// a resource by its type (and, for offers, its source), and validates the
+// type-specific part of a resource for the API.
+package all
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"log/slog"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/connectors"
+	"github.com/ragkb/ragkb/connectors/allegro"
+	"github.com/ragkb/ragkb/connectors/faqpage"
+	"github.com/ragkb/ragkb/connectors/googlefeed"
+	"github.com/ragkb/ragkb/connectors/knowledgebase"
+	"github.com/ragkb/ragkb/connectors/policy"
+	"github.com/ragkb/ragkb/connectors/schemaorg"
+	"github.com/ragkb/ragkb/connectors/shopify"
+	"github.com/ragkb/ragkb/connectors/woocommerce"
+)
+
+// Config holds what the connectors need.
+type Config struct {
+	// Fetcher is the shared safe HTTP client; nil leaves only the
+	// knowledge base and inline policies working.
+	Fetcher *connectors.Fetcher
+	// KnowledgeBase reads questionnaires (connectors/knowledgebase).
+	KnowledgeBase ragkb.Connector
+	// Logger receives debug output; nil discards it.
+	Logger *slog.Logger
+}
+
+// Router implements ragkb.Connector by delegating to the connector of the
+// resource's type and offer source.
+type Router struct {
+	f       *connectors.Fetcher
+	kb      ragkb.Connector
+	faq     *faqpage.Connector
+	policy  *policy.Connector
+	sources map[string]ragkb.Connector
+}
+
+var _ ragkb.Connector = (*Router)(nil)
+
+// New returns a Router over every connector.
+func New(cfg Config) *Router {
+	log := cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))
+	f := cfg.Fetcher
+	return &Router{
+		f:      f,
+		kb:     cfg.KnowledgeBase,
+		faq:    faqpage.New(faqpage.Config{Fetcher: f, Logger: log.With("connector", "faq_page")}),
+		policy: policy.New(policy.Config{Fetcher: f, Logger: log.With("connector", "policy")}),
+		sources: map[string]ragkb.Connector{
+			ragkb.SourceAllegro:     allegro.New(allegro.Config{Fetcher: f, Logger: log.With("connector", "allegro")}),
+			ragkb.SourceShopify:     shopify.New(shopify.Config{Fetcher: f, Logger: log.With("connector", "shopify")}),
+			ragkb.SourceWooCommerce: woocommerce.New(woocommerce.Config{Fetcher: f, Logger: log.With("connector", "woocommerce")}),
+			ragkb.SourceGoogleFeed:  googlefeed.New(googlefeed.Config{Fetcher: f, Logger: log.With("connector", "google_feed")}),
+			ragkb.SourceSchemaOrg:   schemaorg.New(schemaorg.Config{Fetcher: f, Logger: log.With("connector", "schema_org")}),
+		},
+	}
+}
+
+// Fetch reads r with the connector for its type and source.
+func (rt *Router) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchResult, error) {
+	switch r.Type {
+	case ragkb.TypeKnowledgeBase:
+		if rt.kb == nil {
+			return nil, ragkb.Errorf(ragkb.EUNAVAILABLE, "The knowledge base connector is not configured")
+		}
+		return rt.kb.Fetch(ctx, r)
+	case ragkb.TypeFAQPage:
+		return rt.faq.Fetch(ctx, r)
+	case ragkb.TypePolicy:
+		return rt.policy.Fetch(ctx, r)
+	case ragkb.TypeOffers:
+		if r.Offers == nil {
+			return nil, ragkb.Invalid("offers", "is required for an offers resource")
+		}
+		c, ok := rt.sources[r.Offers.Source]
+		if !ok {
+			return nil, unknownSource(r.Offers.Source)
+		}
+		return c.Fetch(ctx, r)
+	}
+	return nil, ragkb.Invalid("type", "must be knowledge_base, faq_page, policy or offers (got %q)", r.Type)
+}
+
+func unknownSource(s string) error {
+	return ragkb.Invalid("offers.source", "must be allegro, shopify, woocommerce, google_feed or schema_org (got %q)", s)
+}
+
+// Validate checks r like ValidateSpec and also that its URL may be fetched
+// (not a private network address, the host resolves), naming the field.
+func (rt *Router) Validate(ctx context.Context, r *ragkb.Resource) error {
+	if err := ValidateSpec(r); err != nil {
+		return err
+	}
+	if rt.f == nil {
+		return nil
+	}
+	field, u := urlField(r)
+	if u == "" {
+		return nil
+	}
+	if err := rt.f.CheckURL(ctx, u); err != nil {
+		var e *ragkb.Error
+		if errors.As(err, &e) && e.Code == ragkb.EINVALID {
+			return &ragkb.Error{Code: ragkb.EINVALID, Field: field, Message: e.Message, Err: err}
+		}
+		return err // unresolvable now may work later: not the merchant's input error
+	}
+	return nil
+}
+
+func urlField(r *ragkb.Resource) (field, u string) {
+	switch {
+	case r.Type == ragkb.TypeFAQPage && r.FAQPage != nil:
+		return "faq_page.url", r.FAQPage.URL
+	case r.Type == ragkb.TypePolicy && r.Policy != nil:
+		return "policy.url", r.Policy.URL
+	case r.Type == ragkb.TypeOffers && r.Offers != nil:
+		return "offers.url", r.Offers.URL
+	}
+	return "", ""
+}
+
+// Limits checked by ValidateSpec.
+const (
+	MaxPolicyBytes = 1 << 20
+	MaxTitleRunes  = 200
+	MaxURLLength   = 2048
+	MaxTokenLength = 4096
+)
+
+// ValidateSpec checks the type-specific fields of a resource for the API and
+// returns a ragkb.Invalid error naming the JSON field ("faq_page.url").
+func ValidateSpec(r *ragkb.Resource) error {
+	blocks := map[ragkb.ResourceType]bool{
+		ragkb.TypeKnowledgeBase: r.KnowledgeBase != nil,
+		ragkb.TypeFAQPage:       r.FAQPage != nil,
+		ragkb.TypePolicy:        r.Policy != nil,
+		ragkb.TypeOffers:        r.Offers != nil,
+	}
+	if _, ok := blocks[r.Type]; !ok {
+		return ragkb.Invalid("type", "must be knowledge_base, faq_page, policy or offers (got %q)", r.Type)
+	}
+	for _, t := range []ragkb.ResourceType{ragkb.TypeKnowledgeBase, ragkb.TypeFAQPage, ragkb.TypePolicy, ragkb.TypeOffers} {
+		if t != r.Type && blocks[t] {
+			return ragkb.Invalid(string(t), "must not be set for a %s resource", r.Type)
+		}
+	}
+	if !blocks[r.Type] {
+		return ragkb.Invalid(string(r.Type), "is required for a %s resource", r.Type)
+	}
+	switch r.Type {
+	case ragkb.TypeKnowledgeBase:
+		return knowledgebase.Validate(r.KnowledgeBase)
+	case ragkb.TypeFAQPage:
+		s := r.FAQPage
+		if err := checkURL("faq_page.url", s.URL, true); err != nil {
+			return err
+		}
+		if s.MaxPages < 0 || s.MaxPages > faqpage.MaxPages {
+			return ragkb.Invalid("faq_page.max_pages", "must be between 1 and %d (default %d)", faqpage.MaxPages, faqpage.DefaultMaxPages)
+		}
+		if s.MaxPages > 0 && !s.Sitemap {
+			return ragkb.Invalid("faq_page.max_pages", "only applies with \"sitemap\": true")
+		}
+	case ragkb.TypePolicy:
+		p := r.Policy
+		hasURL, hasContent := strings.TrimSpace(p.URL) != "", strings.TrimSpace(p.Content) != ""
+		switch {
+		case hasURL && hasContent:
+			return ragkb.Invalid("policy", "give either url or content, not both")
+		case !hasURL && !hasContent:
+			return ragkb.Invalid("policy.content", "is required (or give the policy's url)")
+		case hasURL:
+			if err := checkURL("policy.url", p.URL, true); err != nil {
+				return err
+			}
+			if p.Format != "" {
+				return ragkb.Invalid("policy.format", "only applies to inline content")
+			}
+		default:
+			switch strings.ToLower(p.Format) {
+			case "", policy.FormatText, policy.FormatMarkdown, policy.FormatHTML:
+			default:
+				return ragkb.Invalid("policy.format", "must be text, markdown or html (got %q)", p.Format)
+			}
+			if len(p.Content) > MaxPolicyBytes {
+				return ragkb.Invalid("policy.content", "must be at most 1 MiB")
+			}
+		}
+		if utf8.RuneCountInString(p.Title) > MaxTitleRunes {
+			return ragkb.Invalid("policy.title", "must be at most %d characters", MaxTitleRunes)
+		}
+	case ragkb.TypeOffers:
+		return validateOffers(r.Offers)
+	}
+	return nil
+}
+
+func validateOffers(o *ragkb.OffersSpec) error {
+	if len(o.Token) > MaxTokenLength {
+		return ragkb.Invalid("offers.token", "must be at most %d characters", MaxTokenLength)
+	}
+	switch o.Source {
+	case ragkb.SourceAllegro:
+		if strings.TrimSpace(o.Token) == "" {
+			return ragkb.Invalid("offers.token", "is required for Allegro: connect the Allegro account")
+		}
+		if strings.TrimSpace(o.URL) == "" {
+			return nil
+		}
+		if err := checkURL("offers.url", o.URL, true); err != nil {
+			return err
+		}
+		u, _ := url.Parse(strings.TrimSpace(o.URL))
+		base := "https://" + u.Host
+		if u.Scheme != "https" || (base != allegro.ProductionAPI && base != allegro.SandboxAPI) || strings.Trim(u.Path, "/") != "" {
+			return ragkb.Invalid("offers.url", "must be %s or %s (or empty)", allegro.ProductionAPI, allegro.SandboxAPI)
+		}
+	case ragkb.SourceShopify, ragkb.SourceWooCommerce, ragkb.SourceGoogleFeed, ragkb.SourceSchemaOrg:
+		return checkURL("offers.url", o.URL, true)
+	case "":
+		return ragkb.Invalid("offers.source", "is required: allegro, shopify, woocommerce, google_feed or schema_org")
+	default:
+		return unknownSource(o.Source)
+	}
+	return nil
+}
+
+// checkURL checks an absolute http(s) URL with a host and no credentials.
+func checkURL(field, raw string, required bool) error {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		if required {
+			return ragkb.Invalid(field, "is required")
+		}
+		return nil
+	}
+	if len(raw) > MaxURLLength {
+		return ragkb.Invalid(field, "must be at most %d characters", MaxURLLength)
+	}
+	if _, err := connectors.ParseURL(raw); err != nil {
+		return ragkb.Invalid(field, "%s", ragkb.ErrorMessage(err))
+	}
+	return nil
+}
