@@ -128,7 +128,12 @@ func AvailabilityWords(a string) string {
 func NormalizeAvailability(s string) string {
 	s = strings.ToLower(strings.TrimSpace(s))
 	s = s[strings.LastIndexAny(s, "/:")+1:]
-	s = strings.NewReplacer("_", "", " ", "", "-", "").Replace(s)
+	s = strings.Map(func(r rune) rune {
+		if r == '_' || r == ' ' || r == '-' {
+			return -1
+		}
+		return r
+	}, s)
 	switch s {
 	case "instock", "available", "limitedavailability", "onlineonly", "instoreonly", "true", "yes":
 		return "in_stock"
@@ -225,7 +230,12 @@ func NormalizePrice(s string) (string, bool) {
 	if dec >= 0 {
 		intPart, frac = s[:dec], s[dec+1:]
 	}
-	intPart = strings.NewReplacer(",", "", ".", "").Replace(intPart)
+	intPart = strings.Map(func(r rune) rune {
+		if r == ',' || r == '.' {
+			return -1
+		}
+		return r
+	}, intPart)
 	if intPart == "" {
 		intPart = "0"
 	}
