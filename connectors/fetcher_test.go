@@ -556,3 +556,27 @@ func FuzzSitemap(f *testing.F) {
 		}
 	})
 }
+
+func TestGuardDialsTheCheckedAddress(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer srv.Close()
+	port := srv.URL[strings.LastIndex(srv.URL, ":")+1:]
+	var lookups atomic.Int32
+	// The first answer (seen by the URL check) is public; later ones point
+	// at loopback, as a rebinding DNS server would.
+	rebinding := func(_ context.Context, host string) ([]netip.Addr, error) {
+		if lookups.Add(1) == 1 {
+			return []netip.Addr{netip.MustParseAddr("93.184.215.14")}, nil
+		}
+		return []netip.Addr{netip.MustParseAddr("127.0.0.1")}, nil
+	}
+	f := NewFetcher(FetcherConfig{LookupIP: rebinding})
+	_, err := f.Fetch(context.Background(), Request{URL: "http://rebind.test:" + port + "/", API: true})
+	if !strings.Contains(ragkb.ErrorMessage(err), "is a private network address") {
+		t.Errorf("got %v, want a private-address refusal at dial time", err)
+	}
+	if lookups.Load() < 2 || hits.Load() != 0 {
+		t.Errorf("lookups %d, server hits %d: want the dialer to resolve again and refuse", lookups.Load(), hits.Load())
+	}
+}

@@ -76,6 +76,9 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 	}
 	var firstErr error
 	empty := []string{}
+	// Sites repeat FAQ blocks (shipping, returns) on many pages: keep the
+	// first copy of a question with the same answer.
+	seen := map[string]bool{}
 	for _, p := range pages {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("faqpage: fetch: %w", err)
@@ -95,12 +98,17 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 			continue
 		}
 		for _, d := range docs {
+			key := NormalizeQuestion(d.Title) + "\x00" + d.Text
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
 			if r.Language != "" {
 				d.Language = r.Language
 			}
 			d.ComputeHash()
+			res.Documents = append(res.Documents, d)
 		}
-		res.Documents = append(res.Documents, docs...)
 	}
 	if len(res.Documents) == 0 {
 		if firstErr != nil && len(pages) == 1 {

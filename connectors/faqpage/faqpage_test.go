@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -172,7 +174,7 @@ func newSite(t *testing.T, pages map[string]string, robots string) *site {
 		if r.URL.Path == "/sitemap.xml" {
 			w.Header().Set("Content-Type", "application/xml")
 			fmt.Fprint(w, `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
-			for p := range pages {
+			for _, p := range slices.Sorted(maps.Keys(pages)) {
 				fmt.Fprintf(w, "<url><loc>%s%s</loc></url>", s.srv.URL, p)
 			}
 			fmt.Fprint(w, `</urlset>`)
@@ -265,6 +267,7 @@ func TestFetchSitemapCrawl(t *testing.T) {
 		"/about":      "none.html",
 		"/private/x":  "elementor.html",
 		"/shipping":   "gutenberg.html",
+		"/help/copy":  "dawn.html",
 	}
 	s := newSite(t, pages, "User-agent: *\nDisallow: /private\nSitemap: {{base}}/sitemap.xml\n")
 	r := &ragkb.Resource{Type: ragkb.TypeFAQPage, Language: "en",
@@ -273,11 +276,18 @@ func TestFetchSitemapCrawl(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Start page + the three FAQ-like pages fill max_pages 4; /about is not read.
-	if got := s.count("GET /about"); got != 0 {
-		t.Errorf("/about fetched %d times, want 0 (max_pages)", got)
+	// The start page and the first three FAQ-like pages fill max_pages 4
+	// (sitemap order: /blog/faq, /help/copy, /pages/help, /shipping);
+	// /pages/help repeats /help/copy, so its pairs are kept once.
+	for _, p := range []string{"GET /about", "GET /shipping"} {
+		if got := s.count(p); got != 0 {
+			t.Errorf("%s fetched %d times, want 0 (max_pages)", p, got)
+		}
 	}
-	if got, want := len(res.Documents), 2+2+2; got != want {
+	if got := s.count("GET /pages/help"); got != 1 {
+		t.Errorf("/pages/help fetched %d times, want 1", got)
+	}
+	if got, want := len(res.Documents), 2+2; got != want {
 		t.Errorf("documents: got %d, want %d", got, want)
 	}
 	var warned bool
@@ -308,5 +318,8 @@ func TestFetchSitemapCrawl(t *testing.T) {
 	}
 	if res.Skipped != 1 {
 		t.Errorf("skipped: got %d, want 1 (the disallowed page)", res.Skipped)
+	}
+	if got, want := len(res.Documents), 2+2+2; got != want {
+		t.Errorf("documents of the whole site: got %d, want %d", got, want)
 	}
 }
