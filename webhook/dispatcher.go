@@ -200,8 +200,7 @@ func (d *Dispatcher) Stop() {
 	t := time.NewTimer(d.cfg.ShutdownTimeout)
 	defer t.Stop()
 	select {
-	default:
-		return
+	case <-done:
 	case <-t.C:
 		d.cfg.Logger.Warn("webhook: stop: cancelling in-flight deliveries")
 		abort()
