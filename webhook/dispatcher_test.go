@@ -425,4 +425,3 @@ func TestDispatcherConfigValidate(t *testing.T) {
 	}()
 	NewDispatcher(DispatcherConfig{Store: e.store})
 }
-
