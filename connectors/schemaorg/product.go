@@ -14,7 +14,8 @@ import (
 
 // Products reads the schema.org Product nodes of a page's JSON-LD (with
 // @graph wrappers, @type arrays, several script blocks and repairable
-// invalid JSON) as offers. Products nested inside another product (related
+// invalid JSON) as offers; pages without JSON-LD products are read from
+// their microdata. Products nested inside another product (related
 // items, variants) are not returned separately. pageURL resolves relative
 // URLs and is the fallback product URL.
 func Products(doc *goquery.Document, pageURL string) []connectors.Product {
@@ -23,6 +24,9 @@ func Products(doc *goquery.Document, pageURL string) []connectors.Product {
 		if connectors.HasType(n, "Product") || connectors.HasType(n, "ProductGroup") {
 			nodes = append(nodes, n)
 		}
+	}
+	if len(nodes) == 0 {
+		nodes = microdataProducts(doc)
 	}
 	// Maps are compared by identity: decoding gives each object its own map.
 	ptr := func(m map[string]any) uintptr { return reflect.ValueOf(m).Pointer() }

@@ -55,6 +55,10 @@ func TestProductsGolden(t *testing.T) {
 				ImageURL: "https://peak.example/images/trail-shoes.jpg"}}},
 		{name: "invalid json repaired", file: "product_invalid.html", pageURL: "https://coffee.example/emp-9",
 			want: []ragkb.Offer{{ID: "EMP-9", Price: "1299.00", Currency: "USD", Availability: "preorder", Condition: "refurbished", SKU: "EMP-9"}}},
+		{name: "microdata with nested accessory", file: "product_microdata.html",
+			pageURL: "https://gory.example/kurtki/12-kurtka-zimowa-alpina.html",
+			want: []ragkb.Offer{{ID: "KZ-ALP-01", Price: "399.99", Currency: "PLN", Availability: "in_stock", Condition: "new",
+				Brand: "Alpina", SKU: "KZ-ALP-01", ImageURL: "https://gory.example/img/p/1/2/12-large_default.jpg"}}},
 		{name: "no product", file: "category.html", pageURL: "https://rowery.example/rowery/"},
 	}
 	for _, tt := range tests {
@@ -78,7 +82,7 @@ func TestProductsGolden(t *testing.T) {
 }
 
 func FuzzJSONLD(f *testing.F) {
-	for _, file := range []string{"product_graph.html", "product_aggregate.html", "product_invalid.html"} {
+	for _, file := range []string{"product_graph.html", "product_aggregate.html", "product_invalid.html", "product_microdata.html"} {
 		b, err := os.ReadFile(filepath.Join(fixtures, file))
 		if err != nil {
 			f.Fatal(err)
