@@ -67,13 +67,6 @@ func Parse(b []byte) (*Feed, error) {
 	return parseTable(b)
 }
 
-type node struct {
-	XMLName  xml.Name
-	Attrs    []xml.Attr `xml:",any,attr"`
-	Text     string     `xml:",chardata"`
-	Children []node     `xml:",any"`
-}
-
 func parseXML(b []byte) (*Feed, error) {
 	dec := xml.NewDecoder(bytes.NewReader(b))
 	dec.Strict = false
@@ -111,12 +104,12 @@ func parseXML(b []byte) (*Feed, error) {
 		if start.Name.Local != "item" && start.Name.Local != "entry" {
 			continue
 		}
-		var n node
-		if err := dec.DecodeElement(&n, &start); err != nil {
+		it, err := readItem(dec)
+		if err != nil {
 			feed.Skipped = append(feed.Skipped, "an item could not be read")
 			break
 		}
-		feed.add(itemFromNode(n))
+		feed.add(it)
 	}
 	if root == "" {
 		return nil, ErrNotFeed
@@ -135,33 +128,96 @@ func (f *Feed) add(it Item) {
 	}
 }
 
-func itemFromNode(n node) Item {
+// readItem reads the children of an <item> or <entry> whose start tag was
+// just consumed, token by token (much cheaper than reflection-based
+// decoding on large feeds). Google attributes are recognised by namespace.
+func readItem(dec *xml.Decoder) (Item, error) {
 	var it Item
 	plain := map[string]string{}
-	for _, c := range n.Children {
-		text := strings.TrimSpace(c.Text)
-		if c.XMLName.Space != Namespace {
-			switch {
-			case c.XMLName.Local == "link" && (c.XMLName.Space == atomNS || text == ""):
-				rel := attr(c, "rel")
-				if href := attr(c, "href"); href != "" && (rel == "" || rel == "alternate") && plain["link"] == "" {
-					plain["link"] = href
-				}
-			case plain[c.XMLName.Local] == "":
-				plain[c.XMLName.Local] = text
-			}
-			continue
+	var (
+		child     xml.Name
+		attrs     []xml.Attr
+		text      strings.Builder
+		ship      *Shipping
+		shipField string
+		shipText  strings.Builder
+	)
+	depth := 1
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return it, err
 		}
-		it.set(c.XMLName.Local, text, c)
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			switch {
+			case depth == 2:
+				child, attrs = t.Name, t.Attr
+				text.Reset()
+				ship = nil
+				if t.Name.Space == Namespace && t.Name.Local == "shipping" {
+					ship = &Shipping{}
+				}
+			case depth == 3 && ship != nil:
+				shipField = t.Name.Local
+				shipText.Reset()
+			}
+		case xml.CharData:
+			switch {
+			case depth == 2:
+				text.Write(t)
+			case depth == 3 && ship != nil:
+				shipText.Write(t)
+			}
+		case xml.EndElement:
+			switch {
+			case depth == 3 && ship != nil:
+				v := strings.TrimSpace(shipText.String())
+				switch shipField {
+				case "country":
+					ship.Country = v
+				case "region":
+					ship.Region = v
+				case "service":
+					ship.Service = v
+				case "price":
+					ship.Price = v
+				}
+			case depth == 2:
+				v := strings.TrimSpace(text.String())
+				switch {
+				case ship != nil:
+					if *ship == (Shipping{}) && v != "" {
+						*ship = shippingFromString(v)
+					}
+					if *ship != (Shipping{}) {
+						it.Shipping = append(it.Shipping, *ship)
+					}
+				case child.Space == Namespace:
+					it.set(child.Local, v)
+				case child.Local == "link" && (child.Space == atomNS || v == ""):
+					rel := attrValue(attrs, "rel")
+					if href := attrValue(attrs, "href"); href != "" && (rel == "" || rel == "alternate") && plain["link"] == "" {
+						plain["link"] = href
+					}
+				case plain[child.Local] == "":
+					plain[child.Local] = v
+				}
+			}
+			depth--
+			if depth == 0 {
+				it.Title = first(it.Title, plain["title"])
+				it.Description = first(it.Description, plain["description"], plain["summary"], plain["content"])
+				it.Link = first(it.Link, plain["link"])
+				it.ID = first(it.ID, plain["id"])
+				return it, nil
+			}
+		}
 	}
-	it.Title = first(it.Title, plain["title"])
-	it.Description = first(it.Description, plain["description"], plain["summary"], plain["content"])
-	it.Link = first(it.Link, plain["link"])
-	it.ID = first(it.ID, plain["id"])
-	return it
 }
 
-func (it *Item) set(name, text string, n node) {
+func (it *Item) set(name, text string) {
 	switch strings.ToLower(strings.TrimPrefix(name, "g:")) {
 	case "id":
 		it.ID = text
@@ -190,25 +246,8 @@ func (it *Item) set(name, text string, n node) {
 	case "product_type":
 		it.ProductType = text
 	case "shipping":
-		var s Shipping
-		for _, c := range n.Children {
-			v := strings.TrimSpace(c.Text)
-			switch c.XMLName.Local {
-			case "country":
-				s.Country = v
-			case "region":
-				s.Region = v
-			case "service":
-				s.Service = v
-			case "price":
-				s.Price = v
-			}
-		}
-		if len(n.Children) == 0 && text != "" {
-			s = shippingFromString(text)
-		}
-		if s != (Shipping{}) {
-			it.Shipping = append(it.Shipping, s)
+		if sh := shippingFromString(text); text != "" {
+			it.Shipping = append(it.Shipping, sh)
 		}
 	}
 }
@@ -223,8 +262,8 @@ func shippingFromString(s string) Shipping {
 		Service: strings.TrimSpace(p[2]), Price: strings.TrimSpace(p[3])}
 }
 
-func attr(n node, key string) string {
-	for _, a := range n.Attrs {
+func attrValue(attrs []xml.Attr, key string) string {
+	for _, a := range attrs {
 		if a.Name.Local == key {
 			return a.Value
 		}
@@ -285,7 +324,7 @@ func parseTable(b []byte) (*Feed, error) {
 		var it Item
 		for name, i := range idx {
 			if i < len(rec) {
-				it.set(name, strings.TrimSpace(rec[i]), node{})
+				it.set(name, strings.TrimSpace(rec[i]))
 			}
 		}
 		feed.add(it)
