@@ -184,6 +184,11 @@ func TestClassifyOutOfScope(t *testing.T) {
 		{name: "recipe it", text: "Qual è la ricetta della carbonara?"},
 		{name: "physics fr", text: "Explique-moi la relativité"},
 		{name: "account en", text: "how do I reset my password"},
+		{name: "i need to change the shipping address", text: "I need to change the shipping address"},
+		{name: "how do i create an account", text: "how do I create an account"},
+		{name: "i forgot my password", text: "I forgot my password"},
+		{name: "i want to subscribe to the newsletter", text: "I want to subscribe to the newsletter"},
+		{name: "i want to leave a review", text: "I want to leave a review"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
