@@ -159,41 +159,14 @@ func (v *VectorStore) Search(ctx context.Context, q ragkb.VectorQuery) ([]ragkb.
 	if k <= 0 {
 		return nil, ragkb.Invalid("k", "the number of neighbours must be positive, got %d", k)
 	}
+	filter, args, countFilter, countArgs := searchArgs(q)
 	ef := min(max(v.s.efSearch, k), maxEfSearch)
-	args := []any{pgvector.NewVector(q.Vector), q.TenantID, k}
-	filter := `tenant_id = $2`
-	countArgs := []any{q.TenantID, exactSearchBelow}
-	countFilter := `tenant_id = $1`
-	if len(q.ResourceIDs) > 0 {
-		args = append(args, q.ResourceIDs)
-		filter += ` AND resource_id = ANY($4)`
-		countArgs = append(countArgs, q.ResourceIDs)
-		countFilter += ` AND resource_id = ANY($3)`
-	}
 	var hits []ragkb.VectorHit
 	err := v.s.inTx(ctx, func(tx pgx.Tx) error {
-		var candidates int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM vectors WHERE `+countFilter+` LIMIT $2) AS c`,
-			countArgs...).Scan(&candidates); err != nil {
+		if err := v.prepareSearch(ctx, tx, countFilter, countArgs, ef); err != nil {
 			return err
 		}
-		// Custom plans: a generic plan (used after a cached statement's
-		// fifth run) would not know how many rows the tenant has.
-		settings := `SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
-			set_config('enable_indexscan', 'off', true)`
-		if candidates >= exactSearchBelow {
-			settings = `SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
-				set_config('hnsw.ef_search', '` + strconv.Itoa(ef) + `', true),
-				set_config('hnsw.iterative_scan', 'relaxed_order', true)`
-		}
-		if _, err := tx.Exec(ctx, settings); err != nil {
-			return err
-		}
-		rows, _ := tx.Query(ctx, `WITH nn AS MATERIALIZED (
-				SELECT chunk_id, embedding <=> $1 AS distance FROM vectors
-				WHERE `+filter+`
-				ORDER BY embedding <=> $1 LIMIT $3)
-			SELECT chunk_id, 1 - distance FROM nn ORDER BY distance, chunk_id`, args...)
+		rows, _ := tx.Query(ctx, searchSQL(filter), args...)
 		var err error
 		hits, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (ragkb.VectorHit, error) {
 			var h ragkb.VectorHit
@@ -206,4 +179,50 @@ func (v *VectorStore) Search(ctx context.Context, q ragkb.VectorQuery) ([]ragkb.
 		return nil, translate("search vectors", "vector", err)
 	}
 	return hits, nil
+}
+
+// searchArgs builds the filters and arguments of the search and candidate
+// count queries.
+func searchArgs(q ragkb.VectorQuery) (filter string, args []any, countFilter string, countArgs []any) {
+	args = []any{pgvector.NewVector(q.Vector), q.TenantID, q.K}
+	filter = `tenant_id = $2`
+	countArgs = []any{q.TenantID, exactSearchBelow}
+	countFilter = `tenant_id = $1`
+	if len(q.ResourceIDs) > 0 {
+		args = append(args, q.ResourceIDs)
+		filter += ` AND resource_id = ANY($4)`
+		countArgs = append(countArgs, q.ResourceIDs)
+		countFilter += ` AND resource_id = ANY($3)`
+	}
+	return filter, args, countFilter, countArgs
+}
+
+// searchSQL is the nearest-neighbour query of Search with the given filter.
+func searchSQL(filter string) string {
+	return `WITH nn AS MATERIALIZED (
+			SELECT chunk_id, embedding <=> $1 AS distance FROM vectors
+			WHERE ` + filter + `
+			ORDER BY embedding <=> $1 LIMIT $3)
+		SELECT chunk_id, 1 - distance FROM nn ORDER BY distance, chunk_id`
+}
+
+// prepareSearch counts the candidate rows and sets up tx for an exact or an
+// HNSW search accordingly.
+func (v *VectorStore) prepareSearch(ctx context.Context, tx pgx.Tx, countFilter string, countArgs []any, ef int) error {
+	var candidates int
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM vectors WHERE `+countFilter+` LIMIT $2) AS c`,
+		countArgs...).Scan(&candidates); err != nil {
+		return err
+	}
+	// Custom plans: a generic plan (used after a cached statement's fifth
+	// run) would not know how many rows the tenant has.
+	settings := `SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
+		set_config('enable_indexscan', 'off', true)`
+	if candidates >= exactSearchBelow {
+		settings = `SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
+			set_config('hnsw.ef_search', '` + strconv.Itoa(ef) + `', true),
+			set_config('hnsw.iterative_scan', 'relaxed_order', true)`
+	}
+	_, err := tx.Exec(ctx, settings)
+	return err
 }
