@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -59,6 +60,9 @@ type FetcherConfig struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// LookupIP resolves host names (default net.DefaultResolver).
 	LookupIP func(ctx context.Context, host string) ([]netip.Addr, error)
+	// TLSClientConfig customises TLS (e.g. RootCAs for an intranet CA or a
+	// test server); nil uses the system roots.
+	TLSClientConfig *tls.Config
 	// Logger receives debug output; nil discards it.
 	Logger *slog.Logger
 }
@@ -151,6 +155,7 @@ func NewFetcher(cfg FetcherConfig) *Fetcher {
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ResponseHeaderTimeout: cfg.Timeout,
+		TLSClientConfig:       cfg.TLSClientConfig,
 	}
 	f.client = &http.Client{Transport: tr, CheckRedirect: f.checkRedirect}
 	return f

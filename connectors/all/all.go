@@ -226,7 +226,19 @@ func validateOffers(o *ragkb.OffersSpec) error {
 		if u.Scheme != "https" || (base != allegro.ProductionAPI && base != allegro.SandboxAPI) || strings.Trim(u.Path, "/") != "" {
 			return ragkb.Invalid("offers.url", "must be %s or %s (or empty)", allegro.ProductionAPI, allegro.SandboxAPI)
 		}
-	case ragkb.SourceShopify, ragkb.SourceWooCommerce, ragkb.SourceGoogleFeed, ragkb.SourceSchemaOrg:
+	case ragkb.SourceWooCommerce:
+		if err := checkURL("offers.url", o.URL, true); err != nil {
+			return err
+		}
+		if tok := strings.TrimSpace(o.Token); tok != "" {
+			if k, s, ok := strings.Cut(tok, ":"); !ok || k == "" || s == "" {
+				return ragkb.Invalid("offers.token", "must be the REST API key as consumer_key:consumer_secret (ck_...:cs_...)")
+			}
+			if !strings.HasPrefix(strings.TrimSpace(o.URL), "https://") {
+				return ragkb.Invalid("offers.url", "must start with https:// when a WooCommerce API key is given")
+			}
+		}
+	case ragkb.SourceShopify, ragkb.SourceGoogleFeed, ragkb.SourceSchemaOrg:
 		return checkURL("offers.url", o.URL, true)
 	case "":
 		return ragkb.Invalid("offers.source", "is required: allegro, shopify, woocommerce, google_feed or schema_org")

@@ -1,7 +1,9 @@
-// Package woocommerce reads a WooCommerce store's products through the
-// public Store API (/wp-json/wc/store/v1/products, paged with X-WP-TotalPages)
-// into ragkb.DocOffer documents. Store API prices are minor-unit strings
-// ("1105" with currency_minor_unit 2 is 11.05).
+// Package woocommerce reads a WooCommerce store's products into
+// ragkb.DocOffer documents: through the public Store API
+// (/wp-json/wc/store/v1/products, paged with X-WP-TotalPages; prices are
+// minor-unit strings, "1105" with currency_minor_unit 2 is 11.05) or, when a
+// REST API key "ck_...:cs_..." is given as the token, through the REST API v3
+// (published products only, prices in major units, stock status).
 package woocommerce
 
 import (
@@ -107,6 +109,9 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 	}
 	base := strings.TrimRight(u.Scheme+"://"+u.Host+u.Path, "/")
 	base = strings.TrimSuffix(base, "/wp-json/wc/store/v1/products")
+	if tok := strings.TrimSpace(r.Offers.Token); tok != "" {
+		return c.rest(ctx, base, tok, r.Language)
+	}
 	res := &ragkb.FetchResult{}
 	seen := map[string]bool{}
 	for page, total := 1, 1; page <= total && page <= maxPages; page++ {

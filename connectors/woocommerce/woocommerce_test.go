@@ -92,3 +92,70 @@ func TestFetch(t *testing.T) {
 		t.Errorf("no store API: got %v", err)
 	}
 }
+
+func TestFetchREST(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, pass, ok := r.BasicAuth()
+		if !ok || user != "ck_abc" || pass != "cs_def" {
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprint(w, `{"code":"woocommerce_rest_cannot_view","message":"Sorry, you cannot list resources.","data":{"status":401}}`)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+		switch r.URL.Path {
+		case "/wp-json/wc/v3/data/currencies/current":
+			fmt.Fprint(w, `{"code":"GBP","name":"Pound sterling","symbol":"&pound;"}`)
+		case "/wp-json/wc/v3/products":
+			q := r.URL.Query()
+			if q.Get("status") != "publish" || q.Get("page") != "1" || q.Get("per_page") != "2" {
+				t.Errorf("query %q", r.URL.RawQuery)
+			}
+			b, _ := os.ReadFile(filepath.Join(fixtures, "rest_products.json"))
+			w.Header().Set("X-WP-Total", "3")
+			w.Header().Set("X-WP-TotalPages", "1")
+			w.Write(b)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	tlsCfg := srv.Client().Transport.(*http.Transport).TLSClientConfig
+	c := New(Config{Fetcher: connectors.NewFetcher(connectors.FetcherConfig{AllowPrivate: true, TLSClientConfig: tlsCfg}), PerPage: 2})
+	res, err := c.Fetch(context.Background(), &ragkb.Resource{Type: ragkb.TypeOffers,
+		Offers: &ragkb.OffersSpec{Source: ragkb.SourceWooCommerce, URL: srv.URL, Token: "ck_abc:cs_def"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Documents) != 2 {
+		t.Fatalf("documents: got %d, want 2 (the draft left out)", len(res.Documents))
+	}
+	want := ragkb.Offer{ID: "794", Price: "24.99", SalePrice: "21.99", Currency: "GBP", Availability: "in_stock", SKU: "PQ-19",
+		ImageURL: "https://woo.example/wp-content/uploads/T_2_front-4.jpg"}
+	if got := *res.Documents[0].Offer; got != want {
+		t.Errorf("offer:\n got %+v\nwant %+v", got, want)
+	}
+	if got := res.Documents[1].Offer.Availability; got != "backorder" {
+		t.Errorf("backorder: got %q", got)
+	}
+	if !strings.Contains(res.Documents[0].Text, "12 in stock") || !strings.Contains(res.Documents[0].Text, "Size: S, M, L") {
+		t.Errorf("text: %q", res.Documents[0].Text)
+	}
+
+	tests := []struct {
+		name, url, token, wantField string
+		wantCode                    ragkb.ErrorCode
+	}{
+		{name: "wrong key", url: srv.URL, token: "ck_abc:cs_wrong", wantCode: ragkb.EUNAUTHORIZED},
+		{name: "malformed key", url: srv.URL, token: "ck_only", wantCode: ragkb.EINVALID, wantField: "offers.token"},
+		{name: "plain http", url: strings.Replace(srv.URL, "https://", "http://", 1), token: "ck_abc:cs_def", wantCode: ragkb.EINVALID, wantField: "offers.url"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := c.Fetch(context.Background(), &ragkb.Resource{Type: ragkb.TypeOffers,
+				Offers: &ragkb.OffersSpec{Source: ragkb.SourceWooCommerce, URL: tt.url, Token: tt.token}})
+			if ragkb.ErrorCodeOf(err) != tt.wantCode || ragkb.ErrorField(err) != tt.wantField {
+				t.Errorf("got %v, want %s %q", err, tt.wantCode, tt.wantField)
+			}
+		})
+	}
+}
