@@ -107,7 +107,7 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 	if tok := strings.TrimSpace(r.Offers.Token); tok != "" {
 		products, currency, err = c.admin(ctx, base, tok)
 	} else {
-		products, currency, err = c.storefront(ctx, base)
+		products, currency, err = c.storefront(ctx, base, collectionPath(u.Path))
 	}
 	if err != nil {
 		return nil, err
@@ -134,11 +134,22 @@ func notShopify(u string, err error) error {
 		Message: u + " does not look like a Shopify store (no product list at /products.json)"}
 }
 
-// storefront pages through the public /products.json until a short page.
-func (c *Connector) storefront(ctx context.Context, base string) ([]product, string, error) {
+// collectionPath returns "/collections/<handle>" when the store URL names a
+// collection other than "all", so that only its products are read.
+func collectionPath(p string) string {
+	parts := strings.Split(strings.Trim(p, "/"), "/")
+	if len(parts) >= 2 && parts[0] == "collections" && parts[1] != "" && parts[1] != "all" {
+		return "/collections/" + url.PathEscape(parts[1])
+	}
+	return ""
+}
+
+// storefront pages through the public /products.json (of the whole store
+// or of one collection) until a short page.
+func (c *Connector) storefront(ctx context.Context, base, collection string) ([]product, string, error) {
 	var all []product
 	for page := 1; page*c.pageSize <= MaxPublicProducts; page++ {
-		u := fmt.Sprintf("%s/products.json?limit=%d&page=%d", base, c.pageSize, page)
+		u := fmt.Sprintf("%s%s/products.json?limit=%d&page=%d", base, collection, c.pageSize, page)
 		resp, err := c.f.Fetch(ctx, connectors.Request{URL: u, Accept: "application/json"})
 		if err != nil {
 			if page == 1 && (connectors.StatusOf(err) == http.StatusNotFound || connectors.StatusOf(err) == http.StatusUnauthorized) {

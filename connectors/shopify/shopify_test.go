@@ -54,6 +54,11 @@ func (f *fakeShop) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case f.html:
 		w.Header().Set("Content-Type", "text/html")
 		fmt.Fprint(w, "<html><body>Welcome to my WordPress site</body></html>")
+	case r.URL.Path == "/collections/summer/products.json":
+		if q.Get("page") != "1" {
+			f.t.Errorf("collection page %q after a short page", q.Get("page"))
+		}
+		serve("products_page2.json")
 	case r.URL.Path == "/products.json":
 		if q.Get("limit") != "2" {
 			f.t.Errorf("limit: got %q, want 2", q.Get("limit"))
@@ -133,6 +138,18 @@ func TestStorefront(t *testing.T) {
 		d.ComputeHash()
 	}
 	golden.JSON(t, filepath.Join(fixtures, "storefront.golden.json"), res.Documents)
+}
+
+func TestStorefrontCollection(t *testing.T) {
+	fs, c := setup(t)
+	res, err := c.Fetch(context.Background(), &ragkb.Resource{Type: ragkb.TypeOffers,
+		Offers: &ragkb.OffersSpec{Source: ragkb.SourceShopify, URL: fs.srv.URL + "/collections/summer"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Documents) != 1 || res.Documents[0].Title != "Linen Shirt" {
+		t.Errorf("got %d documents, want the collection's one product", len(res.Documents))
+	}
 }
 
 func TestAdmin(t *testing.T) {
