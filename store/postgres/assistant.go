@@ -24,7 +24,7 @@ func (s *Store) CreateAssistant(ctx context.Context, a *ragkb.Assistant) error {
 		a.ID = ragkb.NewID("ast")
 	}
 	if a.CreatedAt.IsZero() {
-		a.CreatedAt = s.now().UTC()
+		a.CreatedAt = s.clock()
 	}
 	if a.UpdatedAt.IsZero() {
 		a.UpdatedAt = a.CreatedAt
@@ -56,7 +56,7 @@ func (s *Store) ListAssistants(ctx context.Context, tenantID string) ([]*ragkb.A
 // UpdateAssistant saves every field of a (matched by a.TenantID and a.ID).
 func (s *Store) UpdateAssistant(ctx context.Context, a *ragkb.Assistant) error {
 	if a.UpdatedAt.IsZero() {
-		a.UpdatedAt = s.now().UTC()
+		a.UpdatedAt = s.clock()
 	}
 	tag, err := s.pool.Exec(ctx, `UPDATE assistants SET name = $3, resource_ids = $4, fallback_message = $5,
 		agent_message = $6, auto_close = $7, premium_intents = $8, language = $9, updated_at = $10
@@ -91,7 +91,7 @@ func (s *Store) CreateIntent(ctx context.Context, d *ragkb.IntentDef) error {
 		d.ID = ragkb.NewID("int")
 	}
 	if d.CreatedAt.IsZero() {
-		d.CreatedAt = s.now().UTC()
+		d.CreatedAt = s.clock()
 	}
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO intents (id, tenant_id, name, examples, tier, builtin, created_at)

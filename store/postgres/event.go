@@ -26,7 +26,7 @@ func (s *Store) CreateEvent(ctx context.Context, e *ragkb.Event) error {
 		e.ID = ragkb.NewID("evt")
 	}
 	if e.CreatedAt.IsZero() {
-		e.CreatedAt = s.now().UTC()
+		e.CreatedAt = s.clock()
 	}
 	_, err := s.pool.Exec(ctx, `INSERT INTO events (`+eventColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		e.ID, e.TenantID, string(e.Type), e.ResourceID, e.AssistantID, e.Question, e.Detail, e.CreatedAt)
@@ -70,7 +70,7 @@ func (s *Store) CreateWebhook(ctx context.Context, w *ragkb.Webhook) error {
 		w.ID = ragkb.NewID("whk")
 	}
 	if w.CreatedAt.IsZero() {
-		w.CreatedAt = s.now().UTC()
+		w.CreatedAt = s.clock()
 	}
 	_, err := s.pool.Exec(ctx, `INSERT INTO webhooks (`+webhookColumns+`) VALUES ($1, $2, $3, $4, $5, $6)`,
 		w.ID, w.TenantID, w.URL, w.Events, w.Secret, w.CreatedAt)
@@ -122,7 +122,7 @@ func (s *Store) CreateDelivery(ctx context.Context, d *ragkb.Delivery) error {
 		d.ID = ragkb.NewID("dlv")
 	}
 	if d.CreatedAt.IsZero() {
-		d.CreatedAt = s.now().UTC()
+		d.CreatedAt = s.clock()
 	}
 	if d.UpdatedAt.IsZero() {
 		d.UpdatedAt = d.CreatedAt
@@ -137,7 +137,7 @@ func (s *Store) CreateDelivery(ctx context.Context, d *ragkb.Delivery) error {
 // UpdateDelivery saves d's status, attempts, last result and next attempt.
 func (s *Store) UpdateDelivery(ctx context.Context, d *ragkb.Delivery) error {
 	if d.UpdatedAt.IsZero() {
-		d.UpdatedAt = s.now().UTC()
+		d.UpdatedAt = s.clock()
 	}
 	tag, err := s.pool.Exec(ctx, `UPDATE deliveries SET status = $3, attempts = $4, last_code = $5, last_error = $6,
 		next_attempt = $7, updated_at = $8 WHERE id = $1 AND tenant_id = $2`,
@@ -179,7 +179,7 @@ func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]
 // RecordAnswer appends l to the answer logs; a zero CreatedAt is filled in.
 func (s *Store) RecordAnswer(ctx context.Context, l *ragkb.AnswerLog) error {
 	if l.CreatedAt.IsZero() {
-		l.CreatedAt = s.now().UTC()
+		l.CreatedAt = s.clock()
 	}
 	_, err := s.pool.Exec(ctx, `INSERT INTO answer_logs (tenant_id, assistant_id, intent, status, tier, llm_calls,
 		prompt_tokens, completion_tokens, latency_ms, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,

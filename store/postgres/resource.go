@@ -36,7 +36,7 @@ func resourceArgs(r *ragkb.Resource) []any {
 
 // CreateResource inserts r and, when job is non-nil, job, in one transaction.
 func (s *Store) CreateResource(ctx context.Context, r *ragkb.Resource, job *ragkb.Job) error {
-	now := s.now().UTC()
+	now := s.clock()
 	if r.ID == "" {
 		r.ID = ragkb.NewID("res")
 	}
@@ -131,7 +131,7 @@ func (s *Store) UpdateResource(ctx context.Context, r *ragkb.Resource, job *ragk
 		if _, err := tx.Exec(ctx, `DELETE FROM jobs WHERE resource_id = $1`, r.ID); err != nil {
 			return err
 		}
-		return insertJob(ctx, tx, r, job, s.now().UTC())
+		return insertJob(ctx, tx, r, job, s.clock())
 	})
 	return translate("update resource", "resource", err)
 }

@@ -298,3 +298,10 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+// clock returns the store's time in UTC, truncated to the microsecond
+// precision of timestamptz, so that a default timestamp set on an object
+// equals the one read back.
+func (s *Store) clock() time.Time {
+	return s.now().UTC().Truncate(time.Microsecond)
+}

@@ -13,7 +13,7 @@ func (s *Store) CreateTenant(ctx context.Context, t *ragkb.Tenant) error {
 		t.ID = ragkb.NewID("ten")
 	}
 	if t.CreatedAt.IsZero() {
-		t.CreatedAt = s.now().UTC()
+		t.CreatedAt = s.clock()
 	}
 	_, err := s.pool.Exec(ctx, `INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, $3)`,
 		t.ID, t.Name, t.CreatedAt)
@@ -63,7 +63,7 @@ func (s *Store) CreateAPIKey(ctx context.Context, k *ragkb.APIKey) error {
 		k.ID = ragkb.NewID("key")
 	}
 	if k.CreatedAt.IsZero() {
-		k.CreatedAt = s.now().UTC()
+		k.CreatedAt = s.clock()
 	}
 	_, err := s.pool.Exec(ctx, `INSERT INTO api_keys (id, tenant_id, role, hash, prefix, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6)`, k.ID, k.TenantID, string(k.Role), k.Hash, k.Prefix, k.CreatedAt)
