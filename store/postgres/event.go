@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -39,9 +40,19 @@ func (s *Store) ListEvents(ctx context.Context, f ragkb.EventFilter) ([]*ragkb.E
 	if limit <= 0 {
 		limit = defaultListLimit
 	}
-	rows, _ := s.pool.Query(ctx, `SELECT `+eventColumns+` FROM events
-		WHERE ($1 = '' OR tenant_id = $1) AND ($2 = '' OR type = $2)
-		ORDER BY created_at DESC, id DESC LIMIT $3`, f.TenantID, string(f.Type), limit)
+	// Conditions are added only when set, so the planner can use the
+	// (tenant_id, created_at) index.
+	args := []any{limit}
+	q := `SELECT ` + eventColumns + ` FROM events WHERE true`
+	if f.TenantID != "" {
+		args = append(args, f.TenantID)
+		q += fmt.Sprintf(" AND tenant_id = $%d", len(args))
+	}
+	if f.Type != "" {
+		args = append(args, string(f.Type))
+		q += fmt.Sprintf(" AND type = $%d", len(args))
+	}
+	rows, _ := s.pool.Query(ctx, q+` ORDER BY created_at DESC, id DESC LIMIT $1`, args...)
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*ragkb.Event, error) { return scanEvent(row) })
 	return out, translate("list events", "event", err)
 }
@@ -156,9 +167,13 @@ func (s *Store) ListDeliveries(ctx context.Context, tenantID, webhookID string, 
 	if limit <= 0 {
 		limit = defaultListLimit
 	}
-	rows, _ := s.pool.Query(ctx, `SELECT `+deliveryColumns+` FROM deliveries
-		WHERE tenant_id = $1 AND ($2 = '' OR webhook_id = $2)
-		ORDER BY created_at DESC, id DESC LIMIT $3`, tenantID, webhookID, limit)
+	q := `SELECT ` + deliveryColumns + ` FROM deliveries WHERE tenant_id = $1`
+	args := []any{tenantID, limit}
+	if webhookID != "" {
+		args = append(args, webhookID)
+		q += ` AND webhook_id = $3`
+	}
+	rows, _ := s.pool.Query(ctx, q+` ORDER BY created_at DESC, id DESC LIMIT $2`, args...)
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*ragkb.Delivery, error) { return scanDelivery(row) })
 	return out, translate("list deliveries", "delivery", err)
 }
