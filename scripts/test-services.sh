@@ -6,7 +6,8 @@
 #   scripts/test-services.sh drop "$RAGKB_TEST_DATABASE_URL"
 #
 # It is idempotent and meant for a Debian 12 machine, run as root (CI=true in CI):
-#   1. PostgreSQL 15 must run at 127.0.0.1:5432 (started with pg_ctlcluster if not).
+#   1. PostgreSQL 15 must run at 127.0.0.1:5432 (started with pg_ctlcluster if
+#      not; installed with apt-get and its cluster created if missing).
 #   2. pgvector is installed unless CREATE EXTENSION vector already works: it is
 #      built from Debian trixie's source package (apt-get source pgvector) with a
 #      private deb-src list and private apt lists, so the machine's own apt
@@ -40,9 +41,24 @@ as_root() {
 	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+apt_install() {
+	if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >&2; then
+		as_root apt-get update -q >&2
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >&2
+	fi
+}
+
 ensure_postgres() {
-	if pg_isready -q -h "$PG_HOST" -p "$PG_PORT"; then
+	if command -v pg_isready >/dev/null && pg_isready -q -h "$PG_HOST" -p "$PG_PORT"; then
 		return
+	fi
+	if [ ! -x "/usr/lib/postgresql/$PG_VERSION/bin/postgres" ] || ! command -v pg_ctlcluster >/dev/null; then
+		log "installing PostgreSQL $PG_VERSION"
+		apt_install "postgresql-$PG_VERSION" postgresql-client-common "postgresql-client-$PG_VERSION"
+	fi
+	if ! pg_lsclusters -h 2>/dev/null | awk -v v="$PG_VERSION" '$1 == v && $2 == "main" { found = 1 } END { exit !found }'; then
+		log "creating cluster $PG_VERSION/main"
+		as_root pg_createcluster --port "$PG_PORT" "$PG_VERSION" main >&2
 	fi
 	log "starting PostgreSQL $PG_VERSION"
 	as_root pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" main start >&2
@@ -100,12 +116,7 @@ install_pgvector() {
 	if ! command -v make >/dev/null || ! command -v gcc >/dev/null || ! command -v dpkg-source >/dev/null ||
 		[ ! -x "$PG_CONFIG" ] || [ ! -f "$("$PG_CONFIG" --includedir-server 2>/dev/null)/postgres.h" ]; then
 		log "installing build-essential and postgresql-server-dev-$PG_VERSION"
-		if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-			build-essential dpkg-dev "postgresql-server-dev-$PG_VERSION" >&2; then
-			as_root apt-get update -q >&2
-			as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-				build-essential dpkg-dev "postgresql-server-dev-$PG_VERSION" >&2
-		fi
+		apt_install build-essential dpkg-dev "postgresql-server-dev-$PG_VERSION"
 	fi
 	[ -x "$PG_CONFIG" ] || die "$PG_CONFIG missing after installing postgresql-server-dev-$PG_VERSION"
 
