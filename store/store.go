@@ -38,7 +38,7 @@ const MaxLexicalTerms = 24
 // every term is one, in which case they are all kept. At most MaxLexicalTerms
 // terms are returned.
 func LexicalTerms(text string) []string {
-	all := splitTerms(text)
+	all := splitTerms(text, 4*MaxLexicalTerms)
 	var kept []string
 	for _, t := range all {
 		if !stopwords[t] {
@@ -54,12 +54,18 @@ func LexicalTerms(text string) []string {
 	return kept
 }
 
+// Terms returns every distinct term of text, split and folded as
+// LexicalTerms does but without dropping stopwords or capping the count.
+// Backends use it to keep term statistics that match their queries.
+func Terms(text string) []string { return splitTerms(text, 0) }
+
 // IsStopword reports whether term (lower case, without diacritics) is one of
 // the common words LexicalTerms drops.
 func IsStopword(term string) bool { return stopwords[term] }
 
-// splitTerms returns the distinct folded terms of text.
-func splitTerms(text string) []string {
+// splitTerms returns the distinct folded terms of text, at most max of them
+// (0 = no limit).
+func splitTerms(text string, max int) []string {
 	folded := foldDiacritics(strings.ToLower(text))
 	seen := make(map[string]bool)
 	var terms []string
@@ -69,7 +75,7 @@ func splitTerms(text string) []string {
 		}
 		seen[f] = true
 		terms = append(terms, f)
-		if len(terms) >= 4*MaxLexicalTerms {
+		if max > 0 && len(terms) >= max {
 			break
 		}
 	}

@@ -222,11 +222,15 @@ func (s *Store) DeleteResource(ctx context.Context, tenantID, id string) ([]stri
 		if n == 0 {
 			return ragkb.NotFound("resource")
 		}
-		ids, err := queryStrings(ctx, tx, `DELETE FROM chunks WHERE resource_id = ? RETURNING id`, id)
+		delta := termDelta{}
+		ids, err := deleteChunks(ctx, tx, delta, `DELETE FROM chunks WHERE resource_id = ? RETURNING id, title, text`, id)
 		if err != nil {
 			return err
 		}
 		chunkIDs = ids
+		if err := delta.apply(ctx, tx); err != nil {
+			return err
+		}
 		for _, q := range []string{
 			`DELETE FROM documents WHERE resource_id = ?`,
 			`DELETE FROM jobs WHERE resource_id = ?`,

@@ -78,30 +78,34 @@ CREATE TABLE chunks (
 CREATE INDEX chunks_document ON chunks (document_id);
 CREATE INDEX chunks_resource ON chunks (resource_id);
 
--- Contentless full-text index over chunks. The tenant and resource columns
--- hold hex(id) as a single token, so that tenant and resource filters run
--- inside FTS5 and "ORDER BY rank LIMIT n" never sees another tenant's rows.
--- Their bm25 weight is 0 (see the rank setting below).
+-- Contentless full-text index over chunks (rowid = chunks.seq), kept in
+-- step by triggers. Tenant and resource filters are joined from chunks.
 CREATE VIRTUAL TABLE chunks_fts USING fts5 (
-	tenant, resource, title, text,
+	title, text,
 	content = '',
 	contentless_delete = 1,
 	tokenize = 'unicode61 remove_diacritics 2'
 );
-INSERT INTO chunks_fts (chunks_fts, rank) VALUES ('rank', 'bm25(0.0, 0.0, 2.0, 1.0)');
 
 CREATE TRIGGER chunks_fts_insert AFTER INSERT ON chunks BEGIN
-	INSERT INTO chunks_fts (rowid, tenant, resource, title, text)
-	VALUES (new.seq, hex(new.tenant_id), hex(new.resource_id), new.title, new.text);
+	INSERT INTO chunks_fts (rowid, title, text) VALUES (new.seq, new.title, new.text);
 END;
 CREATE TRIGGER chunks_fts_delete AFTER DELETE ON chunks BEGIN
 	DELETE FROM chunks_fts WHERE rowid = old.seq;
 END;
 CREATE TRIGGER chunks_fts_update AFTER UPDATE ON chunks BEGIN
 	DELETE FROM chunks_fts WHERE rowid = old.seq;
-	INSERT INTO chunks_fts (rowid, tenant, resource, title, text)
-	VALUES (new.seq, hex(new.tenant_id), hex(new.resource_id), new.title, new.text);
+	INSERT INTO chunks_fts (rowid, title, text) VALUES (new.seq, new.title, new.text);
 END;
+
+-- lexical_terms counts the chunks (of every tenant) containing each term,
+-- as store.Terms splits them; the row with term '' counts all chunks.
+-- SearchLexical uses it to leave out terms that match most chunks, which
+-- cost time without changing the ranking.
+CREATE TABLE lexical_terms (
+	term TEXT PRIMARY KEY,
+	docs INTEGER NOT NULL
+) WITHOUT ROWID;
 
 -- jobs.seq orders jobs created in the same instant.
 CREATE TABLE jobs (
