@@ -315,6 +315,9 @@ func (rn *run) offer(ctx context.Context, id, lang string) (*ragkb.Document, err
 	if err := rn.get(ctx, "/sale/product-offers/"+url.PathEscape(id), &o); err != nil {
 		return nil, fmt.Errorf("allegro: read offer %s: %w", id, err)
 	}
+	if st := o.Publication.Status; st != "" && !strings.EqualFold(st, "ACTIVE") {
+		return nil, ragkb.Errorf(ragkb.ENOTFOUND, "the offer is no longer active (%s)", strings.ToLower(st))
+	}
 	var desc []string
 	for _, s := range o.Description.Sections {
 		for _, it := range s.Items {

@@ -83,7 +83,7 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("faqpage: fetch: %w", err)
 		}
-		docs, err := c.page(ctx, p)
+		docs, err := c.page(ctx, p, p != start)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("faqpage: fetch %s: %w", p, err)
@@ -155,8 +155,10 @@ func faqLike(u string) bool {
 	return false
 }
 
-// page fetches one page and turns its pairs into documents.
-func (c *Connector) page(ctx context.Context, pageURL string) ([]*ragkb.Document, error) {
+// page fetches one page and turns its pairs into documents. On pages the
+// crawl found by itself (strict), a bare details/summary only counts when
+// its summary is a question: product pages use them for specifications.
+func (c *Connector) page(ctx context.Context, pageURL string, strict bool) ([]*ragkb.Document, error) {
 	resp, err := c.f.Fetch(ctx, connectors.Request{URL: pageURL, Accept: "text/html,application/xhtml+xml", Conditional: true})
 	if err != nil {
 		return nil, err
@@ -167,6 +169,11 @@ func (c *Connector) page(ctx context.Context, pageURL string) ([]*ragkb.Document
 	}
 	lang := connectors.PageLanguage(doc)
 	pairs := Extract(doc)
+	if strict {
+		pairs = slices.DeleteFunc(pairs, func(p Pair) bool {
+			return p.Method == "details" && !endsWithQuestionMark(p.Question)
+		})
+	}
 	c.log.DebugContext(ctx, "faq page read", "url", resp.URL, "pairs", len(pairs))
 	return Documents(pageURL, lang, pairs), nil
 }

@@ -56,6 +56,7 @@ func TestExtractGolden(t *testing.T) {
 		{name: "elementor nested accordion", file: "elementor_nested.html", wantMethods: []string{"elementor"}, wantPairs: 2},
 		{name: "shopify dawn", file: "dawn.html", wantMethods: []string{"dawn"}, wantPairs: 2},
 		{name: "heading fallback", file: "headings.html", wantMethods: []string{"heading"}, wantPairs: 2},
+		{name: "product page details", file: "product_details.html", wantMethods: []string{"details"}, wantPairs: 2},
 		{name: "no faq", file: "none.html", wantPairs: 0},
 	}
 	for _, tt := range tests {
@@ -268,6 +269,7 @@ func TestFetchSitemapCrawl(t *testing.T) {
 		"/private/x":  "elementor.html",
 		"/shipping":   "gutenberg.html",
 		"/help/copy":  "dawn.html",
+		"/p/jacket":   "product_details.html",
 	}
 	s := newSite(t, pages, "User-agent: *\nDisallow: /private\nSitemap: {{base}}/sitemap.xml\n")
 	r := &ragkb.Resource{Type: ragkb.TypeFAQPage, Language: "en",
@@ -319,7 +321,14 @@ func TestFetchSitemapCrawl(t *testing.T) {
 	if res.Skipped != 1 {
 		t.Errorf("skipped: got %d, want 1 (the disallowed page)", res.Skipped)
 	}
-	if got, want := len(res.Documents), 2+2+2; got != want {
+	// On the crawled product page only the details whose summary is a
+	// question count ("Specifications" is not a FAQ entry).
+	if got, want := len(res.Documents), 2+2+2+1; got != want {
 		t.Errorf("documents of the whole site: got %d, want %d", got, want)
+	}
+	for _, d := range res.Documents {
+		if d.Title == "Specifications" {
+			t.Errorf("a product page's specifications were taken as a FAQ entry")
+		}
 	}
 }
