@@ -154,7 +154,7 @@ func (p *partition) maybeCompact() error {
 	p.mu.RLock()
 	rebuild := p.ix.tomb > 1024 && p.ix.tomb > p.ix.live/3 || p.ix.tomb > 0 && p.ix.live == 0
 	p.mu.RUnlock()
-	grown := p.journal != nil && p.jbytes > max(p.cfg.CompactBytes, p.snapBytes/8)
+	grown := p.journal != nil && p.jbytes > max(p.cfg.CompactBytes, p.snapBytes/16)
 	if !rebuild && !grown {
 		return nil
 	}

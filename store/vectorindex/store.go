@@ -59,7 +59,7 @@ type Config struct {
 	// EfSearch is the beam width of a search (at least k). Default 96.
 	EfSearch int
 	// CompactBytes is the journal size from which the journal is folded into
-	// the snapshot once it is also an eighth of the snapshot. Default 8 MiB.
+	// the snapshot once it is also a sixteenth of the snapshot. Default 8 MiB.
 	CompactBytes int64
 }
 
