@@ -40,10 +40,15 @@ var questionnaireIntents = []string{
 // questionnaire field (ragkb.KnowledgeBase) of the same JSON name.
 func QuestionnaireIntents() []string { return slices.Clone(questionnaireIntents) }
 
-// BuiltinIntents returns the built-in intents sorted by name. The data is
-// embedded in the binary; it is parsed on every call, so callers should keep
-// the result (or the classifier trained from it).
+// BuiltinIntents returns the built-in intents sorted by name, without the
+// OutOfScopeIntent examples (see Builtins). The data is embedded in the
+// binary and parsed on every call, so callers should keep the result (or the
+// classifier trained from it).
 func BuiltinIntents() []Builtin {
+	return slices.DeleteFunc(allBuiltins(), func(b Builtin) bool { return b.Name == OutOfScopeIntent })
+}
+
+func allBuiltins() []Builtin {
 	out, err := parseBuiltins(builtinFiles)
 	if err != nil {
 		// The embedded files are checked by TestBuiltinsWellFormed.
@@ -85,10 +90,10 @@ func parseBuiltins(fsys fs.FS) ([]Builtin, error) {
 }
 
 // Builtins returns the examples of every built-in intent in every language,
-// ready for Train.
+// plus examples of OutOfScopeIntent, ready for Train.
 func Builtins() []Example {
 	var out []Example
-	for _, b := range BuiltinIntents() {
+	for _, b := range allBuiltins() {
 		for _, lang := range languages {
 			for _, t := range b.Examples[lang] {
 				out = append(out, Example{Intent: b.Name, Text: t})

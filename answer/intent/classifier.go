@@ -28,6 +28,13 @@ import (
 	"sync"
 )
 
+// OutOfScopeIntent is the reserved intent of examples that the fast lane
+// must not answer (Builtins has some: account questions, changing an order,
+// trivia). A question classified as it is reported OutOfScope. Teaching the
+// classifier what is out of scope catches questions that look like shop
+// questions but have no approved answer, which thresholds alone miss.
+const OutOfScopeIntent = "out_of_scope"
+
 // Example is one labelled phrasing of an intent.
 type Example struct {
 	Intent string `json:"intent"`
@@ -88,7 +95,7 @@ type Options struct {
 	// below which a question is out of scope (0.3).
 	MinSimilarity float64
 	// MinConfidence is the calibrated confidence below which a question is
-	// out of scope (0.5).
+	// out of scope (0.6).
 	MinConfidence float64
 	// TopN is how many intents Prediction.Top lists (3).
 	TopN int
@@ -114,7 +121,7 @@ func (o Options) withDefaults() Options {
 	o.KNNWeight = cmp.Or(o.KNNWeight, 4)
 	o.CalibrationShare = cmp.Or(o.CalibrationShare, 0.2)
 	o.MinSimilarity = cmp.Or(o.MinSimilarity, 0.3)
-	o.MinConfidence = cmp.Or(o.MinConfidence, 0.5)
+	o.MinConfidence = cmp.Or(o.MinConfidence, 0.6)
 	o.TopN = cmp.Or(o.TopN, 3)
 	o.Seed = cmp.Or(o.Seed, 1)
 	return o
@@ -224,8 +231,11 @@ func (c *Classifier) With(extra []Example) *Classifier {
 	return n
 }
 
-// Intents returns the names of the intents the classifier knows, sorted.
-func (c *Classifier) Intents() []string { return slices.Clone(c.intents) }
+// Intents returns the names of the intents the classifier knows, sorted,
+// without OutOfScopeIntent.
+func (c *Classifier) Intents() []string {
+	return slices.DeleteFunc(slices.Clone(c.intents), func(s string) bool { return s == OutOfScopeIntent })
+}
 
 // Examples returns the examples the classifier was trained on.
 func (c *Classifier) Examples() []Example { return slices.Clone(c.examples) }
@@ -360,7 +370,7 @@ func (c *Classifier) Classify(text string) Prediction {
 		Confidence: z[order[0]],
 		Similarity: maxSim,
 	}
-	p.OutOfScope = len(x.idx) == 0 || maxSim < c.opts.MinSimilarity || p.Confidence < c.opts.MinConfidence
+	p.OutOfScope = p.Intent == OutOfScopeIntent || len(x.idx) == 0 || maxSim < c.opts.MinSimilarity || p.Confidence < c.opts.MinConfidence
 	n := min(c.opts.TopN, len(order))
 	p.Top = make([]Scored, n)
 	for i := range n {
