@@ -580,3 +580,55 @@ func TestGuardDialsTheCheckedAddress(t *testing.T) {
 		t.Errorf("lookups %d, server hits %d: want the dialer to resolve again and refuse", lookups.Load(), hits.Load())
 	}
 }
+
+func TestFetcherConfigValidate(t *testing.T) {
+	tests := []struct {
+		name      string
+		cfg       FetcherConfig
+		wantField string
+	}{
+		{name: "zero is valid", cfg: FetcherConfig{}},
+		{name: "negative timeout", cfg: FetcherConfig{Timeout: -1}, wantField: "Timeout"},
+		{name: "negative body cap", cfg: FetcherConfig{MaxBodyBytes: -1}, wantField: "MaxBodyBytes"},
+		{name: "negative interval", cfg: FetcherConfig{PerHostInterval: -time.Second}, wantField: "PerHostInterval"},
+		{name: "negative retries", cfg: FetcherConfig{MaxRetries: -1}, wantField: "MaxRetries"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ragkb.ErrorField(tt.cfg.Validate()); got != tt.wantField {
+				t.Errorf("got field %q, want %q", got, tt.wantField)
+			}
+		})
+	}
+}
+
+func TestJSONLDLenient(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    string
+		types []string
+	}{
+		{name: "graph and type array", in: `{"@graph":[{"@type":["Product","Thing"]},{"@type":"Offer"}]}`, types: []string{"Product", "Offer"}},
+		{name: "raw newline in string", in: "{\"@type\":\"Question\",\"name\":\"a\nb\"}", types: []string{"Question"}},
+		{name: "trailing commas", in: `{"@type":"FAQPage","mainEntity":[{"@type":"Question"},],}`, types: []string{"FAQPage", "Question"}},
+		{name: "html comment wrapper", in: "<!--\n{\"@type\":\"Product\"}\n-->", types: []string{"Product"}},
+		{name: "two values", in: `{"@type":"A"} {"@type":"B"}`, types: []string{"A", "B"}},
+		{name: "garbage", in: `{ not json`, types: nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, v := range DecodeLenient([]byte(tt.in)) {
+				for _, n := range Nodes(v) {
+					got = append(got, Str(n["@type"]))
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.types) {
+				t.Errorf("got %v, want %v", got, tt.types)
+			}
+		})
+	}
+	if !HasType(map[string]any{"@type": []any{"schema:Thing", "https://schema.org/Product"}}, "product") {
+		t.Error("HasType must match prefixed and listed types")
+	}
+}
