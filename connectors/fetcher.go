@@ -161,6 +161,14 @@ func NewFetcher(cfg FetcherConfig) *Fetcher {
 	return f
 }
 
+// Client returns an *http.Client with the fetcher's address guard (checked
+// at dial time and on every redirect) and timeout, but without robots.txt,
+// per-host spacing, retries or body caps: for callers that manage their own
+// requests, such as webhook delivery to merchant URLs.
+func (f *Fetcher) Client() *http.Client {
+	return &http.Client{Transport: f.client.Transport, CheckRedirect: f.checkRedirect, Timeout: f.cfg.Timeout}
+}
+
 // MaxRedirects is how many redirects one request follows.
 const MaxRedirects = 5
 

@@ -632,3 +632,28 @@ func TestJSONLDLenient(t *testing.T) {
 		t.Error("HasType must match prefixed and listed types")
 	}
 }
+
+func TestClientKeepsTheGuard(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer srv.Close()
+	c := NewFetcher(FetcherConfig{LookupIP: fakeLookup}).Client()
+	resp, err := c.Post(srv.URL+"/hook", "application/json", strings.NewReader("{}"))
+	if err == nil {
+		resp.Body.Close()
+		t.Fatal("a POST to loopback went through")
+	}
+	var be *blockedError
+	if !errors.As(err, &be) || hits.Load() != 0 {
+		t.Errorf("got %v (hits %d), want the dialer to refuse", err, hits.Load())
+	}
+	ok := NewFetcher(FetcherConfig{AllowPrivate: true}).Client()
+	resp, err = ok.Post(srv.URL+"/hook", "application/json", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if hits.Load() != 1 {
+		t.Errorf("hits: got %d, want 1 with AllowPrivate", hits.Load())
+	}
+}
