@@ -193,13 +193,14 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 	type result struct {
 		doc  *ragkb.Document
 		warn string
-		err  error
 	}
 	results := make([]result, len(ids))
 	sem := make(chan struct{}, c.workers)
 	var wg sync.WaitGroup
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	var stopOnce sync.Once
+	var stopErr error // the first fatal error; later ones are its cancellations
 	for i, id := range ids {
 		wg.Add(1)
 		sem <- struct{}{}
@@ -211,19 +212,21 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 			case err == nil:
 				results[i].doc = doc
 			case fatal(err):
-				results[i].err = err
-				cancel()
+				stopOnce.Do(func() {
+					stopErr = err
+					cancel()
+				})
 			default:
 				results[i].warn = fmt.Sprintf("Allegro offer %s was skipped: %s", id, ragkb.ErrorMessage(err))
 			}
 		}()
 	}
 	wg.Wait()
+	if stopErr != nil {
+		return nil, stopErr
+	}
 	res := &ragkb.FetchResult{}
 	for _, x := range results {
-		if x.err != nil {
-			return nil, x.err
-		}
 		if x.warn != "" {
 			res.Warnings = append(res.Warnings, x.warn)
 			res.Skipped++

@@ -27,6 +27,8 @@ type fakeAllegro struct {
 	calls map[string]int
 	// status, when set, is returned for every call.
 	status int
+	// detailStatus, when set, is returned for offer details only.
+	detailStatus int
 }
 
 func (f *fakeAllegro) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -51,6 +53,11 @@ func (f *fakeAllegro) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f.status != 0 {
 		w.WriteHeader(f.status)
 		w.Write([]byte(`{"errors":[{"code":"Error","message":"x","userMessage":"x"}]}`))
+		return
+	}
+	if f.detailStatus != 0 && strings.HasPrefix(r.URL.Path, "/sale/product-offers/") {
+		w.WriteHeader(f.detailStatus)
+		w.Write([]byte(`{"errors":[{"code":"Error"}]}`))
 		return
 	}
 	file := ""
@@ -173,7 +180,15 @@ func TestFetchErrors(t *testing.T) {
 			}
 		})
 	}
-	_, _, c := setup(t)
+	// A token revoked during the run stops it with the 401 message, not
+	// with the cancellation of the other workers.
+	fa, srv, c := setup(t)
+	fa.detailStatus = http.StatusUnauthorized
+	_, err := c.Fetch(context.Background(), resource(srv.URL))
+	if ragkb.ErrorMessage(err) != "Allegro rejected the token (401): reconnect the account" {
+		t.Errorf("401 on details: got %v", err)
+	}
+
 	r := resource("https://api.allegro.pl")
 	r.Offers.Token = ""
 	if _, err := c.Fetch(context.Background(), r); ragkb.ErrorField(err) != "offers.token" {
