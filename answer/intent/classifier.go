@@ -1,22 +1,34 @@
 // Package intent is the fast lane's intent classifier: it recognises the
 // recurring questions of a shop's customers ("do you issue invoices?",
 // "where is my parcel?") without any model call, and steps aside
-// (OutOfScope) when no intent fits rather than guess.
+// (Prediction.OutOfScope) when no intent fits rather than guess.
 //
 // A Classifier is trained from labelled example phrasings (Train). Questions
-// are normalised (lower case, diacritics stripped, short-prefix stems) and
-// represented by TF-IDF weighted word unigrams, bigrams, stems and character
-// 3-5-grams. Two scorers are combined: a multinomial logistic regression
-// trained with SGD, and a nearest-example cosine score per intent, which
-// carries intents known from one to three examples (a merchant's custom
-// questions). The combined score is calibrated with a temperature fitted on
-// a held-out share of the examples, so Prediction.Confidence is a
-// probability. Out-of-scope questions are detected by their low similarity to
-// every training example and low calibrated confidence.
+// are normalised (lower case, diacritics stripped, five-letter prefix stems)
+// and represented by TF-IDF weighted word unigrams, bigrams, stems and
+// character 3-5-grams. Two scorers are added up per intent: a multinomial
+// logistic regression trained with SGD (class-balanced), and the cosine
+// similarity to the intent's nearest training example, which carries intents
+// known from one to three examples (a merchant's custom questions). The sum
+// goes through a softmax whose temperature is fitted on a held-out share of
+// the examples, so Prediction.Confidence is a calibrated probability.
+//
+// A question is out of scope when it is classified as OutOfScopeIntent
+// (examples of questions the lane must not answer), when its similarity to
+// every training example is below Options.MinSimilarity, or when its
+// confidence is below Options.MinConfidence.
 //
 // Built-in e-commerce intents with examples in English, Italian, French,
-// German, Polish and Spanish come from Builtins. Training is deterministic:
-// the same examples and Options give the same classifier.
+// German, Polish and Spanish come from Builtins. The answer service trains
+// the built-ins once and adds each tenant's custom questions with With.
+// Training is deterministic: the same examples and Options give the same
+// classifier.
+//
+// Measured on BANKING77 (EvaluateBanking77, seed 1): 92.0% accuracy with the
+// full training set, 74-76% with 10 examples per intent (seeds 1-3); fine-tuned
+// BERT reaches about 93% and 83-85%. With 10 intents left out of training,
+// about half of their questions are flagged out of scope (two thirds at 10
+// shots), at 8% (25% at 10 shots) of in-scope questions flagged too.
 package intent
 
 import (
@@ -197,10 +209,16 @@ func Train(examples []Example, opts Options) *Classifier {
 	}
 	opts = opts.withDefaults()
 	kept := usable(examples)
-	c := train(kept, opts)
+	// The calibration model is independent of the final one: train both at
+	// once.
+	temperature := make(chan float64, 1)
 	if opts.CalibrationShare > 0 {
-		c.temperature = calibrate(kept, opts)
+		go func() { temperature <- calibrate(kept, opts) }()
+	} else {
+		temperature <- 1
 	}
+	c := train(kept, opts)
+	c.temperature = <-temperature
 	return c
 }
 
