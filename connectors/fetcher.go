@@ -240,7 +240,8 @@ type cacheEntry struct {
 }
 
 // Fetch performs req, following up to MaxRedirects redirects (each checked),
-// retrying 429/502/503/504 up to MaxRetries times. A non-2xx final answer is
+// retrying a GET answered 429/502/503/504 up to MaxRetries times (after its
+// Retry-After, else 1s, 2s, 4s... with jitter). A non-2xx final answer is
 // a *ragkb.Error whose Err is an *HTTPError.
 func (f *Fetcher) Fetch(ctx context.Context, req Request) (*Response, error) {
 	u, err := ParseURL(req.URL)
@@ -267,17 +268,18 @@ func (f *Fetcher) Fetch(ctx context.Context, req Request) (*Response, error) {
 			return resp, nil
 		}
 		var he *HTTPError
-		if !errors.As(err, &he) || !retryable(he.Status) || attempt >= f.cfg.MaxRetries {
+		idempotent := req.Method == "" || req.Method == http.MethodGet || req.Method == http.MethodHead
+		if !errors.As(err, &he) || !retryable(he.Status) || !idempotent || attempt >= f.cfg.MaxRetries {
 			return nil, err
 		}
 		d := he.RetryAfter
 		if d == 0 {
 			d = time.Duration(1<<attempt) * time.Second
 		}
-		d += time.Duration(rand.Int64N(int64(d/4) + 1)) // jitter
 		if d > f.cfg.MaxRetryWait {
 			return nil, err
 		}
+		d += time.Duration(rand.Int64N(int64(d/4) + 1)) // jitter spreads clients out
 		f.log.DebugContext(ctx, "retrying", "url", raw, "status", he.Status, "wait", d)
 		if err := f.cfg.Sleep(ctx, d); err != nil {
 			return nil, err
