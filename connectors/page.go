@@ -62,7 +62,9 @@ const boilerplate = `script, style, noscript, template, svg, iframe, form, nav, 
 // the first of main, [role=main], article, #content, #main with substantial
 // text, else the element holding the most paragraph text, else the body.
 func MainContent(doc *goquery.Document) *goquery.Selection {
-	doc.Find(boilerplate).Remove()
+	// Containers are kept even when a class matches: WordPress cookie
+	// plugins put "cookies-not-set" on <body>.
+	doc.Find(boilerplate).Not("html, body, main, article, [role=main], #content, #main").Remove()
 	doc.Find("header, footer").Each(func(_ int, s *goquery.Selection) {
 		if s.ParentsFiltered("article, main, [role=main]").Length() == 0 {
 			s.Remove()
