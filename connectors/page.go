@@ -52,7 +52,7 @@ func PageTitle(doc *goquery.Document) string {
 }
 
 // boilerplate is removed before looking for a page's main content.
-const boilerplate = `script, style, noscript, template, svg, iframe, form, nav, aside, dialog,
+const boilerplate = `script, style, noscript, template, svg, iframe, nav, aside, dialog,
 [role=navigation], [role=banner], [role=contentinfo], [role=dialog], [role=search],
 [id*=cookie], [class*=cookie], [id*=consent], [class*=consent], [class*=gdpr], [id*=gdpr],
 .skip-link, .breadcrumb, .breadcrumbs, [aria-label=breadcrumb]`
@@ -65,6 +65,14 @@ func MainContent(doc *goquery.Document) *goquery.Selection {
 	// Containers are kept even when a class matches: WordPress cookie
 	// plugins put "cookies-not-set" on <body>.
 	doc.Find(boilerplate).Not("html, body, main, article, [role=main], #content, #main").Remove()
+	// Forms (search, newsletter, contact) go, except a form wrapping the
+	// page (ASP.NET WebForms).
+	bodyLen := textLen(doc.Find("body"))
+	doc.Find("form").Each(func(_ int, s *goquery.Selection) {
+		if textLen(s)*2 < bodyLen {
+			s.Remove()
+		}
+	})
 	doc.Find("header, footer").Each(func(_ int, s *goquery.Selection) {
 		if s.ParentsFiltered("article, main, [role=main]").Length() == 0 {
 			s.Remove()
