@@ -7,11 +7,11 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/ragkb/ragkb"
-	"github.com/ragkb/ragkb/store"
 )
 
 const documentColumns = `id, tenant_id, resource_id, source_id, kind, title, url, text, language, intent,
@@ -128,9 +128,20 @@ func (s *Store) ApplyIndex(ctx context.Context, c ragkb.IndexChange) ([]string, 
 	return removed, nil
 }
 
+// storable returns s as PostgreSQL text can hold it: invalid UTF-8 (a
+// title cut inside a character by a connector) becomes U+FFFD and NUL bytes
+// are dropped, so that one bad byte in a crawled page does not fail a whole
+// indexing run.
+func storable(s string) string {
+	if utf8.ValidString(s) && !strings.Contains(s, "\x00") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+}
+
 // validateChange checks that every document and chunk of c belongs to its
 // tenant and resource (filling empty keys) and that chunks belong to
-// upserted documents.
+// upserted documents, and makes their text storable.
 func validateChange(c *ragkb.IndexChange) error {
 	if c.TenantID == "" || c.ResourceID == "" {
 		return ragkb.Invalid("resource_id", "the tenant and resource of an index change are required")
@@ -144,6 +155,7 @@ func validateChange(c *ragkb.IndexChange) error {
 			return ragkb.Invalid("documents", "document %s belongs to another resource", d.ID)
 		}
 		d.TenantID, d.ResourceID = c.TenantID, c.ResourceID
+		d.Title, d.URL, d.Text = storable(d.Title), storable(d.URL), storable(d.Text)
 		docs[d.ID] = true
 	}
 	for _, ch := range c.Chunks {
@@ -157,6 +169,7 @@ func validateChange(c *ragkb.IndexChange) error {
 			return ragkb.Invalid("chunks", "chunk %s belongs to another resource", ch.ID)
 		}
 		ch.TenantID, ch.ResourceID = c.TenantID, c.ResourceID
+		ch.Title, ch.URL, ch.Text = storable(ch.Title), storable(ch.URL), storable(ch.Text)
 	}
 	return nil
 }
@@ -235,65 +248,4 @@ func (s *Store) GetChunks(ctx context.Context, tenantID string, ids []string) ([
 		return nil, translate("get chunks", "chunk", err)
 	}
 	return out, nil
-}
-
-// defaultLexicalLimit is the number of hits of a LexicalQuery without a Limit.
-const defaultLexicalLimit = 20
-
-// maxLexicalLimit bounds the hits one query may ask for.
-const maxLexicalLimit = 1000
-
-// SearchLexical ranks the tenant's chunks by full-text relevance
-// (ts_rank_cd with the title weighted twice the text, normalised by length).
-// The query ORs the store.LexicalTerms of q.Text, each quoted, so any input
-// is a valid tsquery.
-func (s *Store) SearchLexical(ctx context.Context, q ragkb.LexicalQuery) ([]ragkb.ChunkHit, error) {
-	if q.TenantID == "" {
-		return nil, ragkb.Invalid("tenant_id", "a tenant is required to search")
-	}
-	query := tsQuery(store.LexicalTerms(q.Text))
-	if query == "" {
-		return []ragkb.ChunkHit{}, nil
-	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = defaultLexicalLimit
-	}
-	limit = min(limit, maxLexicalLimit)
-	args := []any{q.TenantID, query, limit}
-	sql := `SELECT id, ts_rank_cd('{0.1, 0.1, 0.1, 0.2}', tsv, tq, 1) AS score
-		FROM chunks, to_tsquery('simple', ragkb_unaccent($2)) AS tq
-		WHERE tenant_id = $1 AND tsv @@ tq`
-	if len(q.ResourceIDs) > 0 {
-		args = append(args, q.ResourceIDs)
-		sql += ` AND resource_id = ANY($4)`
-	}
-	sql += ` ORDER BY score DESC, id LIMIT $3`
-	rows, _ := s.pool.Query(ctx, sql, args...)
-	hits, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ragkb.ChunkHit, error) {
-		var h ragkb.ChunkHit
-		var score float32
-		err := row.Scan(&h.ChunkID, &score)
-		h.Score = float64(score)
-		return h, err
-	})
-	if err != nil {
-		return nil, translate("search lexical", "chunk", err)
-	}
-	return hits, nil
-}
-
-// tsQuery ORs the terms as quoted tsquery lexemes ('a' | 'b'). Quotes and
-// backslashes are escaped even though store.LexicalTerms never returns them.
-func tsQuery(terms []string) string {
-	quoted := make([]string, 0, len(terms))
-	for _, t := range terms {
-		if t == "" {
-			continue
-		}
-		t = strings.ReplaceAll(t, `\`, `\\`)
-		t = strings.ReplaceAll(t, `'`, `''`)
-		quoted = append(quoted, "'"+t+"'")
-	}
-	return strings.Join(quoted, " | ")
 }

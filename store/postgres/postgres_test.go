@@ -148,3 +148,14 @@ func openStore(t testing.TB, u string, dims int) *postgres.Store {
 	t.Cleanup(func() { s.Close() })
 	return s
 }
+
+// execSQL runs one statement on the database (and search path) of url.
+func execSQL(ctx context.Context, url, sql string) error {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, sql)
+	return err
+}

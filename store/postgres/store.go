@@ -86,6 +86,7 @@ type Store struct {
 	efSearch int
 	log      *slog.Logger
 	now      func() time.Time
+	terms    termStats
 }
 
 // New connects to cfg.URL, applies pending migrations, creates the vectors

@@ -391,3 +391,79 @@ func TestApplyIndexReportsOnlyChunksGone(t *testing.T) {
 		t.Errorf("ApplyIndex taking another resource's document: code %q (%v), want %q", got, err, want)
 	}
 }
+
+// TestSearchLexicalCommonTerms checks the candidate restriction by term
+// statistics: a term common in the table (another tenant's boilerplate)
+// must not hide a tenant's only chunk that has it.
+func TestSearchLexicalCommonTerms(t *testing.T) {
+	u := schemaURL(t)
+	s := openStore(t, u, 0)
+	ctx := context.Background()
+	big, small := mustTenant(t, s, "big"), mustTenant(t, s, "small")
+	index := func(tenantID string, texts map[string]string) {
+		t.Helper()
+		r := mustResource(t, s, tenantID, &ragkb.Job{Kind: ragkb.JobIndex})
+		j, err := s.ClaimJob(ctx, "w", testNow, time.Hour)
+		if err != nil {
+			t.Fatalf("ClaimJob: %v", err)
+		}
+		c := ragkb.IndexChange{TenantID: tenantID, ResourceID: r.ID, Lease: ragkb.Lease{JobID: j.ID, Owner: "w"}}
+		for id, text := range texts {
+			d := &ragkb.Document{ID: "doc_" + id, SourceID: id, Kind: ragkb.DocPage, Text: text}
+			c.Upsert = append(c.Upsert, d)
+			c.Chunks = append(c.Chunks, &ragkb.Chunk{ID: id, DocumentID: d.ID, Kind: ragkb.DocPage, Text: text})
+		}
+		if _, err := s.ApplyIndex(ctx, c); err != nil {
+			t.Fatalf("ApplyIndex: %v", err)
+		}
+	}
+	offers := map[string]string{}
+	for i := range 400 {
+		offers[fmt.Sprintf("big_%03d", i)] = fmt.Sprintf("Product model%d. Free delivery, warranty included.", i)
+	}
+	index(big.ID, offers)
+	index(small.ID, map[string]string{
+		"small_warranty": "Our warranty lasts two years.",
+		"small_iphone":   "Cases for the iPhone.",
+	})
+	if err := execSQL(ctx, u, `ANALYZE chunks`); err != nil {
+		t.Fatalf("ANALYZE: %v", err)
+	}
+	tests := []struct {
+		name   string
+		tenant string
+		text   string
+		limit  int
+		want   []string
+	}{
+		{name: "rare term selects, common term ranks", tenant: big.ID, text: "warranty model7", limit: 1, want: []string{"big_007"}},
+		{name: "few rare hits fall back to all terms", tenant: small.ID, text: "iphone warranty", limit: 10,
+			want: []string{"small_iphone", "small_warranty"}},
+		{name: "only common terms are all required", tenant: big.ID, text: "delivery warranty", limit: 500, want: nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hits, err := s.SearchLexical(ctx, ragkb.LexicalQuery{TenantID: tt.tenant, Text: tt.text, Limit: tt.limit})
+			if err != nil {
+				t.Fatalf("SearchLexical: %v", err)
+			}
+			var got []string
+			for _, h := range hits {
+				got = append(got, h.ChunkID)
+			}
+			if tt.want == nil {
+				if len(got) != 400 {
+					t.Errorf("SearchLexical(%q) = %d hits, want all 400 offers", tt.text, len(got))
+				}
+				return
+			}
+			slices.Sort(got)
+			if tt.limit == 1 {
+				got = got[:min(1, len(got))]
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("SearchLexical(%q) = %v, want %v", tt.text, got, tt.want)
+			}
+		})
+	}
+}
