@@ -99,6 +99,11 @@ type Options struct {
 	// score of each intent (4).
 	KNNWeight float64
 
+	// PruneWeights drops linear weights smaller in magnitude than this after
+	// training, which shrinks a classifier several times over (0.05;
+	// negative keeps them all).
+	PruneWeights float64
+
 	// CalibrationShare is the share of examples held out to fit the
 	// confidence temperature (0.2). Negative disables calibration (temperature 1).
 	CalibrationShare float64
@@ -132,6 +137,7 @@ func (o Options) withDefaults() Options {
 	o.ClassBalance = cmp.Or(o.ClassBalance, 0.5)
 	o.KNNWeight = cmp.Or(o.KNNWeight, 4)
 	o.CalibrationShare = cmp.Or(o.CalibrationShare, 0.2)
+	o.PruneWeights = cmp.Or(o.PruneWeights, 0.05)
 	o.MinSimilarity = cmp.Or(o.MinSimilarity, 0.3)
 	o.MinConfidence = cmp.Or(o.MinConfidence, 0.6)
 	o.TopN = cmp.Or(o.TopN, 3)
@@ -180,7 +186,7 @@ type Classifier struct {
 	intents     []string
 	examples    []Example
 	raw         [][]rawFeature // features of examples, reused by With
-	lin         *linear
+	lin         *sparseLinear
 	temperature float64
 
 	// Nearest-example index: an inverted index over the training vectors.
@@ -325,7 +331,7 @@ func trainRaw(examples []Example, known [][]rawFeature, opts Options) *Classifie
 	rng := rand.New(rand.NewPCG(uint64(opts.Seed), 0x9e3779b97f4a7c15))
 	c.lin = trainLinear(xs, ys, weight, k, len(c.vocab.idf), linearParams{
 		epochs: opts.Epochs, lambda: opts.Lambda, eta0: opts.LearningRate,
-	}, rng)
+	}, rng).compact(float32(opts.PruneWeights))
 	c.scratch.New = func() any {
 		return &scratch{
 			acc:   make([]float32, len(c.docClass)),
@@ -522,4 +528,13 @@ func fitTemperature(logits [][]float64, labels []int) float64 {
 		}
 	}
 	return math.Exp((a + b) / 2)
+}
+
+// memoryBytes estimates the memory the classifier holds (model, index and
+// vocabulary, not the shared example features).
+func (c *Classifier) memoryBytes() int {
+	n := 4*len(c.lin.rowStart) + 8*len(c.lin.cls) // row starts; class and weight per entry
+	n += 4*len(c.postStart) + 8*len(c.postDoc)    // nearest-example index
+	n += len(c.vocab.idf) * (4 + 1 + 24)          // idf, group, map entry
+	return n
 }

@@ -510,10 +510,12 @@ func BenchmarkWithTenant(b *testing.B) {
 	b.ReportMetric(float64(len(all)), "examples")
 	b.ReportAllocs()
 	cpu := processCPU()
+	var c *Classifier
 	for b.Loop() {
-		base.With(extra)
+		c = base.With(extra)
 	}
 	reportCPU(b, cpu)
+	b.ReportMetric(float64(c.memoryBytes())/(1<<20), "MB/classifier")
 }
 
 func BenchmarkTrainTenant(b *testing.B) {

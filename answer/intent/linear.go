@@ -3,6 +3,7 @@ package intent
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // linear is a multinomial logistic regression over sparse TF-IDF vectors.
@@ -153,5 +154,52 @@ func axpy(y, x []float32, v float32) {
 	}
 	for ; i < len(y); i++ {
 		y[i] += v * x[i]
+	}
+}
+
+// sparseLinear is a trained linear model with its small weights dropped,
+// stored row by row (compressed sparse rows over features). Most weights of a
+// model over tens of thousands of n-grams are close to zero, so this keeps a
+// tenant's classifier to a few megabytes and scoring proportional to the
+// weights that matter.
+type sparseLinear struct {
+	k        int
+	b        []float32
+	rowStart []int32
+	cls      []int32
+	val      []float32
+}
+
+// compact drops the weights whose magnitude is below threshold.
+func (m *linear) compact(threshold float32) *sparseLinear {
+	nf := len(m.w) / max(m.k, 1)
+	s := &sparseLinear{k: m.k, b: m.b, rowStart: make([]int32, nf+1)}
+	for f := range nf {
+		row := m.w[f*m.k : f*m.k+m.k]
+		for c, v := range row {
+			if v >= threshold || v <= -threshold {
+				s.cls = append(s.cls, int32(c))
+				s.val = append(s.val, v)
+			}
+		}
+		s.rowStart[f+1] = int32(len(s.cls))
+	}
+	s.cls = slices.Clip(s.cls)
+	s.val = slices.Clip(s.val)
+	return s
+}
+
+// logits writes the class scores of x into out (len k).
+func (s *sparseLinear) logits(x sparse, out []float64) {
+	for c := range out {
+		out[c] = float64(s.b[c])
+	}
+	for j, f := range x.idx {
+		v := float64(x.val[j])
+		lo, hi := s.rowStart[f], s.rowStart[f+1]
+		vals := s.val[lo:hi]
+		for q, c := range s.cls[lo:hi] {
+			out[c] += v * float64(vals[q])
+		}
 	}
 }
