@@ -100,7 +100,7 @@ func benchRelevance(ctx context.Context, w io.Writer, progress io.Writer) error 
 			in[name] = true
 		}
 	}
-	e, err := newBenchEnv(ctx)
+	e, err := newBenchEnv(ctx, nil)
 	if err != nil {
 		return err
 	}
