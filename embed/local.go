@@ -10,7 +10,6 @@ import (
 	"cmp"
 	"context"
 	"math"
-	"slices"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
@@ -92,10 +91,69 @@ func (l *Local) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 
 // scratch is reused across texts of one Embed call.
 type scratch struct {
-	norm  []byte
-	words []string
-	feats []uint64
-	acc   []float64
+	norm   []byte
+	words  []string
+	feats  []uint64
+	acc    []float64
+	table  []slot
+	gen    uint32
+	uniq   []uint64
+	counts []uint32
+}
+
+type slot struct {
+	key   uint64
+	gen   uint32
+	index uint32
+}
+
+// count returns the distinct features (in first-seen order) and how often
+// each occurs, with an open-addressing table reset by generation.
+func (sc *scratch) count(feats []uint64) ([]uint64, []uint32) {
+	size := 1024
+	for size < 2*len(feats) {
+		size *= 2
+	}
+	if len(sc.table) < size {
+		sc.table = make([]slot, size)
+		sc.gen = 0
+	}
+	table := sc.table[:size]
+	sc.gen++
+	if sc.gen == 0 {
+		clear(sc.table)
+		sc.gen = 1
+	}
+	uniq, counts := sc.uniq[:0], sc.counts[:0]
+	mask := uint64(size - 1)
+	for _, f := range feats {
+		// The low bits hold the family; probe from mixed high bits.
+		i := (f >> 7) & mask
+		for {
+			s := &table[i]
+			if s.gen != sc.gen {
+				*s = slot{key: f, gen: sc.gen, index: uint32(len(uniq))}
+				uniq = append(uniq, f)
+				counts = append(counts, 1)
+				break
+			}
+			if s.key == f {
+				counts[s.index]++
+				break
+			}
+			i = (i + 1) & mask
+		}
+	}
+	sc.uniq, sc.counts = uniq, counts
+	return uniq, counts
+}
+
+// tfWeight is the sublinear term frequency weight 1+ln(tf).
+func tfWeight(tf uint32) float64 {
+	if tf == 1 {
+		return 1
+	}
+	return 1 + math.Log(float64(tf))
 }
 
 // fold maps letters that do not decompose into base letter + mark.
@@ -190,17 +248,12 @@ func (l *Local) embed(text string, sc *scratch) []float32 {
 	if len(feats) == 0 {
 		return vec
 	}
-	slices.Sort(feats)
+	uniq, counts := sc.count(feats)
 	// Per family: weights 1+ln(tf), then the block's norm.
 	var famNorm [families]float64
-	for i := 0; i < len(feats); {
-		j := i + 1
-		for j < len(feats) && feats[j] == feats[i] {
-			j++
-		}
-		w := 1 + math.Log(float64(j-i))
-		famNorm[feats[i]&3] += w * w
-		i = j
+	for i, f := range uniq {
+		w := tfWeight(counts[i])
+		famNorm[f&3] += w * w
 	}
 	var scale [families]float64
 	for f := range scale {
@@ -213,18 +266,12 @@ func (l *Local) embed(text string, sc *scratch) []float32 {
 	}
 	acc := sc.acc[:l.dims]
 	clear(acc)
-	for i := 0; i < len(feats); {
-		j := i + 1
-		for j < len(feats) && feats[j] == feats[i] {
-			j++
-		}
-		h := feats[i]
-		w := (1 + math.Log(float64(j-i))) * scale[h&3]
+	for i, h := range uniq {
+		w := tfWeight(counts[i]) * scale[h&3]
 		if h>>63 == 1 {
 			w = -w
 		}
 		acc[(h>>2)%uint64(l.dims)] += w
-		i = j
 	}
 	var sum float64
 	for _, a := range acc {

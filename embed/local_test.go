@@ -3,6 +3,7 @@ package embed
 import (
 	"context"
 	"encoding/csv"
+	"flag"
 	"math"
 	"os"
 	"path/filepath"
@@ -230,11 +231,13 @@ func TestLocalBanking77(t *testing.T) {
 	}
 }
 
+var sweep = flag.Bool("sweep", false, "compare Local feature weights and dimensions on BANKING77")
+
 // TestLocalBanking77Sweep compares feature weights and dimensions; run it
-// by hand with -run Sweep -v when changing features.
+// by hand with -run Sweep -v -sweep when changing features.
 func TestLocalBanking77Sweep(t *testing.T) {
-	if os.Getenv("RAGKB_SWEEP") == "" {
-		t.Skip("set RAGKB_SWEEP=1 to compare feature weights")
+	if !*sweep {
+		t.Skip("run with -sweep to compare feature weights")
 	}
 	dir := banking77Dir(t)
 	train := readExamples(t, filepath.Join(dir, "train.csv"))
@@ -253,7 +256,8 @@ func BenchmarkLocalEmbed(b *testing.B) {
 	base := "Our store ships every order within 24 hours. Delivery by courier takes 1-2 working days; " +
 		"parcel lockers 2-3 days. Returns are free within 30 days: print the label from your account, " +
 		"pack the item in its original box and drop it at any post office. Refunds reach your card within " +
-		"5 working days after we receive the parcel. Zwroty są bezpłatne przez 30 dni. Contact us at "
+		"5 working days after we receive the parcel. Zwroty są bezpłatne przez 30 dni. Exchanges for another " +
+		"size are free as well; sale items can be returned too. Contact us at "
 	var chunks []string
 	for i := range 64 {
 		chunks = append(chunks, base+strings.Repeat("x", i%7)+" support@example.com, order number "+string(rune('A'+i%26)))
