@@ -14,9 +14,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/gin-gonic/gin"
 
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/server"
@@ -33,6 +36,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	queries := fs.Int("queries", 600, "questions per corpus size")
 	sections := fs.String("sections", "index,answer,intent,relevance,offers", "which sections to run")
 	dbURL := fs.String("database-url", "", "also measure PostgreSQL + pgvector (a throwaway database)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -43,6 +47,18 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("bench: -sizes: %q is not a size of at least 100", s)
 		}
 		ns = append(ns, n)
+	}
+	gin.SetMode(gin.ReleaseMode)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	want := map[string]bool{}
 	for _, s := range strings.Split(*sections, ",") {

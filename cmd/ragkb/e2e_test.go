@@ -8,9 +8,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gin-gonic/gin"
 
 	"github.com/ragkb/ragkb"
 )
@@ -316,4 +319,9 @@ func TestRetryOnlyFromFailed(t *testing.T) {
 	if code := s.call("POST", "/v1/resources/"+res.ID+"/retry", merchant, nil, nil); code != 409 {
 		t.Fatalf("retry of a successful resource: got %d, want 409", code)
 	}
+}
+
+func TestMain(m *testing.M) {
+	gin.SetMode(gin.ReleaseMode)
+	os.Exit(m.Run())
 }
