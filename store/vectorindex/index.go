@@ -137,12 +137,9 @@ func (ix *index) search(q []float32, filter []string, p searchParams) []cand {
 	if candCount <= p.exactThreshold {
 		return ix.exact(q, k, allowed)
 	}
+	// Rejected slots (other resources, tombstones) route the search but do
+	// not fill the beam, so a filter makes it explore further by itself.
 	ef := max(p.ef, k)
-	if total := ix.live + ix.tomb; candCount < total {
-		// A filter (or tombstones) hides part of the graph: widen the beam
-		// in proportion so that enough accepted slots are met.
-		ef = min(candCount, ef*total/candCount)
-	}
 	res := ix.g.search(q, ef, accept)
 	if len(res) < k {
 		return ix.exact(q, k, allowed)

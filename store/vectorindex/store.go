@@ -44,7 +44,10 @@ type Config struct {
 	// Dimensions of every vector; the index refuses to open a Dir built
 	// with other dimensions (the embedder changed).
 	Dimensions int
-	Logger     *slog.Logger
+	// Embedder optionally names the embedding model (ragkb.Embedder.Name);
+	// when set, the index refuses a Dir built by another named model.
+	Embedder string
+	Logger   *slog.Logger
 
 	// ExactThreshold: a search whose candidates (the tenant's vectors, or
 	// those of the filtered resources) number at most this is answered by
@@ -104,8 +107,9 @@ type Store struct {
 var _ ragkb.VectorStore = (*Store)(nil)
 
 type meta struct {
-	Format     int `json:"format"`
-	Dimensions int `json:"dimensions"`
+	Format     int    `json:"format"`
+	Dimensions int    `json:"dimensions"`
+	Embedder   string `json:"embedder,omitempty"`
 }
 
 // New opens (or creates) the index in cfg.Dir and loads every partition.
@@ -121,7 +125,7 @@ func New(cfg Config) (*Store, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("vectorindex: create dir: %w", err)
 	}
-	if err := checkMeta(cfg.Dir, cfg.Dimensions); err != nil {
+	if err := checkMeta(cfg.Dir, cfg.Dimensions, cfg.Embedder); err != nil {
 		return nil, err
 	}
 	s.tenants = filepath.Join(cfg.Dir, "tenants")
@@ -147,12 +151,12 @@ func New(cfg Config) (*Store, error) {
 	return s, nil
 }
 
-// checkMeta records the dimensions on first use and refuses others later.
-func checkMeta(dir string, dims int) error {
+// checkMeta records the dimensions (and embedder) on first use and refuses
+// others later.
+func checkMeta(dir string, dims int, embedder string) error {
 	path := filepath.Join(dir, metaName)
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		data, _ := json.Marshal(meta{Format: metaFormat, Dimensions: dims})
+	write := func(m meta) error {
+		data, _ := json.Marshal(m)
 		tmp := path + ".tmp"
 		if err := os.WriteFile(tmp, data, 0o600); err != nil {
 			return fmt.Errorf("vectorindex: write meta: %w", err)
@@ -161,6 +165,10 @@ func checkMeta(dir string, dims int) error {
 			return fmt.Errorf("vectorindex: write meta: %w", err)
 		}
 		return syncDir(dir)
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return write(meta{Format: metaFormat, Dimensions: dims, Embedder: embedder})
 	}
 	if err != nil {
 		return fmt.Errorf("vectorindex: read meta: %w", err)
@@ -177,6 +185,18 @@ func checkMeta(dir string, dims int) error {
 			"the vector index in %s holds %d-dimensional vectors but the embedder now produces %d: "+
 				"the embedder changed; switch back, or move the directory away and reindex every resource",
 			dir, m.Dimensions, dims)
+	}
+	switch {
+	case embedder == "" || m.Embedder == embedder:
+	case m.Embedder == "":
+		// First start with a named embedder: remember it.
+		m.Embedder = embedder
+		return write(m)
+	default:
+		return ragkb.Invalid("embedder",
+			"the vector index in %s was built by the embedder %q but the embedder is now %q: "+
+				"switch back, or move the directory away and reindex every resource",
+			dir, m.Embedder, embedder)
 	}
 	return nil
 }

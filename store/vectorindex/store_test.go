@@ -319,6 +319,32 @@ func TestDimensionsChanged(t *testing.T) {
 	}
 }
 
+func TestEmbedderChanged(t *testing.T) {
+	dir := t.TempDir()
+	steps := []struct {
+		name     string
+		embedder string
+		field    string // "" = opens
+	}{
+		{name: "unnamed first", embedder: ""},
+		{name: "named later is remembered", embedder: "local-v1-384"},
+		{name: "same name", embedder: "local-v1-384"},
+		{name: "unnamed still opens", embedder: ""},
+		{name: "other model with the same dimensions", embedder: "openai:all-minilm", field: "embedder"},
+	}
+	for _, st := range steps {
+		s, err := vectorindex.New(vectorindex.Config{Dir: dir, Dimensions: 384, Embedder: st.embedder})
+		if got := ragkb.ErrorField(err); got != st.field {
+			t.Fatalf("%s: New error %v, want field %q", st.name, err, st.field)
+		}
+		if err == nil {
+			s.Close()
+		} else if msg := ragkb.ErrorMessage(err); !strings.Contains(msg, "local-v1-384") || !strings.Contains(msg, "openai:all-minilm") {
+			t.Fatalf("%s: message %q should name both embedders", st.name, msg)
+		}
+	}
+}
+
 func TestClosed(t *testing.T) {
 	s := open(t, vectorindex.Config{Dir: t.TempDir(), Dimensions: 4})
 	s.Close()
