@@ -86,11 +86,11 @@ type Options struct {
 	// Feature group weights before L2 normalisation (word 1, bigram 1, stem 1, char 1).
 	WordWeight, BigramWeight, StemWeight, CharWeight float64
 
-	// Epochs of SGD over the examples (5).
+	// Epochs of SGD over the examples (4).
 	Epochs int
 	// Lambda is the L2 regularisation strength (1e-5).
 	Lambda float64
-	// LearningRate is the initial SGD step (1.5).
+	// LearningRate is the initial SGD step (2).
 	LearningRate float64
 	// ClassBalance in [0,1] weighs each example by (mean class size / its
 	// class size)^ClassBalance, so intents with few examples are not drowned (0.5).
@@ -131,9 +131,9 @@ func (o Options) withDefaults() Options {
 	o.BigramWeight = cmp.Or(o.BigramWeight, 1)
 	o.StemWeight = cmp.Or(o.StemWeight, 1)
 	o.CharWeight = cmp.Or(o.CharWeight, 1)
-	o.Epochs = cmp.Or(o.Epochs, 5)
+	o.Epochs = cmp.Or(o.Epochs, 4)
 	o.Lambda = cmp.Or(o.Lambda, 1e-5)
-	o.LearningRate = cmp.Or(o.LearningRate, 1.5)
+	o.LearningRate = cmp.Or(o.LearningRate, 2)
 	o.ClassBalance = cmp.Or(o.ClassBalance, 0.5)
 	o.KNNWeight = cmp.Or(o.KNNWeight, 4)
 	o.CalibrationShare = cmp.Or(o.CalibrationShare, 0.2)

@@ -185,24 +185,6 @@ type sparse struct {
 	val []float32
 }
 
-func dot(a, b sparse) float32 {
-	var s float32
-	i, j := 0, 0
-	for i < len(a.idx) && j < len(b.idx) {
-		switch {
-		case a.idx[i] < b.idx[j]:
-			i++
-		case a.idx[i] > b.idx[j]:
-			j++
-		default:
-			s += a.val[i] * b.val[j]
-			i++
-			j++
-		}
-	}
-	return s
-}
-
 // vocabulary maps hashed features to column indices with their IDF.
 type vocabulary struct {
 	index   map[uint64]int32
@@ -271,22 +253,5 @@ func (v *vocabulary) vector(feats []rawFeature) (sparse, float32) {
 	for i := range s.val {
 		s.val[i] *= inv
 	}
-	// Indices follow key order, not column order: sort for merge-joins.
-	sortSparse(&s)
 	return s, float32(math.Sqrt(known / total))
-}
-
-func sortSparse(s *sparse) {
-	type pair struct {
-		i int32
-		v float32
-	}
-	ps := make([]pair, len(s.idx))
-	for k := range s.idx {
-		ps[k] = pair{s.idx[k], s.val[k]}
-	}
-	slices.SortFunc(ps, func(a, b pair) int { return int(a.i - b.i) })
-	for k, p := range ps {
-		s.idx[k], s.val[k] = p.i, p.v
-	}
 }
