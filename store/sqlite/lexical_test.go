@@ -1,0 +1,209 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/store"
+)
+
+func newTestStore(t testing.TB) *Store {
+	t.Helper()
+	s, err := New(context.Background(), Config{Path: filepath.Join(t.TempDir(), "ragkb.db")})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// fill creates a tenant and a resource holding one document per text.
+func fill(t testing.TB, s *Store, texts []string) (tenantID string, chunkIDs []string) {
+	t.Helper()
+	ctx := context.Background()
+	ten := &ragkb.Tenant{Name: fmt.Sprintf("shop-%d", time.Now().UnixNano())}
+	if err := s.CreateTenant(ctx, ten); err != nil {
+		t.Fatal(err)
+	}
+	r := &ragkb.Resource{TenantID: ten.ID, Name: "r", Type: ragkb.TypeOffers, Status: ragkb.StatusProcessing}
+	job := &ragkb.Job{}
+	if err := s.CreateResource(ctx, r, job); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimJob(ctx, "t", time.Now(), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	c := ragkb.IndexChange{TenantID: ten.ID, ResourceID: r.ID, Lease: ragkb.Lease{JobID: job.ID, Owner: "t"}}
+	for i, text := range texts {
+		d := &ragkb.Document{ID: ragkb.NewID("doc"), SourceID: fmt.Sprint(i), Kind: ragkb.DocOffer, Title: "Offer", Text: text}
+		ch := &ragkb.Chunk{ID: fmt.Sprintf("%s_chk_%05d", ten.ID, i), DocumentID: d.ID, Kind: d.Kind, Title: d.Title, Text: text}
+		c.Upsert, c.Chunks = append(c.Upsert, d), append(c.Chunks, ch)
+		chunkIDs = append(chunkIDs, ch.ID)
+	}
+	if _, err := s.ApplyIndex(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	return ten.ID, chunkIDs
+}
+
+// TestLexicalTermCounts checks that lexical_terms always equals the counts
+// recomputed from the chunks, through inserts, replacements and deletes.
+func TestLexicalTermCounts(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t)
+	check := func(step string) {
+		t.Helper()
+		want := map[string]int{}
+		rows, err := s.r.QueryContext(ctx, `SELECT title, text FROM chunks`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			var title, text string
+			if err := rows.Scan(&title, &text); err != nil {
+				t.Fatal(err)
+			}
+			for _, term := range store.Terms(title + " " + text) {
+				want[term]++
+			}
+			n++
+		}
+		rows.Close()
+		if n > 0 {
+			want[""] = n
+		}
+		got := map[string]int{}
+		rows, err = s.r.QueryContext(ctx, `SELECT term, docs FROM lexical_terms`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var term string
+			var docs int
+			if err := rows.Scan(&term, &docs); err != nil {
+				t.Fatal(err)
+			}
+			got[term] = docs
+		}
+		rows.Close()
+		if !maps.Equal(got, want) {
+			t.Errorf("%s: lexical_terms = %v, want %v", step, got, want)
+		}
+	}
+	tenantID, _ := fill(t, s, []string{"Red shoes, size 42", "Blue shoes", "Red hat — fakturę"})
+	check("after insert")
+	other, _ := fill(t, s, []string{"Green shoes"})
+	check("second tenant")
+
+	res, err := s.ListResources(ctx, ragkb.ResourceFilter{TenantID: tenantID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res[0]
+	job := &ragkb.Job{}
+	if err := s.UpdateResource(ctx, r, job); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimJob(ctx, "t", time.Now(), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	docs, err := s.ListDocuments(ctx, ragkb.DocumentFilter{TenantID: tenantID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := docs[0]
+	_, err = s.ApplyIndex(ctx, ragkb.IndexChange{TenantID: tenantID, ResourceID: r.ID, Lease: ragkb.Lease{JobID: job.ID, Owner: "t"},
+		Upsert: []*ragkb.Document{d}, Chunks: []*ragkb.Chunk{{ID: "chk_new", DocumentID: d.ID, Kind: d.Kind, Title: "Offer", Text: "Yellow scarf"}},
+		Delete: []string{docs[1].ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("after replace and delete")
+	if _, err := s.DeleteResource(ctx, tenantID, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	check("after DeleteResource")
+	res, _ = s.ListResources(ctx, ragkb.ResourceFilter{TenantID: other})
+	if _, err := s.DeleteResource(ctx, other, res[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	check("empty")
+}
+
+// TestSearchLexicalStrategies covers the candidate strategies of a large
+// tenant: boilerplate words are everywhere, product words are rare.
+func TestSearchLexicalStrategies(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t)
+	var texts []string
+	for i := range 3000 {
+		text := fmt.Sprintf("Product %d. Free delivery by courier. Warranty included.", i)
+		switch {
+		case i == 1234:
+			text = "Invoice on request. " + text
+		case i%10 == 0: // 300 chunks
+			text += " Espresso machine."
+		case i%7 == 0: // about 385 chunks
+			text += " Milk frother."
+		}
+		if i == 2990 { // the only chunk with both
+			text += " Espresso machine with milk frother."
+		}
+		texts = append(texts, text)
+	}
+	tenantID, ids := fill(t, s, texts)
+	for _, tc := range []struct {
+		name, query string
+		first       string
+		minHits     int
+	}{
+		{"rare word among boilerplate", "Is delivery free with an invoice?", ids[1234], 1},
+		{"only boilerplate words", "free delivery", "", 10},
+		{"several mid-frequency words: chunks with all of them first", "espresso frother", ids[2990], 10},
+	} {
+		hits, err := s.SearchLexical(ctx, ragkb.LexicalQuery{TenantID: tenantID, Text: tc.query, Limit: 10})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if len(hits) < tc.minHits {
+			t.Errorf("%s: %d hits, want at least %d", tc.name, len(hits), tc.minHits)
+		}
+		if tc.first != "" && (len(hits) == 0 || hits[0].ChunkID != tc.first) {
+			t.Errorf("%s: hits %v, want %s first", tc.name, hits, tc.first)
+		}
+		if !slices.IsSortedFunc(hits, func(a, b ragkb.ChunkHit) int { return -cmpFloat(a.Score, b.Score) }) {
+			t.Errorf("%s: scores not descending: %v", tc.name, hits)
+		}
+	}
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// FuzzSearchLexical checks that no input makes a query fail.
+func FuzzSearchLexical(f *testing.F) {
+	for _, seed := range []string{`"`, `NEAR(a b)`, `a* OR -b`, `{title}: x`, "😀", "fakturę", "\x00", `'); --`} {
+		f.Add(seed)
+	}
+	s := newTestStore(f)
+	tenantID, _ := fill(f, s, []string{"We issue VAT invoices", "Faktury VAT wystawiamy", "NEAR the shop"})
+	f.Fuzz(func(t *testing.T, text string) {
+		if _, err := s.SearchLexical(context.Background(), ragkb.LexicalQuery{TenantID: tenantID, Text: text, Limit: 5}); err != nil {
+			t.Fatalf("SearchLexical(%q): %v", text, err)
+		}
+	})
+}
