@@ -2,8 +2,11 @@ package sqlite_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/store/sqlite"
@@ -23,4 +26,132 @@ func newStore(t *testing.T) *sqlite.Store {
 
 func TestStore(t *testing.T) {
 	storetest.RunStore(t, func(t *testing.T) ragkb.Store { return newStore(t) })
+}
+
+func TestConfigValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		cfg   sqlite.Config
+		field string
+	}{
+		{"ok", sqlite.Config{Path: "data/ragkb.db"}, ""},
+		{"no path", sqlite.Config{}, "Path"},
+		{"query in path", sqlite.Config{Path: "x.db?mode=ro"}, "Path"},
+		{"negative readers", sqlite.Config{Path: "x.db", Readers: -1}, "Readers"},
+		{"negative busy timeout", sqlite.Config{Path: "x.db", BusyTimeout: -time.Second}, "BusyTimeout"},
+	} {
+		err := tc.cfg.Validate()
+		if got := ragkb.ErrorField(err); got != tc.field || (tc.field == "") != (err == nil) {
+			t.Errorf("%s: Validate() = %v (field %q), want field %q", tc.name, err, got, tc.field)
+		}
+	}
+}
+
+// TestReopen checks that migrations run once and data survives a restart.
+func TestReopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "nested", "dir", "ragkb.db")
+	s, err := sqlite.New(ctx, sqlite.Config{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ten := &ragkb.Tenant{Name: "Shop"}
+	if err := s.CreateTenant(ctx, ten); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = sqlite.New(ctx, sqlite.Config{Path: path})
+	if err != nil {
+		t.Fatalf("New on an existing database: %v", err)
+	}
+	defer s.Close()
+	got, err := s.GetTenant(ctx, ten.ID)
+	if err != nil || got.Name != "Shop" {
+		t.Errorf("GetTenant after reopen = %+v, %v; want Shop", got, err)
+	}
+}
+
+// TestConcurrentUse runs API-like writes and reads next to a worker's
+// indexing on one store: nothing may fail with a busy or locked database.
+func TestConcurrentUse(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	defer s.Close()
+	ten := &ragkb.Tenant{Name: "Shop"}
+	if err := s.CreateTenant(ctx, ten); err != nil {
+		t.Fatal(err)
+	}
+	const rounds = 30
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	// Worker: index a resource repeatedly.
+	wg.Go(func() {
+		for i := range rounds {
+			r := &ragkb.Resource{TenantID: ten.ID, Name: fmt.Sprint("r", i), Type: ragkb.TypePolicy, Status: ragkb.StatusProcessing}
+			job := &ragkb.Job{}
+			if err := s.CreateResource(ctx, r, job); err != nil {
+				errs <- err
+				return
+			}
+			for {
+				j, err := s.ClaimJob(ctx, "worker", time.Now(), time.Minute)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if j.ID == job.ID {
+					break
+				}
+			}
+			c := ragkb.IndexChange{TenantID: ten.ID, ResourceID: r.ID, Lease: ragkb.Lease{JobID: job.ID, Owner: "worker"}}
+			for k := range 20 {
+				d := &ragkb.Document{ID: ragkb.NewID("doc"), SourceID: fmt.Sprint(k), Kind: ragkb.DocPage, Title: "Delivery", Text: "Parcels ship daily"}
+				c.Upsert = append(c.Upsert, d)
+				c.Chunks = append(c.Chunks, &ragkb.Chunk{ID: ragkb.NewID("chk"), DocumentID: d.ID, Kind: d.Kind, Title: d.Title, Text: d.Text})
+			}
+			if _, err := s.ApplyIndex(ctx, c); err != nil {
+				errs <- err
+				return
+			}
+			r.Status = ragkb.StatusSuccess
+			if err := s.FinishJob(ctx, c.Lease, r); err != nil {
+				errs <- err
+				return
+			}
+		}
+	})
+	// API: events, answer logs and searches at the same time.
+	for w := range 3 {
+		wg.Go(func() {
+			for i := range rounds * 3 {
+				if err := s.CreateEvent(ctx, &ragkb.Event{TenantID: ten.ID, Type: ragkb.EventAssistantFailed, Detail: fmt.Sprint(w, i)}); err != nil {
+					errs <- err
+					return
+				}
+				if err := s.RecordAnswer(ctx, &ragkb.AnswerLog{TenantID: ten.ID, Status: ragkb.AnswerAnswered, Tier: ragkb.TierFast}); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := s.SearchLexical(ctx, ragkb.LexicalQuery{TenantID: ten.ID, Text: "when do parcels ship?"}); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := s.ListResources(ctx, ragkb.ResourceFilter{TenantID: ten.ID}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("concurrent use: %v", err)
+	}
+	hits, err := s.SearchLexical(ctx, ragkb.LexicalQuery{TenantID: ten.ID, Text: "parcels", Limit: 1000})
+	if err != nil || len(hits) != rounds*20 {
+		t.Errorf("SearchLexical after concurrent indexing = %d hits, %v; want %d", len(hits), err, rounds*20)
+	}
 }
