@@ -44,7 +44,7 @@ const (
 	please     = `(?:please|pls|plz|now|asap|per favore|grazie|subito|s'il vous plait|svp|stp|bitte|sofort|prosze|pilnie|teraz|por favor|porfa|ya|ahora)`
 	personWord = `(?:human|agent|operator|representative|operatore|operatrice|umano|conseiller|conseillere|humain|mitarbeiter|mensch|berater|kundenberater|konsultant|konsultanta|konsultantem|czlowiek|czlowieka|czlowiekiem|humano|agente|operador|operadora|asesor|asesora)`
 	cardNoun   = `(?:card|cards|creditcard|carta|carte|cb|bancomat|karte|kreditkarte|ec-karte|bankkarte|girocard|debitkarte|karta|karty|karcie|kartka|tarjeta|tarjetas)`
-	cardState  = `(?:stolen|lost|blocked|compromised|cloned|skimmed|rubata|rubato|rubate|persa|perso|smarrita|bloccata|clonata|volee|vole|perdue|perdu|bloquee|bloque|clonee|piratee|gestohlen|geklaut|verloren|gesperrt|kopiert|skradzion\w*|ukradzion\w*|ukradl\w*|ukradli|zgubion\w*|zgubil\w*|zablokowan\w*|zablokowal\w*|sklonowan\w*|robada|robado|robaron|perdida|perdido|bloqueada|bloqueado|clonada|extraviada|extravie)`
+	cardState  = `(?:stolen|stole|steal|theft|hacked|lost|blocked|compromised|cloned|skimmed|rubata|rubato|rubate|persa|perso|smarrita|bloccata|clonata|volee|vole|perdue|perdu|bloquee|bloque|clonee|piratee|gestohlen|geklaut|verloren|gesperrt|kopiert|skradzion\w*|ukradzion\w*|ukradl\w*|ukradli|zgubion\w*|zgubil\w*|zablokowan\w*|zablokowal\w*|sklonowan\w*|robada|robado|robaron|perdida|perdido|bloqueada|bloqueado|clonada|extraviada|extravie)`
 )
 
 // routeRules are checked in order; the first match decides the reason.

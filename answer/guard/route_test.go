@@ -23,6 +23,8 @@ func TestRoute(t *testing.T) {
 		{"en connect me", "please connect me with a customer service representative", human},
 		{"en card stolen", "My credit card was stolen, what should I do?", card},
 		{"en card redacted stolen", "my card [card] has been stolen", card},
+		{"en someone stole card with number", "Someone stole my card [card], block it", card},
+		{"en thief took card", "a thief stole my debit card yesterday", card},
 		{"en lost card", "I lost my debit card yesterday", card},
 		{"en block card", "Please block my card", card},
 		{"en fraud", "I think this is fraud", fraud},
