@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -36,18 +37,20 @@ type termStats struct {
 	fetched time.Time
 }
 
-// SearchLexical ranks the tenant's chunks by full-text relevance: ts_rank_cd
-// (the title weighs twice the text, normalised by length) against the OR of
-// the store.LexicalTerms of q.Text, each quoted, so any input is a valid
-// tsquery.
+// SearchLexical ranks the tenant's chunks by BM25 over the
+// store.LexicalTerms of q.Text: term presence (a title match counts as a
+// second occurrence) weighted by the term's inverse document frequency in
+// the tenant's (or the resources') chunks, normalised by chunk length
+// (k1 = 1.2, b = 0.75). Each term is quoted into its own tsquery, so any
+// input is valid; a chunk matches when it holds any term.
 //
-// PostgreSQL ranks every matching row, so a term found in most chunks would
-// make a question rank the whole catalogue. Using the planner statistics of
-// the tsv column, terms in more than 5% of chunks only select candidates
-// when the query has nothing rarer (then all of them are required); they
-// still weigh in the ranking. When that selection finds fewer than the
-// limit, the plain OR query runs instead, so restricting never loses a hit
-// that the tenant has.
+// PostgreSQL scores every matching row, so a term found in most chunks
+// would make a question score the whole catalogue. Using the planner
+// statistics of the tsv column, terms in more than 5% of chunks only select
+// candidates when the query has nothing rarer (then all of them are
+// required); they still count in the score. When that selection finds fewer
+// hits than the limit, every term selects, so restricting never loses a
+// hit that the tenant has.
 func (s *Store) SearchLexical(ctx context.Context, q ragkb.LexicalQuery) ([]ragkb.ChunkHit, error) {
 	if q.TenantID == "" {
 		return nil, ragkb.Invalid("tenant_id", "a tenant is required to search")
@@ -62,6 +65,10 @@ func (s *Store) SearchLexical(ctx context.Context, q ragkb.LexicalQuery) ([]ragk
 	}
 	limit = min(limit, maxLexicalLimit)
 	freq, err := s.termFrequencies(ctx)
+	if err != nil {
+		return nil, translate("search lexical", "chunk", err)
+	}
+	idf, err := s.inverseDocumentFrequencies(ctx, q, terms, freq)
 	if err != nil {
 		return nil, translate("search lexical", "chunk", err)
 	}
@@ -82,9 +89,9 @@ func (s *Store) SearchLexical(ctx context.Context, q ragkb.LexicalQuery) ([]ragk
 	default:
 		match = tsQuery(common, " & ")
 	}
-	hits, err := s.lexical(ctx, q, match, all, limit)
+	hits, err := s.lexical(ctx, q, terms, idf, match, limit)
 	if err == nil && match != all && len(hits) < limit {
-		hits, err = s.lexical(ctx, q, all, all, limit)
+		hits, err = s.lexical(ctx, q, terms, idf, all, limit)
 	}
 	if err != nil {
 		return nil, translate("search lexical", "chunk", err)
@@ -92,23 +99,77 @@ func (s *Store) SearchLexical(ctx context.Context, q ragkb.LexicalQuery) ([]ragk
 	return hits, nil
 }
 
-// lexical runs one full-text query: rows matching match, ranked by rank.
-func (s *Store) lexical(ctx context.Context, q ragkb.LexicalQuery, match, rank string, limit int) ([]ragkb.ChunkHit, error) {
-	args := []any{q.TenantID, match, rank, limit}
-	sql := `SELECT id, ts_rank_cd('{0.1, 0.1, 0.1, 0.2}', tsv, rq, 1) AS score
-		FROM chunks, to_tsquery('simple', ragkb_unaccent($2)) AS mq, to_tsquery('simple', ragkb_unaccent($3)) AS rq
-		WHERE tenant_id = $1 AND tsv @@ mq`
+// dfCountCap bounds the rows counted for one term's document frequency.
+const dfCountCap = 5000
+
+// inverseDocumentFrequencies returns the BM25 idf of each term among the
+// tenant's (or the resources') chunks. The number of chunks comes from the
+// resources' counters; a term's document frequency from the planner
+// statistics when it is common, else from counting its rows (at most
+// dfCountCap, which is cheap for the rare terms that decide rankings).
+func (s *Store) inverseDocumentFrequencies(ctx context.Context, q ragkb.LexicalQuery, terms []string, freq map[string]float64) ([]float64, error) {
+	quoted := make([]string, len(terms))
+	for i, t := range terms {
+		quoted[i] = tsQuery([]string{t}, "")
+	}
+	args := []any{q.TenantID, quoted, dfCountCap}
+	filter := `tenant_id = $1`
 	if len(q.ResourceIDs) > 0 {
 		args = append(args, q.ResourceIDs)
-		sql += ` AND resource_id = ANY($5)`
+		filter += ` AND resource_id = ANY($4)`
 	}
-	sql += ` ORDER BY score DESC, id LIMIT $4`
-	rows, _ := s.pool.Query(ctx, sql, args...)
+	resFilter := strings.ReplaceAll(filter, "resource_id", "id")
+	var n float64
+	var dfs []float64
+	err := s.pool.QueryRow(ctx, `SELECT
+		(SELECT coalesce(sum(chunks), 0) FROM resources WHERE `+resFilter+`),
+		ARRAY(SELECT (SELECT count(*) FROM (SELECT 1 FROM chunks
+				WHERE `+filter+` AND tsv @@ to_tsquery('simple', ragkb_unaccent(u.q)) LIMIT $3) AS c)::float8
+			FROM unnest($2::text[]) WITH ORDINALITY AS u(q, i) ORDER BY u.i)`, args...).Scan(&n, &dfs)
+	if err != nil {
+		return nil, err
+	}
+	idf := make([]float64, len(terms))
+	for i, t := range terms {
+		df := dfs[i]
+		if f := freq[t]; f > commonTermFreq && df >= dfCountCap {
+			df = max(df, f*n)
+		}
+		n := max(n, df)
+		idf[i] = math.Log(1 + (n-df+0.5)/(df+0.5))
+	}
+	return idf, nil
+}
+
+// lexical scores the chunks matching the tsquery match by BM25 over terms.
+func (s *Store) lexical(ctx context.Context, q ragkb.LexicalQuery, terms []string, idf []float64, match string, limit int) ([]ragkb.ChunkHit, error) {
+	quoted := make([]string, len(terms))
+	inTitle := make([]string, len(terms))
+	for i, t := range terms {
+		quoted[i] = tsQuery([]string{t}, "")
+		inTitle[i] = quoted[i] + ":A" // the title's lexemes carry weight A
+	}
+	args := []any{q.TenantID, match, quoted, inTitle, idf, limit}
+	filter := `c.tenant_id = $1 AND c.tsv @@ to_tsquery('simple', ragkb_unaccent($2))`
+	if len(q.ResourceIDs) > 0 {
+		args = append(args, q.ResourceIDs)
+		filter += ` AND c.resource_id = ANY($7)`
+	}
+	rows, _ := s.pool.Query(ctx, `WITH terms AS MATERIALIZED (
+			SELECT to_tsquery('simple', ragkb_unaccent(u.q)) AS tq, to_tsquery('simple', ragkb_unaccent(u.qa)) AS tqa, u.idf
+			FROM unnest($3::text[], $4::text[], $5::float8[]) AS u(q, qa, idf)),
+		cand AS MATERIALIZED (
+			SELECT c.id, c.tsv, length(c.tsv)::float8 AS dl FROM chunks AS c WHERE `+filter+`),
+		norm AS (SELECT greatest(avg(dl), 1) AS avgdl FROM cand)
+		SELECT cand.id, (
+			SELECT coalesce(sum(t.idf * t.tf * 2.2 / (t.tf + 1.2 * (0.25 + 0.75 * cand.dl / norm.avgdl))), 0)
+			FROM (SELECT terms.idf, ((cand.tsv @@ terms.tq)::int + (cand.tsv @@ terms.tqa)::int)::float8 AS tf FROM terms) AS t
+			WHERE t.tf > 0) AS score
+		FROM cand, norm
+		ORDER BY score DESC, cand.id LIMIT $6`, args...)
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (ragkb.ChunkHit, error) {
 		var h ragkb.ChunkHit
-		var score float32
-		err := row.Scan(&h.ChunkID, &score)
-		h.Score = float64(score)
+		err := row.Scan(&h.ChunkID, &h.Score)
 		return h, err
 	})
 }

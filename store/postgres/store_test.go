@@ -277,6 +277,7 @@ func TestSearchLexical(t *testing.T) {
 		"c_zloty":    "Ceny podajemy w złotych; płatność kartą.",
 		"c_returns":  "Returns are free within 30 days. Returns need the receipt.",
 		"c_shipping": "Shipping takes 2 days.",
+		"c_free":     "Free shipping on orders over 100 zł.",
 	})
 	index("w1", other.ID, ro.ID, map[string]string{"c_other": "Returns are free forever."})
 
@@ -289,7 +290,7 @@ func TestSearchLexical(t *testing.T) {
 		{name: "diacritics folded both ways", text: "gewahrleistung", want: []string{"c_warranty"}},
 		{name: "query with diacritics", text: "Gewährleistung?", want: []string{"c_warranty"}},
 		{name: "polish l with stroke", text: "złotych", want: []string{"c_zloty"}},
-		{name: "or of terms, best first", text: "returns shipping", want: []string{"c_returns", "c_shipping"}},
+		{name: "rarer term first, then shorter chunks", text: "returns shipping", want: []string{"c_returns", "c_shipping", "c_free"}},
 		{name: "stopwords only still searched", text: "the", want: []string{"c_returns"}},
 		{name: "other tenant never returned", text: "forever", want: nil},
 		{name: "resource filter", text: "returns", resources: []string{"res_none"}, want: nil},

@@ -159,14 +159,15 @@ CREATE TABLE webhooks (
 	url        text NOT NULL,
 	events     jsonb,
 	secret     text NOT NULL DEFAULT '',
-	created_at timestamptz NOT NULL
+	created_at timestamptz NOT NULL,
+	UNIQUE (id, tenant_id)
 );
 CREATE INDEX webhooks_tenant ON webhooks (tenant_id, created_at);
 
 CREATE TABLE deliveries (
 	id           text PRIMARY KEY,
 	tenant_id    text NOT NULL,
-	webhook_id   text NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+	webhook_id   text NOT NULL,
 	event_id     text NOT NULL,
 	status       text NOT NULL,
 	attempts     integer NOT NULL DEFAULT 0,
@@ -174,7 +175,9 @@ CREATE TABLE deliveries (
 	last_error   text NOT NULL DEFAULT '',
 	next_attempt timestamptz,
 	created_at   timestamptz NOT NULL,
-	updated_at   timestamptz NOT NULL
+	updated_at   timestamptz NOT NULL,
+	-- A delivery belongs to a webhook of its own tenant.
+	FOREIGN KEY (webhook_id, tenant_id) REFERENCES webhooks (id, tenant_id) ON DELETE CASCADE
 );
 CREATE INDEX deliveries_tenant_created ON deliveries (tenant_id, created_at DESC);
 CREATE INDEX deliveries_due ON deliveries (status, next_attempt);
