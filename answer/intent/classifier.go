@@ -88,6 +88,9 @@ type Options struct {
 
 	// Epochs of SGD over the examples (4).
 	Epochs int
+	// WarmEpochs is the number of epochs With runs, starting from the
+	// weights of the classifier it extends (2; negative trains from scratch).
+	WarmEpochs int
 	// Lambda is the L2 regularisation strength (1e-5).
 	Lambda float64
 	// LearningRate is the initial SGD step (2).
@@ -132,6 +135,7 @@ func (o Options) withDefaults() Options {
 	o.StemWeight = cmp.Or(o.StemWeight, 1)
 	o.CharWeight = cmp.Or(o.CharWeight, 1)
 	o.Epochs = cmp.Or(o.Epochs, 4)
+	o.WarmEpochs = cmp.Or(o.WarmEpochs, 2)
 	o.Lambda = cmp.Or(o.Lambda, 1e-5)
 	o.LearningRate = cmp.Or(o.LearningRate, 2)
 	o.ClassBalance = cmp.Or(o.ClassBalance, 0.5)
@@ -250,7 +254,7 @@ func usable(examples []Example) []Example {
 func (c *Classifier) With(extra []Example) *Classifier {
 	all := make([]Example, 0, len(c.examples)+len(extra))
 	all = append(append(all, c.examples...), usable(extra)...)
-	n := trainRaw(all, c.raw, c.opts)
+	n := trainRaw(all, c, c.opts)
 	n.temperature = c.temperature
 	return n
 }
@@ -287,9 +291,11 @@ func (o Options) groupWeights() [groupChar + 1]float32 {
 // train fits the vocabulary, the linear model and the nearest-example index.
 func train(examples []Example, opts Options) *Classifier { return trainRaw(examples, nil, opts) }
 
-// trainRaw is train with the features of the first len(known) examples
-// already extracted.
-func trainRaw(examples []Example, known [][]rawFeature, opts Options) *Classifier {
+// trainRaw is train, warm-started from base when it is not nil: base was
+// trained on the first len(base.examples) examples, whose features are
+// reused, and its weights start the SGD, which then needs only
+// Options.WarmEpochs passes.
+func trainRaw(examples []Example, base *Classifier, opts Options) *Classifier {
 	c := &Classifier{opts: opts, ext: opts.extractor(), examples: examples, temperature: 1}
 	classOf := make(map[string]int32)
 	for _, e := range examples {
@@ -303,8 +309,11 @@ func trainRaw(examples []Example, known [][]rawFeature, opts Options) *Classifie
 		classOf[name] = int32(i)
 	}
 	raw := make([][]rawFeature, len(examples))
-	copy(raw, known)
-	for i := len(known); i < len(examples); i++ {
+	var known int
+	if base != nil {
+		known = copy(raw, base.raw)
+	}
+	for i := known; i < len(examples); i++ {
 		raw[i] = c.ext.extract(examples[i].Text)
 	}
 	c.raw = raw
@@ -329,9 +338,19 @@ func trainRaw(examples []Example, known [][]rawFeature, opts Options) *Classifie
 		weight[i] = float32(math.Pow(mean/size[y], opts.ClassBalance))
 	}
 	rng := rand.New(rand.NewPCG(uint64(opts.Seed), 0x9e3779b97f4a7c15))
-	c.lin = trainLinear(xs, ys, weight, k, len(c.vocab.idf), linearParams{
-		epochs: opts.Epochs, lambda: opts.Lambda, eta0: opts.LearningRate,
-	}, rng).compact(float32(opts.PruneWeights))
+	params := linearParams{epochs: opts.Epochs, lambda: opts.Lambda, eta0: opts.LearningRate}
+	var init *linear
+	if base != nil && opts.WarmEpochs > 0 {
+		// The vocabulary was built from base's examples first, so their
+		// features keep their columns; intents may move.
+		classMap := make([]int32, len(base.intents))
+		for i, name := range base.intents {
+			classMap[i] = classOf[name]
+		}
+		init = base.lin.expand(len(c.vocab.idf), k, classMap)
+		params.epochs = opts.WarmEpochs
+	}
+	c.lin = trainLinear(xs, ys, weight, k, len(c.vocab.idf), params, rng, init).compact(float32(opts.PruneWeights))
 	c.scratch.New = func() any {
 		return &scratch{
 			acc:   make([]float32, len(c.docClass)),

@@ -26,8 +26,13 @@ type linearParams struct {
 // regularisation. The L2 shrinkage is applied lazily through a global scale
 // (w = scale*v), so each step costs O(nnz*k) instead of O(features*k).
 // Each example's loss is multiplied by weight[i] (class balancing).
-func trainLinear(xs []sparse, ys []int32, weight []float32, k, nfeat int, p linearParams, rng *rand.Rand) *linear {
-	m := &linear{k: k, w: make([]float32, nfeat*k), b: make([]float32, k)}
+// A non-nil init (k classes, nfeat features) is the starting point and is
+// modified in place.
+func trainLinear(xs []sparse, ys []int32, weight []float32, k, nfeat int, p linearParams, rng *rand.Rand, init *linear) *linear {
+	m := init
+	if m == nil {
+		m = &linear{k: k, w: make([]float32, nfeat*k), b: make([]float32, k)}
+	}
 	if len(xs) == 0 || k == 0 {
 		return m
 	}
@@ -202,4 +207,19 @@ func (s *sparseLinear) logits(x sparse, out []float64) {
 			out[c] += v * float64(vals[q])
 		}
 	}
+}
+
+// expand returns the dense weights of s over nfeat features and k classes,
+// class c of s becoming class classMap[c]. Features beyond s's start at zero.
+func (s *sparseLinear) expand(nfeat, k int, classMap []int32) *linear {
+	m := &linear{k: k, w: make([]float32, nfeat*k), b: make([]float32, k)}
+	for c, v := range s.b {
+		m.b[classMap[c]] = v
+	}
+	for f := range min(len(s.rowStart)-1, nfeat) {
+		for q := s.rowStart[f]; q < s.rowStart[f+1]; q++ {
+			m.w[f*k+int(classMap[s.cls[q]])] = s.val[q]
+		}
+	}
+	return m
 }
