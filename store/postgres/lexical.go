@@ -105,12 +105,17 @@ const dfCountCap = 5000
 // inverseDocumentFrequencies returns the BM25 idf of each term among the
 // tenant's (or the resources') chunks. The number of chunks comes from the
 // resources' counters; a term's document frequency from the planner
-// statistics when it is common, else from counting its rows (at most
-// dfCountCap, which is cheap for the rare terms that decide rankings).
+// statistics when it is common (they are table-wide: an estimate), else
+// from counting its rows (at most dfCountCap, which is cheap for the rare
+// terms that decide rankings).
 func (s *Store) inverseDocumentFrequencies(ctx context.Context, q ragkb.LexicalQuery, terms []string, freq map[string]float64) ([]float64, error) {
+	// Common terms are not counted (that would visit dfCountCap rows each):
+	// their frequency comes from the statistics.
 	quoted := make([]string, len(terms))
 	for i, t := range terms {
-		quoted[i] = tsQuery([]string{t}, "")
+		if freq[t] <= commonTermFreq {
+			quoted[i] = tsQuery([]string{t}, "")
+		}
 	}
 	args := []any{q.TenantID, quoted, dfCountCap}
 	filter := `tenant_id = $1`
@@ -123,8 +128,8 @@ func (s *Store) inverseDocumentFrequencies(ctx context.Context, q ragkb.LexicalQ
 	var dfs []float64
 	err := s.pool.QueryRow(ctx, `SELECT
 		(SELECT coalesce(sum(chunks), 0) FROM resources WHERE `+resFilter+`),
-		ARRAY(SELECT (SELECT count(*) FROM (SELECT 1 FROM chunks
-				WHERE `+filter+` AND tsv @@ to_tsquery('simple', ragkb_unaccent(u.q)) LIMIT $3) AS c)::float8
+		ARRAY(SELECT CASE WHEN u.q = '' THEN 0 ELSE (SELECT count(*) FROM (SELECT 1 FROM chunks
+				WHERE `+filter+` AND tsv @@ to_tsquery('simple', ragkb_unaccent(u.q)) LIMIT $3) AS c) END::float8
 			FROM unnest($2::text[]) WITH ORDINALITY AS u(q, i) ORDER BY u.i)`, args...).Scan(&n, &dfs)
 	if err != nil {
 		return nil, err
@@ -132,8 +137,8 @@ func (s *Store) inverseDocumentFrequencies(ctx context.Context, q ragkb.LexicalQ
 	idf := make([]float64, len(terms))
 	for i, t := range terms {
 		df := dfs[i]
-		if f := freq[t]; f > commonTermFreq && df >= dfCountCap {
-			df = max(df, f*n)
+		if f := freq[t]; f > commonTermFreq {
+			df = f * n
 		}
 		n := max(n, df)
 		idf[i] = math.Log(1 + (n-df+0.5)/(df+0.5))
