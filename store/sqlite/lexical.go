@@ -39,7 +39,8 @@ const (
 //     are ranked (a plain OR query);
 //   - otherwise chunks containing all of them are ranked first, followed by
 //     chunks containing the rarest of them, up to the limit;
-//   - a query of common terms only ranks chunks containing all of them.
+//   - a query of common terms only ranks chunks containing all of them,
+//     shortest first (see rankLexical).
 //
 // Each candidate query stops after lexicalBudget chunks of the tenant.
 func (s *Store) SearchLexical(ctx context.Context, q ragkb.LexicalQuery) ([]ragkb.ChunkHit, error) {
@@ -71,14 +72,16 @@ func (s *Store) SearchLexical(ctx context.Context, q ragkb.LexicalQuery) ([]ragk
 	}
 	slices.SortStableFunc(rare, func(a, b string) int { return cmp.Compare(df[a], df[b]) })
 	run := func(terms []string, op string) ([]ragkb.ChunkHit, error) {
-		return s.rankLexical(ctx, q, ftsExpr(terms, op), limit)
+		return s.rankLexical(ctx, q, ftsExpr(terms, op), limit, true)
 	}
 	var hits []ragkb.ChunkHit
 	switch {
 	case len(rare) == 0 && len(common) == 0:
 		return nil, nil
 	case len(rare) == 0:
-		hits, err = run(common, "AND")
+		// bm25 would read every posting of these terms to weigh them, and
+		// weigh them near zero: rank by length instead.
+		hits, err = s.rankLexical(ctx, q, ftsExpr(common, "AND"), limit, false)
 	default:
 		sum, cut := 0, 0
 		for cut < len(rare) && (cut == 0 || sum+df[rare[cut]] <= lexicalBudget) {
@@ -146,8 +149,16 @@ func (s *Store) documentFrequencies(ctx context.Context, terms []string) (map[st
 	return df, df[""], rows.Err()
 }
 
-// rankLexical ranks up to lexicalBudget of the tenant's chunks matching expr.
-func (s *Store) rankLexical(ctx context.Context, q ragkb.LexicalQuery, expr string, limit int) ([]ragkb.ChunkHit, error) {
+// rankLexical ranks up to lexicalBudget of the tenant's chunks matching
+// expr, by -bm25 or, without bm25, by shortness (1/(1+characters)): what
+// bm25 reduces to when every term is in most chunks. bm25 costs a read of
+// every posting of every term (to count the chunks containing it) however
+// few chunks are ranked, so it is only used for terms that are rare.
+func (s *Store) rankLexical(ctx context.Context, q ragkb.LexicalQuery, expr string, limit int, bm25 bool) ([]ragkb.ChunkHit, error) {
+	score := `-bm25(chunks_fts, 2.0, 1.0)`
+	if !bm25 {
+		score = `1.0 / (1 + length(c.title) + length(c.text))`
+	}
 	filter := `c.tenant_id = ?`
 	args := []any{expr, q.TenantID}
 	if len(q.ResourceIDs) > 0 {
@@ -156,7 +167,7 @@ func (s *Store) rankLexical(ctx context.Context, q ragkb.LexicalQuery, expr stri
 	}
 	args = append(args, max(lexicalBudget, limit), limit)
 	rows, err := s.r.QueryContext(ctx, `SELECT id, score FROM (
-			SELECT c.id AS id, -bm25(chunks_fts, 2.0, 1.0) AS score
+			SELECT c.id AS id, `+score+` AS score
 			FROM chunks_fts CROSS JOIN chunks AS c ON c.seq = chunks_fts.rowid
 			WHERE chunks_fts MATCH ? AND `+filter+`
 			LIMIT ?)
