@@ -99,7 +99,7 @@ type Options struct {
 	// class size)^ClassBalance, so intents with few examples are not drowned (0.5).
 	ClassBalance float64
 	// KNNWeight scales the nearest-example similarity added to the linear
-	// score of each intent (4).
+	// score of each intent (4; negative disables).
 	KNNWeight float64
 
 	// PruneWeights drops linear weights smaller in magnitude than this after
@@ -112,10 +112,10 @@ type Options struct {
 	CalibrationShare float64
 
 	// MinSimilarity is the cosine similarity to the nearest training example
-	// below which a question is out of scope (0.3).
+	// below which a question is out of scope (0.3; negative disables the rule).
 	MinSimilarity float64
 	// MinConfidence is the calibrated confidence below which a question is
-	// out of scope (0.6).
+	// out of scope (0.6; negative disables the rule).
 	MinConfidence float64
 	// TopN is how many intents Prediction.Top lists (3).
 	TopN int
@@ -161,20 +161,22 @@ func (o Options) Validate() error {
 		return fmt.Errorf("intent: StemLength %d is negative", o.StemLength)
 	case o.Epochs < 0 || o.Epochs > 1000:
 		return fmt.Errorf("intent: Epochs %d out of range [0,1000]", o.Epochs)
+	case o.WarmEpochs > 1000:
+		return fmt.Errorf("intent: WarmEpochs %d above 1000", o.WarmEpochs)
 	case o.Lambda < 0 || o.Lambda >= 1:
 		return fmt.Errorf("intent: Lambda %g out of range [0,1)", o.Lambda)
 	case o.LearningRate < 0:
 		return fmt.Errorf("intent: LearningRate %g is negative", o.LearningRate)
 	case o.ClassBalance < 0 || o.ClassBalance > 1:
 		return fmt.Errorf("intent: ClassBalance %g out of range [0,1]", o.ClassBalance)
-	case o.KNNWeight < 0:
-		return fmt.Errorf("intent: KNNWeight %g is negative", o.KNNWeight)
 	case o.CalibrationShare >= 0.5:
 		return fmt.Errorf("intent: CalibrationShare %g must be below 0.5", o.CalibrationShare)
-	case o.MinSimilarity < 0 || o.MinSimilarity > 1:
-		return fmt.Errorf("intent: MinSimilarity %g out of range [0,1]", o.MinSimilarity)
-	case o.MinConfidence < 0 || o.MinConfidence > 1:
-		return fmt.Errorf("intent: MinConfidence %g out of range [0,1]", o.MinConfidence)
+	case o.PruneWeights >= 1:
+		return fmt.Errorf("intent: PruneWeights %g must be below 1", o.PruneWeights)
+	case o.MinSimilarity > 1:
+		return fmt.Errorf("intent: MinSimilarity %g above 1", o.MinSimilarity)
+	case o.MinConfidence > 1:
+		return fmt.Errorf("intent: MinConfidence %g above 1", o.MinConfidence)
 	case o.TopN < 0:
 		return fmt.Errorf("intent: TopN %d is negative", o.TopN)
 	}
@@ -210,9 +212,9 @@ type scratch struct {
 }
 
 // Train builds a classifier from examples. Examples with an empty intent or
-// text are ignored. Options fields left zero take their defaults; fields that
-// fail Validate are replaced by their defaults too, so callers that take
-// options from configuration should call Validate first.
+// text are ignored. Options fields left zero take their defaults; options
+// that fail Validate are replaced by the defaults as a whole (keeping Seed),
+// so callers that take options from configuration should call Validate first.
 func Train(examples []Example, opts Options) *Classifier {
 	if opts.Validate() != nil {
 		opts = Options{Seed: opts.Seed}
@@ -446,7 +448,7 @@ func (c *Classifier) scores(x sparse, s *scratch) float64 {
 		best = max(best, v)
 	}
 	for i := range s.z {
-		s.z[i] += c.opts.KNNWeight * knn[i]
+		s.z[i] += max(c.opts.KNNWeight, 0) * knn[i]
 	}
 	return float64(best)
 }

@@ -70,8 +70,10 @@ func TestOptionsValidate(t *testing.T) {
 		{name: "class balance above one", opts: Options{ClassBalance: 2}, field: "ClassBalance"},
 		{name: "calibration share too big", opts: Options{CalibrationShare: 0.6}, field: "CalibrationShare"},
 		{name: "min similarity above one", opts: Options{MinSimilarity: 1.5}, field: "MinSimilarity"},
-		{name: "min confidence negative", opts: Options{MinConfidence: -0.1}, field: "MinConfidence"},
-		{name: "negative knn weight", opts: Options{KNNWeight: -1}, field: "KNNWeight"},
+		{name: "min confidence above one", opts: Options{MinConfidence: 1.1}, field: "MinConfidence"},
+		{name: "negative thresholds disable", opts: Options{MinConfidence: -1, MinSimilarity: -1, KNNWeight: -1}},
+		{name: "warm epochs too many", opts: Options{WarmEpochs: 5000}, field: "WarmEpochs"},
+		{name: "prune everything", opts: Options{PruneWeights: 1}, field: "PruneWeights"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -315,6 +317,20 @@ func TestTrainEdgeCases(t *testing.T) {
 				t.Errorf("Classify = %+v, want a in scope", p)
 			}
 		})
+	}
+}
+
+func TestTrainInvalidOptionsUseDefaults(t *testing.T) {
+	bad := Options{CharMin: 9, Seed: 3}
+	if bad.Validate() == nil {
+		t.Fatal("Validate() = nil, want an error for CharMin 9")
+	}
+	a, b := Train(Builtins(), bad), Train(Builtins(), Options{Seed: 3})
+	for _, tc := range unseenCases[:12] {
+		pa, pb := a.Classify(tc.text), b.Classify(tc.text)
+		if pa.Intent != pb.Intent || pa.Confidence != pb.Confidence {
+			t.Errorf("Classify(%q) with invalid options = %s %.6f, with defaults %s %.6f", tc.text, pa.Intent, pa.Confidence, pb.Intent, pb.Confidence)
+		}
 	}
 }
 
