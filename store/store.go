@@ -63,13 +63,32 @@ func Terms(text string) []string { return splitTerms(text, 0) }
 // the common words LexicalTerms drops.
 func IsStopword(term string) bool { return stopwords[term] }
 
+// Tokens returns every term of text in order, duplicates included, split
+// and folded as LexicalTerms does: what a backend counts to weigh terms by
+// frequency and passages by length.
+func Tokens(text string) []string {
+	folded := strings.ToLower(text)
+	if !isASCII(folded) {
+		folded = foldDiacritics(folded)
+	}
+	return strings.FieldsFunc(folded, isSeparator)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 // splitTerms returns the distinct folded terms of text, at most max of them
 // (0 = no limit).
 func splitTerms(text string, max int) []string {
-	folded := foldDiacritics(strings.ToLower(text))
 	seen := make(map[string]bool)
 	var terms []string
-	for f := range strings.FieldsFuncSeq(folded, isSeparator) {
+	for _, f := range Tokens(text) {
 		if seen[f] {
 			continue
 		}

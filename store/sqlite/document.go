@@ -117,7 +117,7 @@ func (s *Store) ApplyIndex(ctx context.Context, c ragkb.IndexChange) ([]string, 
 			docIDs = append(docIDs, d.ID)
 		}
 		docIDs = append(docIDs, c.Delete...)
-		delta := termDelta{}
+		delta := newTermDelta()
 		for batch := range chunked(docIDs, 500) {
 			ids, err := deleteChunks(ctx, tx, delta, `DELETE FROM chunks WHERE tenant_id = ? AND resource_id = ? AND document_id IN (`+
 				placeholders(len(batch))+`) RETURNING id, title, text`, append([]any{c.TenantID, c.ResourceID}, anySlice(batch)...)...)
@@ -180,7 +180,7 @@ const optimizeAfter = 5000
 
 // deleteChunks runs a "DELETE FROM chunks ... RETURNING id, title, text"
 // query, counts the deleted terms into delta and returns the deleted ids.
-func deleteChunks(ctx context.Context, tx *sql.Tx, delta termDelta, query string, args ...any) ([]string, error) {
+func deleteChunks(ctx context.Context, tx *sql.Tx, delta *termDelta, query string, args ...any) ([]string, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err

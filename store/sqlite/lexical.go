@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"math"
 	"slices"
 	"strings"
 
@@ -18,31 +19,33 @@ const DefaultLexicalLimit = 20
 const (
 	// maxLexicalLimit bounds the hits one query may ask for.
 	maxLexicalLimit = 1000
-	// lexicalBudget is about how many chunks one query ranks: bm25 costs
-	// a microsecond or two per matching chunk, so ranking every chunk that
-	// contains a word like "delivery" would take a large shop's query to
-	// hundreds of milliseconds.
+	// lexicalBudget bounds the chunks one candidate query reads; a query
+	// reads at most two such sets.
 	lexicalBudget = 500
+	// BM25 parameters and the weight of a title token (FTS5's defaults).
+	bm25K1, bm25B = 1.2, 0.75
+	titleWeight   = 2.0
 )
 
-// SearchLexical ranks the tenant's chunks by bm25 over title (weight 2) and
-// text; Score is -bm25, so higher is better. The text is reduced to
-// store.LexicalTerms, so any input is a valid query and input without terms
-// returns no hits.
+// SearchLexical ranks the tenant's chunks by BM25 over title (weight 2) and
+// text; higher Score is better. The text is reduced to store.LexicalTerms,
+// so any input is a valid query and input without terms returns no hits.
 //
-// To stay fast on large tenants it ranks a bounded set of candidates, using
-// the document frequencies kept in lexical_terms:
+// FTS5 only finds candidates, and never more than about 2×lexicalBudget of
+// them, so a query costs the same on a tenant of a hundred chunks as on one
+// of a hundred thousand whose every chunk says "delivery". Candidates are
+// chosen with the document frequencies kept in lexical_terms:
 //   - terms found in no chunk are left out, and so are terms found in more
-//     than a quarter of all chunks (they barely change bm25) unless every
+//     than a quarter of all chunks (they barely change BM25) unless every
 //     term is that common;
-//   - if the remaining terms are rare enough, chunks containing any of them
-//     are ranked (a plain OR query);
-//   - otherwise chunks containing all of them are ranked first, followed by
-//     chunks containing the rarest of them, up to the limit;
-//   - a query of common terms only ranks chunks containing all of them,
-//     shortest first (see rankLexical).
+//   - if the remaining terms are rare enough, every chunk containing any
+//     of them is a candidate;
+//   - otherwise chunks containing all of them are, plus chunks containing
+//     the rarest of them;
+//   - a query of common terms only takes chunks containing all of them.
 //
-// Each candidate query stops after lexicalBudget chunks of the tenant.
+// Candidates are then scored with BM25 (the formula of FTS5's bm25())
+// against every query term found in the index, in Go.
 func (s *Store) SearchLexical(ctx context.Context, q ragkb.LexicalQuery) ([]ragkb.ChunkHit, error) {
 	if q.TenantID == "" {
 		return nil, ragkb.Invalid("tenant_id", "a tenant is required to search")
@@ -56,139 +59,154 @@ func (s *Store) SearchLexical(ctx context.Context, q ragkb.LexicalQuery) ([]ragk
 		limit = DefaultLexicalLimit
 	}
 	limit = min(limit, maxLexicalLimit)
-	df, total, err := s.documentFrequencies(ctx, terms)
+	st, err := s.lexicalStats(ctx, terms)
 	if err != nil {
 		return nil, translate("search lexical", "chunk", err)
 	}
 	var rare, common []string
 	for _, t := range terms {
-		switch n := df[t]; {
+		switch n := st.df[t]; {
 		case n == 0:
-		case n > max(total/4, lexicalBudget):
+		case n > max(st.chunks/4, lexicalBudget):
 			common = append(common, t)
 		default:
 			rare = append(rare, t)
 		}
 	}
-	slices.SortStableFunc(rare, func(a, b string) int { return cmp.Compare(df[a], df[b]) })
-	run := func(terms []string, op string) ([]ragkb.ChunkHit, error) {
-		return s.rankLexical(ctx, q, ftsExpr(terms, op), limit, true)
+	slices.SortStableFunc(rare, func(a, b string) int { return cmp.Compare(st.df[a], st.df[b]) })
+	cands := make(map[string]candidate)
+	find := func(terms []string, op string) error {
+		return s.lexicalCandidates(ctx, q, ftsExpr(terms, op), max(lexicalBudget, limit), cands)
 	}
-	var hits []ragkb.ChunkHit
 	switch {
 	case len(rare) == 0 && len(common) == 0:
 		return nil, nil
 	case len(rare) == 0:
-		// bm25 would read every posting of these terms to weigh them, and
-		// weigh them near zero: rank by length instead.
-		hits, err = s.rankLexical(ctx, q, ftsExpr(common, "AND"), limit, false)
+		err = find(common, "AND")
 	default:
 		sum, cut := 0, 0
-		for cut < len(rare) && (cut == 0 || sum+df[rare[cut]] <= lexicalBudget) {
-			sum += df[rare[cut]]
+		for cut < len(rare) && (cut == 0 || sum+st.df[rare[cut]] <= lexicalBudget) {
+			sum += st.df[rare[cut]]
 			cut++
 		}
 		if cut == len(rare) {
-			hits, err = run(rare, "OR")
+			err = find(rare, "OR")
 			break
 		}
-		hits, err = run(rare, "AND")
-		if err != nil || len(hits) >= limit {
-			break
+		if err = find(rare, "AND"); err == nil && len(cands) < limit {
+			err = find(rare[:cut], "OR")
 		}
-		var more []ragkb.ChunkHit
-		more, err = run(rare[:cut], "OR")
-		hits = appendHits(hits, more, limit)
 	}
 	if err != nil {
 		return nil, translate("search lexical", "chunk", err)
 	}
-	return hits, nil
+	return st.rank(slices.Concat(rare, common), cands, limit), nil
 }
 
-// appendHits appends the hits of more that are not in hits yet, up to
-// limit, lowering their scores where needed so that scores never rise.
-func appendHits(hits, more []ragkb.ChunkHit, limit int) []ragkb.ChunkHit {
-	seen := make(map[string]bool, len(hits))
-	for _, h := range hits {
-		seen[h.ChunkID] = true
-	}
-	for _, h := range more {
-		if len(hits) >= limit {
-			break
-		}
-		if seen[h.ChunkID] {
-			continue
-		}
-		if n := len(hits); n > 0 && h.Score > hits[n-1].Score {
-			h.Score = hits[n-1].Score
-		}
-		hits = append(hits, h)
-	}
-	return hits
-}
+// candidate is a chunk found by a full-text query.
+type candidate struct{ title, text string }
 
-// documentFrequencies returns how many chunks contain each term, and how
-// many chunks there are.
-func (s *Store) documentFrequencies(ctx context.Context, terms []string) (map[string]int, int, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT term, docs FROM lexical_terms WHERE term IN (`+placeholders(len(terms)+1)+`)`,
-		append([]any{""}, anySlice(terms)...)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	df := make(map[string]int, len(terms))
-	for rows.Next() {
-		var t string
-		var n int
-		if err := rows.Scan(&t, &n); err != nil {
-			return nil, 0, err
-		}
-		df[t] = n
-	}
-	return df, df[""], rows.Err()
-}
-
-// rankLexical ranks up to lexicalBudget of the tenant's chunks matching
-// expr, by -bm25 or, without bm25, by shortness (1/(1+characters)): what
-// bm25 reduces to when every term is in most chunks. bm25 costs a read of
-// every posting of every term (to count the chunks containing it) however
-// few chunks are ranked, so it is only used for terms that are rare.
-func (s *Store) rankLexical(ctx context.Context, q ragkb.LexicalQuery, expr string, limit int, bm25 bool) ([]ragkb.ChunkHit, error) {
-	score := `-bm25(chunks_fts, 2.0, 1.0)`
-	if !bm25 {
-		score = `1.0 / (1 + length(c.title) + length(c.text))`
-	}
+// lexicalCandidates adds up to n of the tenant's chunks matching expr to cands.
+func (s *Store) lexicalCandidates(ctx context.Context, q ragkb.LexicalQuery, expr string, n int, cands map[string]candidate) error {
 	filter := `c.tenant_id = ?`
 	args := []any{expr, q.TenantID}
 	if len(q.ResourceIDs) > 0 {
 		filter += ` AND c.resource_id IN (` + placeholders(len(q.ResourceIDs)) + `)`
 		args = append(args, anySlice(q.ResourceIDs)...)
 	}
-	args = append(args, max(lexicalBudget, limit), limit)
-	rows, err := s.r.QueryContext(ctx, `SELECT id, score FROM (
-			SELECT c.id AS id, `+score+` AS score
-			FROM chunks_fts CROSS JOIN chunks AS c ON c.seq = chunks_fts.rowid
-			WHERE chunks_fts MATCH ? AND `+filter+`
-			LIMIT ?)
-		ORDER BY score DESC, id LIMIT ?`, args...)
+	// CROSS JOIN keeps FTS5 as the outer loop, so LIMIT stops the scan.
+	rows, err := s.r.QueryContext(ctx, `SELECT c.id, c.title, c.text
+		FROM chunks_fts CROSS JOIN chunks AS c ON c.seq = chunks_fts.rowid
+		WHERE chunks_fts MATCH ? AND `+filter+` LIMIT ?`, append(args, n)...)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return scanHits(rows)
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var c candidate
+		if err := rows.Scan(&id, &c.title, &c.text); err != nil {
+			return err
+		}
+		cands[id] = c
+	}
+	return rows.Err()
 }
 
-func scanHits(rows *sql.Rows) ([]ragkb.ChunkHit, error) {
-	defer rows.Close()
-	var hits []ragkb.ChunkHit
-	for rows.Next() {
-		var h ragkb.ChunkHit
-		if err := rows.Scan(&h.ChunkID, &h.Score); err != nil {
-			return nil, err
-		}
-		hits = append(hits, h)
+// lexStats are the corpus statistics BM25 needs.
+type lexStats struct {
+	df             map[string]int
+	chunks, tokens int
+}
+
+// lexicalStats reads the document frequencies of terms and the corpus size.
+func (s *Store) lexicalStats(ctx context.Context, terms []string) (lexStats, error) {
+	st := lexStats{df: make(map[string]int, len(terms))}
+	if err := s.r.QueryRowContext(ctx, `SELECT chunks, tokens FROM lexical_stats WHERE id = 1`).Scan(&st.chunks, &st.tokens); err != nil {
+		return st, err
 	}
-	return hits, rows.Err()
+	rows, err := s.r.QueryContext(ctx, `SELECT term, docs FROM lexical_terms WHERE term IN (`+placeholders(len(terms))+`)`, anySlice(terms)...)
+	if err != nil {
+		return st, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t string
+		var n int
+		if err := rows.Scan(&t, &n); err != nil {
+			return st, err
+		}
+		st.df[t] = n
+	}
+	return st, rows.Err()
+}
+
+// rank scores cands by BM25 for terms and returns the best limit, best
+// first (ties by chunk id).
+func (st lexStats) rank(terms []string, cands map[string]candidate, limit int) []ragkb.ChunkHit {
+	n := float64(max(st.chunks, 1))
+	avgdl := float64(st.tokens) / n
+	if avgdl <= 0 {
+		avgdl = 1
+	}
+	idf := make(map[string]float64, len(terms))
+	for _, t := range terms {
+		df := float64(st.df[t])
+		v := math.Log((n - df + 0.5) / (df + 0.5))
+		if v <= 0 {
+			v = 1e-6 // as FTS5: a very common term still counts a little
+		}
+		idf[t] = v
+	}
+	hits := make([]ragkb.ChunkHit, 0, len(cands))
+	tf := make(map[string]float64, len(terms))
+	for id, c := range cands {
+		clear(tf)
+		title, text := store.Tokens(c.title), store.Tokens(c.text)
+		for _, t := range title {
+			if _, ok := idf[t]; ok {
+				tf[t] += titleWeight
+			}
+		}
+		for _, t := range text {
+			if _, ok := idf[t]; ok {
+				tf[t]++
+			}
+		}
+		norm := bm25K1 * (1 - bm25B + bm25B*float64(len(title)+len(text))/avgdl)
+		var score float64
+		for t, f := range tf {
+			score += idf[t] * f * (bm25K1 + 1) / (f + norm)
+		}
+		hits = append(hits, ragkb.ChunkHit{ChunkID: id, Score: score})
+	}
+	slices.SortFunc(hits, func(a, b ragkb.ChunkHit) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ChunkID, b.ChunkID)
+	})
+	return hits[:min(limit, len(hits))]
 }
 
 // ftsExpr joins terms with op ("AND", "OR") into an FTS5 query. Terms hold
@@ -202,21 +220,36 @@ func ftsExpr(terms []string, op string) string {
 	return strings.Join(quoted, " "+op+" ")
 }
 
-// termDelta accumulates changes to the lexical_terms counts.
-type termDelta map[string]int
+// termDelta accumulates changes to lexical_terms and lexical_stats.
+type termDelta struct {
+	terms          map[string]int
+	chunks, tokens int
+}
+
+func newTermDelta() *termDelta { return &termDelta{terms: make(map[string]int)} }
 
 // add counts a chunk's terms sign times (+1 inserted, -1 deleted).
-func (d termDelta) add(title, text string, sign int) {
-	for _, t := range store.Terms(title + " " + text) {
-		d[t] += sign
+func (d *termDelta) add(title, text string, sign int) {
+	tokens := store.Tokens(title + " " + text)
+	seen := make(map[string]bool, len(tokens))
+	for _, t := range tokens {
+		if !seen[t] {
+			seen[t] = true
+			d.terms[t] += sign
+		}
 	}
-	d[""] += sign
+	d.chunks += sign
+	d.tokens += sign * len(tokens)
 }
 
 // apply writes the accumulated counts inside tx.
-func (d termDelta) apply(ctx context.Context, tx *sql.Tx) error {
-	if len(d) == 0 {
+func (d *termDelta) apply(ctx context.Context, tx *sql.Tx) error {
+	if d.chunks == 0 && d.tokens == 0 && len(d.terms) == 0 {
 		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE lexical_stats SET chunks = chunks + ?, tokens = tokens + ? WHERE id = 1`,
+		d.chunks, d.tokens); err != nil {
+		return err
 	}
 	up, err := tx.PrepareContext(ctx, `INSERT INTO lexical_terms (term, docs) VALUES (?, ?)
 		ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs`)
@@ -229,7 +262,7 @@ func (d termDelta) apply(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	defer del.Close()
-	for t, n := range d {
+	for t, n := range d.terms {
 		if n == 0 {
 			continue
 		}

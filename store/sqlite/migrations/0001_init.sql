@@ -79,7 +79,10 @@ CREATE INDEX chunks_document ON chunks (document_id);
 CREATE INDEX chunks_resource ON chunks (resource_id);
 
 -- Contentless full-text index over chunks (rowid = chunks.seq), kept in
--- step by triggers. Tenant and resource filters are joined from chunks.
+-- step by triggers. It only finds candidates: tenant and resource filters
+-- are joined from chunks and ranking (BM25) is computed in Go from
+-- lexical_terms and lexical_stats. (FTS5 still keeps column sizes:
+-- contentless_delete requires them.)
 CREATE VIRTUAL TABLE chunks_fts USING fts5 (
 	title, text,
 	content = '',
@@ -99,13 +102,19 @@ CREATE TRIGGER chunks_fts_update AFTER UPDATE ON chunks BEGIN
 END;
 
 -- lexical_terms counts the chunks (of every tenant) containing each term,
--- as store.Terms splits them; the row with term '' counts all chunks.
--- SearchLexical uses it to leave out terms that match most chunks, which
--- cost time without changing the ranking.
+-- as store.Terms splits them; lexical_stats counts chunks and tokens.
+-- Together they give BM25 its document frequencies and average length.
 CREATE TABLE lexical_terms (
 	term TEXT PRIMARY KEY,
 	docs INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+CREATE TABLE lexical_stats (
+	id     INTEGER PRIMARY KEY CHECK (id = 1),
+	chunks INTEGER NOT NULL,
+	tokens INTEGER NOT NULL
+);
+INSERT INTO lexical_stats (id, chunks, tokens) VALUES (1, 0, 0);
 
 -- jobs.seq orders jobs created in the same instant.
 CREATE TABLE jobs (
