@@ -1,26 +1,32 @@
-// Package postgres is the PostgreSQL backend: one Store that implements both
-// ragkb.Store (metadata, jobs and lexical search) and, with pgvector,
-// ragkb.VectorStore, over a pgx/v5 connection pool.
+// Package postgres is the PostgreSQL backend: Store implements ragkb.Store
+// (metadata, jobs and lexical search) over a pgx/v5 connection pool, and
+// Store.Vectors returns a VectorStore on the same pool that implements
+// ragkb.VectorStore with pgvector. (One type cannot implement both: the two
+// interfaces have DeleteResource methods with different signatures.)
 //
-// Lexical search uses PostgreSQL full-text search: chunks carry a generated
-// tsvector column (configuration "simple" over text folded by unaccent, title
-// weighted above text) with a GIN index, ranked by ts_rank_cd. Queries are
-// built from store.LexicalTerms, each term quoted, OR-ed, so no input can
-// produce a tsquery syntax error.
+// Lexical search: chunks carry a generated tsvector column (configuration
+// "simple" over text folded by unaccent, title weighted A) with a GIN index.
+// Queries are built from store.LexicalTerms, each term quoted, so no input
+// can produce a tsquery syntax error, and ranked by BM25 (see
+// Store.SearchLexical for how boilerplate terms are kept from scoring the
+// whole catalogue).
 //
-// Vectors live in table vectors with an HNSW index (vector_cosine_ops). The
-// vector column's dimensions are fixed when the table is created, from
-// Config.Dimensions; New refuses to start when they differ. Filtered searches
-// use pgvector 0.8 iterative index scans so that a tenant filter does not
-// starve the result list.
+// Vectors live in table vectors with an HNSW index (vector_cosine_ops) and a
+// btree index on (tenant_id, resource_id). The vector column's dimensions
+// are fixed when the table is created, from Config.Dimensions; New refuses
+// to start when they differ. Searches over fewer than 10,000 candidate rows
+// are exact; larger ones use HNSW with pgvector 0.8 iterative scans, so a
+// tenant filter does not starve the result list.
 //
 // Jobs are claimed with FOR UPDATE SKIP LOCKED, so any number of workers in
-// any number of processes can share one database.
+// any number of processes can share one database; ApplyIndex and FinishJob
+// check the lease on the locked job row inside their transaction.
 //
 // Schema migrations are embedded (migrations/*.sql) and applied by New or
 // Migrate under an advisory lock, into the first schema of the connection's
-// search_path. The unaccent and vector extensions must be installable (or
-// installed) in schema public.
+// search_path. The unaccent extension (and vector, when Dimensions > 0)
+// must be installable by the connecting role or already installed, in
+// schema public.
 package postgres
 
 import (
