@@ -19,9 +19,8 @@ package store
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -107,14 +106,30 @@ func isSeparator(r rune) bool {
 
 // foldDiacritics removes combining marks after canonical decomposition, as
 // SQLite's "remove_diacritics 2" does: "ę" -> "e", "ü" -> "u"; letters that
-// do not decompose ("ł", "ß", "ø") are kept.
+// do not decompose ("ł", "ß", "ø") and Hangul syllables are kept.
 func foldDiacritics(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		return s
+	var b strings.Builder
+	b.Grow(len(s))
+	var buf [utf8.UTFMax]byte
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf:
+			b.WriteByte(byte(r))
+			continue
+		case unicode.Is(unicode.Mn, r):
+			continue
+		}
+		n := utf8.EncodeRune(buf[:], r)
+		if d := norm.NFD.Properties(buf[:n]).Decomposition(); len(d) > 0 {
+			base, size := utf8.DecodeRune(d)
+			if strings.IndexFunc(string(d[size:]), func(m rune) bool { return !unicode.Is(unicode.Mn, m) }) < 0 {
+				b.WriteRune(base)
+				continue
+			}
+		}
+		b.WriteRune(r)
 	}
-	return out
+	return b.String()
 }
 
 // stopwords are very frequent function words (folded, lower case) of the
