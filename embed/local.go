@@ -33,21 +33,28 @@ type LocalConfig struct {
 	Dimensions int
 }
 
-// Local is a feature-hashing embedder: word unigrams, word bigrams and
-// character 3-5-grams of each word (with boundary marks), after lower-casing
-// and stripping diacritics. Each feature is hashed to a dimension with a
+// Local is a feature-hashing embedder: character 3-5-grams of each word
+// (with boundary marks) and word bigrams, after lower-casing and stripping
+// diacritics. Each feature is hashed to a dimension with a
 // random sign, weighted 1+ln(tf) and per family, and the vector is
 // L2-normalised. It is safe for concurrent use.
 type Local struct {
-	dims    int
-	weights [families]float64
+	dims             int
+	weights          [families]float64
+	minGram, maxGram int
 }
 
 var _ ragkb.Embedder = (*Local)(nil)
 
 // Feature families and their weights. Each family's block is L2-normalised
 // before weighting, so a family's influence does not depend on text length.
-// Chosen on BANKING77 nearest-neighbour retrieval (see local_test.go).
+// Chosen on BANKING77 nearest-neighbour retrieval (TestLocalBanking77Sweep,
+// 3,080 queries over 10,003 texts, hit@1/hit@5 at 384 dimensions):
+// word+bigram+char 1/0.5/1 gave 0.803/0.937, words alone 0.735/0.903, char
+// 3-5-grams alone 0.837/0.944, and chars with bigrams at 0.25 0.839/0.946.
+// Whole words carry no weight of their own: without IDF they let frequent
+// words dominate, while char n-grams weigh a word by its length, a crude
+// IDF; bigrams add a little word order. 2-5 and 3-6-grams were no better.
 const (
 	famWord = iota
 	famBigram
@@ -56,7 +63,7 @@ const (
 )
 
 func defaultWeights() [families]float64 {
-	return [families]float64{famWord: 1.0, famBigram: 0.5, famChar: 1.0}
+	return [families]float64{famWord: 0, famBigram: 0.25, famChar: 1.0}
 }
 
 // Seeds keep the hash spaces of the families apart.
@@ -64,7 +71,7 @@ var familySeed = [families]uint64{0x9e3779b97f4a7c15, 0xc2b2ae3d27d4eb4f, 0x1656
 
 // NewLocal returns a Local embedder.
 func NewLocal(cfg LocalConfig) *Local {
-	return &Local{dims: max(cmp.Or(cfg.Dimensions, DefaultLocalDimensions), 1), weights: defaultWeights()}
+	return &Local{dims: max(cmp.Or(cfg.Dimensions, DefaultLocalDimensions), 1), weights: defaultWeights(), minGram: 3, maxGram: 5}
 }
 
 // Dimensions returns the vector size.
@@ -235,13 +242,17 @@ func (l *Local) embed(text string, sc *scratch) []float32 {
 	words := sc.splitWords(text)
 	feats := sc.feats[:0]
 	for i, w := range words {
-		feats = append(feats, feature(famWord, hashBytes(familySeed[famWord], w)))
-		if i > 0 {
+		if l.weights[famWord] != 0 {
+			feats = append(feats, feature(famWord, hashBytes(familySeed[famWord], w)))
+		}
+		if i > 0 && l.weights[famBigram] != 0 {
 			h := hashBytes(familySeed[famBigram], words[i-1])
 			h = hashBytes(h^0xff, w)
 			feats = append(feats, feature(famBigram, h))
 		}
-		feats = appendCharGrams(feats, w)
+		if l.weights[famChar] != 0 {
+			feats = appendCharGrams(feats, w, l.minGram, l.maxGram)
+		}
 	}
 	sc.feats = feats
 	vec := make([]float32, l.dims)
@@ -289,7 +300,7 @@ func (l *Local) embed(text string, sc *scratch) []float32 {
 
 // appendCharGrams adds the character 3-, 4- and 5-grams of "<w>" (the
 // marks let prefixes and suffixes match as such).
-func appendCharGrams(feats []uint64, w string) []uint64 {
+func appendCharGrams(feats []uint64, w string, minN, maxN int) []uint64 {
 	// offs[k] is the byte offset in w of padded rune k (1..m); offs[m+1]
 	// is len(w). Typical words need no allocation.
 	var offBuf [48]int
@@ -299,7 +310,7 @@ func appendCharGrams(feats []uint64, w string) []uint64 {
 	}
 	offs = append(offs, len(w))
 	m := len(offs) - 2
-	for n := 3; n <= 5; n++ {
+	for n := minN; n <= maxN; n++ {
 		for i := 0; i+n <= m+2; i++ {
 			last := i + n - 1
 			h := familySeed[famChar] ^ uint64(n)

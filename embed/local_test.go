@@ -221,13 +221,11 @@ func TestLocalBanking77(t *testing.T) {
 	dir := banking77Dir(t)
 	train := readExamples(t, filepath.Join(dir, "train.csv"))
 	test := readExamples(t, filepath.Join(dir, "test.csv"))
-	if testing.Short() {
-		test = test[:500]
-	}
 	hit1, hit5 := nearestNeighbourHits(t, NewLocal(LocalConfig{}), train, test)
 	t.Logf("BANKING77 nearest neighbour, %s, %d queries over %d: hit@1 %.4f hit@5 %.4f", NewLocal(LocalConfig{}).Name(), len(test), len(train), hit1, hit5)
-	if hit1 < 0.70 || hit5 < 0.85 {
-		t.Fatalf("hit@1 %.4f (want >= 0.70), hit@5 %.4f (want >= 0.85)", hit1, hit5)
+	// Measured 0.839 / 0.946; the floors leave room for hashing changes only.
+	if hit1 < 0.82 || hit5 < 0.93 {
+		t.Fatalf("hit@1 %.4f (want >= 0.82), hit@5 %.4f (want >= 0.93)", hit1, hit5)
 	}
 }
 
@@ -242,12 +240,14 @@ func TestLocalBanking77Sweep(t *testing.T) {
 	dir := banking77Dir(t)
 	train := readExamples(t, filepath.Join(dir, "train.csv"))
 	test := readExamples(t, filepath.Join(dir, "test.csv"))
-	for _, dims := range []int{256, 384, 512, 1024} {
-		for _, w := range [][families]float64{{1, 0.5, 1}, {1, 0, 0}, {0, 0, 1}, {1, 0, 1}, {1, 0.5, 0.5}, {1, 1, 1}, {0.5, 0.5, 1}, {1, 0.3, 0.7}} {
-			l := NewLocal(LocalConfig{Dimensions: dims})
-			l.weights = w
-			hit1, hit5 := nearestNeighbourHits(t, l, train, test)
-			t.Logf("dims %4d weights %v: hit@1 %.4f hit@5 %.4f", dims, w, hit1, hit5)
+	for _, dims := range []int{256, 384, 1024} {
+		for _, grams := range [][2]int{{3, 5}, {2, 5}, {3, 6}, {4, 6}} {
+			for _, w := range [][families]float64{{0, 0, 1}, {0.25, 0, 1}, {0, 0.25, 1}, {1, 0.5, 1}} {
+				l := NewLocal(LocalConfig{Dimensions: dims})
+				l.weights, l.minGram, l.maxGram = w, grams[0], grams[1]
+				hit1, hit5 := nearestNeighbourHits(t, l, train, test)
+				t.Logf("dims %4d grams %d-%d weights %v: hit@1 %.4f hit@5 %.4f", dims, grams[0], grams[1], w, hit1, hit5)
+			}
 		}
 	}
 }
