@@ -112,7 +112,7 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 
 	switch cfg.VectorStore {
 	case "pgvector":
-		a.vectors = pg
+		a.vectors = pg.Vectors()
 	case "qdrant":
 		q, err := qdrant.New(ctx, qdrant.Config{Addr: cfg.QdrantURL, APIKey: cfg.QdrantAPIKey, Dimensions: dims, Logger: log})
 		if err != nil {
