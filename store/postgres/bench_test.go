@@ -231,19 +231,10 @@ func BenchmarkPgvectorRecall100k(b *testing.B) {
 		}
 		return want
 	}
-	// Show the plans once, so the numbers can be trusted to come from HNSW.
+	// Show the plans Search uses, so the numbers can be trusted to come
+	// from HNSW (big tenant) and from the exact path (small tenant).
 	for _, tenant := range []string{"ten_big", "ten_small03"} {
-		var plan []string
-		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, `SET LOCAL hnsw.iterative_scan = relaxed_order`); err != nil {
-				return err
-			}
-			rows, _ := tx.Query(ctx, `EXPLAIN SELECT chunk_id FROM vectors WHERE tenant_id = $2 ORDER BY embedding <=> $1 LIMIT 10`,
-				pgvector.NewVector(bench.queries[0]), tenant)
-			var err error
-			plan, err = pgx.CollectRows(rows, pgx.RowTo[string])
-			return err
-		})
+		plan, err := postgres.ExplainSearch(ctx, v, ragkb.VectorQuery{TenantID: tenant, Vector: bench.queries[0], K: 10})
 		if err != nil {
 			b.Fatal(err)
 		}
