@@ -40,8 +40,9 @@ const (
 //     term is that common;
 //   - if the remaining terms are rare enough, every chunk containing any
 //     of them is a candidate;
-//   - otherwise chunks containing all of them are, plus chunks containing
-//     the rarest of them;
+//   - otherwise chunks containing the two rarest of them are (chunks with
+//     all the terms among them), plus, if too few, chunks containing the
+//     rarest ones;
 //   - a query of common terms only takes chunks containing all of them.
 //
 // Candidates are then scored with BM25 (the formula of FTS5's bm25())
@@ -93,7 +94,10 @@ func (s *Store) SearchLexical(ctx context.Context, q ragkb.LexicalQuery) ([]ragk
 			err = find(rare, "OR")
 			break
 		}
-		if err = find(rare, "AND"); err == nil && len(cands) < limit {
+		// Every chunk holding all the terms holds the two rarest: finding
+		// those is much cheaper than intersecting every term's postings,
+		// and BM25 below still rewards the chunks that hold them all.
+		if err = find(rare[:min(2, len(rare))], "AND"); err == nil && len(cands) < limit {
 			err = find(rare[:cut], "OR")
 		}
 	}
