@@ -39,6 +39,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
+	"unicode/utf8"
 )
 
 // OutOfScopeIntent is the reserved intent of examples that the fast lane
@@ -235,6 +236,17 @@ func Train(examples []Example, opts Options) *Classifier {
 	return c
 }
 
+// truncate cuts s to at most n bytes without splitting a rune.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
 // usable drops examples with an empty intent or text.
 func usable(examples []Example) []Example {
 	kept := make([]Example, 0, len(examples))
@@ -392,9 +404,15 @@ func (c *Classifier) buildIndex(xs []sparse) {
 	}
 }
 
+// MaxTextBytes bounds the text Classify reads: only the first MaxTextBytes
+// bytes (cut at a rune boundary) of a longer message are classified, which
+// keeps a pasted e-mail from costing milliseconds.
+const MaxTextBytes = 2048
+
 // Classify returns the intent of text. It never fails: a question the
 // classifier cannot place is marked OutOfScope.
 func (c *Classifier) Classify(text string) Prediction {
+	text = truncate(text, MaxTextBytes)
 	if len(c.intents) == 0 {
 		return Prediction{OutOfScope: true}
 	}

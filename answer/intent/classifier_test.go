@@ -320,6 +320,37 @@ func TestTrainEdgeCases(t *testing.T) {
 	}
 }
 
+func TestTruncate(t *testing.T) {
+	tests := []struct {
+		name, in string
+		n        int
+		want     string
+	}{
+		{name: "short kept", in: "faktura?", n: 20, want: "faktura?"},
+		{name: "ascii cut", in: "abcdef", n: 3, want: "abc"},
+		{name: "no split rune", in: "zwróć", n: 4, want: "zwr"},
+		{name: "rune fits", in: "zwróć", n: 5, want: "zwró"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := truncate(tc.in, tc.n); got != tc.want {
+				t.Errorf("truncate(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestClassifyLongText(t *testing.T) {
+	c := Train(Builtins(), Options{})
+	head := strings.Repeat("where is my parcel? ", MaxTextBytes/20+1)
+	long := head + strings.Repeat("do you issue invoices? ", 500)
+	got, want := c.Classify(long), c.Classify(head[:MaxTextBytes])
+	if got.Intent != want.Intent || got.Confidence != want.Confidence {
+		t.Errorf("Classify(long) = %s %.4f, want the classification of its first %d bytes: %s %.4f",
+			got.Intent, got.Confidence, MaxTextBytes, want.Intent, want.Confidence)
+	}
+}
+
 func TestTrainInvalidOptionsUseDefaults(t *testing.T) {
 	bad := Options{CharMin: 9, Seed: 3}
 	if bad.Validate() == nil {
