@@ -239,6 +239,9 @@ func TestClassifyCustomIntents(t *testing.T) {
 	if got, want := len(base.Intents()), len(BuiltinNames()); got != want {
 		t.Errorf("With changed the base classifier: %d intents, want %d", got, want)
 	}
+	if got := base.With([]Example{{Intent: "x", Text: ""}}); got != base {
+		t.Errorf("With(no usable examples) = a new classifier, want the same one")
+	}
 	// Every paraphrase must rank its custom intent first; the closer ones
 	// must also be confident enough for the fast lane (inScope).
 	tests := []struct {
