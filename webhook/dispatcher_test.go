@@ -363,11 +363,11 @@ func TestDispatcherStopWaitsForInFlight(t *testing.T) {
 	d := e.dispatcher(func(c *DispatcherConfig) { c.Interval = time.Hour })
 
 	d.Start(e.ctx) // polls at once
-	<-rcv.arrived
+	waitFor(t, rcv.arrived, "the request to arrive")
 	stopped := make(chan struct{})
 	go func() { d.Stop(); close(stopped) }()
 	close(rcv.release)
-	<-stopped
+	waitFor(t, stopped, "Stop to return")
 	if dl := e.delivery(e.tenant.ID); dl.Status != StatusDelivered {
 		t.Errorf("after Stop: delivery = %+v, want delivered (Stop must wait for in-flight deliveries)", dl)
 	}
@@ -385,7 +385,7 @@ func TestDispatcherStopIsBounded(t *testing.T) {
 	})
 
 	d.Start(e.ctx)
-	<-rcv.arrived
+	waitFor(t, rcv.arrived, "the request to arrive")
 	d.Stop()
 	dl := e.delivery(e.tenant.ID)
 	if dl.Status != StatusPending || dl.Attempts != 0 {

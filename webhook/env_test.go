@@ -236,3 +236,14 @@ func (r *receiver) requests() []received {
 	defer r.mu.Unlock()
 	return append([]received(nil), r.got...)
 }
+
+// waitFor fails the test if ch yields nothing within a generous bound, so a
+// regression fails instead of hanging the package's tests.
+func waitFor[T any](t *testing.T, ch <-chan T, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("timed out waiting for %s", what)
+	}
+}
