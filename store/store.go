@@ -1,9 +1,10 @@
 // Package store holds what the metadata backends share. The backends live in
 // sub-packages and all implement ragkb.Store or ragkb.VectorStore:
 //
-//   - store/sqlite: embedded default (ragkb.Store). Lexical search with SQLite
-//     FTS5 and bm25 (tokenizer unicode61, diacritics removed); one writer
-//     connection and a pool of readers in WAL mode.
+//   - store/sqlite: embedded default (ragkb.Store). Lexical search: SQLite
+//     FTS5 (unicode61, diacritics removed) finds bounded candidates, BM25 is
+//     computed in Go from kept term counts; one writer connection and a pool
+//     of readers in WAL mode.
 //   - store/postgres: PostgreSQL (ragkb.Store), with pgvector as a
 //     ragkb.VectorStore.
 //   - store/vectorindex: embedded ANN index (ragkb.VectorStore).
@@ -13,7 +14,8 @@
 //
 // LexicalTerms turns a customer's question into the terms a backend's
 // full-text query is built from, so that every backend drops the same
-// stopwords and treats hostile input the same way.
+// stopwords and treats hostile input the same way; Terms and Tokens split
+// indexed text the same way, for backends that keep term statistics.
 package store
 
 import (

@@ -1,9 +1,16 @@
 // Package sqlite is the embedded ragkb.Store: one SQLite file (WAL mode)
-// with lexical search by FTS5 and bm25, via the pure-Go modernc.org/sqlite
-// driver. Writes go through a single connection, so concurrent writers (the
-// API and the worker) queue in the pool instead of failing with SQLITE_BUSY;
-// reads use a separate pool of read-only connections that never wait for a
-// writer.
+// through the pure-Go modernc.org/sqlite driver, migrations embedded from
+// migrations/*.sql.
+//
+// Writes go through a single connection (BEGIN IMMEDIATE), so concurrent
+// writers (the API and the worker) queue in the pool instead of failing with
+// SQLITE_BUSY; reads use a pool of read-only connections that never wait
+// for the writer.
+//
+// Lexical search: an FTS5 index (unicode61, diacritics removed) finds a
+// bounded set of candidate chunks, chosen with per-term document counts
+// kept next to it, and BM25 is computed in Go over the candidates. See
+// SearchLexical.
 package sqlite
 
 import (
