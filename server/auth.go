@@ -69,7 +69,7 @@ func (s *Server) allow(roles ...ragkb.Role) gin.HandlerFunc {
 		for i, r := range roles {
 			names[i] = string(r)
 		}
-		writeError(c, s.log, ragkb.Errorf(ragkb.EFORBIDDEN, "this endpoint needs a %s key; yours is a %s key", strings.Join(names, " or "), k.Role))
+		writeError(c, s.log, ragkb.Errorf(ragkb.EFORBIDDEN, "this endpoint needs a %s key; the key you sent is a %s key", strings.Join(names, " or "), k.Role))
 	}
 }
 

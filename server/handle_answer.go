@@ -48,7 +48,7 @@ func (s *Server) handleSearch() gin.HandlerFunc {
 			writeError(c, s.log, ragkb.Invalid("query", "must be at most 2000 characters"))
 			return
 		case req.TopK < 0 || req.TopK > 50:
-			writeError(c, s.log, ragkb.Invalid("top_k", "must be between 1 and 50"))
+			writeError(c, s.log, ragkb.Invalid("top_k", "must be between 1 and 50 (0 or absent means 5)"))
 			return
 		}
 		ctx := c.Request.Context()

@@ -95,8 +95,11 @@ func (s *Server) newJob(r *ragkb.Resource, kind ragkb.JobKind) *ragkb.Job {
 	return &ragkb.Job{ID: ragkb.NewID("job"), TenantID: r.TenantID, ResourceID: r.ID, Kind: kind, CreatedAt: s.d.Now().UTC()}
 }
 
+// present is what the API shows of a resource: no secrets, and no tenant id
+// (callers other than admins only ever see their own tenant's).
 func (s *Server) present(r *ragkb.Resource) *ragkb.Resource {
 	p := r.Public()
+	p.TenantID = ""
 	if hasSource(r) && s.d.NextRefresh != nil {
 		t := s.d.NextRefresh(s.d.Now()).UTC()
 		p.NextRefreshAt = &t
@@ -170,8 +173,8 @@ func (s *Server) listResources(c *gin.Context, f ragkb.ResourceFilter) {
 	out := make([]*ragkb.Resource, 0, len(rs))
 	for _, r := range rs {
 		p := s.present(r)
-		if f.TenantID != "" {
-			p.TenantID = ""
+		if key(c).Role == ragkb.RoleAdmin {
+			p.TenantID = r.TenantID
 		}
 		out = append(out, p)
 	}
@@ -196,7 +199,11 @@ func (s *Server) resource(c *gin.Context) (*ragkb.Resource, bool) {
 func (s *Server) handleGetResource() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if r, ok := s.resource(c); ok {
-			c.JSON(http.StatusOK, s.present(r))
+			p := s.present(r)
+			if key(c).Role == ragkb.RoleAdmin {
+				p.TenantID = r.TenantID
+			}
+			c.JSON(http.StatusOK, p)
 		}
 	}
 }
