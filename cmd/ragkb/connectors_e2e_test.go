@@ -351,8 +351,9 @@ func TestConnectorsEndToEnd(t *testing.T) {
 						t.Errorf("%s fetched %d times, want 0 (beyond max_pages)", p, got)
 					}
 				}
-				if crawl.count("/sitemap.xml") != 1 || crawl.count("/help/faq") != 1 {
-					t.Errorf("sitemap fetched %d times, /help/faq %d times; want 1 and 1", crawl.count("/sitemap.xml"), crawl.count("/help/faq"))
+				if crawl.count("/sitemap.xml") != 1 || crawl.count("/help/faq") != 1 || crawl.count("/robots.txt") != 1 {
+					t.Errorf("sitemap fetched %d times, /help/faq %d, robots.txt %d; want 1, 1 and 1 (cached)",
+						crawl.count("/sitemap.xml"), crawl.count("/help/faq"), crawl.count("/robots.txt"))
 				}
 			},
 		},
@@ -383,6 +384,12 @@ func TestConnectorsEndToEnd(t *testing.T) {
 			check: func(t *testing.T, r ragkb.Resource) {
 				if r.Documents != 2 {
 					t.Errorf("documents: got %d, want 2", r.Documents)
+				}
+				if r.Offers == nil || r.Offers.Token != "********" {
+					t.Errorf("offers as shown by the API: got %+v, want the token masked", r.Offers)
+				}
+				if got := alg.count("/robots.txt"); got != 0 {
+					t.Errorf("robots.txt read %d times from the Allegro API, want 0 (API calls)", got)
 				}
 				if alg.count("/after-sales-service-conditions/return-policies/9a1c2b3d-0000-4000-8000-000000000002") != 1 {
 					t.Errorf("the shared return policy was read %d times, want once per run", alg.count("/after-sales-service-conditions/return-policies/9a1c2b3d-0000-4000-8000-000000000002"))
