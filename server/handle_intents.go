@@ -64,7 +64,7 @@ func (s *Server) handleCreateIntent() gin.HandlerFunc {
 		case !intentName.MatchString(req.Name) || strings.HasPrefix(req.Name, "custom:"):
 			writeError(c, s.log, ragkb.Invalid("name", "must be lower-case letters, digits and _ (at most 64), e.g. \"gift_wrapping\""))
 			return
-		case slices.Contains(s.d.BuiltinIntents, req.Name):
+		case slices.Contains(s.d.BuiltinIntents, req.Name) || req.Name == "out_of_scope":
 			writeError(c, s.log, ragkb.Invalid("name", "%q is a built-in intent; choose another name", req.Name))
 			return
 		case !slices.Contains(intentTiers, req.Tier):
