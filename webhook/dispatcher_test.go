@@ -425,3 +425,43 @@ func TestDispatcherConfigValidate(t *testing.T) {
 	}()
 	NewDispatcher(DispatcherConfig{Store: e.store})
 }
+
+// BenchmarkRunOnce measures dispatching a batch of 50 due deliveries to a
+// local receiver (SQLite store, loopback HTTP, 4 requests in flight).
+func BenchmarkRunOnce(b *testing.B) {
+	e := newEnv(b)
+	rcv := newReceiver(b, secret, status(http.StatusNoContent))
+	e.webhook(e.tenant.ID, rcv.URL(), secret, ragkb.EventAssistantFailed)
+	rec := e.recorder()
+	d := e.dispatcher(func(c *DispatcherConfig) { c.BatchSize = 50 })
+	total := 0
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		for range 50 {
+			if err := rec.Record(e.ctx, &ragkb.Event{TenantID: e.tenant.ID, Type: ragkb.EventAssistantFailed, Question: "q"}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		n, err := d.RunOnce(e.ctx)
+		if err != nil || n != 50 {
+			b.Fatalf("RunOnce = %d, %v; want 50", n, err)
+		}
+		total += n
+	}
+	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "deliveries/s")
+}
+
+// BenchmarkRecord measures recording an event for a tenant with two
+// subscribed webhooks (one event row, two delivery rows).
+func BenchmarkRecord(b *testing.B) {
+	e := newEnv(b)
+	e.webhook(e.tenant.ID, "https://a.example/1", "", ragkb.EventAgentRequested)
+	e.webhook(e.tenant.ID, "https://a.example/2", "", ragkb.EventAgentRequested, ragkb.EventAssistantFailed)
+	rec := e.recorder()
+	for b.Loop() {
+		if err := rec.Record(e.ctx, &ragkb.Event{TenantID: e.tenant.ID, Type: ragkb.EventAgentRequested}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

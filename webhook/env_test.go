@@ -44,7 +44,7 @@ func (c *clock) Advance(d time.Duration) {
 
 // env is a real SQLite store with two tenants.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	ctx    context.Context
 	path   string
 	store  *sqlite.Store
@@ -53,7 +53,7 @@ type env struct {
 	other  *ragkb.Tenant
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	e := &env{t: t, ctx: t.Context(), path: filepath.Join(t.TempDir(), "db.sqlite"), clock: newClock()}
 	e.open()
@@ -157,7 +157,7 @@ type received struct {
 // signature and answers with the scripted responses in order (the last one
 // repeats).
 type receiver struct {
-	t      *testing.T
+	t      testing.TB
 	secret string
 	srv    *httptest.Server
 
@@ -179,7 +179,7 @@ func status(code int, headers ...string) func(w http.ResponseWriter) {
 	}
 }
 
-func newReceiver(t *testing.T, secret string, responses ...func(w http.ResponseWriter)) *receiver {
+func newReceiver(t testing.TB, secret string, responses ...func(w http.ResponseWriter)) *receiver {
 	r := &receiver{t: t, secret: secret, responses: responses, closing: make(chan struct{})}
 	r.srv = httptest.NewServer(http.HandlerFunc(r.serve))
 	t.Cleanup(func() {
