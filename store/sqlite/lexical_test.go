@@ -212,3 +212,49 @@ func FuzzSearchLexical(f *testing.F) {
 		}
 	})
 }
+
+// TestSearchLexicalBM25 checks the parts of the scoring the shared suite
+// leaves to each backend: inverse document frequency and the title weight.
+func TestSearchLexicalBM25(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t)
+	texts := []string{"We send the invoice by e-mail."}
+	for range 20 {
+		texts = append(texts, "Track your order: order status, order history, order number, order tracking.")
+	}
+	tenantID, ids := fill(t, s, texts)
+	hits, err := s.SearchLexical(ctx, ragkb.LexicalQuery{TenantID: tenantID, Text: "order invoice", Limit: 3})
+	if err != nil || len(hits) == 0 || hits[0].ChunkID != ids[0] {
+		t.Errorf("SearchLexical(order invoice) = %v, %v; want the rare word's chunk %s first", hits, err, ids[0])
+	}
+
+	s = newTestStore(t)
+	ctx = context.Background()
+	ten := &ragkb.Tenant{Name: "titles"}
+	if err := s.CreateTenant(ctx, ten); err != nil {
+		t.Fatal(err)
+	}
+	r := &ragkb.Resource{TenantID: ten.ID, Name: "r", Type: ragkb.TypeFAQPage, Status: ragkb.StatusProcessing}
+	job := &ragkb.Job{}
+	if err := s.CreateResource(ctx, r, job); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimJob(ctx, "t", time.Now(), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	d := &ragkb.Document{ID: "doc_1", SourceID: "1", Kind: ragkb.DocQA, Title: "FAQ"}
+	inTitle := &ragkb.Chunk{ID: "chk_title", DocumentID: d.ID, Kind: d.Kind, Title: "Warranty", Text: "Details about the coverage."}
+	inText := &ragkb.Chunk{ID: "chk_text", DocumentID: d.ID, Kind: d.Kind, Title: "Details", Text: "Warranty about the coverage."}
+	if _, err := s.ApplyIndex(ctx, ragkb.IndexChange{TenantID: ten.ID, ResourceID: r.ID, Lease: ragkb.Lease{JobID: job.ID, Owner: "t"},
+		Upsert: []*ragkb.Document{d}, Chunks: []*ragkb.Chunk{inText, inTitle,
+			{ID: "chk_a", DocumentID: d.ID, Kind: d.Kind, Title: "Payment", Text: "Card or transfer."},
+			{ID: "chk_b", DocumentID: d.ID, Kind: d.Kind, Title: "Returns", Text: "Within 30 days."},
+			{ID: "chk_c", DocumentID: d.ID, Kind: d.Kind, Title: "Shipping", Text: "With DPD, daily."},
+		}}); err != nil {
+		t.Fatal(err)
+	}
+	hits, err = s.SearchLexical(ctx, ragkb.LexicalQuery{TenantID: ten.ID, Text: "warranty", Limit: 2})
+	if err != nil || len(hits) != 2 || hits[0].ChunkID != inTitle.ID || !(hits[0].Score > hits[1].Score) {
+		t.Errorf("SearchLexical(warranty) = %v, %v; want %s (title match) strictly first", hits, err, inTitle.ID)
+	}
+}
