@@ -239,6 +239,7 @@ func tsp(t *time.Time) any {
 // nullTime scans a nullable unix-nanosecond column.
 type nullTime struct{ sql.NullInt64 }
 
+// Time returns the stored time, or the zero time for NULL.
 func (n nullTime) Time() time.Time {
 	if !n.Valid {
 		return time.Time{}
@@ -246,6 +247,7 @@ func (n nullTime) Time() time.Time {
 	return time.Unix(0, n.Int64).UTC()
 }
 
+// Ptr returns the stored time, or nil for NULL.
 func (n nullTime) Ptr() *time.Time {
 	if !n.Valid {
 		return nil
