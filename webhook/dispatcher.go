@@ -53,6 +53,9 @@ const (
 	maxErrorLen = 300
 	// maxDrain bounds how much of a response body is read (to reuse the connection).
 	maxDrain = 64 << 10
+	// claimMargin is added to Timeout for how long a claimed delivery is
+	// hidden from other dispatchers.
+	claimMargin = 30 * time.Second
 )
 
 // DispatcherConfig configures a Dispatcher.
@@ -144,9 +147,12 @@ func DefaultBackoff(attempt int) time.Duration {
 	return min(d+jitter, BackoffMax)
 }
 
-// Dispatcher delivers due webhook deliveries. Run one per deployment (the
-// worker process): DueDeliveries has no lease, so two dispatchers polling the
-// same store may send a delivery twice.
+// Dispatcher delivers due webhook deliveries. Several dispatchers (one per
+// worker process) may poll the same store: each claims a delivery before
+// sending it by moving its NextAttempt past the request timeout, so others
+// skip it. The store has no atomic claim, so two dispatchers that list the
+// same delivery within the same few milliseconds may both send it; receivers
+// deduplicate by X-Ragkb-Delivery.
 type Dispatcher struct {
 	cfg    DispatcherConfig
 	client *http.Client
@@ -298,10 +304,22 @@ func (d *Dispatcher) deliver(ctx context.Context, dl *ragkb.Delivery) (ok bool, 
 		return false, d.giveUp(ctx, dl, "the event could not be encoded")
 	}
 
+	// Claim the delivery: push its next attempt past this request's timeout
+	// before sending, so another dispatcher polling the same store skips it,
+	// and a crash mid-request leaves it due again once the claim lapses.
+	claimed := d.cfg.Now().UTC()
+	until := claimed.Add(d.cfg.Timeout + claimMargin)
+	dl.NextAttempt, dl.UpdatedAt = &until, claimed
+	if err := d.cfg.Store.UpdateDelivery(ctx, dl); ragkb.IsNotFound(err) {
+		return false, nil // deleted with its webhook meanwhile
+	} else if err != nil {
+		return false, fmt.Errorf("claim delivery: %w", err)
+	}
+
 	code, retryAfter, sendErr := d.send(ctx, wh, dl, ev, body)
 	if sendErr != nil && ctx.Err() != nil {
 		// We cancelled (shutdown), the receiver did not fail: this attempt
-		// does not count and the delivery stays due.
+		// does not count, and the delivery is due again when the claim lapses.
 		return false, nil
 	}
 	now := d.cfg.Now().UTC()

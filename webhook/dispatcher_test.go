@@ -391,6 +391,52 @@ func TestDispatcherStopIsBounded(t *testing.T) {
 	if dl.Status != StatusPending || dl.Attempts != 0 {
 		t.Errorf("after a cancelled attempt: delivery = %+v, want pending with 0 attempts (not counted)", dl)
 	}
+	// Due again once the claim (Timeout + 30s) lapses.
+	if want := e.clock.Now().Add(time.Hour + 30*time.Second); dl.NextAttempt == nil || !dl.NextAttempt.Equal(want) {
+		t.Errorf("NextAttempt = %v, want the claim's end %v", dl.NextAttempt, want)
+	}
+}
+
+// TestDispatcherClaim runs two dispatchers on one store, as two worker
+// processes would: the second skips the delivery the first is sending.
+func TestDispatcherClaim(t *testing.T) {
+	e := newEnv(t)
+	rcv := newReceiver(t, secret, status(http.StatusOK))
+	rcv.arrived, rcv.release = make(chan struct{}, 1), make(chan struct{})
+	e.webhook(e.tenant.ID, rcv.URL(), secret, ragkb.EventAgentRequested)
+	e.record(&ragkb.Event{TenantID: e.tenant.ID, Type: ragkb.EventAgentRequested})
+	first := e.dispatcher(nil)
+	// Should the second send anyway, its request times out rather than hang.
+	second := e.dispatcher(func(c *DispatcherConfig) { c.Timeout = 100 * time.Millisecond })
+
+	type result struct {
+		n   int
+		err error
+	}
+	firstDone := make(chan result, 1)
+	go func() {
+		n, err := first.RunOnce(e.ctx)
+		firstDone <- result{n, err}
+	}()
+	waitFor(t, rcv.arrived, "the first dispatcher's request")
+	e.clock.Advance(5 * time.Second) // still within the claim (Timeout 5s + 30s)
+	e.runOnce(second, 0)
+	close(rcv.release)
+	var r result
+	select {
+	case r = <-firstDone:
+	case <-time.After(10 * time.Second):
+		t.Fatal("timed out waiting for the first dispatcher")
+	}
+	if r.err != nil || r.n != 1 {
+		t.Errorf("first RunOnce = %d, %v; want 1, nil", r.n, r.err)
+	}
+	if n := len(rcv.requests()); n != 1 {
+		t.Errorf("receiver got %d requests, want 1", n)
+	}
+	if dl := e.delivery(e.tenant.ID); dl.Status != StatusDelivered || dl.Attempts != 1 {
+		t.Errorf("delivery = %+v, want delivered after 1 attempt", dl)
+	}
 }
 
 func TestDispatcherConfigValidate(t *testing.T) {
