@@ -95,7 +95,11 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 
 	var pg *postgres.Store
 	if cfg.DatabaseURL != "" {
-		pg, err = postgres.New(ctx, postgres.Config{URL: cfg.DatabaseURL, Dimensions: dims, Logger: log})
+		pgDims := 0 // metadata only, unless vectors live in pgvector too
+		if cfg.VectorStore == "pgvector" {
+			pgDims = dims
+		}
+		pg, err = postgres.New(ctx, postgres.Config{URL: cfg.DatabaseURL, Dimensions: pgDims, Logger: log})
 		if err != nil {
 			return nil, fmt.Errorf("postgres: %w", err)
 		}
