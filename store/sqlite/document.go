@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/ragkb/ragkb"
 )
@@ -247,19 +248,22 @@ func upsertDocuments(ctx context.Context, tx *sql.Tx, docs []*ragkb.Document) er
 	return nil
 }
 
+// insertChunks inserts chunks in multi-row statements: FTS5 flushes its
+// pending index data at the end of every statement that touches it (the
+// insert trigger), so one statement per chunk would write one tiny index
+// segment per chunk and spend its time merging them.
 func insertChunks(ctx context.Context, tx *sql.Tx, chunks []*ragkb.Chunk) error {
-	if len(chunks) == 0 {
-		return nil
-	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO chunks (id, tenant_id, resource_id, document_id, ordinal, kind, title, url, text, language)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for _, c := range chunks {
-		if _, err := stmt.ExecContext(ctx, c.ID, c.TenantID, c.ResourceID, c.DocumentID, c.Ordinal, string(c.Kind),
-			c.Title, c.URL, c.Text, c.Language); err != nil {
+	const cols = 10
+	for batch := range chunked(chunks, 200) {
+		args := make([]any, 0, cols*len(batch))
+		for _, c := range batch {
+			args = append(args, c.ID, c.TenantID, c.ResourceID, c.DocumentID, c.Ordinal, string(c.Kind),
+				c.Title, c.URL, c.Text, c.Language)
+		}
+		row := "(" + placeholders(cols) + ")"
+		values := strings.Repeat(row+", ", len(batch)-1) + row
+		if _, err := tx.ExecContext(ctx, `INSERT INTO chunks (id, tenant_id, resource_id, document_id, ordinal, kind, title, url, text, language)
+			VALUES `+values, args...); err != nil {
 			return err
 		}
 	}

@@ -156,3 +156,45 @@ func BenchmarkSearchLexical100k(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkApplyIndex10k measures writing one indexing run of 10k chunks
+// (documents, chunks, full-text index and term counts) into a store that
+// already holds the previous runs.
+func BenchmarkApplyIndex10k(b *testing.B) {
+	ctx := context.Background()
+	s, err := New(ctx, Config{Path: filepath.Join(b.TempDir(), "bench.db")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ten := &ragkb.Tenant{Name: "shop"}
+	if err := s.CreateTenant(ctx, ten); err != nil {
+		b.Fatal(err)
+	}
+	docs, chunks := benchCorpus(10_000)
+	run := 0
+	for b.Loop() {
+		b.StopTimer()
+		run++
+		r := &ragkb.Resource{TenantID: ten.ID, Name: "catalogue", Type: ragkb.TypeOffers, Status: ragkb.StatusProcessing}
+		job := &ragkb.Job{}
+		if err := s.CreateResource(ctx, r, job); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.ClaimJob(ctx, "bench", time.Now(), time.Hour); err != nil {
+			b.Fatal(err)
+		}
+		c := ragkb.IndexChange{TenantID: ten.ID, ResourceID: r.ID, Lease: ragkb.Lease{JobID: job.ID, Owner: "bench"}}
+		for i := range docs {
+			d, ch := *docs[i], *chunks[i]
+			d.ID = fmt.Sprintf("%s_%d", d.ID, run)
+			ch.ID, ch.DocumentID = fmt.Sprintf("%s_%d", ch.ID, run), d.ID
+			c.Upsert, c.Chunks = append(c.Upsert, &d), append(c.Chunks, &ch)
+		}
+		b.StartTimer()
+		if _, err := s.ApplyIndex(ctx, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(chunks)), "ns/chunk")
+}
