@@ -291,11 +291,9 @@ func (s *Server) handleRefreshResource() gin.HandlerFunc {
 			writeError(c, s.log, ragkb.Errorf(ragkb.ECONFLICT, "this %s resource has no source URL to fetch again; update it with PUT instead", r.Type))
 			return
 		}
-		if r.Status == ragkb.StatusProcessing {
-			writeError(c, s.log, ragkb.Errorf(ragkb.ECONFLICT, "this resource is already being indexed"))
-			return
-		}
 		now := s.d.Now().UTC()
+		// The monthly limit comes first: a second refresh right after the
+		// first is "too many requests", whether or not the first still runs.
 		if r.Type == ragkb.TypeOffers && r.LastManualRefreshAt != nil {
 			avail := s.d.ManualRefreshEvery(*r.LastManualRefreshAt).UTC()
 			if now.Before(avail) {
@@ -304,6 +302,10 @@ func (s *Server) handleRefreshResource() gin.HandlerFunc {
 					Message: fmt.Sprintf("offers can be refreshed by hand once a month; the next refresh is available at %s", avail.Format(time.RFC3339))})
 				return
 			}
+		}
+		if r.Status == ragkb.StatusProcessing {
+			writeError(c, s.log, ragkb.Errorf(ragkb.ECONFLICT, "this resource is already being indexed"))
+			return
 		}
 		if r.Type == ragkb.TypeOffers {
 			avail := s.d.ManualRefreshEvery(now).UTC()
