@@ -153,11 +153,18 @@ func kbResource() map[string]any {
 }
 
 func TestEmbeddedEndToEnd(t *testing.T) {
+	endToEnd(t, nil, nil)
+}
+
+// endToEnd is the first-user flow of the embedded issue: knowledge base in,
+// status visible, grounded answers with citations out, tenants isolated,
+// everything still there after a restart, deleted chunks gone. check, when
+// set, inspects the backend after indexing (e.g. vectors in pgvector).
+func endToEnd(t *testing.T, env map[string]string, check func(t *testing.T, tenantID, resourceID string)) {
 	dir := t.TempDir()
-	s := startService(t, dir, nil)
+	s := startService(t, dir, env)
 	tenantA, merchantA, chatA := s.tenantWithKeys("Shop A")
 	_, merchantB, chatB := s.tenantWithKeys("Shop B")
-	_ = tenantA
 
 	var res ragkb.Resource
 	if code := s.call("POST", "/v1/resources", merchantA, kbResource(), &res); code != 202 {
@@ -172,6 +179,9 @@ func TestEmbeddedEndToEnd(t *testing.T) {
 	}
 	if got.Documents != 3 || got.Chunks < 3 || got.IndexedAt == nil {
 		t.Fatalf("counts: got documents=%d chunks=%d indexed_at=%v, want 3, >=3, set", got.Documents, got.Chunks, got.IndexedAt)
+	}
+	if check != nil {
+		check(t, tenantA, res.ID)
 	}
 
 	ask := func(key, q string) ragkb.AnswerResponse {
@@ -228,7 +238,7 @@ func TestEmbeddedEndToEnd(t *testing.T) {
 
 	// Restart: everything is still there.
 	s.stop()
-	s = startService(t, dir, nil)
+	s = startService(t, dir, env)
 	a = ask(chatA, "Can I get a VAT invoice for my order?")
 	if a.Status != ragkb.AnswerAnswered || a.Answer != invoiceText {
 		t.Fatalf("after restart: got %s %q", a.Status, a.Answer)

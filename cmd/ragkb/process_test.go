@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -62,9 +63,29 @@ type proc struct {
 	t    *testing.T
 	cmd  *exec.Cmd
 	base string
-	logs *bytes.Buffer
+	logs *syncBuffer
 	done chan error
 }
+
+// syncBuffer is a bytes.Buffer safe for the process's writes and the test's reads.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 func startProcess(t *testing.T, dataDir string, env ...string) *proc {
 	t.Helper()
@@ -73,7 +94,7 @@ func startProcess(t *testing.T, dataDir string, env ...string) *proc {
 	cmd.Env = append(os.Environ(), "RAGKB_ADDR="+addr, "RAGKB_DATA_DIR="+dataDir, "RAGKB_ADMIN_KEY="+testAdminKey,
 		"RAGKB_ALLOW_PRIVATE_URLS=true", "RAGKB_REFRESH_SCHEDULE=off", "RAGKB_LOG_LEVEL=debug")
 	cmd.Env = append(cmd.Env, env...)
-	p := &proc{t: t, cmd: cmd, base: "http://" + addr, logs: &bytes.Buffer{}, done: make(chan error, 1)}
+	p := &proc{t: t, cmd: cmd, base: "http://" + addr, logs: &syncBuffer{}, done: make(chan error, 1)}
 	cmd.Stdout, cmd.Stderr = p.logs, p.logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
