@@ -28,10 +28,10 @@ func TestTerms(t *testing.T) {
 
 func TestCoverage(t *testing.T) {
 	tests := []struct {
-		name  string
-		q     string
-		text  string
-		want  float64
+		name string
+		q    string
+		text string
+		want float64
 	}{
 		{"all terms", "VAT invoice", "We issue a VAT invoice for every order.", 1},
 		{"inflection by stem", "invoices", "Every order gets an invoice.", 1},
