@@ -55,8 +55,8 @@ func TestRelevanceBounds(t *testing.T) {
 		min, max        float64
 	}{
 		{"nothing", 0, 0, 0, 0},
-		{"dense only counts fully", 0.8, 0, 0.8, 0.8},
-		{"coverage lifts a weak dense score", 0.2, 1, 0.5, 0.53},
+		{"dense alone counts half", 0.8, 0, 0.4, 0.4},
+		{"coverage lifts a weak dense score", 0.2, 1, 0.6, 0.6},
 		{"clamped", 1.2, 1, 1, 1},
 		{"negative cosine", -0.3, 0, 0, 0},
 	}
