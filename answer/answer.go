@@ -288,7 +288,7 @@ func (t *turn) run() *ragkb.AnswerResponse {
 	if len(relevant) == 0 {
 		t.reason = "no relevant source"
 		if len(hits) > 0 {
-			t.reason = fmt.Sprintf("no relevant source (best relevance %.2f < %.2f)", hits[0].Relevance, s.cfg.Relevance)
+			t.reason = fmt.Sprintf("no relevant source (best relevance %.3f < %.3f)", hits[0].Relevance, s.cfg.Relevance)
 		}
 		return t.fallback()
 	}
