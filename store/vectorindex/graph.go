@@ -28,7 +28,10 @@ type graph struct {
 	links    [][][]int32 // links[slot][level]
 	entry    int32
 	maxLevel int
-	visits   sync.Pool // *visitSet
+	// linked is false while the partition is small enough for exact
+	// search: vectors are stored but not linked until linkAll.
+	linked bool
+	visits sync.Pool // *visitSet
 }
 
 func newGraph(dims, m, efc int, seed uint64) *graph {
@@ -238,16 +241,29 @@ func (g *graph) randomLevel() int {
 	return min(l, 30)
 }
 
-// add appends a vector as a new slot and links it; alive reports whether a
-// slot may be chosen as a neighbour (tombstones are not linked to).
+// add appends a vector as a new slot and links it when the graph is linked;
+// alive reports whether a slot may be chosen as a neighbour (tombstones are
+// not linked to).
 func (g *graph) add(v []float32, alive func(int32) bool) int32 {
 	slot := int32(g.len())
 	g.vecs = append(g.vecs, v...)
 	level := g.randomLevel()
 	g.levels = append(g.levels, uint8(level))
 	g.links = append(g.links, make([][]int32, level+1))
-	g.connect(slot, level, alive)
+	if g.linked {
+		g.connect(slot, level, alive)
+	}
 	return slot
+}
+
+// linkAll links every live stored slot; later adds are linked as they come.
+func (g *graph) linkAll(alive func(int32) bool) {
+	g.linked = true
+	for slot := range g.levels {
+		if s := int32(slot); alive(s) {
+			g.connect(s, int(g.levels[s]), alive)
+		}
+	}
 }
 
 // connect links an already stored slot into the graph at levels 0..level.

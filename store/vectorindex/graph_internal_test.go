@@ -85,7 +85,7 @@ func TestTuneGraph(t *testing.T) {
 	for _, m := range []int{12, 16} {
 		for _, efc := range []int{64, 100, 128} {
 			start := cpuNow()
-			ix := newIndex(newGraph(dims, m, efc, 1))
+			ix := newIndex(newGraph(dims, m, efc, 1), -1)
 			for i, v := range data {
 				ix.upsert(string(rune(i)), "r", "", v)
 			}
@@ -110,5 +110,68 @@ func TestTuneGraph(t *testing.T) {
 					m, efc, build.Seconds(), ef, r1, t1.Microseconds(), r2, t2.Microseconds())
 			}
 		}
+	}
+}
+
+// TestGraphRecall checks the graph itself (Store searches fall back to an
+// exact scan, which would hide a broken graph): built incrementally and
+// built at once by linkAll, with tombstones, against brute force.
+func TestGraphRecall(t *testing.T) {
+	const n, dims, k = 3000, 32, 10
+	all := topicVectors(3, n+100, 30, dims)
+	data, queries := all[:n], all[n:]
+	tests := []struct {
+		name   string
+		linkAt int
+		kill   int // every kill-th vector is deleted afterwards (0 = none)
+	}{
+		{name: "incremental", linkAt: -1},
+		{name: "linked at once", linkAt: 2000},
+		{name: "with tombstones", linkAt: -1, kill: 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ix := newIndex(newGraph(dims, 16, 100, 7), tt.linkAt)
+			for i, v := range data {
+				ix.upsert(string(rune(i+1)), "r", "", v)
+			}
+			if !ix.g.linked {
+				t.Fatal("graph not linked past linkAt")
+			}
+			if tt.kill > 0 {
+				for i := 0; i < n; i += tt.kill {
+					ix.delete(string(rune(i + 1)))
+				}
+			}
+			var found, total int
+			for _, q := range queries {
+				var truth candHeap
+				for i, v := range data {
+					if ix.alive(int32(i)) {
+						truth.pushBounded(cand{int32(i), dot(q, v)}, k)
+					}
+				}
+				var accept func(int32) bool
+				if tt.kill > 0 {
+					accept = ix.alive
+				}
+				got := ix.g.search(q, 64, accept)
+				if len(got) < k {
+					t.Fatalf("graph returned %d results, want >= %d", len(got), k)
+				}
+				for _, c := range got[:k] {
+					if !ix.alive(c.slot) {
+						t.Fatalf("graph returned deleted slot %d", c.slot)
+					}
+					if slices.ContainsFunc(truth.items, func(x cand) bool { return x.slot == c.slot }) {
+						found++
+					}
+				}
+				total += k
+			}
+			if recall := float64(found) / float64(total); recall < 0.95 {
+				t.Fatalf("graph recall@%d = %.3f, want >= 0.95", k, recall)
+			}
+		})
 	}
 }

@@ -20,10 +20,23 @@ type index struct {
 	resSlots []map[int32]struct{} // live slots of each resource
 	live     int
 	tomb     int
+	// linkAt is the number of live vectors above which the graph is linked
+	// (below it every search is exact); negative links from the start.
+	linkAt int
 }
 
-func newIndex(g *graph) *index {
-	return &index{g: g, byID: map[string]int32{}, resIDs: map[string]int32{}}
+func newIndex(g *graph, linkAt int) *index {
+	if linkAt < 0 && g.len() == 0 {
+		g.linked = true
+	}
+	return &index{g: g, byID: map[string]int32{}, resIDs: map[string]int32{}, linkAt: linkAt}
+}
+
+// maybeLink links the graph once the partition outgrows exact search.
+func (ix *index) maybeLink() {
+	if !ix.g.linked && ix.live > ix.linkAt {
+		ix.g.linkAll(ix.alive)
+	}
 }
 
 func (ix *index) alive(slot int32) bool { return !ix.dead[slot] }
@@ -62,6 +75,7 @@ func (ix *index) upsert(chunkID, resourceID, documentID string, v []float32) {
 	ix.byID[chunkID] = slot
 	ix.resSlots[r][slot] = struct{}{}
 	ix.live++
+	ix.maybeLink()
 }
 
 func (ix *index) kill(slot int32) {
@@ -90,7 +104,7 @@ func (ix *index) deleteResource(resourceID string) {
 
 // rebuilt returns a new index holding only the live chunks, with a fresh graph.
 func (ix *index) rebuilt(g *graph) *index {
-	nx := newIndex(g)
+	nx := newIndex(g, ix.linkAt)
 	nx.g.vecs = make([]float32, 0, ix.live*ix.g.dims)
 	for slot := range ix.ids {
 		if ix.dead[slot] {
@@ -134,7 +148,12 @@ func (ix *index) search(q []float32, filter []string, p searchParams) []cand {
 		return nil
 	}
 	k := min(p.k, candCount)
-	if candCount <= p.exactThreshold {
+	// An exact scan costs one dot product per candidate; a graph search
+	// about as much as an exact scan of exactThreshold vectors, times
+	// live/candCount with a filter (rejected slots route but do not count).
+	// So scan when candCount^2 <= exactThreshold*live.
+	if !ix.g.linked || candCount <= p.exactThreshold ||
+		(candCount < ix.live && int64(candCount)*int64(candCount) <= int64(p.exactThreshold)*int64(ix.live)) {
 		return ix.exact(q, k, allowed)
 	}
 	// Rejected slots (other resources, tombstones) route the search but do

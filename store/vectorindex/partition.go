@@ -45,19 +45,20 @@ func (p *partition) newGraph() *graph {
 // openPartition loads (or creates) the partition in dir.
 func openPartition(dir string, cfg Config, log *slog.Logger) (*partition, error) {
 	p := &partition{dir: dir, cfg: cfg, log: log}
+	newIx := func() *index { return newIndex(p.newGraph(), cfg.ExactThreshold) }
 	if dir == "" {
-		p.ix = newIndex(p.newGraph())
+		p.ix = newIx()
 		return p, nil
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	ix, gen, size, ok, err := readSnapshot(dir, cfg.Dimensions, p.newGraph)
+	ix, gen, size, ok, err := readSnapshot(dir, cfg.Dimensions, newIx)
 	if err != nil {
 		return nil, fmt.Errorf("read snapshot: %w", err)
 	}
 	if !ok {
-		ix = newIndex(p.newGraph())
+		ix = newIx()
 	}
 	p.ix, p.gen, p.snapBytes = ix, gen, size
 	jpath := filepath.Join(dir, journalName(gen))
@@ -65,6 +66,8 @@ func openPartition(dir string, cfg Config, log *slog.Logger) (*partition, error)
 	if err != nil {
 		return nil, fmt.Errorf("replay journal: %w", err)
 	}
+	// The threshold may have changed since the snapshot.
+	p.ix.maybeLink()
 	f, err := os.OpenFile(jpath, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, err

@@ -20,7 +20,7 @@ import (
 //	resources: string each
 //	slots: u8 dead | string chunk | u32 resource | string document | dims x f32
 //	       | u8 level | per level: u32 count, count x u32 slot
-//	i32 entry | u32 max level | u32 CRC-32C of everything before
+//	i32 entry | u32 max level | u8 linked | u32 CRC-32C of everything before
 //
 // It is written to a temporary file, synced and renamed over the previous
 // one, so a crash leaves either the old or the new snapshot.
@@ -114,6 +114,11 @@ func encodeSnapshot(w io.Writer, gen uint64, ix *index) (int64, error) {
 	}
 	s.b = le.AppendUint32(s.b, uint32(g.entry))
 	s.b = le.AppendUint32(s.b, uint32(g.maxLevel))
+	linked := byte(0)
+	if g.linked {
+		linked = 1
+	}
+	s.b = append(s.b, linked)
 	if err := s.emit(); err != nil {
 		return 0, err
 	}
@@ -178,7 +183,7 @@ func (r *snapReader) str() string {
 }
 
 // readSnapshot loads the snapshot in dir; ok is false when there is none.
-func readSnapshot(dir string, dims int, newG func() *graph) (ix *index, gen uint64, size int64, ok bool, err error) {
+func readSnapshot(dir string, dims int, newIx func() *index) (ix *index, gen uint64, size int64, ok bool, err error) {
 	data, err := os.ReadFile(filepath.Join(dir, snapshotName))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, 0, 0, false, nil
@@ -209,7 +214,7 @@ func readSnapshot(dir string, dims int, newG func() *graph) (ix *index, gen uint
 	if r.err != nil || slots > len(r.p) || nres > len(r.p) {
 		return nil, 0, 0, false, errCorruptSnapshot
 	}
-	ix = newIndex(newG())
+	ix = newIx()
 	g := ix.g
 	for range nres {
 		ix.resource(r.str())
@@ -263,10 +268,12 @@ func readSnapshot(dir string, dims int, newG func() *graph) (ix *index, gen uint
 	}
 	g.entry = int32(r.u32())
 	g.maxLevel = int(r.u32())
-	if r.err != nil || len(r.p) != 0 || g.entry >= int32(slots) || (slots > 0 && g.entry < 0) ||
-		(slots > 0 && g.maxLevel != int(g.levels[g.entry])) {
+	linked := r.take(1)
+	if r.err != nil || len(r.p) != 0 || g.entry >= int32(slots) || g.entry < -1 ||
+		(g.entry >= 0 && g.maxLevel != int(g.levels[g.entry])) {
 		return nil, 0, 0, false, errCorruptSnapshot
 	}
+	g.linked = linked[0] != 0
 	return ix, gen, int64(len(data)), true, nil
 }
 

@@ -345,6 +345,43 @@ func TestEmbedderChanged(t *testing.T) {
 	}
 }
 
+// TestGraphBuiltOnGrowth checks the switch from exact-only to graph: a
+// small partition reopened under a lower threshold gets its graph, and
+// searches through it still find every vector itself.
+func TestGraphBuiltOnGrowth(t *testing.T) {
+	const dims = 16
+	dir := t.TempDir()
+	vecs := clustered(6, 600, 10, dims)
+	s := open(t, vectorindex.Config{Dir: dir, Dimensions: dims, ExactThreshold: 1000, CompactBytes: 1})
+	ids := fill(t, s, "t", vecs[:300], 2)
+	s.Close()
+	steps := []struct {
+		name      string
+		threshold int
+		add       [][]float32
+	}{
+		{name: "reopen below threshold", threshold: 100},
+		{name: "grow past threshold", threshold: 100, add: vecs[300:]},
+	}
+	for _, st := range steps {
+		s := open(t, vectorindex.Config{Dir: dir, Dimensions: dims, ExactThreshold: st.threshold})
+		for i, v := range st.add {
+			id := fmt.Sprintf("d%06d", i)
+			ids = append(ids, id)
+			if err := s.Upsert(context.Background(), []ragkb.VectorRecord{{ChunkID: id, TenantID: "t", ResourceID: "r0", Vector: v}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := 0; i < s.Len("t"); i += 7 {
+			hits := search(t, s, ragkb.VectorQuery{TenantID: "t", Vector: vecs[i], K: 1})
+			if len(hits) != 1 || hits[0].ChunkID != ids[i] {
+				t.Fatalf("%s: vector %d: hits %v, want %s", st.name, i, hits, ids[i])
+			}
+		}
+		s.Close()
+	}
+}
+
 func TestClosed(t *testing.T) {
 	s := open(t, vectorindex.Config{Dir: t.TempDir(), Dimensions: 4})
 	s.Close()
