@@ -218,6 +218,12 @@ func vectorResourceFilter(t *testing.T, s ragkb.VectorStore, dims int) {
 		owner[id] = res
 		recs = append(recs, ragkb.VectorRecord{ChunkID: id, TenantID: tenant, ResourceID: res, DocumentID: "d", Vector: vecUnit(r, dims)})
 	}
+	tiny := ragkb.NewID("res")
+	for range 2 {
+		id := ragkb.NewID("chk")
+		owner[id] = tiny
+		recs = append(recs, ragkb.VectorRecord{ChunkID: id, TenantID: tenant, ResourceID: tiny, DocumentID: "d", Vector: vecUnit(r, dims)})
+	}
 	vecMustUpsert(t, s, recs...)
 	tests := []struct {
 		name   string
@@ -226,8 +232,10 @@ func vectorResourceFilter(t *testing.T, s ragkb.VectorStore, dims int) {
 	}{
 		{name: "one resource", filter: resources[:1], want: 20},
 		{name: "two resources", filter: resources[1:], want: 40},
+		{name: "small resource", filter: []string{tiny}, want: 2},
+		{name: "small and unknown resource", filter: []string{ragkb.NewID("res"), tiny}, want: 2},
 		{name: "unknown resource", filter: []string{ragkb.NewID("res")}, want: 0},
-		{name: "no filter", filter: nil, want: 60},
+		{name: "no filter", filter: nil, want: 62},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -166,6 +166,17 @@ func (ix *index) search(q []float32, filter []string, p searchParams) []cand {
 	return res[:k]
 }
 
+// candidates counts the live slots of the allowed resources.
+func (ix *index) candidates(allowed []bool) int {
+	n := 0
+	for r, ok := range allowed {
+		if ok {
+			n += len(ix.resSlots[r])
+		}
+	}
+	return n
+}
+
 // exact scans the live slots (of the allowed resources when allowed is not
 // nil) and returns the k best, best first.
 func (ix *index) exact(q []float32, k int, allowed []bool) []cand {
@@ -176,13 +187,22 @@ func (ix *index) exact(q []float32, k int, allowed []bool) []cand {
 			h.pushBounded(cand{s, sim}, k)
 		}
 	}
-	if allowed == nil {
+	switch {
+	case allowed == nil:
 		for s := range ix.dead {
 			if !ix.dead[s] {
 				consider(int32(s))
 			}
 		}
-	} else {
+	case len(ix.dead) <= 8*ix.candidates(allowed):
+		// A large share is allowed: a linear pass in slot order is kinder
+		// to the cache than walking the resources' slot sets.
+		for s := range ix.dead {
+			if !ix.dead[s] && allowed[ix.res[s]] {
+				consider(int32(s))
+			}
+		}
+	default:
 		for r, ok := range allowed {
 			if !ok {
 				continue

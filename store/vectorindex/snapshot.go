@@ -274,6 +274,16 @@ func readSnapshot(dir string, dims int, newIx func() *index) (ix *index, gen uin
 		return nil, 0, 0, false, errCorruptSnapshot
 	}
 	g.linked = linked[0] != 0
+	// A link on level l must lead to a node that has level l.
+	for _, links := range g.links {
+		for l, ls := range links {
+			for _, n := range ls {
+				if int(g.levels[n]) < l {
+					return nil, 0, 0, false, errCorruptSnapshot
+				}
+			}
+		}
+	}
 	return ix, gen, int64(len(data)), true, nil
 }
 
