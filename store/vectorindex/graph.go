@@ -258,7 +258,13 @@ func (g *graph) add(v []float32, alive func(int32) bool) int32 {
 
 // linkAll links every live stored slot; later adds are linked as they come.
 func (g *graph) linkAll(alive func(int32) bool) {
+	g.linkSlots(alive)
 	g.linked = true
+}
+
+// linkSlots links every live stored slot without marking the graph linked:
+// searches ignore the links until then, so it may run beside them.
+func (g *graph) linkSlots(alive func(int32) bool) {
 	for slot := range g.levels {
 		if s := int32(slot); alive(s) {
 			g.connect(s, int(g.levels[s]), alive)

@@ -23,6 +23,9 @@ type index struct {
 	// linkAt is the number of live vectors above which the graph is linked
 	// (below it every search is exact); negative links from the start.
 	linkAt int
+	// manualLink leaves linking to the owner (the partition links outside
+	// its lock so searches go on meanwhile).
+	manualLink bool
 }
 
 func newIndex(g *graph, linkAt int) *index {
@@ -32,9 +35,12 @@ func newIndex(g *graph, linkAt int) *index {
 	return &index{g: g, byID: map[string]int32{}, resIDs: map[string]int32{}, linkAt: linkAt}
 }
 
+// needsLink reports whether the partition outgrew exact search.
+func (ix *index) needsLink() bool { return !ix.g.linked && ix.live > ix.linkAt }
+
 // maybeLink links the graph once the partition outgrows exact search.
 func (ix *index) maybeLink() {
-	if !ix.g.linked && ix.live > ix.linkAt {
+	if ix.needsLink() {
 		ix.g.linkAll(ix.alive)
 	}
 }
@@ -75,7 +81,9 @@ func (ix *index) upsert(chunkID, resourceID, documentID string, v []float32) {
 	ix.byID[chunkID] = slot
 	ix.resSlots[r][slot] = struct{}{}
 	ix.live++
-	ix.maybeLink()
+	if !ix.manualLink {
+		ix.maybeLink()
+	}
 }
 
 func (ix *index) kill(slot int32) {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ragkb/ragkb"
 )
@@ -48,6 +49,7 @@ func openPartition(dir string, cfg Config, log *slog.Logger) (*partition, error)
 	newIx := func() *index { return newIndex(p.newGraph(), cfg.ExactThreshold) }
 	if dir == "" {
 		p.ix = newIx()
+		p.ix.manualLink = true
 		return p, nil
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -68,6 +70,7 @@ func openPartition(dir string, cfg Config, log *slog.Logger) (*partition, error)
 	}
 	// The threshold may have changed since the snapshot.
 	p.ix.maybeLink()
+	p.ix.manualLink = true
 	f, err := os.OpenFile(jpath, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, err
@@ -147,6 +150,19 @@ func (p *partition) write(recs []record) error {
 		p.ix.apply(r)
 		p.mu.Unlock()
 	}
+	p.mu.RLock()
+	link := p.ix.needsLink()
+	p.mu.RUnlock()
+	if link {
+		// Searches keep scanning exactly while the graph is linked: they
+		// do not read links until linked is set. writeMu keeps writers out.
+		start := time.Now()
+		p.ix.g.linkSlots(p.ix.alive)
+		p.mu.Lock()
+		p.ix.g.linked = true
+		p.mu.Unlock()
+		p.log.Info("vectorindex: built graph", "vectors", p.ix.live, "took", time.Since(start))
+	}
 	return p.maybeCompact()
 }
 
@@ -203,6 +219,7 @@ func (p *partition) compact(rebuild bool) error {
 		p.gen++
 	}
 	if rebuild {
+		ix.manualLink = true
 		p.mu.Lock()
 		p.ix = ix
 		p.mu.Unlock()

@@ -135,7 +135,7 @@ func fill(t testing.TB, s *vectorindex.Store, tenant string, vecs [][]float32, r
 	for i, v := range vecs {
 		ids[i] = fmt.Sprintf("c%06d", i)
 		batch = append(batch, ragkb.VectorRecord{ChunkID: ids[i], TenantID: tenant, ResourceID: "r" + strconv.Itoa(i%resources), DocumentID: "d", Vector: v})
-		if len(batch) == 256 || i == len(vecs)-1 {
+		if len(batch) == 64 || i == len(vecs)-1 {
 			if err := s.Upsert(context.Background(), batch); err != nil {
 				t.Fatalf("Upsert: %v", err)
 			}
@@ -379,6 +379,41 @@ func TestGraphBuiltOnGrowth(t *testing.T) {
 			}
 		}
 		s.Close()
+	}
+}
+
+// TestSearchWhileGraphBuilds searches without pause while upserts cross
+// the threshold and the graph is built beside the searches (run with -race).
+func TestSearchWhileGraphBuilds(t *testing.T) {
+	const dims = 16
+	s := open(t, vectorindex.Config{Dimensions: dims, ExactThreshold: 300})
+	vecs := clustered(8, 800, 10, dims)
+	stop := make(chan struct{})
+	done := make(chan error)
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := s.Search(context.Background(), ragkb.VectorQuery{TenantID: "t", Vector: vecs[i%len(vecs)], K: 3}); err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	ids := fill(t, s, "t", vecs, 3)
+	close(stop)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < len(vecs); i += 13 {
+		hits := search(t, s, ragkb.VectorQuery{TenantID: "t", Vector: vecs[i], K: 1})
+		if len(hits) != 1 || hits[0].ChunkID != ids[i] {
+			t.Fatalf("vector %d: hits %v, want %s", i, hits, ids[i])
+		}
 	}
 }
 
