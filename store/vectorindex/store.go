@@ -109,7 +109,8 @@ type Store struct {
 	mu      sync.Mutex
 	parts   map[string]*partition
 	closed  bool
-	tenants string // Dir/tenants, "" in memory
+	tenants string   // Dir/tenants, "" in memory
+	lock    *os.File // held while open
 }
 
 var _ ragkb.VectorStore = (*Store)(nil)
@@ -133,15 +134,23 @@ func New(cfg Config) (*Store, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("vectorindex: create dir: %w", err)
 	}
+	lock, err := lockDir(cfg.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("vectorindex: lock %s: %w", cfg.Dir, err)
+	}
+	s.lock = lock
 	if err := checkMeta(cfg.Dir, cfg.Dimensions, cfg.Embedder); err != nil {
+		lock.Close()
 		return nil, err
 	}
 	s.tenants = filepath.Join(cfg.Dir, "tenants")
 	if err := os.MkdirAll(s.tenants, 0o700); err != nil {
+		s.Close()
 		return nil, fmt.Errorf("vectorindex: create dir: %w", err)
 	}
 	entries, err := os.ReadDir(s.tenants)
 	if err != nil {
+		s.Close()
 		return nil, fmt.Errorf("vectorindex: list partitions: %w", err)
 	}
 	for _, e := range entries {
@@ -220,6 +229,9 @@ func (s *Store) Close() error {
 	var errs []error
 	for _, p := range s.parts {
 		errs = append(errs, p.close())
+	}
+	if s.lock != nil {
+		errs = append(errs, s.lock.Close())
 	}
 	return errors.Join(errs...)
 }

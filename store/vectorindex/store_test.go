@@ -417,6 +417,21 @@ func TestSearchWhileGraphBuilds(t *testing.T) {
 	}
 }
 
+func TestDirInUse(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, vectorindex.Config{Dir: dir, Dimensions: 4})
+	_, err := vectorindex.New(vectorindex.Config{Dir: dir, Dimensions: 4})
+	if got, want := ragkb.ErrorCodeOf(err), ragkb.EUNAVAILABLE; got != want {
+		t.Fatalf("second New on an open dir: %v, want %s", err, want)
+	}
+	s.Close()
+	s2, err := vectorindex.New(vectorindex.Config{Dir: dir, Dimensions: 4})
+	if err != nil {
+		t.Fatalf("New after Close: %v", err)
+	}
+	s2.Close()
+}
+
 func TestClosed(t *testing.T) {
 	s := open(t, vectorindex.Config{Dir: t.TempDir(), Dimensions: 4})
 	s.Close()
