@@ -183,21 +183,12 @@ func (st lexStats) rank(terms []string, cands map[string]candidate, limit int) [
 		idf[t] = v
 	}
 	hits := make([]ragkb.ChunkHit, 0, len(cands))
-	tf := make(map[string]float64, len(terms))
+	tc := termCounter{idf: idf, tf: make(map[string]float64, len(terms))}
 	for id, c := range cands {
-		clear(tf)
-		title, text := store.Tokens(c.title), store.Tokens(c.text)
-		for _, t := range title {
-			if _, ok := idf[t]; ok {
-				tf[t] += titleWeight
-			}
-		}
-		for _, t := range text {
-			if _, ok := idf[t]; ok {
-				tf[t]++
-			}
-		}
-		norm := bm25K1 * (1 - bm25B + bm25B*float64(len(title)+len(text))/avgdl)
+		clear(tc.tf)
+		dl := tc.count(c.title, titleWeight) + tc.count(c.text, 1)
+		tf := tc.tf
+		norm := bm25K1 * (1 - bm25B + bm25B*float64(dl)/avgdl)
 		var score float64
 		for t, f := range tf {
 			score += idf[t] * f * (bm25K1 + 1) / (f + norm)
@@ -211,6 +202,60 @@ func (st lexStats) rank(terms []string, cands map[string]candidate, limit int) [
 		return strings.Compare(a.ChunkID, b.ChunkID)
 	})
 	return hits[:min(limit, len(hits))]
+}
+
+// termCounter adds up the weighted frequencies of the query terms (the keys
+// of idf) in passages.
+type termCounter struct {
+	idf map[string]float64
+	tf  map[string]float64
+	buf []byte
+}
+
+// count adds w for each query term in s to tf and returns the number of
+// tokens in s, tokenized as store.Tokens does. ASCII text (most of it) is
+// scanned in place without allocating.
+func (tc *termCounter) count(s string, w float64) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			toks := store.Tokens(s)
+			for _, t := range toks {
+				if _, ok := tc.idf[t]; ok {
+					tc.tf[t] += w
+				}
+			}
+			return len(toks)
+		}
+	}
+	n := 0
+	for i := 0; i < len(s); {
+		for i < len(s) && !isAlnum(s[i]) {
+			i++
+		}
+		start := i
+		for i < len(s) && isAlnum(s[i]) {
+			i++
+		}
+		if i == start {
+			break
+		}
+		n++
+		tc.buf = tc.buf[:0]
+		for _, c := range []byte(s[start:i]) {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			tc.buf = append(tc.buf, c)
+		}
+		if _, ok := tc.idf[string(tc.buf)]; ok {
+			tc.tf[string(tc.buf)] += w
+		}
+	}
+	return n
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
 // ftsExpr joins terms with op ("AND", "OR") into an FTS5 query. Terms hold

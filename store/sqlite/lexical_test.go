@@ -258,3 +258,46 @@ func TestSearchLexicalBM25(t *testing.T) {
 		t.Errorf("SearchLexical(warranty) = %v, %v; want %s (title match) strictly first", hits, err, inTitle.ID)
 	}
 }
+
+func TestTermCounter(t *testing.T) {
+	for _, tc := range []struct {
+		name, text string
+		w          float64
+		wantTF     map[string]float64
+	}{
+		{"ascii", "Order #12: ORDER status, order-tracking (order)", 1, map[string]float64{"order": 4, "12": 1}},
+		{"weighted", "Invoice invoice", 2, map[string]float64{"invoice": 4}},
+		{"non-ascii falls back", "Fakturę i faktura; ZAMÓWIENIE", 1, map[string]float64{"fakture": 1, "zamowienie": 1}},
+		{"no terms", "nothing here", 1, map[string]float64{}},
+		{"empty", "", 1, map[string]float64{}},
+	} {
+		c := termCounter{idf: map[string]float64{"order": 1, "12": 1, "invoice": 1, "fakture": 1, "zamowienie": 1}, tf: map[string]float64{}}
+		n := c.count(tc.text, tc.w)
+		if want := len(store.Tokens(tc.text)); n != want {
+			t.Errorf("%s: count(%q) = %d tokens, want %d (as store.Tokens)", tc.name, tc.text, n, want)
+		}
+		if !maps.Equal(c.tf, tc.wantTF) {
+			t.Errorf("%s: tf = %v, want %v", tc.name, c.tf, tc.wantTF)
+		}
+	}
+}
+
+// FuzzTermCounter checks that the ASCII fast path tokenizes as store.Tokens.
+func FuzzTermCounter(f *testing.F) {
+	for _, seed := range []string{"Order #12: ORDER", "a-b_c.d", "  ", "x\x7fy", "Zoë"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		toks := store.Tokens(text)
+		idf := map[string]float64{}
+		want := map[string]float64{}
+		for _, tok := range toks {
+			idf[tok] = 1
+			want[tok]++
+		}
+		c := termCounter{idf: idf, tf: map[string]float64{}}
+		if n := c.count(text, 1); n != len(toks) || !maps.Equal(c.tf, want) {
+			t.Fatalf("count(%q) = %d, %v; want %d, %v", text, n, c.tf, len(toks), want)
+		}
+	})
+}
