@@ -118,7 +118,7 @@ func (s *Store) ApplyIndex(ctx context.Context, c ragkb.IndexChange) ([]string, 
 			docIDs = append(docIDs, d.ID)
 		}
 		docIDs = append(docIDs, c.Delete...)
-		delta := newTermDelta()
+		delta := newTermDelta(c.TenantID)
 		for batch := range chunked(docIDs, 500) {
 			ids, err := deleteChunks(ctx, tx, delta, `DELETE FROM chunks WHERE tenant_id = ? AND resource_id = ? AND document_id IN (`+
 				placeholders(len(batch))+`) RETURNING id, title, text`, append([]any{c.TenantID, c.ResourceID}, anySlice(batch)...)...)
@@ -248,10 +248,10 @@ func upsertDocuments(ctx context.Context, tx *sql.Tx, docs []*ragkb.Document) er
 	return nil
 }
 
-// insertChunks inserts chunks in multi-row statements: FTS5 flushes its
-// pending index data at the end of every statement that touches it (the
-// insert trigger), so one statement per chunk would write one tiny index
-// segment per chunk and spend its time merging them.
+// insertChunks inserts chunks and their full-text rows in multi-row
+// statements (FTS5 flushes its pending index data at the end of every
+// statement, so one statement per chunk would write one tiny index segment
+// per chunk and spend its time merging them).
 func insertChunks(ctx context.Context, tx *sql.Tx, chunks []*ragkb.Chunk) error {
 	const cols = 10
 	for batch := range chunked(chunks, 200) {
@@ -260,14 +260,40 @@ func insertChunks(ctx context.Context, tx *sql.Tx, chunks []*ragkb.Chunk) error 
 			args = append(args, c.ID, c.TenantID, c.ResourceID, c.DocumentID, c.Ordinal, string(c.Kind),
 				c.Title, c.URL, c.Text, c.Language)
 		}
-		row := "(" + placeholders(cols) + ")"
-		values := strings.Repeat(row+", ", len(batch)-1) + row
-		if _, err := tx.ExecContext(ctx, `INSERT INTO chunks (id, tenant_id, resource_id, document_id, ordinal, kind, title, url, text, language)
-			VALUES `+values, args...); err != nil {
+		rows, err := tx.QueryContext(ctx, `INSERT INTO chunks (id, tenant_id, resource_id, document_id, ordinal, kind, title, url, text, language)
+			VALUES `+rowPlaceholders(cols, len(batch))+` RETURNING id, seq`, args...)
+		if err != nil {
+			return err
+		}
+		seqs := make(map[string]int64, len(batch))
+		for rows.Next() {
+			var id string
+			var seq int64
+			if err := rows.Scan(&id, &seq); err != nil {
+				rows.Close()
+				return err
+			}
+			seqs[id] = seq
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return err
+		}
+		fts := make([]any, 0, 3*len(batch))
+		for _, c := range batch {
+			tag := tenantTag(c.TenantID)
+			fts = append(fts, seqs[c.ID], taggedText(tag, c.Title), taggedText(tag, c.Text))
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO chunks_fts (rowid, title, text) VALUES `+rowPlaceholders(3, len(batch)), fts...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// rowPlaceholders returns n rows "(?, ?), (?, ?)" of cols placeholders each.
+func rowPlaceholders(cols, n int) string {
+	row := "(" + placeholders(cols) + ")"
+	return strings.Repeat(row+", ", n-1) + row
 }
 
 // GetChunks returns the tenant's chunks with these ids, in the order asked;

@@ -3,7 +3,10 @@ package sqlite
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
+	"errors"
 	"math"
 	"slices"
 	"strings"
@@ -33,8 +36,10 @@ const (
 //
 // FTS5 only finds candidates, and never more than about 2×lexicalBudget of
 // them, so a query costs the same on a tenant of a hundred chunks as on one
-// of a hundred thousand whose every chunk says "delivery". Candidates are
-// chosen with the document frequencies kept in lexical_terms:
+// of a hundred thousand whose every chunk says "delivery"; terms are indexed
+// per tenant (tenantTag), so other tenants' chunks cost nothing either.
+// Candidates are chosen with the tenant's document frequencies kept in
+// lexical_terms:
 //   - terms found in no chunk are left out, and so are terms found in more
 //     than a quarter of all chunks (they barely change BM25) unless every
 //     term is that common;
@@ -60,7 +65,7 @@ func (s *Store) SearchLexical(ctx context.Context, q ragkb.LexicalQuery) ([]ragk
 		limit = DefaultLexicalLimit
 	}
 	limit = min(limit, maxLexicalLimit)
-	st, err := s.lexicalStats(ctx, terms)
+	st, err := s.lexicalStats(ctx, q.TenantID, terms)
 	if err != nil {
 		return nil, translate("search lexical", "chunk", err)
 	}
@@ -77,7 +82,7 @@ func (s *Store) SearchLexical(ctx context.Context, q ragkb.LexicalQuery) ([]ragk
 	slices.SortStableFunc(rare, func(a, b string) int { return cmp.Compare(st.df[a], st.df[b]) })
 	cands := make(map[string]candidate)
 	find := func(terms []string, op string) error {
-		return s.lexicalCandidates(ctx, q, ftsExpr(terms, op), max(lexicalBudget, limit), cands)
+		return s.lexicalCandidates(ctx, q, ftsExpr(tenantTag(q.TenantID), terms, op), max(lexicalBudget, limit), cands)
 	}
 	switch {
 	case len(rare) == 0 && len(common) == 0:
@@ -143,13 +148,18 @@ type lexStats struct {
 	chunks, tokens int
 }
 
-// lexicalStats reads the document frequencies of terms and the corpus size.
-func (s *Store) lexicalStats(ctx context.Context, terms []string) (lexStats, error) {
+// lexicalStats reads the tenant's document frequencies of terms and corpus size.
+func (s *Store) lexicalStats(ctx context.Context, tenantID string, terms []string) (lexStats, error) {
 	st := lexStats{df: make(map[string]int, len(terms))}
-	if err := s.r.QueryRowContext(ctx, `SELECT chunks, tokens FROM lexical_stats WHERE id = 1`).Scan(&st.chunks, &st.tokens); err != nil {
+	err := s.r.QueryRowContext(ctx, `SELECT chunks, tokens FROM lexical_stats WHERE tenant_id = ?`, tenantID).Scan(&st.chunks, &st.tokens)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, nil // no chunks
+	}
+	if err != nil {
 		return st, err
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT term, docs FROM lexical_terms WHERE term IN (`+placeholders(len(terms))+`)`, anySlice(terms)...)
+	rows, err := s.r.QueryContext(ctx, `SELECT term, docs FROM lexical_terms WHERE tenant_id = ? AND term IN (`+placeholders(len(terms))+`)`,
+		append([]any{tenantID}, anySlice(terms)...)...)
 	if err != nil {
 		return st, err
 	}
@@ -258,24 +268,53 @@ func isAlnum(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
-// ftsExpr joins terms with op ("AND", "OR") into an FTS5 query. Terms hold
-// only letters, digits and marks (store.LexicalTerms) and are quoted
-// anyway, so user input is never read as FTS5 syntax.
-func ftsExpr(terms []string, op string) string {
+// tenantTag is the prefix of the tenant's terms in the full-text index:
+// 12 hex digits of a hash of its id, so every term stays one token.
+// Tenants whose tags collide share postings, which costs time, never
+// isolation: candidates are filtered by tenant_id.
+func tenantTag(tenantID string) string {
+	sum := sha256.Sum256([]byte(tenantID))
+	return hex.EncodeToString(sum[:6])
+}
+
+// taggedText is text as indexed for the tenant: its store.Tokens, each
+// prefixed with tag.
+func taggedText(tag, text string) string {
+	toks := store.Tokens(text)
+	var b strings.Builder
+	b.Grow(len(text) + len(toks)*(len(tag)+1))
+	for i, t := range toks {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(tag)
+		b.WriteString(t)
+	}
+	return b.String()
+}
+
+// ftsExpr joins the tenant's tagged terms with op ("AND", "OR") into an
+// FTS5 query. Terms hold only letters, digits and marks
+// (store.LexicalTerms) and are quoted anyway, so user input is never read
+// as FTS5 syntax.
+func ftsExpr(tag string, terms []string, op string) string {
 	quoted := make([]string, len(terms))
 	for i, t := range terms {
-		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+		quoted[i] = `"` + tag + strings.ReplaceAll(t, `"`, `""`) + `"`
 	}
 	return strings.Join(quoted, " "+op+" ")
 }
 
-// termDelta accumulates changes to lexical_terms and lexical_stats.
+// termDelta accumulates changes to one tenant's lexical_terms and lexical_stats.
 type termDelta struct {
+	tenantID       string
 	terms          map[string]int
 	chunks, tokens int
 }
 
-func newTermDelta() *termDelta { return &termDelta{terms: make(map[string]int)} }
+func newTermDelta(tenantID string) *termDelta {
+	return &termDelta{tenantID: tenantID, terms: make(map[string]int)}
+}
 
 // add counts a chunk's terms sign times (+1 inserted, -1 deleted).
 func (d *termDelta) add(title, text string, sign int) {
@@ -296,17 +335,18 @@ func (d *termDelta) apply(ctx context.Context, tx *sql.Tx) error {
 	if d.chunks == 0 && d.tokens == 0 && len(d.terms) == 0 {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE lexical_stats SET chunks = chunks + ?, tokens = tokens + ? WHERE id = 1`,
-		d.chunks, d.tokens); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO lexical_stats (tenant_id, chunks, tokens) VALUES (?, ?, ?)
+		ON CONFLICT (tenant_id) DO UPDATE SET chunks = chunks + excluded.chunks, tokens = tokens + excluded.tokens`,
+		d.tenantID, d.chunks, d.tokens); err != nil {
 		return err
 	}
-	up, err := tx.PrepareContext(ctx, `INSERT INTO lexical_terms (term, docs) VALUES (?, ?)
-		ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs`)
+	up, err := tx.PrepareContext(ctx, `INSERT INTO lexical_terms (tenant_id, term, docs) VALUES (?, ?, ?)
+		ON CONFLICT (tenant_id, term) DO UPDATE SET docs = docs + excluded.docs`)
 	if err != nil {
 		return err
 	}
 	defer up.Close()
-	del, err := tx.PrepareContext(ctx, `DELETE FROM lexical_terms WHERE term = ? AND docs <= 0`)
+	del, err := tx.PrepareContext(ctx, `DELETE FROM lexical_terms WHERE tenant_id = ? AND term = ? AND docs <= 0`)
 	if err != nil {
 		return err
 	}
@@ -315,14 +355,15 @@ func (d *termDelta) apply(ctx context.Context, tx *sql.Tx) error {
 		if n == 0 {
 			continue
 		}
-		if _, err := up.ExecContext(ctx, t, n); err != nil {
+		if _, err := up.ExecContext(ctx, d.tenantID, t, n); err != nil {
 			return err
 		}
 		if n < 0 {
-			if _, err := del.ExecContext(ctx, t); err != nil {
+			if _, err := del.ExecContext(ctx, d.tenantID, t); err != nil {
 				return err
 			}
 		}
 	}
-	return nil
+	_, err = tx.ExecContext(ctx, `DELETE FROM lexical_stats WHERE tenant_id = ? AND chunks <= 0`, d.tenantID)
+	return err
 }

@@ -52,54 +52,66 @@ func fill(t testing.TB, s *Store, texts []string) (tenantID string, chunkIDs []s
 	return ten.ID, chunkIDs
 }
 
-// TestLexicalTermCounts checks that lexical_terms and lexical_stats always equal the counts
-// recomputed from the chunks, through inserts, replacements and deletes.
+// TestLexicalTermCounts checks that lexical_terms and lexical_stats always
+// equal the per-tenant counts recomputed from the chunks, through inserts,
+// replacements and deletes.
 func TestLexicalTermCounts(t *testing.T) {
 	ctx := context.Background()
 	s := newTestStore(t)
 	check := func(step string) {
 		t.Helper()
-		want := map[string]int{}
-		rows, err := s.r.QueryContext(ctx, `SELECT title, text FROM chunks`)
+		type stats struct{ chunks, tokens int }
+		wantTerms, wantStats := map[string]int{}, map[string]stats{}
+		rows, err := s.r.QueryContext(ctx, `SELECT tenant_id, title, text FROM chunks`)
 		if err != nil {
 			t.Fatal(err)
 		}
-		n, tokens := 0, 0
 		for rows.Next() {
-			var title, text string
-			if err := rows.Scan(&title, &text); err != nil {
+			var tenant, title, text string
+			if err := rows.Scan(&tenant, &title, &text); err != nil {
 				t.Fatal(err)
 			}
 			for _, term := range store.Terms(title + " " + text) {
-				want[term]++
+				wantTerms[tenant+"/"+term]++
 			}
-			n++
-			tokens += len(store.Tokens(title + " " + text))
+			st := wantStats[tenant]
+			st.chunks++
+			st.tokens += len(store.Tokens(title + " " + text))
+			wantStats[tenant] = st
 		}
 		rows.Close()
-		var gotN, gotTokens int
-		if err := s.r.QueryRowContext(ctx, `SELECT chunks, tokens FROM lexical_stats`).Scan(&gotN, &gotTokens); err != nil {
-			t.Fatal(err)
-		}
-		if gotN != n || gotTokens != tokens {
-			t.Errorf("%s: lexical_stats = %d chunks, %d tokens; want %d, %d", step, gotN, gotTokens, n, tokens)
-		}
-		got := map[string]int{}
-		rows, err = s.r.QueryContext(ctx, `SELECT term, docs FROM lexical_terms`)
+		gotTerms, gotStats := map[string]int{}, map[string]stats{}
+		rows, err = s.r.QueryContext(ctx, `SELECT tenant_id, term, docs FROM lexical_terms`)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for rows.Next() {
-			var term string
+			var tenant, term string
 			var docs int
-			if err := rows.Scan(&term, &docs); err != nil {
+			if err := rows.Scan(&tenant, &term, &docs); err != nil {
 				t.Fatal(err)
 			}
-			got[term] = docs
+			gotTerms[tenant+"/"+term] = docs
 		}
 		rows.Close()
-		if !maps.Equal(got, want) {
-			t.Errorf("%s: lexical_terms = %v, want %v", step, got, want)
+		rows, err = s.r.QueryContext(ctx, `SELECT tenant_id, chunks, tokens FROM lexical_stats`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var tenant string
+			var st stats
+			if err := rows.Scan(&tenant, &st.chunks, &st.tokens); err != nil {
+				t.Fatal(err)
+			}
+			gotStats[tenant] = st
+		}
+		rows.Close()
+		if !maps.Equal(gotTerms, wantTerms) {
+			t.Errorf("%s: lexical_terms = %v, want %v", step, gotTerms, wantTerms)
+		}
+		if !maps.Equal(gotStats, wantStats) {
+			t.Errorf("%s: lexical_stats = %v, want %v", step, gotStats, wantStats)
 		}
 	}
 	tenantID, _ := fill(t, s, []string{"Red shoes, size 42", "Blue shoes", "Red hat — fakturę"})

@@ -222,7 +222,7 @@ func (s *Store) DeleteResource(ctx context.Context, tenantID, id string) ([]stri
 		if n == 0 {
 			return ragkb.NotFound("resource")
 		}
-		delta := newTermDelta()
+		delta := newTermDelta(tenantID)
 		ids, err := deleteChunks(ctx, tx, delta, `DELETE FROM chunks WHERE resource_id = ? RETURNING id, title, text`, id)
 		if err != nil {
 			return err

@@ -78,11 +78,13 @@ CREATE TABLE chunks (
 CREATE INDEX chunks_document ON chunks (document_id);
 CREATE INDEX chunks_resource ON chunks (resource_id);
 
--- Contentless full-text index over chunks (rowid = chunks.seq), kept in
--- step by triggers. It only finds candidates: tenant and resource filters
--- are joined from chunks and ranking (BM25) is computed in Go from
--- lexical_terms and lexical_stats. (FTS5 still keeps column sizes:
--- contentless_delete requires them.)
+-- Contentless full-text index over chunks (rowid = chunks.seq). Go writes
+-- it (insertChunks): each term of a chunk is indexed as tenant tag + term
+-- (store.Tokens), so a tenant's query only reads that tenant's postings
+-- however large other tenants are. It only finds candidates: the tenant
+-- and resource filters are joined from chunks and BM25 is computed in Go
+-- from lexical_terms and lexical_stats. Deleting a chunk deletes its row
+-- (trigger).
 CREATE VIRTUAL TABLE chunks_fts USING fts5 (
 	title, text,
 	content = '',
@@ -90,31 +92,26 @@ CREATE VIRTUAL TABLE chunks_fts USING fts5 (
 	tokenize = 'unicode61 remove_diacritics 2'
 );
 
-CREATE TRIGGER chunks_fts_insert AFTER INSERT ON chunks BEGIN
-	INSERT INTO chunks_fts (rowid, title, text) VALUES (new.seq, new.title, new.text);
-END;
 CREATE TRIGGER chunks_fts_delete AFTER DELETE ON chunks BEGIN
 	DELETE FROM chunks_fts WHERE rowid = old.seq;
 END;
-CREATE TRIGGER chunks_fts_update AFTER UPDATE ON chunks BEGIN
-	DELETE FROM chunks_fts WHERE rowid = old.seq;
-	INSERT INTO chunks_fts (rowid, title, text) VALUES (new.seq, new.title, new.text);
-END;
 
--- lexical_terms counts the chunks (of every tenant) containing each term,
--- as store.Terms splits them; lexical_stats counts chunks and tokens.
--- Together they give BM25 its document frequencies and average length.
+-- lexical_terms counts the tenant's chunks containing each term (as
+-- store.Terms splits them); lexical_stats counts the tenant's chunks and
+-- tokens. They give BM25 its document frequencies and average length, per
+-- tenant.
 CREATE TABLE lexical_terms (
-	term TEXT PRIMARY KEY,
-	docs INTEGER NOT NULL
+	tenant_id TEXT NOT NULL,
+	term      TEXT NOT NULL,
+	docs      INTEGER NOT NULL,
+	PRIMARY KEY (tenant_id, term)
 ) WITHOUT ROWID;
 
 CREATE TABLE lexical_stats (
-	id     INTEGER PRIMARY KEY CHECK (id = 1),
-	chunks INTEGER NOT NULL,
-	tokens INTEGER NOT NULL
-);
-INSERT INTO lexical_stats (id, chunks, tokens) VALUES (1, 0, 0);
+	tenant_id TEXT PRIMARY KEY,
+	chunks    INTEGER NOT NULL,
+	tokens    INTEGER NOT NULL
+) WITHOUT ROWID;
 
 -- jobs.seq orders jobs created in the same instant.
 CREATE TABLE jobs (
