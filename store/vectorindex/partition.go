@@ -163,7 +163,12 @@ func (p *partition) write(recs []record) error {
 		p.mu.Unlock()
 		p.log.Info("vectorindex: built graph", "vectors", p.ix.live, "took", time.Since(start))
 	}
-	return p.maybeCompact()
+	// The write is durable in the journal: a failed compaction is retried
+	// on the next write and must not fail this one.
+	if err := p.maybeCompact(); err != nil {
+		p.log.Error("vectorindex: compaction failed", "err", err)
+	}
+	return nil
 }
 
 // maybeCompact folds the journal into a snapshot when it has grown, and
