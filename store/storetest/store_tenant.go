@@ -68,6 +68,20 @@ func testTenantIsolation(t *testing.T, s ragkb.Store) {
 		t.Errorf("ApplyIndex as tenant B into A's resource succeeded, want an error")
 	}
 
+	// The same intent name in B is B's own intent, not a replacement of A's.
+	must(t, s.CreateIntent(ctx, &ragkb.IntentDef{ID: ragkb.NewID("int"), TenantID: b.ID, Name: "hours", Examples: []string{"B's example"}, Tier: "agent", CreatedAt: t0}), "CreateIntent(B, same name)")
+	intentsA, err := s.ListIntents(ctx, a.ID)
+	must(t, err, "ListIntents(A)")
+	if len(intentsA) != 1 || intentsA[0].Tier != "fast" || len(intentsA[0].Examples) != 1 || intentsA[0].Examples[0] != "open?" {
+		t.Errorf("A's intents after B created one of the same name = %+v, want A's own unchanged", intentsA)
+	}
+	intentsB, err := s.ListIntents(ctx, b.ID)
+	must(t, err, "ListIntents(B)")
+	if len(intentsB) != 1 || intentsB[0].Tier != "agent" {
+		t.Errorf("B's intents = %+v, want B's own", intentsB)
+	}
+	must(t, s.DeleteIntent(ctx, b.ID, "hours"), "DeleteIntent(B)")
+
 	// Lists for B are empty.
 	empty := []struct {
 		name string
