@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -70,6 +71,19 @@ func TestReopen(t *testing.T) {
 	got, err := s.GetTenant(ctx, ten.ID)
 	if err != nil || got.Name != "Shop" {
 		t.Errorf("GetTenant after reopen = %+v, %v; want Shop", got, err)
+	}
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var versions, applied int
+	if err := db.QueryRow(`SELECT count(*), count(DISTINCT version) FROM schema_migrations`).Scan(&applied, &versions); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("migrations/*.sql")
+	if applied != len(files) || versions != len(files) {
+		t.Errorf("schema_migrations has %d rows (%d versions), want one per migration file (%d)", applied, versions, len(files))
 	}
 }
 
