@@ -33,6 +33,9 @@ type partition struct {
 	snapBytes int64
 	rebuilds  uint64
 	closed    bool
+	// failed is set when the files can no longer be trusted to match
+	// memory (a failed fsync or journal switch); writes fail until restart.
+	failed error
 }
 
 func journalName(gen uint64) string { return "journal-" + strconv.FormatUint(gen, 10) + ".log" }
@@ -129,6 +132,9 @@ func (p *partition) write(recs []record) error {
 	if p.closed {
 		return errClosed
 	}
+	if p.failed != nil {
+		return p.failed
+	}
 	if p.journal != nil {
 		var buf []byte
 		for _, r := range recs {
@@ -141,7 +147,10 @@ func (p *partition) write(recs []record) error {
 			return &ragkb.Error{Code: ragkb.EUNAVAILABLE, Message: errUnavailable.Message, Err: err}
 		}
 		if err := p.journal.Sync(); err != nil {
-			return &ragkb.Error{Code: ragkb.EUNAVAILABLE, Message: errUnavailable.Message, Err: err}
+			// After a failed fsync the kernel may have dropped the pages:
+			// stop writing rather than guess what is on disk.
+			p.failed = &ragkb.Error{Code: ragkb.EUNAVAILABLE, Message: errUnavailable.Message + "; restart the service", Err: err}
+			return p.failed
 		}
 		p.jbytes += int64(len(buf))
 	}
@@ -214,8 +223,8 @@ func (p *partition) compact(rebuild bool) error {
 		if err != nil {
 			// The snapshot of generation gen+1 is in place: without its
 			// journal later writes could not be recorded.
-			p.closed = true
-			return &ragkb.Error{Code: ragkb.EUNAVAILABLE, Message: errUnavailable.Message, Err: fmt.Errorf("start journal: %w", err)}
+			p.failed = &ragkb.Error{Code: ragkb.EUNAVAILABLE, Message: errUnavailable.Message + "; restart the service", Err: fmt.Errorf("start journal: %w", err)}
+			return p.failed
 		}
 		old := p.journal.Name()
 		p.journal.Close()

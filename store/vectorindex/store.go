@@ -162,7 +162,8 @@ func New(cfg Config) (*Store, error) {
 		p, err := openPartition(filepath.Join(s.tenants, e.Name()), cfg, s.log.With("tenant", string(raw)))
 		if err != nil {
 			s.Close()
-			return nil, fmt.Errorf("vectorindex: open partition of tenant %q: %w", raw, err)
+			return nil, fmt.Errorf("vectorindex: open partition of tenant %q: %w (to recover, move %s away and reindex the tenant's resources)",
+				raw, err, filepath.Join(s.tenants, e.Name()))
 		}
 		s.parts[string(raw)] = p
 	}
