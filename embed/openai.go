@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -34,6 +35,9 @@ type OpenAIConfig struct {
 	Dimensions int
 	// BatchSize is the number of texts per request. Default 64.
 	BatchSize int
+	// Concurrency is the number of requests in flight for one Embed call.
+	// Default 4.
+	Concurrency int
 	// MaxRetries bounds retries of one request on 429, 5xx and network
 	// errors. Default 4; -1 disables retries.
 	MaxRetries int
@@ -52,6 +56,7 @@ type OpenAIConfig struct {
 
 func (c OpenAIConfig) withDefaults() OpenAIConfig {
 	c.BatchSize = cmp.Or(c.BatchSize, 64)
+	c.Concurrency = cmp.Or(c.Concurrency, 4)
 	c.MaxRetries = cmp.Or(c.MaxRetries, 4)
 	c.MaxRetryWait = cmp.Or(c.MaxRetryWait, 60*time.Second)
 	c.Timeout = cmp.Or(c.Timeout, 60*time.Second)
@@ -82,6 +87,8 @@ func (c OpenAIConfig) Validate() error {
 		return ragkb.Invalid("dimensions", "must not be negative, got %d", c.Dimensions)
 	case c.BatchSize < 1 || c.BatchSize > 2048:
 		return ragkb.Invalid("batch_size", "must be between 1 and 2048, got %d", c.BatchSize)
+	case c.Concurrency < 1 || c.Concurrency > 64:
+		return ragkb.Invalid("concurrency", "must be between 1 and 64, got %d", c.Concurrency)
 	case c.MaxRetries < -1:
 		return ragkb.Invalid("max_retries", "must be -1 (none) or more, got %d", c.MaxRetries)
 	case c.MaxRetryWait < 0:
@@ -138,19 +145,49 @@ func (o *OpenAI) Embed(ctx context.Context, texts []string) ([][]float32, error)
 			idx = append(idx, i)
 		}
 	}
+	var batches [][]int
 	for start := 0; start < len(idx); start += o.cfg.BatchSize {
-		part := idx[start:min(start+o.cfg.BatchSize, len(idx))]
-		batch := make([]string, len(part))
-		for j, i := range part {
-			batch[j] = texts[i]
+		batches = append(batches, idx[start:min(start+o.cfg.BatchSize, len(idx))])
+	}
+	// Batches go out Concurrency at a time; the first failure cancels the rest.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg       sync.WaitGroup
+		sem      = make(chan struct{}, o.cfg.Concurrency)
+		errOnce  sync.Once
+		firstErr error
+	)
+	for _, part := range batches {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
 		}
-		vecs, err := o.embedBatch(ctx, batch)
-		if err != nil {
-			return nil, err
+		if ctx.Err() != nil {
+			break
 		}
-		for j, i := range part {
-			out[i] = vecs[j]
-		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			batch := make([]string, len(part))
+			for j, i := range part {
+				batch[j] = texts[i]
+			}
+			vecs, err := o.embedBatch(ctx, batch)
+			if err != nil {
+				errOnce.Do(func() { firstErr = err; cancel() })
+				return
+			}
+			for j, i := range part {
+				out[i] = vecs[j]
+			}
+		})
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("embed: %w", err)
 	}
 	if len(idx) < len(texts) {
 		dims := o.Dimensions()

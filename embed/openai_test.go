@@ -130,6 +130,7 @@ const openAIError = `{"error":{"message":"%s","type":"invalid_request_error","pa
 type fixture struct {
 	p      *provider
 	srv    *httptest.Server
+	mu     sync.Mutex
 	sleeps []time.Duration
 	now    time.Time
 }
@@ -148,7 +149,9 @@ func (f *fixture) embedder(t *testing.T, cfg OpenAIConfig) *OpenAI {
 	cfg.APIKey = f.p.apiKey
 	cfg.Now = func() time.Time { return f.now }
 	cfg.Sleep = func(ctx context.Context, d time.Duration) error {
+		f.mu.Lock()
 		f.sleeps = append(f.sleeps, d)
+		f.mu.Unlock()
 		return ctx.Err()
 	}
 	o, err := NewOpenAI(cfg)
@@ -217,7 +220,7 @@ func TestOpenAIEmbed(t *testing.T) {
 
 func TestOpenAIBatching(t *testing.T) {
 	f := newFixture(t, "k")
-	o := f.embedder(t, OpenAIConfig{BatchSize: 4, Dimensions: 8})
+	o := f.embedder(t, OpenAIConfig{BatchSize: 4, Dimensions: 8, Concurrency: 1})
 	var texts []string
 	for i := range 10 {
 		texts = append(texts, fmt.Sprintf("text %d", i))
@@ -244,6 +247,74 @@ func TestOpenAIBatching(t *testing.T) {
 		t.Fatalf("blank text vector = %v, want zeros", got[5])
 	}
 	checkVectors(t, nonBlank, slices.Delete(slices.Clone(got), 5, 6), 8)
+}
+
+// TestOpenAIConcurrentBatches checks that batches overlap in flight, that
+// every text is sent once and that results land in input order.
+func TestOpenAIConcurrentBatches(t *testing.T) {
+	var (
+		mu                sync.Mutex
+		inFlight, maxSeen int
+		both              = make(chan struct{})
+		once              sync.Once
+	)
+	p := &provider{t: t, dims: 8, model: "m"}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		inFlight++
+		maxSeen = max(maxSeen, inFlight)
+		if inFlight == 2 {
+			once.Do(func() { close(both) })
+		}
+		mu.Unlock()
+		select { // hold the request until a second one is in flight
+		case <-both:
+		case <-time.After(5 * time.Second):
+		}
+		p.ServeHTTP(w, r)
+		mu.Lock()
+		inFlight--
+		mu.Unlock()
+	}))
+	t.Cleanup(srv.Close)
+	o, err := NewOpenAI(OpenAIConfig{URL: srv.URL, Model: "m", BatchSize: 3, Concurrency: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for i := range 20 {
+		texts = append(texts, fmt.Sprintf("question %d", i))
+	}
+	got, err := o.Embed(context.Background(), texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkVectors(t, texts, got, 8)
+	var sent []string
+	for _, c := range p.calls {
+		sent = append(sent, c...)
+	}
+	slices.Sort(sent)
+	want := slices.Clone(texts)
+	slices.Sort(want)
+	if !slices.Equal(sent, want) {
+		t.Fatalf("sent %v, want each text once", sent)
+	}
+	if maxSeen < 2 || maxSeen > 3 {
+		t.Fatalf("max requests in flight = %d, want 2..3", maxSeen)
+	}
+}
+
+func TestOpenAIOneBatchFails(t *testing.T) {
+	f := newFixture(t, "k")
+	f.p.script = []func(http.ResponseWriter, []string){
+		f.p.ok(8), status(403, nil, fmt.Sprintf(openAIError, "project has no access to the model", "model_not_allowed")),
+	}
+	o := f.embedder(t, OpenAIConfig{Dimensions: 8, BatchSize: 2, Concurrency: 2})
+	_, err := o.Embed(context.Background(), []string{"a", "b", "c", "d", "e", "f", "g", "h"})
+	if got, want := ragkb.ErrorMessage(err), "embedding provider rejected the API key (403)"; !strings.HasPrefix(got, want) {
+		t.Fatalf("error %v: message %q, want prefix %q", err, got, want)
+	}
 }
 
 func TestOpenAIRetries(t *testing.T) {
@@ -476,6 +547,7 @@ func TestOpenAIConfigValidate(t *testing.T) {
 		{name: "no model", cfg: OpenAIConfig{URL: "http://x"}, field: "model"},
 		{name: "negative dims", cfg: OpenAIConfig{URL: "http://x", Model: "m", Dimensions: -1}, field: "dimensions"},
 		{name: "huge batch", cfg: OpenAIConfig{URL: "http://x", Model: "m", BatchSize: 5000}, field: "batch_size"},
+		{name: "too many in flight", cfg: OpenAIConfig{URL: "http://x", Model: "m", Concurrency: 100}, field: "concurrency"},
 		{name: "negative retries", cfg: OpenAIConfig{URL: "http://x", Model: "m", MaxRetries: -2}, field: "max_retries"},
 		{name: "negative timeout", cfg: OpenAIConfig{URL: "http://x", Model: "m", Timeout: -time.Second}, field: "timeout"},
 	}
