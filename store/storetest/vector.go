@@ -29,6 +29,7 @@ func RunVectorStore(t *testing.T, newStore func(t *testing.T, dims int) ragkb.Ve
 		{"DeleteResource", vectorDeleteResource},
 		{"ResourceFilter", vectorResourceFilter},
 		{"TenantIsolation", vectorTenantIsolation},
+		{"BatchAcrossTenants", vectorBatchAcrossTenants},
 		{"K", vectorK},
 		{"EmptyTenant", vectorEmptyTenant},
 		{"CosineNormalises", vectorCosine},
@@ -300,6 +301,32 @@ func vectorTenantIsolation(t *testing.T, s ragkb.VectorStore, dims int) {
 	hits = vecMustSearch(t, s, ragkb.VectorQuery{TenantID: ragkb.NewID("ten"), Vector: vecs[0], K: 100})
 	if len(hits) != 0 {
 		t.Fatalf("unknown tenant: hits %v, want none", vecHitIDs(hits))
+	}
+}
+
+func vectorBatchAcrossTenants(t *testing.T, s ragkb.VectorStore, dims int) {
+	ta, tb := ragkb.NewID("ten"), ragkb.NewID("ten")
+	a1, a2, b1 := ragkb.NewID("chk"), ragkb.NewID("chk"), ragkb.NewID("chk")
+	vecMustUpsert(t, s,
+		ragkb.VectorRecord{ChunkID: a1, TenantID: ta, ResourceID: "r", Vector: vecAxis(dims, 0)},
+		ragkb.VectorRecord{ChunkID: b1, TenantID: tb, ResourceID: "r", Vector: vecAxis(dims, 0)},
+		ragkb.VectorRecord{ChunkID: a2, TenantID: ta, ResourceID: "r", Vector: vecAxis(dims, 1)},
+	)
+	tests := []struct {
+		name   string
+		tenant string
+		want   []string
+	}{
+		{name: "tenant a", tenant: ta, want: []string{a1, a2}},
+		{name: "tenant b", tenant: tb, want: []string{b1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hits := vecMustSearch(t, s, ragkb.VectorQuery{TenantID: tt.tenant, Vector: vecAxis(dims, 0), K: 10})
+			if got := vecHitIDs(hits); !slices.Equal(got, tt.want) {
+				t.Fatalf("hits = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
 

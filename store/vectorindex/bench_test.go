@@ -230,6 +230,35 @@ func TestRecall(t *testing.T) {
 	}
 }
 
+// BenchmarkOpen20k measures a restart: opening an on-disk tenant of 20,000
+// 384-dimensional vectors (snapshot with graph, plus a journal tail).
+func BenchmarkOpen20k(b *testing.B) {
+	dir := b.TempDir()
+	s, err := vectorindex.New(vectorindex.Config{Dir: dir, Dimensions: benchDims})
+	if err != nil {
+		b.Fatal(err)
+	}
+	fill(b, s, "t", clustered(48, 20_000, 200, benchDims), 10)
+	if err := s.Close(); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	cpu := cpuTime()
+	n := 0
+	for b.Loop() {
+		s, err := vectorindex.New(vectorindex.Config{Dir: dir, Dimensions: benchDims})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if s.Len("t") != 20_000 {
+			b.Fatalf("Len = %d", s.Len("t"))
+		}
+		s.Close()
+		n++
+	}
+	reportCPU(b, cpu, n)
+}
+
 // BenchmarkBuild20k measures building a 20k-vector graph (ns/op per build).
 func BenchmarkBuild20k(b *testing.B) {
 	vecs := clustered(42, 20_000, 200, benchDims)

@@ -253,12 +253,22 @@ func (p *partition) search(q []float32, filter []string, sp searchParams) []ragk
 	return hits
 }
 
+// close folds a non-empty journal into the snapshot, so that a clean
+// restart loads the graph as saved instead of replaying inserts.
 func (p *partition) close() error {
 	p.writeMu.Lock()
 	defer p.writeMu.Unlock()
+	if p.closed {
+		return nil
+	}
 	p.closed = true
 	if p.journal == nil {
 		return nil
+	}
+	if p.jbytes > 0 && p.failed == nil {
+		if err := p.compact(false); err != nil {
+			p.log.Error("vectorindex: compaction at close failed; the journal will be replayed", "err", err)
+		}
 	}
 	err := p.journal.Sync()
 	err = errors.Join(err, p.journal.Close())

@@ -178,32 +178,51 @@ func TestRestartKeepsResults(t *testing.T) {
 	}
 	before := run(s)
 	wantLen := s.Len("t1")
-	if err := s.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
+	journalBytes := func() (snap bool, journal int64) {
+		files, _ := filepath.Glob(filepath.Join(dir, "tenants", "*", "*"))
+		for _, f := range files {
+			st, _ := os.Stat(f)
+			snap = snap || filepath.Base(f) == "snapshot"
+			if strings.HasPrefix(filepath.Base(f), "journal-") {
+				journal += st.Size()
+			}
+		}
+		return snap, journal
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "tenants", "*", "*"))
-	var haveSnap, haveJournal bool
-	for _, f := range files {
-		st, _ := os.Stat(f)
-		haveSnap = haveSnap || filepath.Base(f) == "snapshot"
-		haveJournal = haveJournal || strings.HasPrefix(filepath.Base(f), "journal-") && st.Size() > 0
-	}
-	if !haveSnap || !haveJournal {
-		t.Fatalf("files %v: want a snapshot and a non-empty journal", files)
-	}
-
-	s2 := open(t, cfg)
-	if got := s2.Len("t1"); got != wantLen {
-		t.Fatalf("after reopen Len = %d, want %d", got, wantLen)
-	}
-	after := run(s2)
-	for i := range before {
-		for _, pair := range [][2][]ragkb.VectorHit{{before[i].all, after[i].all}, {before[i].filtered, after[i].filtered}, {before[i].other, after[i].other}} {
-			if !slices.Equal(pair[0], pair[1]) {
-				t.Fatalf("query %d after reopen:\n got %v\nwant %v", i, pair[1], pair[0])
+	check := func(name string, s *vectorindex.Store) {
+		t.Helper()
+		if got := s.Len("t1"); got != wantLen {
+			t.Fatalf("%s: Len = %d, want %d", name, got, wantLen)
+		}
+		after := run(s)
+		for i := range before {
+			for _, pair := range [][2][]ragkb.VectorHit{{before[i].all, after[i].all}, {before[i].filtered, after[i].filtered}, {before[i].other, after[i].other}} {
+				if !slices.Equal(pair[0], pair[1]) {
+					t.Fatalf("%s: query %d:\n got %v\nwant %v", name, i, pair[1], pair[0])
+				}
 			}
 		}
 	}
+
+	// As after a crash: snapshots plus journals to replay.
+	s.Abandon()
+	if snap, journal := journalBytes(); !snap || journal == 0 {
+		t.Fatalf("after abandoning: snapshot %v, journal bytes %d: want both", snap, journal)
+	}
+	s2, err := vectorindex.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("reopened after a crash", s2)
+
+	// A clean Close folds the journals: the restart loads snapshots only.
+	if err := s2.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if snap, journal := journalBytes(); !snap || journal != 0 {
+		t.Fatalf("after Close: snapshot %v, journal bytes %d: want a snapshot and empty journals", snap, journal)
+	}
+	check("reopened after Close", open(t, cfg))
 }
 
 func TestTornJournal(t *testing.T) {
@@ -223,7 +242,7 @@ func TestTornJournal(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s.Close()
+	s.Abandon()
 	journals, _ := filepath.Glob(filepath.Join(dir, "tenants", "*", "journal-*.log"))
 	if len(journals) != 1 {
 		t.Fatalf("journals %v, want one", journals)
@@ -260,13 +279,16 @@ func TestTornJournal(t *testing.T) {
 			return os.WriteFile(p, data, 0o600)
 		}},
 	}
-	pristine, _ := os.ReadFile(journals[0])
+	rel, _ := filepath.Rel(dir, journals[0])
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if err := os.WriteFile(journals[0], pristine, 0o600); err != nil {
+			// Each case damages its own copy of the abandoned directory.
+			cfg := cfg
+			cfg.Dir = t.TempDir()
+			if err := os.CopyFS(cfg.Dir, os.DirFS(dir)); err != nil {
 				t.Fatal(err)
 			}
-			if err := tt.damage(journals[0]); err != nil {
+			if err := tt.damage(filepath.Join(cfg.Dir, rel)); err != nil {
 				t.Fatal(err)
 			}
 			s, err := vectorindex.New(cfg)
@@ -280,7 +302,7 @@ func TestTornJournal(t *testing.T) {
 			if err := s.Upsert(context.Background(), []ragkb.VectorRecord{{ChunkID: "new", TenantID: "t", ResourceID: "r", Vector: vecs[0]}}); err != nil {
 				t.Fatal(err)
 			}
-			s.Close()
+			s.Abandon()
 			s = open(t, cfg)
 			if got, want := s.Len("t"), tt.wantLen+1; got != want {
 				t.Fatalf("after write and reopen Len = %d, want %d", got, want)
