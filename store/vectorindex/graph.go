@@ -241,34 +241,149 @@ func (g *graph) randomLevel() int {
 	return min(l, 30)
 }
 
-// add appends a vector as a new slot and links it when the graph is linked;
-// alive reports whether a slot may be chosen as a neighbour (tombstones are
-// not linked to).
-func (g *graph) add(v []float32, alive func(int32) bool) int32 {
+// add appends a vector as a new slot and, when the graph is linked and
+// deferLink is false, links it; alive reports whether a slot may be chosen
+// as a neighbour (tombstones are not linked to).
+func (g *graph) add(v []float32, alive func(int32) bool, deferLink bool) int32 {
 	slot := int32(g.len())
 	g.vecs = append(g.vecs, v...)
 	level := g.randomLevel()
 	g.levels = append(g.levels, uint8(level))
 	g.links = append(g.links, make([][]int32, level+1))
-	if g.linked {
+	if g.linked && !deferLink {
 		g.connect(slot, level, alive)
 	}
 	return slot
 }
 
 // linkAll links every live stored slot; later adds are linked as they come.
-func (g *graph) linkAll(alive func(int32) bool) {
-	g.linkSlots(alive)
+func (g *graph) linkAll(alive func(int32) bool, workers int) {
+	var slots []int32
+	for s := range g.levels {
+		if alive(int32(s)) {
+			slots = append(slots, int32(s))
+		}
+	}
+	g.linkMany(slots, alive, workers, nil)
 	g.linked = true
 }
 
-// linkSlots links every live stored slot without marking the graph linked:
-// searches ignore the links until then, so it may run beside them.
-func (g *graph) linkSlots(alive func(int32) bool) {
-	for slot := range g.levels {
-		if s := int32(slot); alive(s) {
-			g.connect(s, int(g.levels[s]), alive)
+// linkRound is the number of slots planned together by linkMany: small
+// enough that the graph a round searches is nearly current.
+const linkRound = 32
+
+// linkMany links stored, unlinked slots in rounds: the neighbourhoods of a
+// round's slots are searched in parallel over the graph as it stood (read
+// only), then the slots are linked one by one, each also considering the
+// round's earlier slots, which the searches could not see. lock, when not
+// nil, takes the partition's lock in the given mode and returns its unlock;
+// without it nothing else may use the graph meanwhile.
+func (g *graph) linkMany(slots []int32, alive func(int32) bool, workers int, lock func(write bool) func()) {
+	if lock == nil {
+		lock = func(bool) func() { return func() {} }
+	}
+	for len(slots) > 0 && g.entry < 0 {
+		unlock := lock(true)
+		g.connect(slots[0], int(g.levels[slots[0]]), alive)
+		unlock()
+		slots = slots[1:]
+	}
+	plans := make([]linkPlan, linkRound)
+	for len(slots) > 0 {
+		round := slots[:min(linkRound, len(slots))]
+		slots = slots[len(round):]
+		unlock := lock(false)
+		g.planAll(round, plans[:len(round)], workers)
+		unlock()
+		unlock = lock(true)
+		for i := range round {
+			g.applyPlan(plans[i], plans[:i], alive)
 		}
+		unlock()
+	}
+}
+
+// linkPlan holds the neighbourhood search of one slot, per level.
+type linkPlan struct {
+	slot  int32
+	cands [][]cand
+}
+
+// planAll searches the neighbourhoods of slots with up to workers goroutines.
+func (g *graph) planAll(slots []int32, plans []linkPlan, workers int) {
+	workers = max(1, min(workers, len(slots)))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(slots); i += workers {
+				plans[i] = g.plan(slots[i])
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// plan searches slot's neighbourhood on each of its levels that exist.
+func (g *graph) plan(slot int32) linkPlan {
+	p := linkPlan{slot: slot}
+	level := int(g.levels[slot])
+	q := g.vec(slot)
+	ep := cand{g.entry, dot(q, g.vec(g.entry))}
+	for l := g.maxLevel; l > level; l-- {
+		ep = g.greedy(q, ep, l)
+	}
+	top := min(level, g.maxLevel)
+	p.cands = make([][]cand, top+1)
+	eps := []cand{ep}
+	for l := top; l >= 0; l-- {
+		p.cands[l] = g.searchLayer(q, eps, g.efc, l, nil)
+		eps = p.cands[l]
+	}
+	return p
+}
+
+// applyPlan links p.slot to the best of its planned candidates and of the
+// slots linked earlier in the same round.
+func (g *graph) applyPlan(p linkPlan, earlier []linkPlan, alive func(int32) bool) {
+	if !alive(p.slot) {
+		return
+	}
+	level := int(g.levels[p.slot])
+	if g.entry < 0 {
+		g.entry, g.maxLevel = p.slot, level
+		return
+	}
+	q := g.vec(p.slot)
+	for l := level; l >= 0; l-- {
+		var cs []cand
+		if l < len(p.cands) {
+			for _, c := range p.cands[l] {
+				if c.slot != p.slot && alive(c.slot) {
+					cs = append(cs, c)
+				}
+			}
+		}
+		for _, e := range earlier {
+			if e.slot != p.slot && int(g.levels[e.slot]) >= l && alive(e.slot) && !slices.ContainsFunc(cs, func(c cand) bool { return c.slot == e.slot }) {
+				cs = append(cs, cand{e.slot, dot(q, g.vec(e.slot))})
+			}
+		}
+		maxLinks := g.m
+		if l == 0 {
+			maxLinks = g.m0
+		}
+		neigh := g.selectNeighbors(cs, g.m)
+		ls := make([]int32, 0, len(neigh))
+		for _, n := range neigh {
+			ls = append(ls, n.slot)
+		}
+		g.links[p.slot][l] = ls
+		for _, n := range neigh {
+			g.linkBack(n.slot, p.slot, l, maxLinks)
+		}
+	}
+	if level > g.maxLevel {
+		g.entry, g.maxLevel = p.slot, level
 	}
 }
 

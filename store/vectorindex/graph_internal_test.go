@@ -123,17 +123,24 @@ func TestGraphRecall(t *testing.T) {
 	tests := []struct {
 		name   string
 		linkAt int
+		batch  int // > 0: link in parallel rounds after every batch of this many
 		kill   int // every kill-th vector is deleted afterwards (0 = none)
 	}{
 		{name: "incremental", linkAt: -1},
 		{name: "linked at once", linkAt: 2000},
+		{name: "linked at once in parallel", linkAt: 2000, batch: n},
+		{name: "parallel rounds per batch", linkAt: -1, batch: 100},
 		{name: "with tombstones", linkAt: -1, kill: 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ix := newIndex(newGraph(dims, 16, 100, 7), tt.linkAt)
+			ix.manualLink = tt.batch > 0
 			for i, v := range data {
 				ix.upsert(string(rune(i+1)), "r", "", v)
+				if tt.batch > 0 && (i+1)%tt.batch == 0 {
+					ix.linkNow(2)
+				}
 			}
 			if !ix.g.linked {
 				t.Fatal("graph not linked past linkAt")

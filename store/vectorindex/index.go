@@ -23,9 +23,11 @@ type index struct {
 	// linkAt is the number of live vectors above which the graph is linked
 	// (below it every search is exact); negative links from the start.
 	linkAt int
-	// manualLink leaves linking to the owner (the partition links outside
-	// its lock so searches go on meanwhile).
+	// manualLink leaves linking to the owner, which links in parallel and
+	// outside its lock so searches go on meanwhile: new slots of a linked
+	// graph wait in pending.
 	manualLink bool
+	pending    []int32
 }
 
 func newIndex(g *graph, linkAt int) *index {
@@ -41,7 +43,20 @@ func (ix *index) needsLink() bool { return !ix.g.linked && ix.live > ix.linkAt }
 // maybeLink links the graph once the partition outgrows exact search.
 func (ix *index) maybeLink() {
 	if ix.needsLink() {
-		ix.g.linkAll(ix.alive)
+		ix.g.linkAll(ix.alive, 1)
+	}
+}
+
+// linkNow links pending slots, and the whole graph if the partition
+// outgrew exact search, with workers goroutines. Nothing else may use the
+// index meanwhile.
+func (ix *index) linkNow(workers int) {
+	if len(ix.pending) > 0 {
+		ix.g.linkMany(ix.pending, ix.alive, workers, nil)
+		ix.pending = nil
+	}
+	if ix.needsLink() {
+		ix.g.linkAll(ix.alive, workers)
 	}
 }
 
@@ -77,7 +92,10 @@ func (ix *index) upsert(chunkID, resourceID, documentID string, v []float32) {
 	ix.docs = append(ix.docs, documentID)
 	ix.res = append(ix.res, r)
 	ix.dead = append(ix.dead, false)
-	ix.g.add(v, ix.alive)
+	ix.g.add(v, ix.alive, ix.manualLink)
+	if ix.g.linked && ix.manualLink {
+		ix.pending = append(ix.pending, slot)
+	}
 	ix.byID[chunkID] = slot
 	ix.resSlots[r][slot] = struct{}{}
 	ix.live++
@@ -111,8 +129,9 @@ func (ix *index) deleteResource(resourceID string) {
 }
 
 // rebuilt returns a new index holding only the live chunks, with a fresh graph.
-func (ix *index) rebuilt(g *graph) *index {
+func (ix *index) rebuilt(g *graph, workers int) *index {
 	nx := newIndex(g, ix.linkAt)
+	nx.manualLink = true
 	nx.g.vecs = make([]float32, 0, ix.live*ix.g.dims)
 	for slot := range ix.ids {
 		if ix.dead[slot] {
@@ -121,6 +140,7 @@ func (ix *index) rebuilt(g *graph) *index {
 		s := int32(slot)
 		nx.upsert(ix.ids[slot], ix.resNames[ix.res[slot]], ix.docs[slot], ix.g.vec(s))
 	}
+	nx.linkNow(workers)
 	return nx
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -66,14 +67,14 @@ func openPartition(dir string, cfg Config, log *slog.Logger) (*partition, error)
 		ix = newIx()
 	}
 	p.ix, p.gen, p.snapBytes = ix, gen, size
+	p.ix.manualLink = true
 	jpath := filepath.Join(dir, journalName(gen))
 	good, torn, err := replayJournal(jpath, cfg.Dimensions, p.ix.apply)
 	if err != nil {
 		return nil, fmt.Errorf("replay journal: %w", err)
 	}
-	// The threshold may have changed since the snapshot.
-	p.ix.maybeLink()
-	p.ix.manualLink = true
+	// Also links a graph the threshold (changed since the snapshot?) asks for.
+	p.ix.linkNow(runtime.GOMAXPROCS(0))
 	f, err := os.OpenFile(jpath, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, err
@@ -159,25 +160,54 @@ func (p *partition) write(recs []record) error {
 		p.ix.apply(r)
 		p.mu.Unlock()
 	}
-	p.mu.RLock()
-	link := p.ix.needsLink()
-	p.mu.RUnlock()
-	if link {
-		// Searches keep scanning exactly while the graph is linked: they
-		// do not read links until linked is set. writeMu keeps writers out.
-		start := time.Now()
-		p.ix.g.linkSlots(p.ix.alive)
-		p.mu.Lock()
-		p.ix.g.linked = true
-		p.mu.Unlock()
-		p.log.Info("vectorindex: built graph", "vectors", p.ix.live, "took", time.Since(start))
-	}
+	p.link()
 	// The write is durable in the journal: a failed compaction is retried
 	// on the next write and must not fail this one.
 	if err := p.maybeCompact(); err != nil {
 		p.log.Error("vectorindex: compaction failed", "err", err)
 	}
 	return nil
+}
+
+// link links the slots the write added to a linked graph, or the whole
+// graph once the partition outgrew exact search, in parallel. Searches go
+// on meanwhile: they share the graph while neighbourhoods are searched,
+// wait while links are written, and ignore an unlinked graph's links
+// altogether. The caller holds writeMu.
+func (p *partition) link() {
+	workers := runtime.GOMAXPROCS(0)
+	p.mu.Lock()
+	pending := p.ix.pending
+	p.ix.pending = nil
+	p.mu.Unlock()
+	if len(pending) > 0 {
+		p.ix.g.linkMany(pending, p.ix.alive, workers, func(write bool) func() {
+			if write {
+				p.mu.Lock()
+				return p.mu.Unlock
+			}
+			p.mu.RLock()
+			return p.mu.RUnlock
+		})
+	}
+	p.mu.RLock()
+	needs := p.ix.needsLink()
+	p.mu.RUnlock()
+	if needs {
+		start := time.Now()
+		g := p.ix.g
+		var slots []int32
+		for s := range g.levels {
+			if p.ix.alive(int32(s)) {
+				slots = append(slots, int32(s))
+			}
+		}
+		g.linkMany(slots, p.ix.alive, workers, nil)
+		p.mu.Lock()
+		g.linked = true
+		p.mu.Unlock()
+		p.log.Info("vectorindex: built graph", "vectors", len(slots), "took", time.Since(start))
+	}
 }
 
 // maybeCompact folds the journal into a snapshot when it has grown, and
@@ -202,7 +232,7 @@ func (p *partition) compact(rebuild bool) error {
 	ix := p.ix
 	if rebuild {
 		p.rebuilds++
-		ix = ix.rebuilt(p.newGraph())
+		ix = ix.rebuilt(p.newGraph(), runtime.GOMAXPROCS(0))
 	}
 	var (
 		size int64
@@ -233,7 +263,6 @@ func (p *partition) compact(rebuild bool) error {
 		p.gen++
 	}
 	if rebuild {
-		ix.manualLink = true
 		p.mu.Lock()
 		p.ix = ix
 		p.mu.Unlock()

@@ -189,18 +189,30 @@ func TestRestartKeepsResults(t *testing.T) {
 		}
 		return snap, journal
 	}
-	check := func(name string, s *vectorindex.Store) {
+	// exact: the same hits; otherwise the journal tail was linked anew, so
+	// the approximate results may differ a little.
+	check := func(name string, s *vectorindex.Store, exact bool) {
 		t.Helper()
 		if got := s.Len("t1"); got != wantLen {
 			t.Fatalf("%s: Len = %d, want %d", name, got, wantLen)
 		}
 		after := run(s)
+		var same, total int
 		for i := range before {
 			for _, pair := range [][2][]ragkb.VectorHit{{before[i].all, after[i].all}, {before[i].filtered, after[i].filtered}, {before[i].other, after[i].other}} {
-				if !slices.Equal(pair[0], pair[1]) {
+				if exact && !slices.Equal(pair[0], pair[1]) {
 					t.Fatalf("%s: query %d:\n got %v\nwant %v", name, i, pair[1], pair[0])
 				}
+				for _, h := range pair[1] {
+					if slices.Contains(pair[0], h) {
+						same++
+					}
+				}
+				total += len(pair[0])
 			}
+		}
+		if float64(same) < 0.95*float64(total) {
+			t.Fatalf("%s: %d of %d hits as before the restart, want >= 95%%", name, same, total)
 		}
 	}
 
@@ -213,16 +225,18 @@ func TestRestartKeepsResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	check("reopened after a crash", s2)
+	check("reopened after a crash", s2, false)
 
-	// A clean Close folds the journals: the restart loads snapshots only.
+	// A clean Close folds the journals: the restart loads snapshots only
+	// and finds exactly what the closed store found.
+	before = run(s2)
 	if err := s2.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
 	if snap, journal := journalBytes(); !snap || journal != 0 {
 		t.Fatalf("after Close: snapshot %v, journal bytes %d: want a snapshot and empty journals", snap, journal)
 	}
-	check("reopened after Close", open(t, cfg))
+	check("reopened after Close", open(t, cfg), true)
 }
 
 func TestTornJournal(t *testing.T) {
