@@ -10,8 +10,12 @@
 // rename), and when replaced or deleted vectors pile up the graph is rebuilt
 // from the live ones.
 //
-// Searches run concurrently; writes to one partition are serialised and
-// block its searches only while one vector is linked into the graph.
+// Partitions of up to Config.ExactThreshold vectors are searched exactly
+// and have no graph; the graph is built (in parallel, beside searches) when
+// a partition outgrows that. New vectors are linked in rounds of 32: their
+// neighbourhoods are searched in parallel while searches go on, then the
+// links are written, which holds searches of that partition up briefly.
+// Writes to one partition are serialised.
 package vectorindex
 
 import (
