@@ -125,7 +125,7 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 		a.closers = append(a.closers, q.Close)
 		a.vectors = q
 	default:
-		vi, err := vectorindex.New(vectorindex.Config{Dir: filepath.Join(cfg.DataDir, "vectors"), Dimensions: dims, Logger: log})
+		vi, err := vectorindex.New(vectorindex.Config{Dir: filepath.Join(cfg.DataDir, "vectors"), Dimensions: dims, Embedder: a.embedder.Name(), Logger: log})
 		if err != nil {
 			return nil, fmt.Errorf("vector index: %w", err)
 		}
