@@ -52,7 +52,9 @@ type Store interface {
 	// documents with c.Chunks, deletes the c.Delete documents and their chunks,
 	// updates the resource's document and chunk counts and bumps the tenant
 	// version. It fails with ECONFLICT, writing nothing, unless c.Lease is
-	// still held. It returns the ids of chunks that were removed or replaced.
+	// still held. It returns the ids of chunks that no longer exist after the
+	// change (never an id the change writes again), so deleting their vectors
+	// can never remove a new one.
 	ApplyIndex(ctx context.Context, c IndexChange) (removedChunkIDs []string, err error)
 	// GetChunks returns the tenant's chunks with these ids; unknown ids are skipped.
 	GetChunks(ctx context.Context, tenantID string, ids []string) ([]*Chunk, error)
@@ -160,7 +162,10 @@ type ChunkHit struct {
 
 // VectorStore keeps chunk vectors and finds nearest neighbours by cosine
 // similarity within one tenant. Backends: store/vectorindex (embedded),
-// store/postgres (pgvector) and store/qdrant.
+// store/postgres (pgvector, through postgres.Store.Vectors: one type cannot
+// implement both interfaces, their DeleteResource methods differ) and
+// store/qdrant. All pass storetest.RunVectorStore: K <= 0 and vectors of the
+// wrong dimension are EINVALID, an empty tenant has no hits and no error.
 type VectorStore interface {
 	// Upsert inserts or replaces vectors by ChunkID.
 	Upsert(ctx context.Context, recs []VectorRecord) error
