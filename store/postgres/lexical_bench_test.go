@@ -3,7 +3,6 @@ package postgres_test
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -11,59 +10,8 @@ import (
 
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/store/postgres"
+	"github.com/ragkb/ragkb/store/storetest"
 )
-
-// lexicalCorpus returns n chunks of offer and FAQ text shaped like a large
-// shop's catalogue (the same generator as store/sqlite's lexical benchmark,
-// so the numbers compare): every offer repeats the same boilerplate
-// (warranty, delivery, returns), product words follow a long-tailed
-// distribution.
-func lexicalCorpus(n int) ([]*ragkb.Document, []*ragkb.Chunk) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	brands := []string{"Samsung", "Apple", "Xiaomi", "Sony", "Bosch", "Philips", "Nike", "Adidas", "Lego", "Dell",
-		"Lenovo", "Asus", "Canon", "Nikon", "Makita", "Dyson", "Tefal", "Braun", "Garmin", "Puma"}
-	products := []string{"smartphone", "laptop", "headphones", "vacuum cleaner", "running shoes", "coffee machine",
-		"drill", "camera", "monitor", "tablet", "smartwatch", "blender", "kettle", "jacket", "backpack", "toaster",
-		"router", "keyboard", "mouse", "printer", "speaker", "television", "hair dryer", "electric toothbrush"}
-	colors := []string{"black", "white", "silver", "blue", "red", "green", "graphite", "gold", "pink", "grey"}
-	features := []string{"wireless", "waterproof", "fast charging", "noise cancelling", "bluetooth 5.3", "4K display",
-		"energy class A", "stainless steel", "lightweight", "ergonomic", "USB-C", "dual SIM", "Wi-Fi 6", "OLED",
-		"memory foam", "cordless", "quiet operation", "long battery life", "compact design", "LED lighting"}
-	faqs := []string{
-		"We issue a VAT invoice for every order; enter your tax number at checkout.",
-		"Orders placed before 2 pm are shipped the same day with courier delivery.",
-		"You can return any product within 30 days without giving a reason.",
-		"Payment by card, bank transfer, BLIK or cash on delivery.",
-		"Wystawiamy faktury VAT do każdego zamówienia.",
-		"Spedizione gratuita per ordini superiori a 100 euro.",
-		"Die Lieferzeit beträgt in der Regel zwei bis drei Werktage.",
-		"Nous livrons en France, en Belgique et en Suisse.",
-		"Store pickup is available in Warsaw, Kraków and Gdańsk.",
-		"The manufacturer's warranty is honoured at authorised service centres.",
-	}
-	docs := make([]*ragkb.Document, 0, n)
-	chunks := make([]*ragkb.Chunk, 0, n)
-	for i := range n {
-		d := &ragkb.Document{ID: fmt.Sprintf("doc_%06d", i), SourceID: fmt.Sprintf("src_%06d", i)}
-		if i%50 == 0 {
-			q := faqs[rng.IntN(len(faqs))]
-			d.Kind, d.Title, d.Text = ragkb.DocQA, "FAQ "+q[:20], q
-		} else {
-			pick := func(list []string) string { return list[min(len(list)-1, int(rng.ExpFloat64()*float64(len(list))/4))] }
-			brand, product, color := pick(brands), pick(products), pick(colors)
-			model := fmt.Sprintf("%c%d", 'A'+rune(rng.IntN(26)), rng.IntN(1000))
-			d.Kind = ragkb.DocOffer
-			d.Title = fmt.Sprintf("%s %s %s %s", brand, product, model, color)
-			d.Text = fmt.Sprintf("%s. %s, %s. Price %d.%02d PLN. Availability: in stock. Condition: new. "+
-				"Warranty: %d months. Delivery in %d working days. Free returns within 30 days. SKU %s-%06d.",
-				d.Title, pick(features), pick(features), 10+rng.IntN(5000), rng.IntN(100), 12*(1+rng.IntN(3)),
-				1+rng.IntN(5), strings.ToUpper(brand[:3]), i)
-		}
-		docs = append(docs, d)
-		chunks = append(chunks, &ragkb.Chunk{ID: fmt.Sprintf("chk_%06d", i), DocumentID: d.ID, Kind: d.Kind, Title: d.Title, Text: d.Text})
-	}
-	return docs, chunks
-}
 
 // lexicalStore returns a store holding n chunks of one tenant and n/10 of
 // another (so the tenant filter has work to do).
@@ -72,7 +20,7 @@ func lexicalStore(b *testing.B, n int) (*postgres.Store, string) {
 	ctx := context.Background()
 	u := schemaURL(b)
 	s := openStore(b, u, 0)
-	docs, chunks := lexicalCorpus(n)
+	docs, chunks := storetest.LexicalCorpus(n)
 	var tenant string
 	start := time.Now()
 	for ti, size := range []int{n, n / 10} {

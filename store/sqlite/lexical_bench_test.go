@@ -3,66 +3,14 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/store/storetest"
 )
-
-// benchCorpus returns n chunks of offer and FAQ text shaped like a large
-// shop's catalogue: every offer repeats the same boilerplate (warranty,
-// delivery, returns), product words follow a long-tailed distribution.
-func benchCorpus(n int) ([]*ragkb.Document, []*ragkb.Chunk) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	brands := []string{"Samsung", "Apple", "Xiaomi", "Sony", "Bosch", "Philips", "Nike", "Adidas", "Lego", "Dell",
-		"Lenovo", "Asus", "Canon", "Nikon", "Makita", "Dyson", "Tefal", "Braun", "Garmin", "Puma"}
-	products := []string{"smartphone", "laptop", "headphones", "vacuum cleaner", "running shoes", "coffee machine",
-		"drill", "camera", "monitor", "tablet", "smartwatch", "blender", "kettle", "jacket", "backpack", "toaster",
-		"router", "keyboard", "mouse", "printer", "speaker", "television", "hair dryer", "electric toothbrush"}
-	colors := []string{"black", "white", "silver", "blue", "red", "green", "graphite", "gold", "pink", "grey"}
-	features := []string{"wireless", "waterproof", "fast charging", "noise cancelling", "bluetooth 5.3", "4K display",
-		"energy class A", "stainless steel", "lightweight", "ergonomic", "USB-C", "dual SIM", "Wi-Fi 6", "OLED",
-		"memory foam", "cordless", "quiet operation", "long battery life", "compact design", "LED lighting"}
-	faqs := []string{
-		"We issue a VAT invoice for every order; enter your tax number at checkout.",
-		"Orders placed before 2 pm are shipped the same day with courier delivery.",
-		"You can return any product within 30 days without giving a reason.",
-		"Payment by card, bank transfer, BLIK or cash on delivery.",
-		"Wystawiamy faktury VAT do każdego zamówienia.",
-		"Spedizione gratuita per ordini superiori a 100 euro.",
-		"Die Lieferzeit beträgt in der Regel zwei bis drei Werktage.",
-		"Nous livrons en France, en Belgique et en Suisse.",
-		"Store pickup is available in Warsaw, Kraków and Gdańsk.",
-		"The manufacturer's warranty is honoured at authorised service centres.",
-	}
-	docs := make([]*ragkb.Document, 0, n)
-	chunks := make([]*ragkb.Chunk, 0, n)
-	for i := range n {
-		d := &ragkb.Document{ID: fmt.Sprintf("doc_%06d", i), SourceID: fmt.Sprintf("src_%06d", i)}
-		if i%50 == 0 {
-			q := faqs[rng.IntN(len(faqs))]
-			d.Kind, d.Title, d.Text = ragkb.DocQA, "FAQ "+q[:20], q
-		} else {
-			// Zipf-like choice: the first items are far more frequent.
-			pick := func(list []string) string { return list[min(len(list)-1, int(rng.ExpFloat64()*float64(len(list))/4))] }
-			brand, product, color := pick(brands), pick(products), pick(colors)
-			model := fmt.Sprintf("%c%d", 'A'+rune(rng.IntN(26)), rng.IntN(1000))
-			d.Kind = ragkb.DocOffer
-			d.Title = fmt.Sprintf("%s %s %s %s", brand, product, model, color)
-			d.Text = fmt.Sprintf("%s. %s, %s. Price %d.%02d PLN. Availability: in stock. Condition: new. "+
-				"Warranty: %d months. Delivery in %d working days. Free returns within 30 days. SKU %s-%06d.",
-				d.Title, pick(features), pick(features), 10+rng.IntN(5000), rng.IntN(100), 12*(1+rng.IntN(3)),
-				1+rng.IntN(5), strings.ToUpper(brand[:3]), i)
-		}
-		docs = append(docs, d)
-		chunks = append(chunks, &ragkb.Chunk{ID: fmt.Sprintf("chk_%06d", i), DocumentID: d.ID, Kind: d.Kind, Title: d.Title, Text: d.Text})
-	}
-	return docs, chunks
-}
 
 // benchStore returns a store holding n chunks of one tenant, n/10 of a
 // second and 200 of a small third one.
@@ -74,7 +22,7 @@ func benchStore(b *testing.B, n int) (s *Store, tenant, small string) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { s.Close() })
-	docs, chunks := benchCorpus(n)
+	docs, chunks := storetest.LexicalCorpus(n)
 	for ti, size := range []int{n, n / 10, 200} {
 		ten := &ragkb.Tenant{Name: fmt.Sprintf("shop %d", ti)}
 		if err := s.CreateTenant(ctx, ten); err != nil {
@@ -186,7 +134,7 @@ func BenchmarkApplyIndex10k(b *testing.B) {
 	if err := s.CreateTenant(ctx, ten); err != nil {
 		b.Fatal(err)
 	}
-	docs, chunks := benchCorpus(10_000)
+	docs, chunks := storetest.LexicalCorpus(10_000)
 	run := 0
 	for b.Loop() {
 		b.StopTimer()
