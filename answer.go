@@ -37,10 +37,13 @@ type AnswerRequest struct {
 	Conversation []Message `json:"conversation,omitempty"`
 }
 
-// IntentMatch is the intent the question was classified as.
+// IntentMatch is the intent the question was classified as. OutOfScope
+// means the intent lane stepped aside (no intent fits well enough to answer
+// from an approved text): Name is then only the best guess.
 type IntentMatch struct {
 	Name       string  `json:"name"`
 	Confidence float64 `json:"confidence"`
+	OutOfScope bool    `json:"out_of_scope,omitempty"`
 }
 
 // Citation is a source an answer relies on.

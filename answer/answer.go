@@ -266,8 +266,8 @@ func (t *turn) run() *ragkb.AnswerResponse {
 	var pred intent.Prediction
 	if ln != nil {
 		pred = ln.clf.Classify(t.question)
-		if !pred.OutOfScope && pred.Intent != "" {
-			t.intent = &ragkb.IntentMatch{Name: publicIntent(pred.Intent), Confidence: round(pred.Confidence)}
+		if pred.Intent != "" && pred.Intent != intent.OutOfScopeIntent {
+			t.intent = &ragkb.IntentMatch{Name: publicIntent(pred.Intent), Confidence: round(pred.Confidence), OutOfScope: pred.OutOfScope}
 		}
 		if resp := t.fast(ln, pred); resp != nil {
 			return resp
@@ -350,7 +350,7 @@ func (t *turn) pickByLanguage(docs []*ragkb.Document) *ragkb.Document {
 }
 
 func (t *turn) wantsPremium() bool {
-	if t.s.cfg.LLM == nil || t.intent == nil || t.sc.assistant == nil {
+	if t.s.cfg.LLM == nil || t.intent == nil || t.intent.OutOfScope || t.sc.assistant == nil {
 		return false
 	}
 	return slices.Contains(t.sc.assistant.PremiumIntents, t.intent.Name)
@@ -457,8 +457,13 @@ func (t *turn) agent() *ragkb.AnswerResponse {
 // record writes the answer log, metrics and events. Failures are logged: the
 // customer still gets the answer.
 func (s *Service) record(ctx context.Context, tenantID string, sc *scope, question string, resp *ragkb.AnswerResponse, reason string) {
+	// Stats and metrics count a question under its intent only when the
+	// lane recognised it; guesses are counted as out_of_scope.
 	name := "none"
-	if resp.Intent != nil {
+	switch {
+	case resp.Intent != nil && resp.Intent.OutOfScope:
+		name = intent.OutOfScopeIntent
+	case resp.Intent != nil:
 		name = metricIntent(resp.Intent.Name)
 	}
 	asst := ""
