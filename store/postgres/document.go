@@ -125,7 +125,29 @@ func (s *Store) ApplyIndex(ctx context.Context, c ragkb.IndexChange) ([]string, 
 	if err != nil {
 		return nil, translate("apply index", "chunk", err)
 	}
+	if len(c.Chunks)+len(removed) >= analyzeAfterChunks {
+		s.refreshTermStats(ctx)
+	}
 	return removed, nil
+}
+
+// analyzeAfterChunks is how many chunks one change must write or remove
+// before the chunks table is analysed at once, instead of waiting for
+// autovacuum: lexical search reads its term statistics (see
+// termFrequencies), and without them every question would be scored
+// against nearly every chunk.
+const analyzeAfterChunks = 1000
+
+// refreshTermStats analyses the chunks table and drops the cached term
+// frequencies. A failure only costs search speed, so it is logged.
+func (s *Store) refreshTermStats(ctx context.Context) {
+	if _, err := s.pool.Exec(ctx, `ANALYZE chunks`); err != nil {
+		s.log.Warn("postgres: analyze chunks", "err", err)
+		return
+	}
+	s.terms.mu.Lock()
+	s.terms.freq = nil
+	s.terms.mu.Unlock()
 }
 
 // storable returns s as PostgreSQL text can hold it: invalid UTF-8 (a

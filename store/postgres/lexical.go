@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"math"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -28,6 +29,15 @@ const commonTermFreq = 0.05
 
 // termStatsTTL is how long the term frequencies read from pg_stats are reused.
 const termStatsTTL = 5 * time.Minute
+
+// emptyStatsTTL is how long missing statistics are trusted before pg_stats
+// is read again.
+const emptyStatsTTL = 10 * time.Second
+
+// maxCandidates bounds the chunks one lexical query scores: a question made
+// only of words found in most chunks ranks an arbitrary subset of them
+// instead of the whole catalogue (the same trade-off as the SQLite store).
+const maxCandidates = 2000
 
 // termStats caches the most common lexemes of chunks.tsv with their
 // frequencies, as ANALYZE found them (pg_stats.most_common_elems).
@@ -164,7 +174,7 @@ func (s *Store) lexical(ctx context.Context, q ragkb.LexicalQuery, terms []strin
 			SELECT to_tsquery('simple', ragkb_unaccent(u.q)) AS tq, to_tsquery('simple', ragkb_unaccent(u.qa)) AS tqa, u.idf
 			FROM unnest($3::text[], $4::text[], $5::float8[]) AS u(q, qa, idf)),
 		cand AS MATERIALIZED (
-			SELECT c.id, c.tsv, length(c.tsv)::float8 AS dl FROM chunks AS c WHERE `+filter+`),
+			SELECT c.id, c.tsv, length(c.tsv)::float8 AS dl FROM chunks AS c WHERE `+filter+` LIMIT `+strconv.Itoa(maxCandidates)+`),
 		norm AS (SELECT greatest(avg(dl), 1) AS avgdl FROM cand)
 		SELECT cand.id, (
 			SELECT coalesce(sum(t.idf * t.tf * 2.2 / (t.tf + 1.2 * (0.25 + 0.75 * cand.dl / norm.avgdl))), 0)
@@ -202,7 +212,12 @@ func (s *Store) termFrequencies(ctx context.Context) (map[string]float64, error)
 	if err != nil {
 		return nil, err
 	}
+	// Empty statistics (a table never analysed) are not kept for the whole
+	// TTL: they are read again after emptyStatsTTL.
 	s.terms.freq, s.terms.fetched = freq, now
+	if len(freq) == 0 {
+		s.terms.fetched = now.Add(emptyStatsTTL - termStatsTTL)
+	}
 	return freq, nil
 }
 
