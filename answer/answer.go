@@ -279,11 +279,9 @@ func (t *turn) run() *ragkb.AnswerResponse {
 		t.reason = "search failed"
 		return t.fallback()
 	}
-	var relevant []retriever.Hit
-	for _, h := range hits {
-		if h.Relevance >= s.cfg.Relevance {
-			relevant = append(relevant, h)
-		}
+	relevant := t.relevant(hits)
+	if len(relevant) == 0 {
+		relevant = t.followUp()
 	}
 	if len(relevant) == 0 {
 		t.reason = "no relevant source"
@@ -298,6 +296,54 @@ func (t *turn) run() *ragkb.AnswerResponse {
 		}
 	}
 	return t.grounded(relevant)
+}
+
+// relevant keeps the hits above the relevance threshold.
+func (t *turn) relevant(hits []retriever.Hit) []retriever.Hit {
+	var out []retriever.Hit
+	for _, h := range hits {
+		if h.Relevance >= t.s.cfg.Relevance {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// maxFollowUpTerms is the most content words a question may have to be read
+// as a follow-up of the previous one ("and to Austria?").
+const maxFollowUpTerms = 3
+
+// followUp retries retrieval for a short question that found nothing on its
+// own, together with the customer's previous message. A hit counts only if
+// it still contains a word of the new question, so an unrelated question
+// never gets the previous topic's answer.
+func (t *turn) followUp() []retriever.Hit {
+	terms := retriever.Terms(t.question)
+	if len(terms) == 0 || len(terms) > maxFollowUpTerms {
+		return nil
+	}
+	prev := ""
+	for i := len(t.req.Conversation) - 1; i >= 0; i-- {
+		if m := t.req.Conversation[i]; m.Role == "user" && strings.TrimSpace(m.Content) != t.req.Question {
+			prev, _ = guard.Redact(m.Content)
+			break
+		}
+	}
+	if strings.TrimSpace(prev) == "" {
+		return nil
+	}
+	hits, err := t.s.cfg.Searcher.Search(t.ctx, retriever.Query{TenantID: t.tenantID, ResourceIDs: t.sc.resourceIDs, Text: prev + " " + t.question, TopK: 5})
+	if err != nil {
+		t.s.log.Warn("answer: follow-up search", "tenant_id", t.tenantID, "err", err)
+		return nil
+	}
+	var out []retriever.Hit
+	for _, h := range t.relevant(hits) {
+		if retriever.Coverage(terms, h.Chunk.Title+" "+h.Chunk.Text) > 0 {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // fast answers from an approved text when the lane is confident.

@@ -46,8 +46,9 @@ func Words(text string) []string {
 }
 
 // Coverage is the share of terms found in text. A term matches a word of the
-// text that shares its first five letters (a cheap stem that copes with
-// "invoice"/"invoices", "faktura"/"faktury").
+// text that shares its first five letters after a plural "s" is dropped (a
+// cheap stem that copes with "invoice"/"invoices", "cost"/"costs",
+// "faktura"/"faktury").
 func Coverage(terms []string, text string) float64 {
 	if len(terms) == 0 {
 		return 0
@@ -67,10 +68,13 @@ func Coverage(terms []string, text string) float64 {
 
 func stem(w string) string {
 	r := []rune(w)
-	if len(r) > 5 {
-		return string(r[:5])
+	if len(r) >= 4 && r[len(r)-1] == 's' { // plurals: costs/cost, days/day
+		r = r[:len(r)-1]
 	}
-	return w
+	if len(r) > 5 {
+		r = r[:5]
+	}
+	return string(r)
 }
 
 // stopwords are function words of en, it, fr, de, pl and es that carry no

@@ -35,6 +35,7 @@ func TestCoverage(t *testing.T) {
 	}{
 		{"all terms", "VAT invoice", "We issue a VAT invoice for every order.", 1},
 		{"inflection by stem", "invoices", "Every order gets an invoice.", 1},
+		{"short plural", "cost", "Shipping costs 9 EUR.", 1},
 		{"half", "invoice Switzerland", "We issue invoices.", 0.5},
 		{"none", "capital Peru", "We ship with DHL.", 0},
 		{"no terms", "is it", "anything", 0},

@@ -219,3 +219,39 @@ func TestTiersAndGuardrails(t *testing.T) {
 		}
 	})
 }
+
+// TestFollowUpUsesConversation: a short follow-up that finds nothing on its
+// own is answered with the previous message as context, and an unrelated
+// short question is not answered from the previous topic.
+func TestFollowUpUsesConversation(t *testing.T) {
+	s := startService(t, t.TempDir(), nil)
+	_, merchant, chatbot := s.tenantWithKeys("Shop")
+	var res ragkb.Resource
+	s.call("POST", "/v1/resources", merchant, map[string]any{"name": "Shipping", "type": "policy", "policy": map[string]string{
+		"title": "Shipping policy", "format": "markdown",
+		"content": "# Shipping abroad\n\nWe ship to Austria with DHL Express. Shipping to Austria costs 9 EUR and takes 3-4 working days.\n\n# Shipping in Germany\n\nParcels within Germany arrive in 1-2 days.\n",
+	}}, &res)
+	if r := s.waitStatus(merchant, res.ID, 10*time.Second); r.Status != ragkb.StatusSuccess {
+		t.Fatalf("resource: %s %s", r.Status, r.Error)
+	}
+	conv := []map[string]string{{"role": "user", "content": "Do you ship to Austria?"}, {"role": "assistant", "content": "Yes, with DHL Express."}}
+	ask := func(q string, conversation any) ragkb.AnswerResponse {
+		var a ragkb.AnswerResponse
+		if code := s.call("POST", "/v1/answer", chatbot, map[string]any{"question": q, "conversation": conversation}, &a); code != 200 {
+			t.Fatalf("answer %q: got %d", q, code)
+		}
+		return a
+	}
+	alone := ask("how much does it cost?", nil)
+	with := ask("how much does it cost?", conv)
+	t.Logf("alone: %s %q; with conversation: %s %q", alone.Status, alone.Answer, with.Status, with.Answer)
+	if alone.Status == ragkb.AnswerAnswered {
+		t.Fatalf("the follow-up alone was answered (%q): this test no longer shows the conversation's effect", alone.Answer)
+	}
+	if with.Status != ragkb.AnswerAnswered || !strings.Contains(with.Answer, "9 EUR") {
+		t.Fatalf("follow-up with conversation: got %s %q (alone: %s %q)", with.Status, with.Answer, alone.Status, alone.Answer)
+	}
+	if off := ask("capital of Peru?", conv); off.Status == ragkb.AnswerAnswered {
+		t.Fatalf("unrelated follow-up answered from the previous topic: %q", off.Answer)
+	}
+}
