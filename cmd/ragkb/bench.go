@@ -129,7 +129,8 @@ func newBenchEnv(ctx context.Context, env map[string]string) (*benchEnv, error) 
 		return nil, err
 	}
 	e := &benchEnv{app: a, handler: a.handler(), dir: dir}
-	t := &ragkb.Tenant{ID: ragkb.NewID("ten"), Name: "Bench shop", CreatedAt: time.Now().UTC()}
+	id := ragkb.NewID("ten")
+	t := &ragkb.Tenant{ID: id, Name: "Bench shop " + id, CreatedAt: time.Now().UTC()}
 	if err := a.store.CreateTenant(ctx, t); err != nil {
 		return nil, err
 	}
