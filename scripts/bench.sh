@@ -23,7 +23,7 @@ export RAGKB_TEST_DATABASE_URL="$pg_url"
 {
 	echo "## Micro-benchmarks"
 	echo
-	echo 'Raw `go test -bench` output (`-benchtime` as shown in the command).'
+	echo 'Raw output of `go test -run "^$" -bench . -benchmem PKG` for each package below (default benchtime).'
 	echo
 	echo '```'
 	for pkg in ./embed ./store/vectorindex ./store/sqlite ./answer/intent ./answer/guard ./connectors/googlefeed ./store/postgres; do

@@ -201,6 +201,6 @@ func benchRelevance(ctx context.Context, w io.Writer, progress io.Writer) error 
 		}
 		fmt.Fprintf(w, "| %.3f%s | %.1f%% | %.1f%% | %.3f | %.1f%% |\n", th, mark, 100*p.prec, 100*p.rec, p.f1, 100*p.oosRefused)
 	}
-	fmt.Fprintf(w, "\nThe service uses `answer.DefaultRelevance` = %.2f (override with `RAGKB_RELEVANCE`). Questions the intent lane recognises are answered from approved texts and never depend on it.\n\n", answer.DefaultRelevance)
+	fmt.Fprintf(w, "\nThe service uses `answer.DefaultRelevance` = %.3f (override with `RAGKB_RELEVANCE`). Questions the intent lane recognises are answered from approved texts and never depend on it.\n\n", answer.DefaultRelevance)
 	return nil
 }
