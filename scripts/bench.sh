@@ -28,7 +28,6 @@ export RAGKB_TEST_DATABASE_URL="$pg_url"
 	echo '```'
 	for pkg in ./embed ./store/vectorindex ./store/sqlite ./answer/intent ./answer/guard ./connectors/googlefeed ./store/postgres; do
 		[ -d "$pkg" ] || continue
-		echo "\$ go test -run '^\$' -bench . -benchmem -benchtime 1x... $pkg" >/dev/null
 		go test -run '^$' -bench . -benchmem "$pkg" 2>&1 | grep -E '^(Benchmark|ok|PASS|FAIL|goos|goarch|cpu|pkg|---)' || true
 	done
 	echo '```'
