@@ -290,7 +290,7 @@ func (t *turn) run() *ragkb.AnswerResponse {
 		}
 		return t.fallback()
 	}
-	if t.wantsPremium() {
+	if t.wantsPremium(ln, relevant) {
 		if resp := t.premium(relevant); resp != nil {
 			return resp
 		}
@@ -395,11 +395,63 @@ func (t *turn) pickByLanguage(docs []*ragkb.Document) *ragkb.Document {
 	return first
 }
 
-func (t *turn) wantsPremium() bool {
-	if t.s.cfg.LLM == nil || t.intent == nil || t.intent.OutOfScope || t.sc.assistant == nil {
+// wantsPremium says whether the premium model should answer. Only when a
+// model is configured and the question is recognised (not out of scope),
+// and one of:
+//   - the assistant lists the intent in premium_intents;
+//   - the tenant declared the intent with tier "premium" (POST /v1/intents);
+//   - the assistant uses premium at all (non-empty premium_intents),
+//     retrieval is confident, no approved text fits, and the question is
+//     complex (long, or a comparison or a recommendation).
+func (t *turn) wantsPremium(ln *lane, hits []retriever.Hit) bool {
+	if t.s.cfg.LLM == nil || t.intent == nil || t.intent.OutOfScope {
 		return false
 	}
-	return slices.Contains(t.sc.assistant.PremiumIntents, t.intent.Name)
+	if ln != nil {
+		if def, ok := ln.tenantIntents[t.intent.Name]; ok && def.Tier == "premium" {
+			return true
+		}
+	}
+	a := t.sc.assistant
+	if a == nil || len(a.PremiumIntents) == 0 {
+		return false
+	}
+	if slices.Contains(a.PremiumIntents, t.intent.Name) {
+		return true
+	}
+	return len(hits) > 0 && hits[0].Relevance >= premiumConfidence && hits[0].Chunk.Kind != ragkb.DocQA && Complex(t.question)
+}
+
+// premiumConfidence is the retriever relevance above which a complex
+// question may go to the premium model without being a premium intent.
+const premiumConfidence = 0.6
+
+// complexMarkers are word stems of comparisons and recommendations in the
+// supported languages (matched on diacritic-free lower-case words).
+var complexMarkers = []string{
+	"compar", "differen", "versus", "vs", "better", "best", "recommend", "suggest",
+	"porown", "rozni", "lepsz", "najlepsz", "polec",
+	"confront", "meglio", "miglior", "consigl",
+	"mieux", "meilleur", "conseill",
+	"vergleich", "unterschied", "besser", "beste", "empfehl",
+	"mejor", "recomiend", "recomend",
+}
+
+// Complex reports whether a question is long (at least 14 words) or asks for
+// a comparison or a recommendation.
+func Complex(question string) bool {
+	words := retriever.Words(question)
+	if len(words) >= 14 {
+		return true
+	}
+	for _, w := range words {
+		for _, m := range complexMarkers {
+			if w == m || len(m) >= 4 && strings.HasPrefix(w, m) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // grounded builds an extractive answer from the best passages.

@@ -98,3 +98,26 @@ func TestStats(t *testing.T) {
 		t.Fatalf("product_advice: got %+v", pa)
 	}
 }
+
+func TestComplex(t *testing.T) {
+	tests := []struct {
+		name string
+		q    string
+		want bool
+	}{
+		{"routine", "Do you issue invoices?", false},
+		{"price", "How much is the Speedcross 6?", false},
+		{"comparison en", "What is the difference between the Speedcross and the Speedgoat?", true},
+		{"recommendation pl", "Które buty polecacie na maraton?", true},
+		{"comparison de", "Ist die Jacke besser als die andere?", true},
+		{"recommendation es", "¿Cuál me recomiendas para correr en montaña?", true},
+		{"long", "I run twice a week on muddy forest trails and sometimes on rocky mountain paths in the rain", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Complex(tt.q); got != tt.want {
+				t.Fatalf("Complex(%q): got %v, want %v", tt.q, got, tt.want)
+			}
+		})
+	}
+}

@@ -255,3 +255,57 @@ func TestFollowUpUsesConversation(t *testing.T) {
 		t.Fatalf("unrelated follow-up answered from the previous topic: %q", off.Answer)
 	}
 }
+
+// TestPremiumRoutes covers the two other ways into the premium tier: a
+// tenant intent declared with tier "premium", and a complex question
+// (comparison) with confident retrieval for an assistant that uses premium.
+func TestPremiumRoutes(t *testing.T) {
+	llm := &fakeLLM{}
+	llmSrv := httptest.NewServer(llm)
+	defer llmSrv.Close()
+	s := startService(t, t.TempDir(), map[string]string{"RAGKB_LLM_URL": llmSrv.URL, "RAGKB_LLM_MODEL": "test-model", "RAGKB_LLM_API_KEY": "llm-key"})
+	_, merchant, chatbot := s.tenantWithKeys("Shop")
+	var pol ragkb.Resource
+	s.call("POST", "/v1/resources", merchant, map[string]any{"name": "Shoes guide", "type": "policy", "policy": map[string]string{
+		"title": "Trail shoes guide", "format": "markdown",
+		"content": "# Speedcross or Speedgoat\n\nThe Salomon Speedcross 6 costs 499 PLN and grips best on mud. The Hoka Speedgoat 5 costs 649 PLN and is the most cushioned for long mountain runs.\n\n# Gift cards\n\nGift cards from 50 to 500 PLN are sent by e-mail within an hour.\n",
+	}}, &pol)
+	if r := s.waitStatus(merchant, pol.ID, 10*time.Second); r.Status != ragkb.StatusSuccess {
+		t.Fatalf("resource: %s %s", r.Status, r.Error)
+	}
+	llm.set(0, "The Speedcross 6 (499 PLN) grips best on mud, the Speedgoat 5 (649 PLN) is the most cushioned [1].")
+
+	t.Run("tenant intent with tier premium", func(t *testing.T) {
+		if code := s.call("POST", "/v1/intents", merchant, map[string]any{"name": "gift_cards", "tier": "premium",
+			"examples": []string{"Do you sell gift cards?", "can I buy a gift voucher", "gift card for a friend", "what gift card values are there"}}, nil); code != 201 {
+			t.Fatalf("create intent: got %d", code)
+		}
+		var a ragkb.AnswerResponse
+		s.call("POST", "/v1/answer", chatbot, map[string]any{"question": "Can I buy a gift card for my brother?"}, &a)
+		if a.Intent == nil || a.Intent.Name != "gift_cards" || a.Intent.OutOfScope {
+			t.Fatalf("intent: got %+v, want gift_cards", a.Intent)
+		}
+		if a.Usage.LLMCalls != 1 {
+			t.Fatalf("llm calls: got %d, want 1 (tier premium)", a.Usage.LLMCalls)
+		}
+	})
+	t.Run("complex question for an assistant that uses premium", func(t *testing.T) {
+		var asst ragkb.Assistant
+		s.call("POST", "/v1/assistants", merchant, map[string]any{"name": "Chat", "premium_intents": []string{"complaint"}}, &asst)
+		var a ragkb.AnswerResponse
+		q := "What is the difference between the Salomon Speedcross 6 and the Hoka Speedgoat 5 trail shoes?"
+		s.call("POST", "/v1/answer", chatbot, map[string]any{"question": q, "assistant_id": asst.ID}, &a)
+		if a.Intent == nil || a.Intent.OutOfScope {
+			t.Skipf("question not recognised by the intent lane (%+v): premium needs a recognised intent", a.Intent)
+		}
+		if a.Tier != ragkb.TierPremium || a.Usage.LLMCalls != 1 || len(a.Citations) == 0 {
+			t.Fatalf("got tier %s, %d model calls, %d citations; want premium with citations", a.Tier, a.Usage.LLMCalls, len(a.Citations))
+		}
+		// The same question without an assistant never costs a model call.
+		var b ragkb.AnswerResponse
+		s.call("POST", "/v1/answer", chatbot, map[string]any{"question": q}, &b)
+		if b.Usage.LLMCalls != 0 {
+			t.Fatalf("without an assistant: got %d model calls, want 0", b.Usage.LLMCalls)
+		}
+	})
+}
