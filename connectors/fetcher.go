@@ -14,12 +14,12 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/internal/retryafter"
 )
 
 // Version is the ragkb version sent in the default User-Agent.
@@ -429,19 +429,10 @@ func (f *Fetcher) statusError(u string, res *http.Response, body []byte) error {
 	return e
 }
 
-// retryAfter parses a Retry-After header: seconds or an HTTP date.
+// retryAfter is the wait a Retry-After header asks for (0 when absent).
 func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
+	d, _ := retryafter.Parse(v, now)
+	return d
 }
 
 func (f *Fetcher) transportError(ctx context.Context, u string, err error) error {

@@ -12,13 +12,13 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/internal/retryafter"
 )
 
 // OpenAIConfig configures OpenAI. Zero values take the defaults.
@@ -404,19 +404,10 @@ func normalize(v []float32) bool {
 	return true
 }
 
-// retryAfter parses a Retry-After header: delay-seconds or an HTTP date.
+// retryAfter is the wait a Retry-After header asks for (0 when absent).
 func retryAfter(h string, now time.Time) time.Duration {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return 0
-	}
-	if secs, err := strconv.Atoi(h); err == nil {
-		return max(time.Duration(secs)*time.Second, 0)
-	}
-	if t, err := http.ParseTime(h); err == nil {
-		return max(t.Sub(now), 0)
-	}
-	return 0
+	d, _ := retryafter.Parse(h, now)
+	return d
 }
 
 func truncate(s string, n int) string {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/internal/retryafter"
 )
 
 // DispatcherStore is the part of ragkb.Store the Dispatcher reads and updates.
@@ -420,22 +421,6 @@ func failureText(code int, err error) string {
 // HTTP date (relative to now), capped at MaxRetryAfter. ok is false when the
 // header is absent or malformed.
 func ParseRetryAfter(h string, now time.Time) (d time.Duration, ok bool) {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return 0, false
-	}
-	if secs, err := strconv.ParseInt(h, 10, 64); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
-		if secs > int64(MaxRetryAfter/time.Second) {
-			return MaxRetryAfter, true
-		}
-		return time.Duration(secs) * time.Second, true
-	}
-	t, err := http.ParseTime(h)
-	if err != nil {
-		return 0, false
-	}
-	return min(max(t.Sub(now), 0), MaxRetryAfter), true
+	d, ok = retryafter.Parse(h, now)
+	return min(d, MaxRetryAfter), ok
 }

@@ -225,7 +225,7 @@ func TestParseRetryAfter(t *testing.T) {
 		{name: "absent", header: "", wantOK: false},
 		{name: "negative", header: "-5", wantOK: false},
 		{name: "garbage", header: "soon", wantOK: false},
-		{name: "fraction", header: "1.5", wantOK: false},
+		{name: "fraction (some gateways send them)", header: "1.5", want: 1500 * time.Millisecond, wantOK: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -20,11 +20,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/internal/retryafter"
 )
 
 // Defaults applied by New for zero Config fields.
@@ -335,22 +335,10 @@ func truncate(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// retryAfter parses a Retry-After header: delay-seconds or an HTTP date.
+// retryAfter is the wait a Retry-After header asks for (0 when absent).
 func retryAfter(h string, now time.Time) time.Duration {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseFloat(h, 64); err == nil {
-		if secs <= 0 {
-			return 0
-		}
-		return time.Duration(secs * float64(time.Second))
-	}
-	if t, err := http.ParseTime(h); err == nil {
-		return max(t.Sub(now), 0)
-	}
-	return 0
+	d, _ := retryafter.Parse(h, now)
+	return d
 }
 
 func (c *Client) sleep(ctx context.Context, d time.Duration) error {
