@@ -60,3 +60,9 @@ func NewID(prefix string) string {
 func HasPrefix(id, prefix string) bool {
 	return strings.HasPrefix(id, prefix+"_") && len(id) > len(prefix)+1
 }
+
+// ValidLanguage reports whether code looks like an ISO 639-1 language code
+// ("en", "pl"): two lower-case ASCII letters.
+func ValidLanguage(code string) bool {
+	return len(code) == 2 && code[0] >= 'a' && code[0] <= 'z' && code[1] >= 'a' && code[1] <= 'z'
+}

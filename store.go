@@ -234,3 +234,36 @@ type FetchResult struct {
 	// Skipped counts items that could not be read (each should have a warning).
 	Skipped int
 }
+
+// Check verifies that every document and chunk of c belongs to c's tenant
+// and resource (filling keys left empty) and that every chunk belongs to an
+// upserted document. Backends call it first in ApplyIndex.
+func (c *IndexChange) Check() error {
+	if c.TenantID == "" || c.ResourceID == "" {
+		return Invalid("resource_id", "the tenant and resource of an index change are required")
+	}
+	docs := make(map[string]bool, len(c.Upsert))
+	for _, d := range c.Upsert {
+		if d.ID == "" {
+			return Invalid("documents", "a document has no id")
+		}
+		if (d.TenantID != "" && d.TenantID != c.TenantID) || (d.ResourceID != "" && d.ResourceID != c.ResourceID) {
+			return Invalid("documents", "document %s belongs to another resource", d.ID)
+		}
+		d.TenantID, d.ResourceID = c.TenantID, c.ResourceID
+		docs[d.ID] = true
+	}
+	for _, ch := range c.Chunks {
+		if ch.ID == "" {
+			return Invalid("chunks", "a chunk has no id")
+		}
+		if !docs[ch.DocumentID] {
+			return Invalid("chunks", "chunk %s does not belong to an upserted document", ch.ID)
+		}
+		if (ch.TenantID != "" && ch.TenantID != c.TenantID) || (ch.ResourceID != "" && ch.ResourceID != c.ResourceID) {
+			return Invalid("chunks", "chunk %s belongs to another resource", ch.ID)
+		}
+		ch.TenantID, ch.ResourceID = c.TenantID, c.ResourceID
+	}
+	return nil
+}

@@ -128,7 +128,7 @@ func (s *Service) Validate(req *ragkb.AnswerRequest) error {
 		return ragkb.Invalid("question", "is required")
 	case utf8.RuneCountInString(q) > s.cfg.MaxQuestionChars:
 		return ragkb.Invalid("question", "must be at most %d characters", s.cfg.MaxQuestionChars)
-	case req.Language != "" && !validLang(req.Language):
+	case req.Language != "" && !ragkb.ValidLanguage(req.Language):
 		return ragkb.Invalid("language", "must be an ISO 639-1 code such as \"en\" or \"pl\"")
 	case len(req.ResourceIDs) > 100:
 		return ragkb.Invalid("resource_ids", "must list at most 100 resources")
@@ -139,18 +139,6 @@ func (s *Service) Validate(req *ragkb.AnswerRequest) error {
 		}
 	}
 	return nil
-}
-
-func validLang(l string) bool {
-	if len(l) != 2 {
-		return false
-	}
-	for _, r := range l {
-		if r < 'a' || r > 'z' {
-			return false
-		}
-	}
-	return true
 }
 
 // scope is what a question may be answered from.

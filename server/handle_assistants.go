@@ -32,7 +32,7 @@ func (s *Server) validateAssistant(c *gin.Context, req *assistantRequest, a *rag
 		return ragkb.Invalid("fallback_message", "must be at most 2000 characters")
 	case utf8.RuneCountInString(req.AgentMessage) > 2000:
 		return ragkb.Invalid("agent_message", "must be at most 2000 characters")
-	case req.Language != "" && !validLanguage(req.Language):
+	case req.Language != "" && !ragkb.ValidLanguage(req.Language):
 		return ragkb.Invalid("language", "must be an ISO 639-1 code such as \"it\"")
 	case len(req.PremiumIntents) > 100:
 		return ragkb.Invalid("premium_intents", "must list at most 100 intents")

@@ -43,7 +43,7 @@ func (s *Server) validateResource(req *resourceRequest, r *ragkb.Resource) error
 	if !known {
 		return ragkb.Invalid("type", "%q is not a resource type: use knowledge_base, faq_page, policy or offers", req.Type)
 	}
-	if req.Language != "" && !validLanguage(req.Language) {
+	if req.Language != "" && !ragkb.ValidLanguage(req.Language) {
 		return ragkb.Invalid("language", "must be an ISO 639-1 code such as \"it\"")
 	}
 	specs := map[ragkb.ResourceType]bool{
@@ -66,18 +66,6 @@ func (s *Server) validateResource(req *resourceRequest, r *ragkb.Resource) error
 		}
 	}
 	return nil
-}
-
-func validLanguage(l string) bool {
-	if len(l) != 2 {
-		return false
-	}
-	for _, r := range l {
-		if r < 'a' || r > 'z' {
-			return false
-		}
-	}
-	return true
 }
 
 // hasSource reports whether a resource is fetched from a URL (and so can be refreshed).

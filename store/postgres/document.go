@@ -161,36 +161,16 @@ func storable(s string) string {
 	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
 }
 
-// validateChange checks that every document and chunk of c belongs to its
-// tenant and resource (filling empty keys) and that chunks belong to
-// upserted documents, and makes their text storable.
+// validateChange checks c (ragkb.IndexChange.Check) and makes its text
+// storable in PostgreSQL.
 func validateChange(c *ragkb.IndexChange) error {
-	if c.TenantID == "" || c.ResourceID == "" {
-		return ragkb.Invalid("resource_id", "the tenant and resource of an index change are required")
+	if err := c.Check(); err != nil {
+		return err
 	}
-	docs := make(map[string]bool, len(c.Upsert))
 	for _, d := range c.Upsert {
-		if d.ID == "" {
-			return ragkb.Invalid("documents", "a document has no id")
-		}
-		if (d.TenantID != "" && d.TenantID != c.TenantID) || (d.ResourceID != "" && d.ResourceID != c.ResourceID) {
-			return ragkb.Invalid("documents", "document %s belongs to another resource", d.ID)
-		}
-		d.TenantID, d.ResourceID = c.TenantID, c.ResourceID
 		d.Title, d.URL, d.Text = storable(d.Title), storable(d.URL), storable(d.Text)
-		docs[d.ID] = true
 	}
 	for _, ch := range c.Chunks {
-		if ch.ID == "" {
-			return ragkb.Invalid("chunks", "a chunk has no id")
-		}
-		if !docs[ch.DocumentID] {
-			return ragkb.Invalid("chunks", "chunk %s does not belong to an upserted document", ch.ID)
-		}
-		if (ch.TenantID != "" && ch.TenantID != c.TenantID) || (ch.ResourceID != "" && ch.ResourceID != c.ResourceID) {
-			return ragkb.Invalid("chunks", "chunk %s belongs to another resource", ch.ID)
-		}
-		ch.TenantID, ch.ResourceID = c.TenantID, c.ResourceID
 		ch.Title, ch.URL, ch.Text = storable(ch.Title), storable(ch.URL), storable(ch.Text)
 	}
 	return nil

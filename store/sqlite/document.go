@@ -57,46 +57,13 @@ func (s *Store) ListDocuments(ctx context.Context, f ragkb.DocumentFilter) ([]*r
 	return out, translate("list documents", "document", rows.Err())
 }
 
-// validateChange checks that every document and chunk of c belongs to its
-// tenant and resource (filling empty keys) and that chunks belong to
-// upserted documents.
-func validateChange(c *ragkb.IndexChange) error {
-	if c.TenantID == "" || c.ResourceID == "" {
-		return ragkb.Invalid("resource_id", "the tenant and resource of an index change are required")
-	}
-	docs := make(map[string]bool, len(c.Upsert))
-	for _, d := range c.Upsert {
-		if d.ID == "" {
-			return ragkb.Invalid("documents", "a document has no id")
-		}
-		if (d.TenantID != "" && d.TenantID != c.TenantID) || (d.ResourceID != "" && d.ResourceID != c.ResourceID) {
-			return ragkb.Invalid("documents", "document %s belongs to another resource", d.ID)
-		}
-		d.TenantID, d.ResourceID = c.TenantID, c.ResourceID
-		docs[d.ID] = true
-	}
-	for _, ch := range c.Chunks {
-		if ch.ID == "" {
-			return ragkb.Invalid("chunks", "a chunk has no id")
-		}
-		if !docs[ch.DocumentID] {
-			return ragkb.Invalid("chunks", "chunk %s does not belong to an upserted document", ch.ID)
-		}
-		if (ch.TenantID != "" && ch.TenantID != c.TenantID) || (ch.ResourceID != "" && ch.ResourceID != c.ResourceID) {
-			return ragkb.Invalid("chunks", "chunk %s belongs to another resource", ch.ID)
-		}
-		ch.TenantID, ch.ResourceID = c.TenantID, c.ResourceID
-	}
-	return nil
-}
-
 // ApplyIndex writes an indexing run in one transaction, unless c.Lease is
 // no longer held (ECONFLICT, nothing written). It returns the ids of the
 // chunks that no longer exist afterwards; an id that c.Chunks writes again
 // is not among them, so deleting the returned ids from a vector store can
 // never remove a vector of the new index, whatever the order.
 func (s *Store) ApplyIndex(ctx context.Context, c ragkb.IndexChange) ([]string, error) {
-	if err := validateChange(&c); err != nil {
+	if err := c.Check(); err != nil {
 		return nil, err
 	}
 	var removed []string
