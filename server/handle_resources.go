@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -146,8 +147,11 @@ func statusFilter(c *gin.Context, f *ragkb.ResourceFilter) error {
 	default:
 		return ragkb.Invalid("status", "must be processing, success or failed")
 	}
-	if t := c.Query("type"); t != "" {
-		f.Types = []ragkb.ResourceType{ragkb.ResourceType(t)}
+	if t := ragkb.ResourceType(c.Query("type")); t != "" {
+		if !slices.Contains(resourceTypes, t) {
+			return ragkb.Invalid("type", "must be knowledge_base, faq_page, policy or offers")
+		}
+		f.Types = []ragkb.ResourceType{t}
 	}
 	return nil
 }

@@ -296,6 +296,16 @@ func TestBadInput(t *testing.T) {
 		{"unknown resource", "GET", "/v1/resources/res_nope", merchant, nil, 404, ""},
 		{"retry unknown", "POST", "/v1/resources/res_nope/retry", merchant, nil, 404, ""},
 		{"status filter", "GET", "/v1/resources?status=done", merchant, nil, 400, "status"},
+		{"type filter", "GET", "/v1/resources?type=pdf", merchant, nil, 400, "type"},
+		{"events type", "GET", "/v1/events?type=everything", merchant, nil, 400, "type"},
+		{"events limit", "GET", "/v1/events?limit=0", merchant, nil, 400, "limit"},
+		{"stats since", "GET", "/v1/stats?since=yesterday", merchant, nil, 400, "since"},
+		{"intent builtin name", "POST", "/v1/intents", merchant, map[string]any{"name": "invoice", "examples": []string{"x"}}, 400, "name"},
+		{"intent tier", "POST", "/v1/intents", merchant, map[string]any{"name": "gift", "examples": []string{"x"}, "tier": "gold"}, 400, "tier"},
+		{"intent examples", "POST", "/v1/intents", merchant, map[string]any{"name": "gift"}, 400, "examples"},
+		{"assistant resource", "POST", "/v1/assistants", merchant, map[string]any{"name": "a", "resource_ids": []string{"res_nope"}}, 400, "resource_ids[0]"},
+		{"webhook event", "POST", "/v1/webhooks", merchant, map[string]any{"url": "https://x.example/h", "events": []string{"everything"}}, 400, "events[0]"},
+		{"admin only", "GET", "/v1/admin/resources", merchant, nil, 403, ""},
 		{"unknown route", "GET", "/v1/nope", merchant, nil, 404, ""},
 	}
 	for _, tt := range tests {
