@@ -345,3 +345,46 @@ func TestMain(m *testing.M) {
 	gin.SetMode(gin.ReleaseMode)
 	os.Exit(m.Run())
 }
+
+func TestUpdateResource(t *testing.T) {
+	s := startService(t, t.TempDir(), nil)
+	_, merchant, chatbot := s.tenantWithKeys("Shop")
+	var res ragkb.Resource
+	s.call("POST", "/v1/resources", merchant, kbResource(), &res)
+	if r := s.waitStatus(merchant, res.ID, 10*time.Second); r.Status != ragkb.StatusSuccess {
+		t.Fatalf("status: got %s", r.Status)
+	}
+	ask := func() ragkb.AnswerResponse {
+		var a ragkb.AnswerResponse
+		s.call("POST", "/v1/answer", chatbot, map[string]string{"question": "Do you issue invoices?"}, &a)
+		return a
+	}
+	// Bad update: 400 naming the field, nothing changes.
+	bad := kbResource()
+	bad["knowledge_base"].(map[string]any)["custom"] = []map[string]any{{"question": "Gift wrap?"}}
+	var p struct{ Field string }
+	if code := s.call("PUT", "/v1/resources/"+res.ID, merchant, bad, &p); code != 400 || p.Field != "knowledge_base.custom[0].answer" {
+		t.Fatalf("bad update: got %d field %q", code, p.Field)
+	}
+	if code := s.call("PUT", "/v1/resources/"+res.ID, merchant, map[string]any{"name": "x", "type": "policy", "policy": map[string]string{"content": "x"}}, &p); code != 400 || p.Field != "type" {
+		t.Fatalf("type change: got %d field %q", code, p.Field)
+	}
+	var got ragkb.Resource
+	s.call("GET", "/v1/resources/"+res.ID, merchant, nil, &got)
+	if got.Status != ragkb.StatusSuccess || got.KnowledgeBase.Invoice != invoiceText {
+		t.Fatalf("after bad updates: got %s %q", got.Status, got.KnowledgeBase.Invoice)
+	}
+	// Good update: re-indexed, the new approved text answers, only the edited answer was re-embedded.
+	good := kbResource()
+	good["knowledge_base"].(map[string]any)["invoice"] = "Yes, invoices are e-mailed within 24 hours of payment."
+	if code := s.call("PUT", "/v1/resources/"+res.ID, merchant, good, &got); code != 202 || got.Status != ragkb.StatusProcessing {
+		t.Fatalf("update: got %d %s", code, got.Status)
+	}
+	got = s.waitStatus(merchant, res.ID, 10*time.Second)
+	if got.Status != ragkb.StatusSuccess || got.LastRun == nil || got.LastRun.Changed != 1 || got.LastRun.Unchanged != 2 || got.LastRun.Embedded != 1 {
+		t.Fatalf("after update: got %s last_run %+v, want 1 changed, 2 unchanged, 1 embedded", got.Status, got.LastRun)
+	}
+	if a := ask(); a.Answer != "Yes, invoices are e-mailed within 24 hours of payment." || a.Tier != ragkb.TierFast {
+		t.Fatalf("answer after update: got %s %q", a.Tier, a.Answer)
+	}
+}
