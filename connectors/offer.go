@@ -47,31 +47,32 @@ func (p *Product) Document() *ragkb.Document {
 // (truncated) description.
 func (p *Product) Text() string {
 	o := p.Offer
+	w := WordsFor(p.Language)
 	var lines []string
-	first := p.Name
+	first := p.Name + "."
 	if o.Price != "" {
 		price := strings.TrimSpace(o.Price + " " + o.Currency)
 		switch {
 		case o.SalePrice != "" && o.SalePrice != o.Price:
-			first += fmt.Sprintf(" costs %s %s on sale (regular price %s).", o.SalePrice, o.Currency, price)
+			first = fmt.Sprintf(w.OnSale, p.Name, strings.TrimSpace(o.SalePrice+" "+o.Currency), price)
 		default:
-			first += " costs " + price + "."
+			first = fmt.Sprintf(w.Costs, p.Name, price)
 		}
 	} else if o.SalePrice != "" {
-		first += fmt.Sprintf(" costs %s %s.", o.SalePrice, o.Currency)
+		first = fmt.Sprintf(w.Costs, p.Name, strings.TrimSpace(o.SalePrice+" "+o.Currency))
 	}
 	lines = append(lines, strings.Join(strings.Fields(first), " "))
-	if w := AvailabilityWords(o.Availability); w != "" {
-		lines = append(lines, w+".")
+	if a := w.Availability(o.Availability); a != "" {
+		lines = append(lines, a+".")
 	}
 	if o.Condition != "" {
-		lines = append(lines, "Condition: "+o.Condition+".")
+		lines = append(lines, w.Condition+": "+w.ConditionWord(o.Condition)+".")
 	}
 	if o.Brand != "" {
-		lines = append(lines, "Brand: "+o.Brand+".")
+		lines = append(lines, w.Brand+": "+o.Brand+".")
 	}
 	if p.Category != "" {
-		lines = append(lines, "Category: "+p.Category+".")
+		lines = append(lines, w.Category+": "+p.Category+".")
 	}
 	for _, s := range []string{o.Warranty, o.Returns, o.Delivery} {
 		if s != "" {
@@ -91,10 +92,10 @@ func (p *Product) Text() string {
 		ids = append(ids, "GTIN "+o.GTIN)
 	}
 	if len(ids) > 0 {
-		lines = append(lines, "Product code: "+strings.Join(ids, ", ")+".")
+		lines = append(lines, w.ProductCode+": "+strings.Join(ids, ", ")+".")
 	}
 	if desc := strings.TrimSpace(p.Description); desc != "" {
-		lines = append(lines, "Description: "+Truncate(desc, MaxDescriptionRunes))
+		lines = append(lines, w.Description+": "+Truncate(desc, MaxDescriptionRunes))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -107,20 +108,8 @@ func sentence(s string) string {
 	return s + "."
 }
 
-// AvailabilityWords says an availability value in words.
-func AvailabilityWords(a string) string {
-	switch a {
-	case "in_stock":
-		return "In stock"
-	case "out_of_stock":
-		return "Out of stock"
-	case "preorder":
-		return "Available for pre-order"
-	case "backorder":
-		return "Available on back-order"
-	}
-	return ""
-}
+// AvailabilityWords says an availability value in English words.
+func AvailabilityWords(a string) string { return WordsFor("en").Availability(a) }
 
 // NormalizeAvailability maps schema.org URLs and names ("https://schema.org/InStock",
 // "InStock"), Google values ("in_stock", older "in stock") and common words to
@@ -288,22 +277,4 @@ var isoDuration = regexp.MustCompile(`^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+
 
 // DurationWords says an ISO 8601 duration ("P14D", "P2Y", "PT24H") in
 // words ("14 days", "2 years", "24 hours"); "" if it cannot be read.
-func DurationWords(iso string) string {
-	m := isoDuration.FindStringSubmatch(strings.ToUpper(strings.TrimSpace(iso)))
-	if m == nil || iso == "P" || iso == "PT" {
-		return ""
-	}
-	units := []string{"year", "month", "week", "day", "hour", "minute", "second"}
-	var parts []string
-	for i, u := range units {
-		n, err := strconv.Atoi(m[i+1])
-		if err != nil || n == 0 {
-			continue
-		}
-		if n != 1 {
-			u += "s"
-		}
-		parts = append(parts, fmt.Sprintf("%d %s", n, u))
-	}
-	return strings.Join(parts, " ")
-}
+func DurationWords(iso string) string { return WordsFor("en").Duration(iso) }

@@ -164,6 +164,7 @@ type run struct {
 	base  string
 	web   string
 	token string
+	words *connectors.Words // phrases in the resource's language
 	mu    sync.Mutex
 	cache map[string]*lookup // "kind/id" -> words
 }
@@ -185,7 +186,7 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 	if strings.Contains(base, "allegrosandbox") {
 		web = "https://allegro.pl.allegrosandbox.pl"
 	}
-	rn := &run{c: c, base: base, web: web, token: strings.TrimSpace(r.Offers.Token), cache: map[string]*lookup{}}
+	rn := &run{c: c, base: base, web: web, token: strings.TrimSpace(r.Offers.Token), words: connectors.WordsFor(r.Language), cache: map[string]*lookup{}}
 	ids, err := rn.list(ctx)
 	if err != nil {
 		return nil, err
@@ -373,7 +374,7 @@ func (rn *run) offer(ctx context.Context, id, lang string) (*ragkb.Document, err
 	iw := resolve("implied-warranty", refID(o.AfterSalesServices.ImpliedWarranty), rn.impliedWarranty)
 	off.Warranty = joinSentences(w, iw)
 	rates := resolve("shipping-rates", refID(o.Delivery.ShippingRates), rn.shippingRates)
-	off.Delivery = delivery(rates, o.Delivery.HandlingTime)
+	off.Delivery = delivery(rn.words, rates, o.Delivery.HandlingTime)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -418,62 +419,64 @@ func (rn *run) returnPolicy(ctx context.Context, id string) (string, error) {
 	if err := rn.get(ctx, "/after-sales-service-conditions/return-policies/"+url.PathEscape(id), &p); err != nil {
 		return "", err
 	}
+	w := rn.words
 	if p.Availability != nil && strings.EqualFold(p.Availability.Range, "DISABLED") {
-		return "Returns are not accepted", nil
+		return w.NoReturns, nil
 	}
 	s := ""
-	if d := connectors.DurationWords(p.WithdrawalPeriod); d != "" {
-		s = "Returns within " + d
+	if d := w.DurationWithin(p.WithdrawalPeriod); d != "" {
+		s = fmt.Sprintf(w.ReturnsWithin, d)
 	}
 	if p.ReturnCost != nil && strings.EqualFold(p.ReturnCost.CoveredBy, "SELLER") {
-		s = joinWords(s, "the seller pays for the return")
+		s = joinWords(s, w.SellerPays)
 	} else if p.ReturnCost != nil && strings.EqualFold(p.ReturnCost.CoveredBy, "BUYER") {
-		s = joinWords(s, "the buyer pays for the return")
+		s = joinWords(s, w.BuyerPays)
 	}
 	return s, nil
 }
 
-func periodWords(p *warrantyPeriod) string {
+func periodWords(w *connectors.Words, p *warrantyPeriod) string {
 	switch {
 	case p == nil:
 		return ""
 	case p.Lifetime:
-		return "lifetime"
+		return w.Lifetime
 	}
-	return connectors.DurationWords(p.Period)
+	return w.Duration(p.Period)
 }
 
 func (rn *run) warranty(ctx context.Context, id string) (string, error) {
-	var w warranty
-	if err := rn.get(ctx, "/after-sales-service-conditions/warranties/"+url.PathEscape(id), &w); err != nil {
+	var wr warranty
+	if err := rn.get(ctx, "/after-sales-service-conditions/warranties/"+url.PathEscape(id), &wr); err != nil {
 		return "", err
 	}
-	d := cmp.Or(periodWords(w.Individual), periodWords(w.Corporate))
+	w := rn.words
+	d := cmp.Or(periodWords(w, wr.Individual), periodWords(w, wr.Corporate))
 	if d == "" {
 		return "", nil
 	}
-	s := "Warranty: " + d
-	switch strings.ToUpper(w.Type) {
+	s := fmt.Sprintf(w.Warranty, d)
+	switch strings.ToUpper(wr.Type) {
 	case "MANUFACTURER":
-		s += " (manufacturer's warranty)"
+		s += w.ManufacturerWarranty
 	case "SELLER":
-		s += " (seller's warranty)"
+		s += w.SellerWarranty
 	}
 	return s, nil
 }
 
 func (rn *run) impliedWarranty(ctx context.Context, id string) (string, error) {
-	var w warranty
-	if err := rn.get(ctx, "/after-sales-service-conditions/implied-warranties/"+url.PathEscape(id), &w); err != nil {
+	var wr warranty
+	if err := rn.get(ctx, "/after-sales-service-conditions/implied-warranties/"+url.PathEscape(id), &wr); err != nil {
 		return "", err
 	}
-	if d := cmp.Or(periodWords(w.Individual), periodWords(w.Corporate)); d != "" {
-		return "Implied warranty (statutory): " + d, nil
+	if d := cmp.Or(periodWords(rn.words, wr.Individual), periodWords(rn.words, wr.Corporate)); d != "" {
+		return fmt.Sprintf(rn.words.ImpliedWarranty, d), nil
 	}
 	return "", nil
 }
 
-// shippingRates returns "from 9.99 PLN" and the fastest shipping time.
+// shippingRates returns "from 9.99 PLN" (in the resource's language).
 func (rn *run) shippingRates(ctx context.Context, id string) (string, error) {
 	var s shippingRates
 	if err := rn.get(ctx, "/sale/shipping-rates/"+url.PathEscape(id), &s); err != nil {
@@ -495,23 +498,23 @@ func (rn *run) shippingRates(ctx context.Context, id string) (string, error) {
 		return "", nil
 	}
 	if bestVal == 0 {
-		return "free delivery available", nil
+		return rn.words.FreeDelivery, nil
 	}
-	return strings.TrimSpace("from " + best + " " + cur), nil
+	return fmt.Sprintf(rn.words.From, strings.TrimSpace(best+" "+cur)), nil
 }
 
-func delivery(rates, handling string) string {
+func delivery(w *connectors.Words, rates, handling string) string {
 	var parts []string
 	if rates != "" {
 		parts = append(parts, rates)
 	}
-	if h := connectors.DurationWords(handling); h != "" {
-		parts = append(parts, "ships within "+h)
+	if h := w.DurationWithin(handling); h != "" {
+		parts = append(parts, fmt.Sprintf(w.ShipsWithin, h))
 	}
 	if len(parts) == 0 {
 		return ""
 	}
-	return "Delivery: " + strings.Join(parts, ", ")
+	return fmt.Sprintf(w.Delivery, strings.Join(parts, ", "))
 }
 
 // condition maps Allegro's condition parameter (11323) values.

@@ -127,9 +127,10 @@ func TestFetch(t *testing.T) {
 	}
 	d := res.Documents[0]
 	want := ragkb.Offer{ID: "14243255670", Price: "129.99", Currency: "PLN", Availability: "in_stock", Condition: "new",
-		Warranty: "Warranty: 2 years (manufacturer's warranty). Implied warranty (statutory): 2 years",
-		Returns:  "Returns within 14 days, the buyer pays for the return",
-		Delivery: "Delivery: from 9.99 PLN, ships within 24 hours", Brand: "Acme", SKU: "AK-17",
+		// The resource is Polish, so the after-sales words are Polish.
+		Warranty: "Gwarancja: 2 lata (gwarancja producenta). Rękojmia: 2 lata",
+		Returns:  "Zwrot w ciągu 14 dni, koszt zwrotu pokrywa kupujący",
+		Delivery: "Dostawa: od 9.99 PLN, wysyłka w ciągu 24 godzin", Brand: "Acme", SKU: "AK-17",
 		ImageURL: "https://a.allegroimg.com/original/11aa22/czajnik"}
 	if *d.Offer != want {
 		t.Errorf("offer:\n got %+v\nwant %+v", *d.Offer, want)
@@ -137,7 +138,7 @@ func TestFetch(t *testing.T) {
 	if d.URL != "https://allegro.pl/oferta/14243255670" || d.SourceID != "14243255670" || d.Kind != ragkb.DocOffer {
 		t.Errorf("document: %+v", d)
 	}
-	if got := res.Documents[1].Offer; got.Condition != "used" || got.Availability != "out_of_stock" || got.Warranty != "Implied warranty (statutory): 2 years" {
+	if got := res.Documents[1].Offer; got.Condition != "used" || got.Availability != "out_of_stock" || got.Warranty != "Rękojmia: 2 lata" {
 		t.Errorf("second offer: %+v", got)
 	}
 	// Lookups shared by both offers are made once per run.

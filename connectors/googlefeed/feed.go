@@ -332,23 +332,25 @@ func parseTable(b []byte) (*Feed, error) {
 	return feed, nil
 }
 
-// Product converts an item to a connectors.Product. Prices and values are
-// normalised; shipping becomes words ("Delivery to PL (Courier): 14.99 PLN").
-func (it Item) Product() connectors.Product {
+// Product converts an item to a connectors.Product whose text is in lang.
+// Prices and values are normalised; shipping becomes words ("Delivery to PL
+// (Courier): 14.99 PLN").
+func (it Item) Product(lang string) connectors.Product {
 	price, cur := connectors.SplitPrice(it.Price)
 	sale, saleCur := connectors.SplitPrice(it.SalePrice)
+	words := connectors.WordsFor(lang)
 	var ship []string
 	for _, s := range it.Shipping {
-		w := "Delivery"
+		w := words.DeliveryWord
 		if s.Country != "" {
-			w += " to " + strings.TrimSpace(s.Country+" "+s.Region)
+			w = fmt.Sprintf(words.DeliveryTo, strings.TrimSpace(s.Country+" "+s.Region))
 		}
 		if s.Service != "" {
 			w += " (" + s.Service + ")"
 		}
 		if p, c := connectors.SplitPrice(s.Price); p != "" {
 			if p == "0.00" {
-				w += ": free"
+				w += ": " + words.Free
 			} else {
 				w += ": " + strings.TrimSpace(p+" "+c)
 			}

@@ -73,7 +73,7 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 			continue
 		}
 		seen[it.ID] = true
-		p := it.Product()
+		p := it.Product(r.Language)
 		p.Language = r.Language
 		res.Documents = append(res.Documents, p.Document())
 	}

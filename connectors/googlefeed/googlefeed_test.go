@@ -76,7 +76,7 @@ func TestParseGolden(t *testing.T) {
 			}
 			out := feedDocs{Format: f.Format, Skipped: f.Skipped}
 			for _, it := range f.Items {
-				p := it.Product()
+				p := it.Product("")
 				out.Documents = append(out.Documents, p.Document())
 			}
 			golden.JSON(t, filepath.Join(fixtures, strings.TrimSuffix(tt.file, filepath.Ext(tt.file))+".golden.json"), out)
@@ -86,14 +86,14 @@ func TestParseGolden(t *testing.T) {
 
 func TestItemProduct(t *testing.T) {
 	f := parseFile(t, "rss.xml")
-	got := f.Items[0].Product()
+	got := f.Items[0].Product("")
 	want := ragkb.Offer{ID: "SKU-1001", Price: "129.99", SalePrice: "99.99", Currency: "PLN", Availability: "in_stock",
 		Condition: "new", Delivery: "Delivery to PL (Kurier): 14.99 PLN; Delivery to PL (Paczkomat): free", Brand: "Acme",
 		SKU: "AK-17", GTIN: "5901234123457", ImageURL: "https://shop.example/img/kettle.jpg"}
 	if got.Offer != want {
 		t.Errorf("offer:\n got %+v\nwant %+v", got.Offer, want)
 	}
-	if got, want := f.Items[1].Product().Offer.Availability, "out_of_stock"; got != want {
+	if got, want := f.Items[1].Product("").Offer.Availability, "out_of_stock"; got != want {
 		t.Errorf("old 'out of stock' form: got %q, want %q", got, want)
 	}
 }
@@ -154,7 +154,9 @@ func TestFetch(t *testing.T) {
 		d.Language != "pl" || d.Hash == "" || d.Offer == nil || d.Offer.Price != "129.99" {
 		t.Errorf("document: %+v", d)
 	}
-	if !strings.HasPrefix(d.Text, "Electric Kettle 1.7 L costs 99.99 PLN on sale (regular price 129.99 PLN).") {
+	// The resource is Polish, so the offer is written in Polish.
+	if !strings.HasPrefix(d.Text, "Electric Kettle 1.7 L kosztuje 99.99 PLN w promocji (cena regularna 129.99 PLN).\nDostępny.") ||
+		!strings.Contains(d.Text, "Dostawa do PL (Kurier): 14.99 PLN; Dostawa do PL (Paczkomat): bezpłatnie.") {
 		t.Errorf("text: %q", d.Text)
 	}
 
@@ -187,7 +189,7 @@ func FuzzFeed(f *testing.F) {
 			if it.ID == "" || it.Title == "" {
 				t.Errorf("item without id or title: %+v", it)
 			}
-			p := it.Product()
+			p := it.Product("")
 			_ = p.Document()
 		}
 	})
@@ -220,7 +222,7 @@ func BenchmarkGoogleFeed10k(b *testing.B) {
 			b.Fatal(err)
 		}
 		for _, it := range feed.Items {
-			p := it.Product()
+			p := it.Product("")
 			_ = p.Document()
 		}
 		items += len(feed.Items)
