@@ -120,6 +120,9 @@ func New(cfg Config) (*Service, error) {
 // PremiumEnabled reports whether a premium model is configured.
 func (s *Service) PremiumEnabled() bool { return s.cfg.LLM != nil }
 
+// maxConversation bounds the messages of context an answer request may carry.
+const maxConversation = 50
+
 // Validate checks an answer request and names the bad field.
 func (s *Service) Validate(req *ragkb.AnswerRequest) error {
 	q := strings.TrimSpace(req.Question)
@@ -133,9 +136,15 @@ func (s *Service) Validate(req *ragkb.AnswerRequest) error {
 	case len(req.ResourceIDs) > 100:
 		return ragkb.Invalid("resource_ids", "must list at most 100 resources")
 	}
+	if len(req.Conversation) > maxConversation {
+		return ragkb.Invalid("conversation", "must have at most %d messages (send the most recent ones)", maxConversation)
+	}
 	for i, m := range req.Conversation {
 		if m.Role != "user" && m.Role != "assistant" {
 			return ragkb.Invalid(fmt.Sprintf("conversation[%d].role", i), "must be \"user\" or \"assistant\"")
+		}
+		if utf8.RuneCountInString(m.Content) > s.cfg.MaxQuestionChars*2 {
+			return ragkb.Invalid(fmt.Sprintf("conversation[%d].content", i), "must be at most %d characters", s.cfg.MaxQuestionChars*2)
 		}
 	}
 	return nil

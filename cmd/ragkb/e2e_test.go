@@ -291,6 +291,8 @@ func TestBadInput(t *testing.T) {
 		{"key with bad role", "POST", "/v1/tenants/ten_x/keys", testAdminKey, map[string]any{"role": "root"}, 400, "role"},
 		{"key for unknown tenant", "POST", "/v1/tenants/ten_nope/keys", testAdminKey, map[string]any{"role": "chatbot"}, 404, ""},
 		{"empty question", "POST", "/v1/answer", chatbot, map[string]any{"question": "  "}, 400, "question"},
+		{"conversation role", "POST", "/v1/answer", chatbot, map[string]any{"question": "hi", "conversation": []map[string]string{{"role": "system", "content": "x"}}}, 400, "conversation[0].role"},
+		{"conversation too long", "POST", "/v1/answer", chatbot, map[string]any{"question": "hi", "conversation": []map[string]string{{"role": "user", "content": strings.Repeat("x", 5000)}}}, 400, "conversation[0].content"},
 		{"unknown assistant", "POST", "/v1/answer", chatbot, map[string]any{"question": "hi", "assistant_id": "asst_nope"}, 400, "assistant_id"},
 		{"search top_k", "POST", "/v1/search", chatbot, map[string]any{"query": "x", "top_k": 500}, 400, "top_k"},
 		{"unknown resource", "GET", "/v1/resources/res_nope", merchant, nil, 404, ""},
