@@ -19,6 +19,7 @@ type Words struct {
 	SellerWarranty, ImpliedWarranty                      string
 	From, FreeDelivery, ShipsWithin, Delivery            string
 	DeliveryWord, DeliveryTo, Free                       string // "Delivery", "Delivery to %s", "free"
+	ArrivesIn, ReturnsAnytime, FreeReturn, FreeShipping  string // "arrives in %s", ..., ", free of charge", "free delivery"
 	// unit names the n-th duration unit (year, month, week, day, hour,
 	// minute, second) for a count; within is its form after "within"
 	// (Polish genitive, German dative), nil when it is the same.
@@ -29,6 +30,7 @@ var enUnits = [7]string{"year", "month", "week", "day", "hour", "minute", "secon
 
 var words = map[string]*Words{
 	"en": {
+		ArrivesIn: "arrives in %s", ReturnsAnytime: "Returns accepted at any time", FreeReturn: ", free of charge", FreeShipping: "free delivery",
 		DeliveryWord: "Delivery", DeliveryTo: "Delivery to %s", Free: "free",
 		Costs: "%s costs %s.", OnSale: "%s costs %s on sale (regular price %s).",
 		InStock: "In stock", OutOfStock: "Out of stock", Preorder: "Available for pre-order", Backorder: "Available on back-order",
@@ -47,6 +49,7 @@ var words = map[string]*Words{
 		},
 	},
 	"pl": {
+		ArrivesIn: "czas dostawy %s", ReturnsAnytime: "Zwrot możliwy w dowolnym momencie", FreeReturn: ", bezpłatnie", FreeShipping: "darmowa dostawa",
 		DeliveryWord: "Dostawa", DeliveryTo: "Dostawa do %s", Free: "bezpłatnie",
 		Costs: "%s kosztuje %s.", OnSale: "%s kosztuje %s w promocji (cena regularna %s).",
 		InStock: "Dostępny", OutOfStock: "Niedostępny", Preorder: "Dostępny w przedsprzedaży", Backorder: "Dostępny na zamówienie",
@@ -79,6 +82,7 @@ var words = map[string]*Words{
 		},
 	},
 	"it": {
+		ArrivesIn: "arriva in %s", ReturnsAnytime: "Reso accettato in qualsiasi momento", FreeReturn: ", gratuito", FreeShipping: "spedizione gratuita",
 		DeliveryWord: "Consegna", DeliveryTo: "Consegna in %s", Free: "gratis",
 		Costs: "%s costa %s.", OnSale: "%s costa %s in offerta (prezzo normale %s).",
 		InStock: "Disponibile", OutOfStock: "Non disponibile", Preorder: "Disponibile in preordine", Backorder: "Disponibile su ordinazione",
@@ -92,6 +96,7 @@ var words = map[string]*Words{
 		unit: plural([7][2]string{{"anno", "anni"}, {"mese", "mesi"}, {"settimana", "settimane"}, {"giorno", "giorni"}, {"ora", "ore"}, {"minuto", "minuti"}, {"secondo", "secondi"}}),
 	},
 	"fr": {
+		ArrivesIn: "livré en %s", ReturnsAnytime: "Retours acceptés à tout moment", FreeReturn: ", gratuit", FreeShipping: "livraison gratuite",
 		DeliveryWord: "Livraison", DeliveryTo: "Livraison vers %s", Free: "gratuite",
 		Costs: "%s coûte %s.", OnSale: "%s coûte %s en promotion (prix normal %s).",
 		InStock: "En stock", OutOfStock: "En rupture de stock", Preorder: "Disponible en précommande", Backorder: "Disponible sur commande",
@@ -105,6 +110,7 @@ var words = map[string]*Words{
 		unit: plural([7][2]string{{"an", "ans"}, {"mois", "mois"}, {"semaine", "semaines"}, {"jour", "jours"}, {"heure", "heures"}, {"minute", "minutes"}, {"seconde", "secondes"}}),
 	},
 	"de": {
+		ArrivesIn: "Lieferzeit %s", ReturnsAnytime: "Rückgabe jederzeit möglich", FreeReturn: ", kostenlos", FreeShipping: "kostenloser Versand",
 		DeliveryWord: "Lieferung", DeliveryTo: "Lieferung nach %s", Free: "kostenlos",
 		Costs: "%s kostet %s.", OnSale: "%s kostet im Angebot %s (regulärer Preis %s).",
 		InStock: "Auf Lager", OutOfStock: "Nicht auf Lager", Preorder: "Vorbestellbar", Backorder: "Lieferbar auf Nachbestellung",
@@ -119,6 +125,7 @@ var words = map[string]*Words{
 		within: plural([7][2]string{{"Jahr", "Jahren"}, {"Monat", "Monaten"}, {"Woche", "Wochen"}, {"Tag", "Tagen"}, {"Stunde", "Stunden"}, {"Minute", "Minuten"}, {"Sekunde", "Sekunden"}}),
 	},
 	"es": {
+		ArrivesIn: "llega en %s", ReturnsAnytime: "Devoluciones aceptadas en cualquier momento", FreeReturn: ", gratis", FreeShipping: "envío gratuito",
 		DeliveryWord: "Entrega", DeliveryTo: "Envío a %s", Free: "gratis",
 		Costs: "%s cuesta %s.", OnSale: "%s cuesta %s en oferta (precio normal %s).",
 		InStock: "En stock", OutOfStock: "Agotado", Preorder: "Disponible en preventa", Backorder: "Disponible bajo pedido",

@@ -2,6 +2,7 @@ package schemaorg
 
 import (
 	"cmp"
+	"fmt"
 	"net/url"
 	"reflect"
 	"strconv"
@@ -18,7 +19,12 @@ import (
 // their microdata. Products nested inside another product (related
 // items, variants) are not returned separately. pageURL resolves relative
 // URLs and is the fallback product URL.
+//
+// Shipping, returns and warranty are written in the page's language (its
+// lang attribute; English when unknown).
 func Products(doc *goquery.Document, pageURL string) []connectors.Product {
+	lang := connectors.PageLanguage(doc)
+	w := connectors.WordsFor(lang)
 	var nodes []map[string]any
 	for _, n := range connectors.JSONLD(doc.Selection) {
 		if connectors.HasType(n, "Product") || connectors.HasType(n, "ProductGroup") {
@@ -41,7 +47,8 @@ func Products(doc *goquery.Document, pageURL string) []connectors.Product {
 		if nested[ptr(n)] {
 			continue
 		}
-		if p, ok := product(n, pageURL); ok {
+		if p, ok := product(n, pageURL, w); ok {
+			p.Language = lang
 			out = append(out, p)
 		}
 	}
@@ -71,7 +78,7 @@ func values(n map[string]any) []any {
 	return out
 }
 
-func product(n map[string]any, pageURL string) (connectors.Product, bool) {
+func product(n map[string]any, pageURL string, w *connectors.Words) (connectors.Product, bool) {
 	name := connectors.HTMLText(connectors.Str(n["name"]))
 	if name == "" {
 		return connectors.Product{}, false
@@ -123,9 +130,9 @@ func product(n map[string]any, pageURL string) (connectors.Product, bool) {
 		}
 		o.Availability = connectors.NormalizeAvailability(connectors.Str(of["availability"]))
 		o.Condition = cmp.Or(connectors.NormalizeCondition(connectors.Str(of["itemCondition"])), o.Condition)
-		o.Delivery = shipping(of["shippingDetails"])
-		o.Returns = returns(of["hasMerchantReturnPolicy"])
-		o.Warranty = warranty(of["warranty"])
+		o.Delivery = shipping(w, of["shippingDetails"])
+		o.Returns = returns(w, of["hasMerchantReturnPolicy"])
+		o.Warranty = warranty(w, of["warranty"])
 		if u := resolve(pageURL, connectors.Str(of["url"])); u != "" && productURL == "" {
 			productURL = u
 		}
@@ -133,8 +140,8 @@ func product(n map[string]any, pageURL string) (connectors.Product, bool) {
 			o.SKU = connectors.Str(of["sku"])
 		}
 	}
-	o.Returns = cmp.Or(o.Returns, returns(n["hasMerchantReturnPolicy"]))
-	o.Warranty = cmp.Or(o.Warranty, warranty(n["warranty"]))
+	o.Returns = cmp.Or(o.Returns, returns(w, n["hasMerchantReturnPolicy"]))
+	o.Warranty = cmp.Or(o.Warranty, warranty(w, n["warranty"]))
 	p.URL = pageURL
 	if productURL != "" && connectors.SameSite(productURL, pageURL) {
 		p.URL = productURL
@@ -221,7 +228,7 @@ func resolve(base, ref string) string {
 }
 
 // shipping says the cheapest shippingRate and the delivery time in words.
-func shipping(v any) string {
+func shipping(w *connectors.Words, v any) string {
 	var parts []string
 	best, cur := "", ""
 	var bestVal float64 = -1
@@ -239,14 +246,14 @@ func shipping(v any) string {
 			}
 		}
 		if dt := connectors.Obj(sd["deliveryTime"]); dt != nil && days == "" {
-			days = deliveryDays(dt)
+			days = deliveryDays(w, dt)
 		}
 	}
 	switch {
 	case bestVal == 0:
-		parts = append(parts, "free delivery")
+		parts = append(parts, w.FreeShipping)
 	case best != "":
-		parts = append(parts, strings.TrimSpace("from "+best+" "+cur))
+		parts = append(parts, fmt.Sprintf(w.From, strings.TrimSpace(best+" "+cur)))
 	}
 	if days != "" {
 		parts = append(parts, days)
@@ -254,11 +261,11 @@ func shipping(v any) string {
 	if len(parts) == 0 {
 		return ""
 	}
-	return "Delivery: " + strings.Join(parts, ", ")
+	return fmt.Sprintf(w.Delivery, strings.Join(parts, ", "))
 }
 
 // deliveryDays adds handling and transit time ranges (unitCode DAY/d).
-func deliveryDays(dt map[string]any) string {
+func deliveryDays(w *connectors.Words, dt map[string]any) string {
 	lo, hi := 0, 0
 	known := false
 	for _, k := range []string{"handlingTime", "transitTime"} {
@@ -283,19 +290,12 @@ func deliveryDays(dt map[string]any) string {
 	case !known:
 		return ""
 	case lo == hi:
-		return "arrives in " + strconv.Itoa(lo) + " " + plural(lo, "day")
+		return fmt.Sprintf(w.ArrivesIn, w.Duration(fmt.Sprintf("P%dD", lo)))
 	}
-	return "arrives in " + strconv.Itoa(lo) + "–" + strconv.Itoa(hi) + " days"
+	return fmt.Sprintf(w.ArrivesIn, strconv.Itoa(lo)+"–"+w.Duration(fmt.Sprintf("P%dD", hi)))
 }
 
-func plural(n int, w string) string {
-	if n == 1 {
-		return w
-	}
-	return w + "s"
-}
-
-func returns(v any) string {
+func returns(w *connectors.Words, v any) string {
 	for _, rv := range connectors.List(v) {
 		r, ok := rv.(map[string]any)
 		if !ok {
@@ -304,14 +304,14 @@ func returns(v any) string {
 		cat := strings.ToLower(connectors.Str(r["returnPolicyCategory"]))
 		switch {
 		case strings.HasSuffix(cat, "merchantreturnnotpermitted"):
-			return "Returns are not accepted"
+			return w.NoReturns
 		case strings.HasSuffix(cat, "merchantreturnunlimitedwindow"):
-			return "Returns accepted at any time"
+			return w.ReturnsAnytime
 		}
 		if d, err := strconv.Atoi(connectors.Str(r["merchantReturnDays"])); err == nil && d > 0 {
-			s := "Returns within " + strconv.Itoa(d) + " " + plural(d, "day")
+			s := fmt.Sprintf(w.ReturnsWithin, w.DurationWithin(fmt.Sprintf("P%dD", d)))
 			if strings.HasSuffix(strings.ToLower(connectors.Str(r["returnFees"])), "freereturn") {
-				s += ", free of charge"
+				s += w.FreeReturn
 			}
 			return s
 		}
@@ -319,12 +319,12 @@ func returns(v any) string {
 	return ""
 }
 
-func warranty(v any) string {
-	w := connectors.Obj(v)
-	if w == nil {
+func warranty(w *connectors.Words, v any) string {
+	wr := connectors.Obj(v)
+	if wr == nil {
 		return ""
 	}
-	d := connectors.Obj(w["durationOfWarranty"])
+	d := connectors.Obj(wr["durationOfWarranty"])
 	if d == nil {
 		return ""
 	}
@@ -332,12 +332,17 @@ func warranty(v any) string {
 	if err != nil || n <= 0 {
 		return ""
 	}
-	unit := map[string]string{"ANN": "year", "MON": "month", "DAY": "day", "WEE": "week"}[strings.ToUpper(connectors.Str(d["unitCode"]))]
+	unit := map[string]string{"ANN": "Y", "MON": "M", "DAY": "D", "WEE": "W"}[strings.ToUpper(connectors.Str(d["unitCode"]))]
 	if unit == "" {
-		unit = strings.ToLower(connectors.Str(d["unitText"]))
+		// unitText is free text; map the common English words, else keep it.
+		text := strings.ToLower(connectors.Str(d["unitText"]))
+		unit = map[string]string{"year": "Y", "years": "Y", "month": "M", "months": "M", "day": "D", "days": "D", "week": "W", "weeks": "W"}[text]
+		if unit == "" {
+			if text == "" {
+				return ""
+			}
+			return fmt.Sprintf(w.Warranty, strconv.Itoa(n)+" "+text)
+		}
 	}
-	if unit == "" {
-		return ""
-	}
-	return "Warranty: " + strconv.Itoa(n) + " " + plural(n, strings.TrimSuffix(unit, "s"))
+	return fmt.Sprintf(w.Warranty, w.Duration(fmt.Sprintf("P%d%s", n, unit)))
 }

@@ -46,8 +46,9 @@ func TestProductsGolden(t *testing.T) {
 		{name: "graph with type array, comma price, strikethrough, shipping, returns", file: "product_graph.html",
 			pageURL: "https://rowery.example/produkt/rower-classic-28/",
 			want: []ragkb.Offer{{ID: "RC-28", Price: "1499.00", SalePrice: "1299.00", Currency: "PLN", Availability: "in_stock",
-				Condition: "new", Warranty: "Warranty: 2 years", Returns: "Returns within 30 days, free of charge",
-				Delivery: "Delivery: from 49.00 PLN, arrives in 1–3 days", Brand: "Classic Bikes", SKU: "RC-28",
+				// The page is <html lang="pl">: after-sales words are Polish.
+				Condition: "new", Warranty: "Gwarancja: 2 lata", Returns: "Zwrot w ciągu 30 dni, bezpłatnie",
+				Delivery: "Dostawa: od 49.00 PLN, czas dostawy 1–3 dni", Brand: "Classic Bikes", SKU: "RC-28",
 				GTIN: "5901234567891", ImageURL: "https://rowery.example/wp-content/uploads/classic.jpg"}}},
 		{name: "aggregate offer with http context and relative image", file: "product_aggregate.html",
 			pageURL: "https://peak.example/shoes/trail",
