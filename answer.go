@@ -124,13 +124,15 @@ const (
 
 // IntentDef is a tenant's own intent, trained from examples.
 type IntentDef struct {
-	ID        string    `json:"id,omitempty"`
-	TenantID  string    `json:"tenant_id,omitempty"`
-	Name      string    `json:"name"`
-	Examples  []string  `json:"examples"`
-	Tier      string    `json:"tier"` // fast, grounded, premium, agent
-	Builtin   bool      `json:"builtin"`
-	CreatedAt time.Time `json:"created_at,omitempty"`
+	ID       string   `json:"id,omitempty"`
+	TenantID string   `json:"tenant_id,omitempty"`
+	Name     string   `json:"name"`
+	Examples []string `json:"examples"`
+	Tier     string   `json:"tier"` // fast, grounded, premium, agent
+	Builtin  bool     `json:"builtin"`
+	// Description says what a built-in intent covers.
+	Description string    `json:"description,omitempty"`
+	CreatedAt   time.Time `json:"created_at,omitempty"`
 }
 
 // EventType names something a merchant wants to know about.

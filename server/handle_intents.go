@@ -30,7 +30,11 @@ func (s *Server) handleListIntents() gin.HandlerFunc {
 			if n == "human_agent" {
 				tier = "agent"
 			}
-			out = append(out, &ragkb.IntentDef{Name: n, Builtin: true, Tier: tier, Examples: []string{}})
+			d := &ragkb.IntentDef{Name: n, Builtin: true, Tier: tier, Examples: []string{}}
+			if s.d.DescribeIntent != nil {
+				d.Description = s.d.DescribeIntent(n)
+			}
+			out = append(out, d)
 		}
 		for _, d := range defs {
 			d.TenantID = ""

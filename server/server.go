@@ -46,6 +46,8 @@ type Deps struct {
 	ValidateSpec func(r *ragkb.Resource) error
 	// BuiltinIntents lists the built-in intent names (shown by GET /v1/intents).
 	BuiltinIntents []string
+	// DescribeIntent says what a built-in intent covers ("" if unknown).
+	DescribeIntent func(name string) string
 	// Gatherer serves /metrics; Registerer receives the HTTP metrics.
 	Gatherer   prometheus.Gatherer
 	Registerer prometheus.Registerer

@@ -176,7 +176,7 @@ func validateSpec(r *ragkb.Resource) error {
 func (a *app) handler() http.Handler {
 	return server.New(server.Deps{
 		Store: a.store, Vectors: a.vectors, Answers: a.answers, Searcher: a.retriever, Events: a.events,
-		ValidateSpec: validateSpec, BuiltinIntents: intent.BuiltinNames(),
+		ValidateSpec: validateSpec, BuiltinIntents: intent.BuiltinNames(), DescribeIntent: intent.BuiltinDescription,
 		Gatherer: a.registry, Registerer: a.registry,
 		NextRefresh: func(now time.Time) time.Time { return a.worker.NextRefresh(now) },
 		Logger:      a.log, Version: version,

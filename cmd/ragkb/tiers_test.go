@@ -275,6 +275,20 @@ func TestPremiumRoutes(t *testing.T) {
 	}
 	llm.set(0, "The Speedcross 6 (499 PLN) grips best on mud, the Speedgoat 5 (649 PLN) is the most cushioned [1].")
 
+	t.Run("intents list built-ins with descriptions and the tenant's own", func(t *testing.T) {
+		var got struct{ Intents []ragkb.IntentDef }
+		s.call("GET", "/v1/intents", merchant, nil, &got)
+		byName := map[string]ragkb.IntentDef{}
+		for _, d := range got.Intents {
+			byName[d.Name] = d
+		}
+		if inv := byName["invoice"]; !inv.Builtin || inv.Description == "" {
+			t.Fatalf("invoice: got %+v, want a described built-in", inv)
+		}
+		if len(got.Intents) < 17 {
+			t.Fatalf("intents: got %d, want the 17 built-ins at least", len(got.Intents))
+		}
+	})
 	t.Run("tenant intent with tier premium", func(t *testing.T) {
 		if code := s.call("POST", "/v1/intents", merchant, map[string]any{"name": "gift_cards", "tier": "premium",
 			"examples": []string{"Do you sell gift cards?", "can I buy a gift voucher", "gift card for a friend", "what gift card values are there"}}, nil); code != 201 {
