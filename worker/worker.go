@@ -53,8 +53,10 @@ type Config struct {
 	// Schedule is the cron spec of the automatic refresh (default "@monthly");
 	// "off" disables it (for extra workers sharing one database).
 	Schedule string
-	Now      func() time.Time
-	Logger   *slog.Logger
+	// Metrics receives job outcomes (nil: none).
+	Metrics *Metrics
+	Now     func() time.Time
+	Logger  *slog.Logger
 }
 
 // Worker is the background service.
@@ -252,6 +254,7 @@ func (w *Worker) process(ctx context.Context, job *ragkb.Job) error {
 
 	select {
 	case <-lost:
+		w.cfg.Metrics.outcome("lost")
 		return nil // a newer job owns the resource now
 	default:
 	}
@@ -260,6 +263,7 @@ func (w *Worker) process(ctx context.Context, job *ragkb.Job) error {
 		if err := w.cfg.Store.ReleaseJob(bg, l); err != nil {
 			log.Warn("release job on shutdown", "err", err)
 		}
+		w.cfg.Metrics.outcome("released")
 		log.Info("job released on shutdown")
 		return nil
 	}
@@ -270,6 +274,7 @@ func (w *Worker) process(ctx context.Context, job *ragkb.Job) error {
 	fresh.Attempts = job.Attempts
 	if runErr != nil {
 		if ragkb.ErrorCodeOf(runErr) == ragkb.ECONFLICT {
+			w.cfg.Metrics.outcome("lost")
 			log.Warn("lease lost while writing", "err", runErr)
 			return nil
 		}
@@ -281,9 +286,19 @@ func (w *Worker) process(ctx context.Context, job *ragkb.Job) error {
 	fresh.UpdatedAt = now
 	if err := w.cfg.Store.FinishJob(bg, l, fresh); err != nil {
 		if ragkb.ErrorCodeOf(err) == ragkb.ECONFLICT {
+			w.cfg.Metrics.outcome("lost")
 			return nil
 		}
 		return fmt.Errorf("worker: finish job: %w", err)
+	}
+	if m := w.cfg.Metrics; m != nil {
+		m.outcome("success")
+		m.duration.Observe(res.Stats.Duration / 1000)
+		m.embedded.Add(float64(res.Stats.Embedded))
+		m.docs.WithLabelValues("added").Add(float64(res.Stats.Added))
+		m.docs.WithLabelValues("changed").Add(float64(res.Stats.Changed))
+		m.docs.WithLabelValues("removed").Add(float64(res.Stats.Removed))
+		m.docs.WithLabelValues("unchanged").Add(float64(res.Stats.Unchanged))
 	}
 	log.Info("indexing succeeded", "documents", fresh.Documents, "chunks", fresh.Chunks,
 		"added", res.Stats.Added, "changed", res.Stats.Changed, "removed", res.Stats.Removed, "unchanged", res.Stats.Unchanged,
@@ -312,6 +327,7 @@ func (w *Worker) fail(ctx context.Context, l ragkb.Lease, r *ragkb.Resource, job
 		}
 		return fmt.Errorf("worker: save failure: %w", err)
 	}
+	w.cfg.Metrics.outcome("failed")
 	attrs := []any{"reason", msg}
 	if len(cause) > 0 {
 		attrs = append(attrs, "err", cause[0])

@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/indexer"
 	"github.com/ragkb/ragkb/store/sqlite"
@@ -267,5 +270,45 @@ func TestParseSchedule(t *testing.T) {
 				t.Fatalf("got err=%v, want error %v", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+func TestMetricsCountOutcomes(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	m := NewMetrics(prometheus.NewRegistry())
+	calls := 0
+	run := runnerFunc(func(context.Context, ragkb.Lease, *ragkb.Resource) (*indexer.Result, error) {
+		calls++
+		if calls == 1 {
+			return &indexer.Result{Stats: ragkb.RunStats{Added: 3, Embedded: 4, Duration: 20}}, nil
+		}
+		return nil, ragkb.Errorf(ragkb.EUNAVAILABLE, "The page answered 404")
+	})
+	w, err := New(Config{Store: f.store, Runner: run, Events: f.events, Owner: "w", Schedule: "off", Now: f.clock.Now, Metrics: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.resource(t, ragkb.TypeKnowledgeBase)
+	f.resource(t, ragkb.TypeKnowledgeBase)
+	for i := 0; i < 2; i++ {
+		if did, err := w.RunOnce(ctx); !did || err != nil {
+			t.Fatalf("run %d: did=%v err=%v", i, did, err)
+		}
+	}
+	tests := []struct {
+		name string
+		got  float64
+		want float64
+	}{
+		{"success", testutil.ToFloat64(m.jobs.WithLabelValues("success")), 1},
+		{"failed", testutil.ToFloat64(m.jobs.WithLabelValues("failed")), 1},
+		{"embedded", testutil.ToFloat64(m.embedded), 4},
+		{"added", testutil.ToFloat64(m.docs.WithLabelValues("added")), 3},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, tt.got, tt.want)
+		}
 	}
 }

@@ -157,7 +157,7 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 	}
 	if a.worker, err = worker.New(worker.Config{
 		Store: a.store, Runner: a.indexer, Events: a.events, Lease: cfg.JobLease, Concurrency: cfg.Workers,
-		Schedule: cfg.RefreshSchedule, Logger: log,
+		Schedule: cfg.RefreshSchedule, Metrics: worker.NewMetrics(a.registry), Logger: log,
 	}); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,40 @@
+package worker
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// Metrics are the worker's Prometheus series.
+type Metrics struct {
+	jobs     *prometheus.CounterVec
+	duration prometheus.Histogram
+	embedded prometheus.Counter
+	docs     *prometheus.CounterVec
+}
+
+// NewMetrics registers the worker metrics with reg.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		jobs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ragkb_index_jobs_total",
+			Help: "Indexing jobs by outcome: success, failed, released (shutdown), lost (lease taken over).",
+		}, []string{"outcome"}),
+		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "ragkb_index_job_duration_seconds",
+			Help:    "Time to run one indexing job.",
+			Buckets: []float64{.01, .05, .1, .5, 1, 5, 10, 30, 60, 300, 900},
+		}),
+		embedded: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "ragkb_index_chunks_embedded_total", Help: "Chunks embedded (new or changed content only).",
+		}),
+		docs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ragkb_index_documents_total", Help: "Documents seen by indexing runs, by change (added, changed, removed, unchanged).",
+		}, []string{"change"}),
+	}
+	reg.MustRegister(m.jobs, m.duration, m.embedded, m.docs)
+	return m
+}
+
+func (m *Metrics) outcome(o string) {
+	if m != nil {
+		m.jobs.WithLabelValues(o).Inc()
+	}
+}
