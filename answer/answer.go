@@ -363,6 +363,9 @@ func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
 		}
 	} else {
 		doc = t.pickByLanguage(ln.byIntent[pred.Intent])
+		if doc == nil && relatedField[pred.Intent] != "" {
+			doc = t.pickByLanguage(ln.byIntent[relatedField[pred.Intent]])
+		}
 	}
 	if doc == nil {
 		return nil
@@ -373,6 +376,11 @@ func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
 	}
 	return t.answered(doc.Text, ragkb.TierFast, []ragkb.Citation{c})
 }
+
+// relatedField maps a built-in intent that has no questionnaire field of its
+// own to the field whose approved text answers it best: "where is my
+// parcel?" is answered with the merchant's delivery times.
+var relatedField = map[string]string{"order_status": "delivery_time"}
 
 // pickByLanguage returns the in-scope document in the question's language,
 // else the first in scope.

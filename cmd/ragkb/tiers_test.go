@@ -115,6 +115,15 @@ func TestTiersAndGuardrails(t *testing.T) {
 			t.Fatalf("intent/close: got %+v close=%v", a.Intent, a.CloseTicket)
 		}
 	})
+	t.Run("where is my parcel uses the delivery-time answer", func(t *testing.T) {
+		a, _ := ask("Where is my parcel?")
+		if a.Status != ragkb.AnswerAnswered || a.Tier != ragkb.TierFast || !strings.Contains(a.Answer, "Orders ship within 24 hours") || a.Usage.LLMCalls != 0 {
+			t.Fatalf("got %s/%s %q", a.Status, a.Tier, a.Answer)
+		}
+		if a.Intent == nil || a.Intent.Name != "order_status" {
+			t.Fatalf("intent: got %+v, want order_status", a.Intent)
+		}
+	})
 	t.Run("person requested", func(t *testing.T) {
 		a, _ := ask("I want to talk to a real person")
 		if a.Status != ragkb.AnswerAgent || a.Answer != "Passing you to a colleague." || a.CloseTicket {
