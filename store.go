@@ -211,6 +211,23 @@ type Embedder interface {
 	Name() string
 }
 
+// QueryEmbedder is an optional capability of an Embedder whose model embeds
+// search queries differently from the passages they should find (e5, bge,
+// nomic…): Embed is for passages, EmbedQuery for queries. Use EmbedQueries,
+// which falls back to Embed for embedders without it.
+type QueryEmbedder interface {
+	EmbedQuery(ctx context.Context, texts []string) ([][]float32, error)
+}
+
+// EmbedQueries embeds texts as search queries: with EmbedQuery when e has
+// it, else with Embed.
+func EmbedQueries(ctx context.Context, e Embedder, texts []string) ([][]float32, error) {
+	if q, ok := e.(QueryEmbedder); ok {
+		return q.EmbedQuery(ctx, texts)
+	}
+	return e.Embed(ctx, texts)
+}
+
 // Connector reads a resource's source into documents. Documents carry a
 // stable SourceID and a Hash (Document.ComputeHash). A failure the merchant
 // must act on is a *Error whose Message says what to do; partial failures

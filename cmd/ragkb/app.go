@@ -78,7 +78,7 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 
 	switch cfg.Embedder {
 	case "openai":
-		o, err := embed.NewOpenAI(embed.OpenAIConfig{URL: cfg.EmbeddingURL, Model: cfg.EmbeddingModel, APIKey: cfg.EmbeddingAPIKey})
+		o, err := embed.NewOpenAI(embed.OpenAIConfig{URL: cfg.EmbeddingURL, Model: cfg.EmbeddingModel, APIKey: cfg.EmbeddingAPIKey, Modality: cfg.EmbeddingModality})
 		if err != nil {
 			return nil, fmt.Errorf("embedder: %w", err)
 		}

@@ -9,28 +9,29 @@ import (
 
 // config is the environment of API.md plus a few operational knobs.
 type config struct {
-	Addr             string
-	DataDir          string
-	DatabaseURL      string
-	VectorStore      string
-	QdrantURL        string
-	QdrantAPIKey     string
-	Embedder         string
-	EmbeddingURL     string
-	EmbeddingModel   string
-	EmbeddingAPIKey  string
-	LLMURL           string
-	LLMModel         string
-	LLMAPIKey        string
-	AdminKey         string
-	RefreshSchedule  string
-	AllowPrivateURLs bool
-	LogLevel         string
-	LogFormat        string
-	JobLease         time.Duration
-	Workers          int
-	ShutdownTimeout  time.Duration
-	Relevance        float64
+	Addr              string
+	DataDir           string
+	DatabaseURL       string
+	VectorStore       string
+	QdrantURL         string
+	QdrantAPIKey      string
+	Embedder          string
+	EmbeddingURL      string
+	EmbeddingModel    string
+	EmbeddingAPIKey   string
+	EmbeddingModality string
+	LLMURL            string
+	LLMModel          string
+	LLMAPIKey         string
+	AdminKey          string
+	RefreshSchedule   string
+	AllowPrivateURLs  bool
+	LogLevel          string
+	LogFormat         string
+	JobLease          time.Duration
+	Workers           int
+	ShutdownTimeout   time.Duration
+	Relevance         float64
 }
 
 // envVar documents one variable for the README and `ragkb help`.
@@ -49,6 +50,7 @@ var envVars = []envVar{
 	{"RAGKB_EMBEDDING_URL", "", "openai embedder: base URL"},
 	{"RAGKB_EMBEDDING_MODEL", "", "openai embedder: model"},
 	{"RAGKB_EMBEDDING_API_KEY", "", "openai embedder: API key"},
+	{"RAGKB_EMBEDDING_MODALITY", "none", "openai embedder: how queries are told from passages: none, input_type or prefix (query: / passage:)"},
 	{"RAGKB_LLM_URL", "", "premium tier: OpenAI-compatible base URL; empty = no premium tier"},
 	{"RAGKB_LLM_MODEL", "", "premium tier: model"},
 	{"RAGKB_LLM_API_KEY", "", "premium tier: API key"},
@@ -71,22 +73,23 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return def
 	}
 	c := config{
-		Addr:            get("RAGKB_ADDR", ":8080"),
-		DataDir:         get("RAGKB_DATA_DIR", "./data"),
-		DatabaseURL:     get("RAGKB_DATABASE_URL", ""),
-		QdrantURL:       get("RAGKB_QDRANT_URL", ""),
-		QdrantAPIKey:    get("RAGKB_QDRANT_API_KEY", ""),
-		Embedder:        get("RAGKB_EMBEDDER", "local"),
-		EmbeddingURL:    get("RAGKB_EMBEDDING_URL", ""),
-		EmbeddingModel:  get("RAGKB_EMBEDDING_MODEL", ""),
-		EmbeddingAPIKey: get("RAGKB_EMBEDDING_API_KEY", ""),
-		LLMURL:          get("RAGKB_LLM_URL", ""),
-		LLMModel:        get("RAGKB_LLM_MODEL", ""),
-		LLMAPIKey:       get("RAGKB_LLM_API_KEY", ""),
-		AdminKey:        get("RAGKB_ADMIN_KEY", ""),
-		RefreshSchedule: get("RAGKB_REFRESH_SCHEDULE", "@monthly"),
-		LogLevel:        get("RAGKB_LOG_LEVEL", "info"),
-		LogFormat:       get("RAGKB_LOG_FORMAT", "text"),
+		Addr:              get("RAGKB_ADDR", ":8080"),
+		DataDir:           get("RAGKB_DATA_DIR", "./data"),
+		DatabaseURL:       get("RAGKB_DATABASE_URL", ""),
+		QdrantURL:         get("RAGKB_QDRANT_URL", ""),
+		QdrantAPIKey:      get("RAGKB_QDRANT_API_KEY", ""),
+		Embedder:          get("RAGKB_EMBEDDER", "local"),
+		EmbeddingURL:      get("RAGKB_EMBEDDING_URL", ""),
+		EmbeddingModel:    get("RAGKB_EMBEDDING_MODEL", ""),
+		EmbeddingAPIKey:   get("RAGKB_EMBEDDING_API_KEY", ""),
+		EmbeddingModality: get("RAGKB_EMBEDDING_MODALITY", "none"),
+		LLMURL:            get("RAGKB_LLM_URL", ""),
+		LLMModel:          get("RAGKB_LLM_MODEL", ""),
+		LLMAPIKey:         get("RAGKB_LLM_API_KEY", ""),
+		AdminKey:          get("RAGKB_ADMIN_KEY", ""),
+		RefreshSchedule:   get("RAGKB_REFRESH_SCHEDULE", "@monthly"),
+		LogLevel:          get("RAGKB_LOG_LEVEL", "info"),
+		LogFormat:         get("RAGKB_LOG_FORMAT", "text"),
 	}
 	def := "embedded"
 	if c.DatabaseURL != "" {
@@ -137,6 +140,11 @@ func (c config) validate() error {
 		}
 		if c.EmbeddingModel == "" {
 			return fmt.Errorf("RAGKB_EMBEDDING_MODEL: is required when RAGKB_EMBEDDER=openai")
+		}
+		switch c.EmbeddingModality {
+		case "none", "input_type", "prefix":
+		default:
+			return fmt.Errorf("RAGKB_EMBEDDING_MODALITY: must be none, input_type or prefix, not %q", c.EmbeddingModality)
 		}
 	default:
 		return fmt.Errorf("RAGKB_EMBEDDER: must be local or openai, not %q", c.Embedder)
