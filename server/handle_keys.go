@@ -1,0 +1,70 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ragkb/ragkb"
+)
+
+// keyView is what the API shows of a key: never the secret or its hash.
+type keyView struct {
+	ID         string     `json:"id"`
+	Prefix     string     `json:"prefix"`
+	Role       ragkb.Role `json:"role"`
+	CreatedAt  string     `json:"created_at"`
+	LastUsedAt string     `json:"last_used_at,omitempty"`
+}
+
+func viewKey(k *ragkb.APIKey) keyView {
+	v := keyView{ID: k.ID, Prefix: k.Prefix, Role: k.Role, CreatedAt: k.CreatedAt.UTC().Format(timeFormat)}
+	if k.LastUsedAt != nil {
+		v.LastUsedAt = k.LastUsedAt.UTC().Format(timeFormat)
+	}
+	return v
+}
+
+const timeFormat = "2006-01-02T15:04:05.999999999Z07:00"
+
+// handleListKeys lists a tenant's keys (admin).
+func (s *Server) handleListKeys() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx := c.Request.Context()
+		t, err := s.d.Store.GetTenant(ctx, c.Param("tenant_id"))
+		if err != nil {
+			writeError(c, s.log, err)
+			return
+		}
+		ks, err := s.d.Store.ListAPIKeys(ctx, t.ID)
+		if err != nil {
+			writeError(c, s.log, err)
+			return
+		}
+		out := make([]keyView, 0, len(ks))
+		for _, k := range ks {
+			out = append(out, viewKey(k))
+		}
+		c.JSON(http.StatusOK, gin.H{"keys": out})
+	}
+}
+
+// handleDeleteKey revokes a tenant's key (admin); it is refused at once,
+// since every request looks its key up in the store.
+func (s *Server) handleDeleteKey() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx := c.Request.Context()
+		t, err := s.d.Store.GetTenant(ctx, c.Param("tenant_id"))
+		if err != nil {
+			writeError(c, s.log, err)
+			return
+		}
+		if err := s.d.Store.DeleteAPIKey(ctx, t.ID, c.Param("key_id")); err != nil {
+			writeError(c, s.log, err)
+			return
+		}
+		s.limiters.forget(c.Param("key_id"))
+		s.log.InfoContext(ctx, "api key revoked", "tenant_id", t.ID, "key_id", c.Param("key_id"))
+		c.Status(http.StatusNoContent)
+	}
+}
