@@ -101,7 +101,7 @@ func (s *Server) present(r *ragkb.Resource) *ragkb.Resource {
 func (s *Server) handleCreateResource() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		var req resourceRequest
-		if err := decode(c, &req); err != nil {
+		if err := decodeResource(c, &req); err != nil {
 			writeError(c, s.log, err)
 			return
 		}
@@ -209,7 +209,7 @@ func (s *Server) handleUpdateResource() gin.HandlerFunc {
 			return
 		}
 		var req resourceRequest
-		if err := decode(c, &req); err != nil {
+		if err := decodeResource(c, &req); err != nil {
 			writeError(c, s.log, err)
 			return
 		}
