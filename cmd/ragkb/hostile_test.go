@@ -421,3 +421,131 @@ func TestRateLimitPerKey(t *testing.T) {
 	}
 }
 
+
+// Row 6: a NUL byte in a question must not lose the customer's request for
+// a person on PostgreSQL.
+func TestNULQuestionKeepsAgentEventOnPostgres(t *testing.T) {
+	dbURL, _ := pgURL(t)
+	s := startService(t, t.TempDir(), map[string]string{"RAGKB_DATABASE_URL": dbURL})
+	_, merchant, chatbot := s.tenantWithKeys("Shop")
+	var ans ragkb.AnswerResponse
+	if code := s.call("POST", "/v1/answer", chatbot, map[string]string{"question": "I want to talk to a human\x00 agent please"}, &ans); code != 200 {
+		t.Fatalf("answer: got %d", code)
+	}
+	if ans.Status != ragkb.AnswerAgent {
+		t.Fatalf("status %s, want agent", ans.Status)
+	}
+	var evs struct{ Events []ragkb.Event }
+	s.call("GET", "/v1/events?type=agent_requested", merchant, nil, &evs)
+	if len(evs.Events) != 1 {
+		t.Fatalf("got %d agent_requested events, want 1 (the NUL question was dropped)", len(evs.Events))
+	}
+	if strings.ContainsRune(evs.Events[0].Question, 0) || !strings.Contains(evs.Events[0].Question, "human") {
+		t.Errorf("event question %q: want the text without the NUL", evs.Events[0].Question)
+	}
+}
+
+// Row 5: a hanging embedding provider must not hang answers or indexing:
+// answers degrade to the intent lane and lexical search (and say so),
+// indexing fails in bounded time with a clear reason, /readyz reports it.
+func TestHangingEmbedderDegradesInsteadOfHanging(t *testing.T) {
+	var hang atomic.Bool
+	stop := make(chan struct{})
+	provider := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != "POST" || r.URL.Path != "/v1/embeddings" {
+			http.NotFound(w, r)
+			return
+		}
+		var req struct {
+			Model string   `json:"model"`
+			Input []string `json:"input"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Model != "e5-test" {
+			http.Error(w, `{"error":{"message":"bad request"}}`, 400)
+			return
+		}
+		if hang.Load() {
+			select {
+			case <-r.Context().Done():
+			case <-stop:
+			}
+			return
+		}
+		type datum struct {
+			Object    string    `json:"object"`
+			Index     int       `json:"index"`
+			Embedding []float32 `json:"embedding"`
+		}
+		out := struct {
+			Object string  `json:"object"`
+			Data   []datum `json:"data"`
+			Model  string  `json:"model"`
+		}{Object: "list", Model: req.Model}
+		for i, in := range req.Input {
+			v := make([]float32, 8)
+			for j, c := range in {
+				v[(j+int(c))%8] += 1
+			}
+			out.Data = append(out.Data, datum{Object: "embedding", Index: i, Embedding: v})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(out)
+	}))
+	defer provider.Close()
+	defer close(stop)
+
+	s := startService(t, t.TempDir(), map[string]string{"RAGKB_EMBEDDER": "openai", "RAGKB_EMBEDDING_URL": provider.URL,
+		"RAGKB_EMBEDDING_MODEL": "e5-test", "RAGKB_EMBEDDING_TIMEOUT": "300ms"})
+	_, merchant, chatbot := s.tenantWithKeys("Shop")
+	var res ragkb.Resource
+	if code := s.call("POST", "/v1/resources", merchant, kbResource(), &res); code != 202 {
+		t.Fatalf("create: got %d", code)
+	}
+	if r := s.waitStatus(merchant, res.ID, 20*time.Second); r.Status != ragkb.StatusSuccess {
+		t.Fatalf("indexing with a working provider: %s %s", r.Status, r.Error)
+	}
+	hang.Store(true)
+
+	// Answers: the fast lane still answers; a grounded question is searched
+	// by words and marked degraded; nothing records assistant_failed.
+	for _, q := range []string{"Can I get a VAT invoice for my order?", "How long does delivery take after shipping?", "What is the capital of Peru?"} {
+		start := time.Now()
+		var ans ragkb.AnswerResponse
+		if code := s.call("POST", "/v1/answer", chatbot, map[string]string{"question": q}, &ans); code != 200 {
+			t.Fatalf("%q: got %d", q, code)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("%q took %s with a hanging embedder, want a bounded answer", q, d)
+		}
+		if ans.Tier != ragkb.TierFast && !ans.Degraded {
+			t.Errorf("%q: tier %s, degraded %v: a non-fast answer must say it was degraded (reason %q)", q, ans.Tier, ans.Degraded, ans.Reason)
+		}
+	}
+	var evs struct{ Events []ragkb.Event }
+	s.call("GET", "/v1/events?type=assistant_failed", merchant, nil, &evs)
+	if len(evs.Events) != 0 {
+		t.Errorf("%d assistant_failed events during an embedder outage, want none (it is not a knowledge gap)", len(evs.Events))
+	}
+	code, _, body := s.send("GET", "/metrics", testAdminKey, "", nil)
+	if code != 200 || !strings.Contains(string(body), `ragkb_answers_degraded_total{dependency="embedding"}`) {
+		t.Errorf("/metrics has no ragkb_answers_degraded_total{dependency=\"embedding\"}")
+	}
+
+	// Readiness names the dependency.
+	code, _, body = s.send("GET", "/readyz", "", "", nil)
+	if code != 503 || !strings.Contains(string(body), "embedding") {
+		t.Errorf("/readyz with a hanging embedder: %d %s, want 503 naming embedding", code, body)
+	}
+
+	// Indexing fails within bounded time, saying why.
+	start := time.Now()
+	kb := kbResource()
+	kb["name"] = "Second shop"
+	if code := s.call("POST", "/v1/resources", merchant, kb, &res); code != 202 {
+		t.Fatalf("create: got %d", code)
+	}
+	r := s.waitStatus(merchant, res.ID, 60*time.Second)
+	if r.Status != ragkb.StatusFailed || !strings.Contains(r.Error, "did not answer") {
+		t.Errorf("indexing with a hanging embedder after %s: %s %q, want failed with \"did not answer\"", time.Since(start).Round(time.Second), r.Status, r.Error)
+	}
+}
