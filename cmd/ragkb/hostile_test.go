@@ -421,7 +421,6 @@ func TestRateLimitPerKey(t *testing.T) {
 	}
 }
 
-
 // Row 6: a NUL byte in a question must not lose the customer's request for
 // a person on PostgreSQL.
 func TestNULQuestionKeepsAgentEventOnPostgres(t *testing.T) {
