@@ -27,16 +27,24 @@ func viewKey(k *ragkb.APIKey) keyView {
 
 const timeFormat = "2006-01-02T15:04:05.999999999Z07:00"
 
+// pathTenant loads the tenant named in the path (404 if none).
+func (s *Server) pathTenant(c *gin.Context) (*ragkb.Tenant, bool) {
+	t, err := s.d.Store.GetTenant(c.Request.Context(), c.Param("tenant_id"))
+	if err != nil {
+		writeError(c, s.log, err)
+		return nil, false
+	}
+	return t, true
+}
+
 // handleListKeys lists a tenant's keys (admin).
 func (s *Server) handleListKeys() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		ctx := c.Request.Context()
-		t, err := s.d.Store.GetTenant(ctx, c.Param("tenant_id"))
-		if err != nil {
-			writeError(c, s.log, err)
+		t, ok := s.pathTenant(c)
+		if !ok {
 			return
 		}
-		ks, err := s.d.Store.ListAPIKeys(ctx, t.ID)
+		ks, err := s.d.Store.ListAPIKeys(c.Request.Context(), t.ID)
 		if err != nil {
 			writeError(c, s.log, err)
 			return
@@ -54,9 +62,8 @@ func (s *Server) handleListKeys() gin.HandlerFunc {
 func (s *Server) handleDeleteKey() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx := c.Request.Context()
-		t, err := s.d.Store.GetTenant(ctx, c.Param("tenant_id"))
-		if err != nil {
-			writeError(c, s.log, err)
+		t, ok := s.pathTenant(c)
+		if !ok {
 			return
 		}
 		if err := s.d.Store.DeleteAPIKey(ctx, t.ID, c.Param("key_id")); err != nil {
