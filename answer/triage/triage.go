@@ -40,6 +40,12 @@ const (
 	fReview
 	fCancel
 	fHypothetical
+	fDefect       // the product does not work
+	fUnhappy      // explicit dissatisfaction
+	fModify       // change the order or its address: a person must act
+	fBillingError // charged twice
+	fDeliveredNot // marked delivered, not received
+	fSafety       // smoke, fire, sparks, injuries (besides answer/guard's)
 	topicDelivery
 	topicReturns
 	topicWarranty
@@ -86,6 +92,11 @@ const (
 	TagDamagedItem    = "damaged_item"
 	TagWrongItem      = "wrong_or_missing_item"
 	TagRefund         = "refund"
+	TagDefect         = "defect"
+	TagBillingError   = "billing_error"
+	TagNotReceived    = "delivered_not_received"
+	TagOrderChange    = "order_change"
+	TagUnhappy        = "dissatisfied"
 	TagReviewThreat   = "review_threat"
 	TagCancel         = "cancellation"
 	TagThanks         = "thanks"
@@ -100,7 +111,7 @@ const (
 // Tags lists every tag triage can set.
 func Tags() []string {
 	return []string{TagAnger, TagRepeatContact, TagDeadline, TagUrgentWording, TagLateDelivery, TagDamagedItem,
-		TagWrongItem, TagRefund, TagReviewThreat, TagCancel, TagThanks, TagHumanRequested, TagLegalThreat,
+		TagWrongItem, TagRefund, TagDefect, TagBillingError, TagNotReceived, TagOrderChange, TagUnhappy, TagReviewThreat, TagCancel, TagThanks, TagHumanRequested, TagLegalThreat,
 		TagChargeback, TagFraud, TagCard, TagSafety}
 }
 
@@ -143,9 +154,9 @@ type Input struct {
 const (
 	wAnger      = 2.0
 	wRepeat     = 1.5
-	wUrgent     = 2.0
-	wDeadline   = 1.0
-	wProblem    = 1.5 // damaged, wrong or missing item, refund owed, late with "still"
+	wTime       = 2.0 // marked urgent, or a deadline
+	wProblem    = 1.5 // damaged, wrong, missing or defective item, refund owed, late with "still"
+	wUnhappy    = 1.5
 	wLate       = 0.5 // late or not arrived, first mention
 	wReview     = 1.0
 	wNegative   = 0.5 // any negative sentiment
@@ -184,6 +195,12 @@ func Classify(in Input) ragkb.Triage {
 		tag(rt[0], rt[1])
 		threat = routing.Reason != guard.ReasonHumanRequested
 	}
+	safety := routing.Reason == guard.ReasonHealth
+	if f.has(fSafety) && !(f.question && f.has(fHypothetical)) {
+		safety, threat = true, true
+		tag(TagSafety, "health or safety incident")
+	}
+	human := routing.Reason == guard.ReasonHumanRequested || in.AgentIntent
 
 	question := f.question
 	anger := f.has(fAnger) || f.shouting
@@ -195,6 +212,12 @@ func Classify(in Input) ragkb.Triage {
 	late := f.has(fLate) && !hypo
 	damaged := f.has(fDamaged) && !hypo
 	missing := f.has(fMissing) && !hypo
+	defect := f.has(fDefect) && !hypo
+	billingErr := f.has(fBillingError) && f.n[topicBilling] > 0 && !hypo
+	notReceived := f.has(fDeliveredNot) && !hypo
+	modify := f.has(fModify) && !hypo
+	cancel := f.has(fCancel) && !hypo
+	late = late || notReceived
 	refund := f.has(fRefund) && !hypo && (repeat || late || f.has(fNegative) || anger)
 
 	// Sentiment: negative words (anger counts double, problems count)
@@ -205,7 +228,7 @@ func Classify(in Input) ragkb.Triage {
 		neg += 2
 	}
 	if !hypo {
-		neg += float64(f.n[fDamaged] + f.n[fMissing])
+		neg += float64(f.n[fDamaged] + f.n[fMissing] + f.n[fDefect] + f.n[fUnhappy] + f.n[fBillingError] + f.n[fDeliveredNot])
 		if late && (repeat || f.has(fNegative)) {
 			neg++
 		}
@@ -228,12 +251,10 @@ func Classify(in Input) ragkb.Triage {
 		pos += 0.5
 	}
 	switch {
-	case neg >= 1 && neg >= pos:
+	case pos >= 1 && pos > neg:
+		t.Sentiment = ragkb.SentimentPositive
+	case neg >= 1:
 		t.Sentiment = ragkb.SentimentNegative
-	case pos >= 1 && neg < 1:
-		t.Sentiment = ragkb.SentimentPositive
-	case pos > neg+1:
-		t.Sentiment = ragkb.SentimentPositive
 	default:
 		t.Sentiment = ragkb.SentimentNeutral
 	}
@@ -249,15 +270,20 @@ func Classify(in Input) ragkb.Triage {
 		u += wRepeat
 		tag(TagRepeatContact, "repeated contact")
 	}
-	if f.has(fUrgent) && !hypo {
-		u += wUrgent
+	urgentWords := f.has(fUrgent) && !hypo
+	deadline := f.has(fDeadline) && (question || late || negative || urgentWords)
+	if urgentWords {
 		tag(TagUrgentWording, "marked urgent")
 	}
-	if f.has(fDeadline) && !hypo && (question || late || negative || f.has(fUrgent)) {
-		u += wDeadline
+	if deadline {
 		tag(TagDeadline, "deadline")
 	}
-	problem := damaged || missing || refund || late && (repeat || negative)
+	if urgentWords || deadline {
+		u += wTime
+	}
+	positive := t.Sentiment == ragkb.SentimentPositive
+	problem := !positive && (damaged || missing || refund || defect || billingErr || notReceived || late && (repeat || negative))
+	unhappy := negative && (f.has(fUnhappy) || f.negated > 0)
 	switch {
 	case problem:
 		u += wProblem
@@ -276,12 +302,28 @@ func Classify(in Input) ragkb.Triage {
 	if refund {
 		tag(TagRefund, "refund owed")
 	}
+	if defect {
+		tag(TagDefect, "product does not work")
+	}
+	if billingErr {
+		tag(TagBillingError, "charged twice")
+	}
+	if notReceived {
+		tag(TagNotReceived, "marked delivered, not received")
+	}
+	if modify {
+		tag(TagOrderChange, "asks to change the order")
+	}
+	if unhappy {
+		u += wUnhappy
+		tag(TagUnhappy, "dissatisfied")
+	}
 	if f.has(fReview) && negative {
 		u += wReview
 		tag(TagReviewThreat, "threatens a bad review")
 	}
-	if f.has(fCancel) && negative {
-		tag(TagCancel, "")
+	if cancel {
+		tag(TagCancel, "asks to cancel")
 	}
 	if negative {
 		u += wNegative
@@ -296,7 +338,7 @@ func Classify(in Input) ragkb.Triage {
 		t.Priority = ragkb.PriorityUrgent
 	case u >= urgentScore:
 		t.Priority = ragkb.PriorityUrgent
-	case u >= highScore || negative && problem:
+	case u >= highScore || negative && problem || human || modify || cancel:
 		t.Priority = ragkb.PriorityHigh
 	case (t.Sentiment == ragkb.SentimentPositive || greeting) && !question && u == 0:
 		t.Priority = ragkb.PriorityLow
@@ -308,18 +350,32 @@ func Classify(in Input) ragkb.Triage {
 	// tickets, and problems a bot cannot fix (a damaged or wrong item, a
 	// refund owed, a customer writing again about a problem).
 	switch {
-	case routing.ToAgent, in.AgentIntent:
+	case routing.ToAgent, in.AgentIntent, threat:
 		t.NeedsAgent = true
 		if in.AgentIntent && !routing.ToAgent {
 			tag(TagHumanRequested, "intent goes to a person")
 		}
-	case t.Priority == ragkb.PriorityUrgent:
+	case t.Priority == ragkb.PriorityUrgent, modify, cancel:
 		t.NeedsAgent = true
-	case negative && (damaged || missing || refund || repeat):
+	case problem && (damaged || missing || refund || defect || billingErr || notReceived || repeat):
 		t.NeedsAgent = true
 	}
 
-	t.Topic = topicOf(in, f, late, damaged || missing, refund, routing)
+	switch {
+	case safety:
+		t.Topic = TopicProduct
+	case defect && !damaged && !missing && !refund:
+		t.Topic = cmpOr(in.IntentTopic, TopicWarranty)
+		if it := in.Intent; in.IntentTopic == "" && it != nil && !it.OutOfScope && intentTopics[it.Name] == TopicProduct {
+			t.Topic = TopicProduct
+		}
+	case billingErr:
+		t.Topic = TopicBilling
+	case modify:
+		t.Topic = cmpOr(wordTopic(f), TopicDelivery)
+	default:
+		t.Topic = topicOf(in, f, late, damaged || missing, refund, routing)
+	}
 	if in.Config != nil {
 		apply(&t, in.Config.Rules)
 	}
@@ -348,7 +404,7 @@ func topicOf(in Input, f *found, late, itemProblem, refund bool, routing *guard.
 	if topic := wordTopic(f); topic != "" {
 		return topic
 	}
-	if it := in.Intent; it != nil && it.Confidence >= 0.3 {
+	if it := in.Intent; it != nil && it.Confidence >= 0.5 {
 		if topic, ok := intentTopics[it.Name]; ok {
 			return topic
 		}
@@ -385,7 +441,7 @@ type found struct {
 
 func (f *found) has(x feature) bool { return f.n[x] > 0 }
 
-// negators turn a positive word that follows them (within two words) into a
+// negators turn a positive word that follows them (within three words) into a
 // negative one, and cancel a negative one ("no problem").
 var negators = map[string]bool{
 	"not": true, "no": true, "never": true, "didn": true, "doesn": true, "don": true, "isn": true, "wasn": true,
@@ -444,9 +500,10 @@ func scan(text string) *found {
 	return f
 }
 
-// negatedAt reports whether one of the two words before i is a negator.
+// negatedAt reports whether one of the three words before i is a negator
+// ("pas du tout satisfait").
 func negatedAt(words []string, i int) bool {
-	for j := max(0, i-2); j < i; j++ {
+	for j := max(0, i-3); j < i; j++ {
 		if negators[words[j]] {
 			return true
 		}
