@@ -118,8 +118,11 @@ type Assistant struct {
 	AutoClose       bool      `json:"auto_close"`
 	PremiumIntents  []string  `json:"premium_intents"`
 	Language        string    `json:"language,omitempty"`
-	CreatedAt       time.Time `json:"created_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
+	// Triage adjusts how the assistant's tickets are prioritised (nil =
+	// the built-in rules only).
+	Triage    *TriageConfig `json:"triage,omitempty"`
+	CreatedAt time.Time     `json:"created_at"`
+	UpdatedAt time.Time     `json:"updated_at"`
 }
 
 // Default messages used when no assistant (or an empty message) is configured.

@@ -226,6 +226,7 @@ func (s *Service) Answer(ctx context.Context, tenantID string, req *ragkb.Answer
 	}
 	t := &turn{s: s, ctx: ctx, tenantID: tenantID, req: req, question: question, language: language, sc: sc}
 	resp := t.run()
+	resp.Triage = s.triageTurn(t, resp)
 	resp.Language = language
 	resp.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
 	if resp.Citations == nil {
@@ -578,6 +579,7 @@ func (s *Service) record(ctx context.Context, tenantID string, sc *scope, questi
 		LLMCalls: resp.Usage.LLMCalls, PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens,
 		LatencyMS: resp.LatencyMS, CreatedAt: s.cfg.Now().UTC(),
 	}
+	setTriage(l, resp.Triage)
 	ctx = context.WithoutCancel(ctx)
 	if err := s.cfg.Store.RecordAnswer(ctx, l); err != nil {
 		s.log.Error("answer: record answer", "tenant_id", tenantID, "err", err)
@@ -596,6 +598,7 @@ func (s *Service) record(ctx context.Context, tenantID string, sc *scope, questi
 			s.log.Error("answer: record event", "tenant_id", tenantID, "type", ev.Type, "err", err)
 		}
 	}
+	s.recordUrgent(ctx, tenantID, asst, question, resp.Triage)
 }
 
 // publicIntent is the intent name shown to chatbots. Custom questions show as
