@@ -25,8 +25,12 @@ func apply(t *ragkb.Triage, rules []ragkb.TriageRule) {
 		if r.Priority != "" && r.Priority != t.Priority {
 			t.Priority = r.Priority
 		}
-		if r.NeedsAgent != nil {
+		switch {
+		case r.NeedsAgent != nil:
 			t.NeedsAgent = *r.NeedsAgent
+		case r.Priority == ragkb.PriorityUrgent:
+			// Urgent means a person looks now, whoever decided it.
+			t.NeedsAgent = true
 		}
 		t.Reasons = append(t.Reasons, fmt.Sprintf("assistant rule %d: %s", i+1, describe(r)))
 		return

@@ -175,7 +175,7 @@ func validateSpec(r *ragkb.Resource) error {
 
 func (a *app) handler() http.Handler {
 	return server.New(server.Deps{
-		Store: a.store, Vectors: a.vectors, Answers: a.answers, Searcher: a.retriever, Events: a.events,
+		Store: a.store, Vectors: a.vectors, Answers: a.answers, Triage: a.answers, Searcher: a.retriever, Events: a.events,
 		ValidateSpec: validateSpec, BuiltinIntents: intent.BuiltinNames(), DescribeIntent: intent.BuiltinDescription,
 		Gatherer: a.registry, Registerer: a.registry,
 		NextRefresh: func(now time.Time) time.Time { return a.worker.NextRefresh(now) },
