@@ -70,9 +70,14 @@ func (s *Service) Triage(ctx context.Context, tenantID string, req *ragkb.Triage
 
 // triageTurn triages the question of an answered turn, reusing its intent.
 func (s *Service) triageTurn(t *turn, resp *ragkb.AnswerResponse) *ragkb.Triage {
-	ln, err := s.lanes.get(t.ctx, s.cfg.Store, t.tenantID)
-	if err != nil {
-		s.log.Error("answer: intent lane", "tenant_id", t.tenantID, "err", err)
+	// The tiers fetched the tenant's lane a moment ago: use it rather than
+	// asking the store for the tenant version again.
+	ln := s.lanes.peek(t.tenantID)
+	if ln == nil {
+		var err error
+		if ln, err = s.lanes.get(t.ctx, s.cfg.Store, t.tenantID); err != nil {
+			s.log.Error("answer: intent lane", "tenant_id", t.tenantID, "err", err)
+		}
 	}
 	im := t.intent
 	if im == nil && ln != nil && resp.Status == ragkb.AnswerAgent {
@@ -91,12 +96,34 @@ func (s *Service) triageTurn(t *turn, resp *ragkb.AnswerResponse) *ragkb.Triage 
 	default:
 		language, _ = lang.Detect(t.question)
 	}
-	tr := s.classifyTicket(ln, t.sc.assistant, t.question, language, im, t.req.Conversation, nil)
+	tr := s.classifyTicket(ln, t.sc.assistant, t.question, language, im, t.req.Conversation, turnRouting(t, resp))
 	if resp.Status == ragkb.AnswerAgent && !tr.NeedsAgent {
 		tr.NeedsAgent = true
 		tr.Reasons = append(tr.Reasons, "answered by the contact-agent message")
 	}
 	return tr
+}
+
+// peek returns the tenant's cached lane, if any, without checking that it
+// is current.
+func (lc *laneCache) peek(tenantID string) *lane {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	return lc.lanes[tenantID]
+}
+
+// turnRouting recovers the guardrail's routing of a turn without running the
+// (costly) patterns again: the tiers route to an agent first whenever
+// guard.Route does, so an answer that is not "agent" was not routed, and an
+// "agent" answer carries the guard's reason when the guard sent it.
+func turnRouting(t *turn, resp *ragkb.AnswerResponse) *guard.Routing {
+	if resp.Status != ragkb.AnswerAgent {
+		return &guard.Routing{}
+	}
+	if t.reason == guard.ReasonHumanRequested || strings.HasPrefix(t.reason, "sensitive:") {
+		return &guard.Routing{ToAgent: true, Reason: t.reason}
+	}
+	return &guard.Routing{}
 }
 
 // classifyTicket runs triage with the tenant's intents and the assistant's

@@ -106,3 +106,21 @@ func TestDevMistakes(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkClassify is triage alone over the labelled tickets, with the
+// guard routing computed inside (as POST /v1/triage does).
+func BenchmarkClassify(b *testing.B) {
+	f, err := os.Open("../../testdata/triage/tickets.jsonl")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts, err := triage.ReadTickets(f)
+	f.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		triage.Classify(triage.Input{Text: ts[i%len(ts)].Text})
+	}
+}

@@ -191,7 +191,10 @@ func Classify(in Input) ragkb.Triage {
 	}
 	threat := false
 	if routing.ToAgent {
-		rt := routeTags[routing.Reason]
+		rt, ok := routeTags[routing.Reason]
+		if !ok {
+			rt = [2]string{"sensitive", routing.Reason}
+		}
 		tag(rt[0], rt[1])
 		threat = routing.Reason != guard.ReasonHumanRequested
 	}
