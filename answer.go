@@ -109,15 +109,15 @@ type SearchResult struct {
 
 // Assistant is a merchant's configuration of how questions are answered.
 type Assistant struct {
-	ID              string    `json:"id"`
-	TenantID        string    `json:"tenant_id,omitempty"`
-	Name            string    `json:"name"`
-	ResourceIDs     []string  `json:"resource_ids"`
-	FallbackMessage string    `json:"fallback_message"`
-	AgentMessage    string    `json:"agent_message"`
-	AutoClose       bool      `json:"auto_close"`
-	PremiumIntents  []string  `json:"premium_intents"`
-	Language        string    `json:"language,omitempty"`
+	ID              string   `json:"id"`
+	TenantID        string   `json:"tenant_id,omitempty"`
+	Name            string   `json:"name"`
+	ResourceIDs     []string `json:"resource_ids"`
+	FallbackMessage string   `json:"fallback_message"`
+	AgentMessage    string   `json:"agent_message"`
+	AutoClose       bool     `json:"auto_close"`
+	PremiumIntents  []string `json:"premium_intents"`
+	Language        string   `json:"language,omitempty"`
 	// Triage adjusts how the assistant's tickets are prioritised (nil =
 	// the built-in rules only).
 	Triage    *TriageConfig `json:"triage,omitempty"`
