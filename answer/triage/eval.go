@@ -7,7 +7,28 @@ import (
 	"io"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/answer/intent"
+	"github.com/ragkb/ragkb/answer/lang"
 )
+
+// WithBuiltins returns a classify function for Evaluate that triages a
+// ticket the way the service does for a tenant without intents of its own:
+// language detection, the built-in intent lane, then Classify. Training the
+// lane takes a moment; keep the function.
+func WithBuiltins() func(Ticket) ragkb.Triage {
+	clf := intent.Train(intent.Builtins(), intent.DefaultOptions())
+	return func(t Ticket) ragkb.Triage {
+		language, _ := lang.Detect(t.Text)
+		p := clf.Classify(t.Text)
+		var im *ragkb.IntentMatch
+		if p.Intent != "" && p.Intent != intent.OutOfScopeIntent {
+			im = &ragkb.IntentMatch{Name: p.Intent, Confidence: p.Confidence, OutOfScope: p.OutOfScope}
+		}
+		// human_agent at the fast lane's default confidence goes to a person.
+		agent := im != nil && !im.OutOfScope && im.Name == "human_agent" && im.Confidence >= 0.5
+		return Classify(Input{Text: t.Text, Language: language, Intent: im, AgentIntent: agent})
+	}
+}
 
 // Ticket is one labelled message of an evaluation set
 // (testdata/triage/tickets.jsonl).

@@ -6,34 +6,17 @@ import (
 	"testing"
 
 	"github.com/ragkb/ragkb"
-	"github.com/ragkb/ragkb/answer/intent"
-	"github.com/ragkb/ragkb/answer/lang"
 	"github.com/ragkb/ragkb/answer/triage"
 )
 
 var (
-	clfOnce sync.Once
-	clf     *intent.Classifier
+	clfOnce  sync.Once
+	classify func(triage.Ticket) ragkb.Triage
 )
 
-// builtins is the built-in intent lane, as a tenant without its own
-// intents has it.
-func builtins() *intent.Classifier {
-	clfOnce.Do(func() { clf = intent.Train(intent.Builtins(), intent.DefaultOptions()) })
-	return clf
-}
-
-// classify triages a ticket the way the service does: language detection,
-// the intent lane, then triage.
-func classify(t triage.Ticket) ragkb.Triage {
-	language, _ := lang.Detect(t.Text)
-	p := builtins().Classify(t.Text)
-	var im *ragkb.IntentMatch
-	if p.Intent != "" && p.Intent != intent.OutOfScopeIntent {
-		im = &ragkb.IntentMatch{Name: p.Intent, Confidence: p.Confidence, OutOfScope: p.OutOfScope}
-	}
-	return triage.Classify(triage.Input{Text: t.Text, Language: language, Intent: im,
-		AgentIntent: im != nil && !im.OutOfScope && im.Name == "human_agent"})
+func classifier() func(triage.Ticket) ragkb.Triage {
+	clfOnce.Do(func() { classify = triage.WithBuiltins() })
+	return classify
 }
 
 func readTickets(t *testing.T) []triage.Ticket {
@@ -76,7 +59,7 @@ func TestEvaluation(t *testing.T) {
 		{"heldout", 0.88, 0.95, 0.85, 0.95, 0.80, 0.87},
 	} {
 		part := split(ts, tc.split)
-		r := triage.Evaluate(part, classify)
+		r := triage.Evaluate(part, classifier())
 		t.Logf("%s: n=%d right=%.3f wrong=%.3f missed_urgent=%.3f urgent P=%.3f R=%.3f agent P=%.3f R=%.3f sentiment=%.3f priority=%.3f topic=%.3f by_lang=%v confusion=%v",
 			tc.split, r.Tickets, r.Right, r.Wrong, r.MissedUrgent, r.UrgentPrecision, r.UrgentRecall, r.AgentPrecision, r.AgentRecall,
 			r.SentimentAccuracy, r.PriorityAccuracy, r.TopicAccuracy, r.ByLanguage, r.PriorityConfusion)
@@ -99,7 +82,7 @@ func TestEvaluation(t *testing.T) {
 // tuning; only the dev half is ever looked at).
 func TestDevMistakes(t *testing.T) {
 	for _, tk := range split(readTickets(t), "dev") {
-		got := classify(tk)
+		got := classifier()(tk)
 		if got.Priority != tk.Priority || got.NeedsAgent != tk.NeedsAgent || got.Sentiment != tk.Sentiment || got.Topic != tk.Topic {
 			t.Logf("%s %q\n   want %s/%s/agent=%v/%s got %s/%s/agent=%v/%s tags=%v intent=%v", tk.ID, tk.Text,
 				tk.Priority, tk.Sentiment, tk.NeedsAgent, tk.Topic, got.Priority, got.Sentiment, got.NeedsAgent, got.Topic, got.Tags, got.Intent)
