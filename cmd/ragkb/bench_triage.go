@@ -105,16 +105,21 @@ func benchTriage(ctx context.Context, w io.Writer, progress io.Writer) error {
 	// where the guardrail already ran) and with the guard's routing (as on
 	// /v1/triage).
 	none := &guard.Routing{}
-	start := time.Now()
-	for _, t := range tickets {
-		triage.Classify(triage.Input{Text: t.Text, Routing: none})
+	// The best of several passes: the machine is shared, the minimum is
+	// the cost without interference.
+	perTicket := func(routing *guard.Routing, passes int) time.Duration {
+		best := time.Duration(1<<63 - 1)
+		for range passes {
+			start := time.Now()
+			for _, t := range tickets {
+				triage.Classify(triage.Input{Text: t.Text, Routing: routing})
+			}
+			best = min(best, time.Since(start)/time.Duration(len(tickets)))
+		}
+		return best
 	}
-	features := time.Since(start) / time.Duration(len(tickets))
-	start = time.Now()
-	for _, t := range tickets {
-		triage.Classify(triage.Input{Text: t.Text})
-	}
-	withGuard := time.Since(start) / time.Duration(len(tickets))
-	fmt.Fprintf(w, "\nMean time per ticket: triage features %v; with the guardrail's routing patterns (POST /v1/triage) %v.\n\n", features.Round(time.Microsecond), withGuard.Round(time.Microsecond))
+	features := perTicket(none, 20)
+	withGuard := perTicket(nil, 3)
+	fmt.Fprintf(w, "\nMean time per ticket (best of 20 and 3 passes): triage features %v; with the guardrail's routing patterns (POST /v1/triage) %v.\n\n", features.Round(time.Microsecond), withGuard.Round(time.Microsecond))
 	return nil
 }
