@@ -293,29 +293,18 @@ func Classify(in Input) ragkb.Triage {
 	case late:
 		u += wLate
 	}
-	if late {
-		tag(TagLateDelivery, "late delivery")
-	}
-	if damaged {
-		tag(TagDamagedItem, "damaged item")
-	}
-	if missing {
-		tag(TagWrongItem, "wrong or missing item")
-	}
-	if refund {
-		tag(TagRefund, "refund owed")
-	}
-	if defect {
-		tag(TagDefect, "product does not work")
-	}
-	if billingErr {
-		tag(TagBillingError, "charged twice")
-	}
-	if notReceived {
-		tag(TagNotReceived, "marked delivered, not received")
-	}
-	if modify {
-		tag(TagOrderChange, "asks to change the order")
+	for _, c := range []struct {
+		on          bool
+		tag, reason string
+	}{
+		{late, TagLateDelivery, "late delivery"}, {damaged, TagDamagedItem, "damaged item"},
+		{missing, TagWrongItem, "wrong or missing item"}, {refund, TagRefund, "refund owed"},
+		{defect, TagDefect, "product does not work"}, {billingErr, TagBillingError, "charged twice"},
+		{notReceived, TagNotReceived, "marked delivered, not received"}, {modify, TagOrderChange, "asks to change the order"},
+	} {
+		if c.on {
+			tag(c.tag, c.reason)
+		}
 	}
 	if unhappy {
 		u += wUnhappy
