@@ -1,9 +1,12 @@
 package answer
 
 import (
+	"slices"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/answer/triage"
 )
 
 // Metrics are the Prometheus series of the answer path, labelled by intent
@@ -13,6 +16,7 @@ type Metrics struct {
 	latency   *prometheus.HistogramVec
 	llmCalls  *prometheus.CounterVec
 	llmTokens *prometheus.CounterVec
+	tickets   *prometheus.CounterVec
 }
 
 // NewMetrics registers the answer metrics with reg.
@@ -31,8 +35,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		llmTokens: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ragkb_llm_tokens_total", Help: "Premium model tokens by intent and kind (prompt, completion).",
 		}, []string{"intent", "kind"}),
+		tickets: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ragkb_tickets_total", Help: "Triaged messages (answers and /v1/triage) by topic (tenant topics folded into \"tenant\"), priority and sentiment.",
+		}, []string{"topic", "priority", "sentiment"}),
 	}
-	reg.MustRegister(m.answers, m.latency, m.llmCalls, m.llmTokens)
+	reg.MustRegister(m.answers, m.latency, m.llmCalls, m.llmTokens, m.tickets)
 	return m
 }
 
@@ -40,6 +47,7 @@ func (m *Metrics) observe(l *ragkb.AnswerLog) {
 	if m == nil {
 		return
 	}
+	m.observeTicket(l)
 	m.answers.WithLabelValues(l.Intent, string(l.Status), string(l.Tier)).Inc()
 	m.latency.WithLabelValues(l.Intent, string(l.Tier)).Observe(l.LatencyMS / 1000)
 	if l.LLMCalls > 0 {
@@ -47,4 +55,17 @@ func (m *Metrics) observe(l *ragkb.AnswerLog) {
 		m.llmTokens.WithLabelValues(l.Intent, "prompt").Add(float64(l.PromptTokens))
 		m.llmTokens.WithLabelValues(l.Intent, "completion").Add(float64(l.CompletionTokens))
 	}
+}
+
+// observeTicket counts a log's triage; topics outside the built-in ones
+// (a tenant's intents) are one label, to bound cardinality.
+func (m *Metrics) observeTicket(l *ragkb.AnswerLog) {
+	if m == nil || l.Topic == "" {
+		return
+	}
+	topic := l.Topic
+	if !slices.Contains(triage.Topics(), topic) {
+		topic = "tenant"
+	}
+	m.tickets.WithLabelValues(topic, l.Priority, l.Sentiment).Inc()
 }

@@ -60,6 +60,7 @@ func (s *Service) Triage(ctx context.Context, tenantID string, req *ragkb.Triage
 	l := &ragkb.AnswerLog{TenantID: tenantID, AssistantID: asst, Intent: statsIntent(im), Status: ragkb.AnswerTriaged,
 		LatencyMS: float64(time.Since(start).Microseconds()) / 1000, CreatedAt: s.cfg.Now().UTC()}
 	setTriage(l, tr)
+	s.cfg.Metrics.observeTicket(l)
 	ctx = context.WithoutCancel(ctx)
 	if err := s.cfg.Store.RecordAnswer(ctx, l); err != nil {
 		s.log.Error("answer: record triage", "tenant_id", tenantID, "err", err)
