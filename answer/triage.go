@@ -132,8 +132,11 @@ func turnRouting(t *turn, resp *ragkb.AnswerResponse) *guard.Routing {
 func (s *Service) classifyTicket(ln *lane, a *ragkb.Assistant, text, language string, im *ragkb.IntentMatch, conv []ragkb.Message, routing *guard.Routing) *ragkb.Triage {
 	in := triage.Input{Text: text, Language: language, Intent: im, Routing: routing}
 	for _, m := range conv {
-		if m.Role == "user" && strings.TrimSpace(m.Content) != strings.TrimSpace(text) {
-			red, _ := guard.Redact(m.Content)
+		if m.Role != "user" {
+			continue
+		}
+		// The current message may be repeated as the last turn.
+		if red, _ := guard.Redact(strings.TrimSpace(m.Content)); red != text {
 			in.Earlier = append(in.Earlier, red)
 		}
 	}
