@@ -85,6 +85,10 @@ type AnswerResponse struct {
 	// Triage is the helpdesk classification of the question (topic,
 	// priority, sentiment), computed without a model call.
 	Triage *Triage `json:"triage,omitempty"`
+	// Degraded is true when a dependency failed and the answer was made
+	// without it (the embedding service: only the intent lane and lexical
+	// search were used). Reason says which.
+	Degraded bool `json:"degraded,omitempty"`
 }
 
 // SearchRequest is the body of POST /v1/search.
