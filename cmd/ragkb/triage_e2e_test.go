@@ -214,14 +214,16 @@ func TestTriageThroughAPI(t *testing.T) {
 	if answers != 2 || total != 8 || urgent != 4 || len(st.ByTopic) == 0 || len(st.BySentiment) != 3 {
 		t.Errorf("stats: by_intent requests %d (want 2 answers), by_priority total %d (want 8) urgent %d (want 4), by_topic %+v", answers, total, urgent, st.ByTopic)
 	}
-	resp, err := http.Get(s.srv.URL + "/metrics")
+	mreq, _ := http.NewRequest("GET", s.srv.URL+"/metrics", nil)
+	mreq.Header.Set("Authorization", "Bearer "+testAdminKey)
+	resp, err := http.DefaultClient.Do(mreq)
 	if err != nil {
 		t.Fatal(err)
 	}
 	metrics, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if !strings.Contains(string(metrics), `ragkb_tickets_total{priority="urgent",sentiment="negative",topic="delivery"}`) {
-		t.Errorf("/metrics has no urgent delivery tickets")
+		t.Errorf("/metrics has no urgent delivery tickets (status %d)", resp.StatusCode)
 	}
 	s.call("GET", "/v1/stats", merchantB, nil, &st)
 	for _, r := range st.ByPriority {
