@@ -143,7 +143,10 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 	a.events = webhook.NewRecorder(webhook.RecorderConfig{Store: a.store, Logger: log})
 	var model answer.Completer
 	if cfg.LLMURL != "" {
-		c, err := llm.New(llm.Config{URL: cfg.LLMURL, Model: cfg.LLMModel, APIKey: cfg.LLMAPIKey})
+		c, err := llm.New(llm.Config{
+			URL: cfg.LLMURL, Model: cfg.LLMModel, APIKey: cfg.LLMAPIKey, Params: cfg.LLMParams, MaxTokens: cfg.LLMMaxTokens,
+			MaxCompletionTokens: cfg.LLMMaxCompletion, ReasoningEffort: cfg.LLMEffort, Deadline: cfg.LLMTimeout,
+		})
 		if err != nil {
 			return nil, fmt.Errorf("llm: %w", err)
 		}

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ragkb/ragkb/answer/llm"
 )
 
 // config is the environment of API.md plus a few operational knobs.
@@ -23,6 +25,11 @@ type config struct {
 	LLMURL            string
 	LLMModel          string
 	LLMAPIKey         string
+	LLMParams         llm.Params
+	LLMMaxTokens      int
+	LLMMaxCompletion  int
+	LLMEffort         string
+	LLMTimeout        time.Duration
 	AdminKey          string
 	RefreshSchedule   string
 	AllowPrivateURLs  bool
@@ -54,6 +61,11 @@ var envVars = []envVar{
 	{"RAGKB_LLM_URL", "", "premium tier: OpenAI-compatible base URL; empty = no premium tier"},
 	{"RAGKB_LLM_MODEL", "", "premium tier: model"},
 	{"RAGKB_LLM_API_KEY", "", "premium tier: API key"},
+	{"RAGKB_LLM_PARAMS", "auto", "premium tier: parameter set: auto (from the model name, learned from the provider's 400), chat (max_tokens, temperature) or reasoning (max_completion_tokens)"},
+	{"RAGKB_LLM_MAX_TOKENS", "512", "premium tier: max_tokens of the chat set"},
+	{"RAGKB_LLM_MAX_COMPLETION_TOKENS", "4096", "premium tier: max_completion_tokens of the reasoning set (reasoning tokens count against it)"},
+	{"RAGKB_LLM_REASONING_EFFORT", "", "premium tier: reasoning_effort sent with the reasoning set: minimal, low, medium, high; empty = the model's default"},
+	{"RAGKB_LLM_TIMEOUT", "45s", "premium tier: deadline of one model call, retries included"},
 	{"RAGKB_ADMIN_KEY", "generated", "bootstrap admin key; generated and printed once when unset"},
 	{"RAGKB_REFRESH_SCHEDULE", "@monthly", "cron spec of the automatic refresh; off disables it"},
 	{"RAGKB_ALLOW_PRIVATE_URLS", "false", "let connectors fetch loopback/private addresses"},
@@ -108,6 +120,24 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.Workers, err = strconv.Atoi(get("RAGKB_WORKERS", "2")); err != nil || c.Workers < 1 || c.Workers > 64 {
 		return c, fmt.Errorf("RAGKB_WORKERS: must be a number from 1 to 64")
+	}
+	var ok bool
+	if c.LLMParams, ok = llm.ParseParams(get("RAGKB_LLM_PARAMS", "auto")); !ok {
+		return c, fmt.Errorf("RAGKB_LLM_PARAMS: must be auto, chat or reasoning")
+	}
+	if c.LLMMaxTokens, err = strconv.Atoi(get("RAGKB_LLM_MAX_TOKENS", "512")); err != nil || c.LLMMaxTokens < 16 || c.LLMMaxTokens > 1<<20 {
+		return c, fmt.Errorf("RAGKB_LLM_MAX_TOKENS: must be a number from 16 to 1048576")
+	}
+	if c.LLMMaxCompletion, err = strconv.Atoi(get("RAGKB_LLM_MAX_COMPLETION_TOKENS", "4096")); err != nil || c.LLMMaxCompletion < 16 || c.LLMMaxCompletion > 1<<20 {
+		return c, fmt.Errorf("RAGKB_LLM_MAX_COMPLETION_TOKENS: must be a number from 16 to 1048576")
+	}
+	switch c.LLMEffort = strings.ToLower(get("RAGKB_LLM_REASONING_EFFORT", "")); c.LLMEffort {
+	case "", "minimal", "low", "medium", "high":
+	default:
+		return c, fmt.Errorf("RAGKB_LLM_REASONING_EFFORT: must be minimal, low, medium or high")
+	}
+	if c.LLMTimeout, err = time.ParseDuration(get("RAGKB_LLM_TIMEOUT", "45s")); err != nil || c.LLMTimeout < time.Second {
+		return c, fmt.Errorf("RAGKB_LLM_TIMEOUT: must be a duration of at least 1s, such as 45s")
 	}
 	if c.Relevance, err = strconv.ParseFloat(get("RAGKB_RELEVANCE", "0"), 64); err != nil || c.Relevance < 0 || c.Relevance > 1 {
 		return c, fmt.Errorf("RAGKB_RELEVANCE: must be a number from 0 to 1")
