@@ -103,17 +103,20 @@ type SearchResult struct {
 
 // Assistant is a merchant's configuration of how questions are answered.
 type Assistant struct {
-	ID              string    `json:"id"`
-	TenantID        string    `json:"tenant_id,omitempty"`
-	Name            string    `json:"name"`
-	ResourceIDs     []string  `json:"resource_ids"`
-	FallbackMessage string    `json:"fallback_message"`
-	AgentMessage    string    `json:"agent_message"`
-	AutoClose       bool      `json:"auto_close"`
-	PremiumIntents  []string  `json:"premium_intents"`
-	Language        string    `json:"language,omitempty"`
-	CreatedAt       time.Time `json:"created_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
+	ID              string   `json:"id"`
+	TenantID        string   `json:"tenant_id,omitempty"`
+	Name            string   `json:"name"`
+	ResourceIDs     []string `json:"resource_ids"`
+	FallbackMessage string   `json:"fallback_message"`
+	AgentMessage    string   `json:"agent_message"`
+	AutoClose       bool     `json:"auto_close"`
+	PremiumIntents  []string `json:"premium_intents"`
+	Language        string   `json:"language,omitempty"`
+	// Translate lets the assistant translate an answer with the LLM when no
+	// approved text is in the customer's language (figures kept unchanged).
+	Translate bool      `json:"translate"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Default messages used when no assistant (or an empty message) is configured.
