@@ -13,6 +13,8 @@ type Metrics struct {
 	latency   *prometheus.HistogramVec
 	llmCalls  *prometheus.CounterVec
 	llmTokens *prometheus.CounterVec
+	// translations counts translations by outcome (translate.go).
+	translations *prometheus.CounterVec
 }
 
 // NewMetrics registers the answer metrics with reg.
@@ -31,8 +33,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		llmTokens: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ragkb_llm_tokens_total", Help: "Premium model tokens by intent and kind (prompt, completion).",
 		}, []string{"intent", "kind"}),
+		translations: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ragkb_translations_total", Help: "Answer translations by outcome (translated, cached, rejected: figures changed, failed).",
+		}, []string{"outcome"}),
 	}
-	reg.MustRegister(m.answers, m.latency, m.llmCalls, m.llmTokens)
+	reg.MustRegister(m.answers, m.latency, m.llmCalls, m.llmTokens, m.translations)
 	return m
 }
 
@@ -46,5 +51,11 @@ func (m *Metrics) observe(l *ragkb.AnswerLog) {
 		m.llmCalls.WithLabelValues(l.Intent).Add(float64(l.LLMCalls))
 		m.llmTokens.WithLabelValues(l.Intent, "prompt").Add(float64(l.PromptTokens))
 		m.llmTokens.WithLabelValues(l.Intent, "completion").Add(float64(l.CompletionTokens))
+	}
+}
+
+func (m *Metrics) translated(outcome string) {
+	if m != nil {
+		m.translations.WithLabelValues(outcome).Inc()
 	}
 }
