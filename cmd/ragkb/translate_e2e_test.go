@@ -88,8 +88,8 @@ func (f *reasoningLLM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 const (
-	plDelivery   = "Wysyłamy w ciągu 24 godzin. Dostawa kurierem kosztuje 15,99 zł, a od 299 zł jest darmowa. Z kodem LATO10 dostaniesz 10% rabatu do 31.08.2026."
-	deDelivery   = "Wir versenden innerhalb von 24 Stunden. Die Lieferung per Kurier kostet 15,99 zł, ab 299 zł ist sie kostenlos. Mit dem Code LATO10 erhalten Sie 10% Rabatt bis 31.08.2026."
+	plDelivery    = "Wysyłamy w ciągu 24 godzin. Dostawa kurierem kosztuje 15,99 zł, a od 299 zł jest darmowa. Z kodem LATO10 dostaniesz 10% rabatu do 31.08.2026."
+	deDelivery    = "Wir versenden innerhalb von 24 Stunden. Die Lieferung per Kurier kostet 15,99 zł, ab 299 zł ist sie kostenlos. Mit dem Code LATO10 erhalten Sie 10% Rabatt bis 31.08.2026."
 	plWarranty    = "Gwarancja producenta trwa 24 miesiące. Odbiór reklamowanego towaru kurierem kosztuje 49 PLN, formularz: https://sklep.example.pl/reklamacje"
 	deWarrantyBad = "Die Herstellergarantie beträgt 24 Monate. Die Abholung der reklamierten Ware per Kurier kostet 94 PLN, Formular: https://sklep.example.pl/reklamacje"
 )
