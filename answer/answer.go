@@ -94,7 +94,7 @@ const DefaultRelevance = 0.425
 type Service struct {
 	cfg        Config
 	lanes      *laneCache
-	translator *translator // nil without an LLM
+	translator *Translator // nil without an LLM
 	log        *slog.Logger
 }
 
@@ -118,7 +118,7 @@ func New(cfg Config) (*Service, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{cfg: cfg, lanes: newLaneCache(cfg.IntentOptions), translator: newTranslator(cfg.LLM, cfg.TranslationCache), log: log}, nil
+	return &Service{cfg: cfg, lanes: newLaneCache(cfg.IntentOptions), translator: NewTranslator(cfg.LLM, cfg.TranslationCache), log: log}, nil
 }
 
 // PremiumEnabled reports whether a premium model is configured.

@@ -35,31 +35,39 @@ const (
 	TranslationFailed   = "failed"     // the model failed or sent nothing usable: the original was returned
 )
 
-// translation is the outcome of translating one text.
-type translation struct {
-	text    string // the translation, when outcome is TranslationDone or TranslationCached
-	outcome string
-	reason  string // why it was rejected or failed, for the response (no altered figure in it)
-	detail  string // the full verdict, for logs
-	usage   ragkb.Usage
+// Translation is the outcome of translating one text.
+type Translation struct {
+	// Text is the translation, when Outcome is TranslationDone or
+	// TranslationCached.
+	Text    string
+	Outcome string
+	// Reason says why it was rejected or failed, for the response: it
+	// never repeats an altered figure.
+	Reason string
+	// Usage is the model call's cost (zero when cached).
+	Usage  ragkb.Usage
+	detail string // the full verdict, for logs
 }
 
-// translator translates answers with the LLM and checks that every figure,
+// Translator translates answers with the LLM and checks that every figure,
 // code and URL survived; checked translations are cached by text hash and
 // language pair (in memory, bounded, lost on restart).
-type translator struct {
+type Translator struct {
 	llm   Completer
 	cache *expirable.LRU[string, string]
 }
 
-func newTranslator(model Completer, size int) *translator {
+// NewTranslator returns a Translator that keeps up to size checked
+// translations (DefaultTranslationCache when size <= 0), or nil when model
+// is nil.
+func NewTranslator(model Completer, size int) *Translator {
 	if model == nil {
 		return nil
 	}
 	if size <= 0 {
 		size = DefaultTranslationCache
 	}
-	return &translator{llm: model, cache: expirable.NewLRU[string, string](size, nil, translationTTL)}
+	return &Translator{llm: model, cache: expirable.NewLRU[string, string](size, nil, translationTTL)}
 }
 
 // translationKey is the cache key: the tenant (no tenant can tell from the
@@ -70,24 +78,25 @@ func translationKey(tenantID, text, from, to string) string {
 	return tenantID + "|" + hex.EncodeToString(h[:16]) + "|" + from + "|" + to
 }
 
-// translate translates text from one language to another. Only a
+// Translate translates text of a tenant from one language to another
+// (ISO 639-1 codes). Only a
 // translation that keeps every figure of text (guard.CheckFigures), is in
 // the target language and of plausible length is returned; anything else
 // comes back with outcome TranslationRejected or TranslationFailed and the
 // caller keeps the original.
-func (tr *translator) translate(ctx context.Context, tenantID, text, from, to string) translation {
+func (tr *Translator) Translate(ctx context.Context, tenantID, text, from, to string) Translation {
 	key := translationKey(tenantID, text, from, to)
 	if s, ok := tr.cache.Get(key); ok {
-		return translation{text: s, outcome: TranslationCached}
+		return Translation{Text: s, Outcome: TranslationCached}
 	}
 	resp, err := tr.llm.Complete(ctx, llm.Request{Messages: llm.BuildTranslationPrompt(text, from, to)})
 	if err != nil {
-		return translation{outcome: TranslationFailed, reason: "translation model unavailable: " + ragkb.ErrorMessage(err), usage: ragkb.Usage{LLMCalls: 1}}
+		return Translation{Outcome: TranslationFailed, Reason: "translation model unavailable: " + ragkb.ErrorMessage(err), Usage: ragkb.Usage{LLMCalls: 1}}
 	}
 	u := ragkb.Usage{LLMCalls: 1, PromptTokens: resp.PromptTokens, CompletionTokens: resp.CompletionTokens, ReasoningTokens: resp.ReasoningTokens}
 	out := llm.CleanTranslation(resp.Content)
 	if reason := implausible(text, out, to); reason != "" {
-		return translation{outcome: TranslationFailed, reason: reason, usage: u}
+		return Translation{Outcome: TranslationFailed, Reason: reason, Usage: u}
 	}
 	if v := guard.CheckFigures(text, out); !v.OK {
 		// The response names what the translation lost, never what it made
@@ -97,10 +106,10 @@ func (tr *translator) translate(ctx context.Context, tenantID, text, from, to st
 		if len(v.Missing) > 0 {
 			reason = fmt.Sprintf("the translation changed or lost %q", v.Missing)
 		}
-		return translation{outcome: TranslationRejected, reason: reason, detail: v.Reason, usage: u}
+		return Translation{Outcome: TranslationRejected, Reason: reason, detail: v.Reason, Usage: u}
 	}
 	tr.cache.Add(key, out)
-	return translation{text: out, outcome: TranslationDone, usage: u}
+	return Translation{Text: out, Outcome: TranslationDone, Usage: u}
 }
 
 // implausible says why a reply cannot be the translation of text into to,
@@ -153,17 +162,17 @@ func (t *turn) translateAnswer(resp *ragkb.AnswerResponse) {
 	if s.translator == nil || t.sc.assistant == nil || !t.sc.assistant.Translate {
 		return
 	}
-	tr := s.translator.translate(t.ctx, t.tenantID, resp.Answer, from, to)
-	resp.Usage.LLMCalls += tr.usage.LLMCalls
-	resp.Usage.PromptTokens += tr.usage.PromptTokens
-	resp.Usage.CompletionTokens += tr.usage.CompletionTokens
-	resp.Usage.ReasoningTokens += tr.usage.ReasoningTokens
-	s.cfg.Metrics.translated(tr.outcome)
-	if tr.outcome != TranslationDone && tr.outcome != TranslationCached {
+	tr := s.translator.Translate(t.ctx, t.tenantID, resp.Answer, from, to)
+	resp.Usage.LLMCalls += tr.Usage.LLMCalls
+	resp.Usage.PromptTokens += tr.Usage.PromptTokens
+	resp.Usage.CompletionTokens += tr.Usage.CompletionTokens
+	resp.Usage.ReasoningTokens += tr.Usage.ReasoningTokens
+	s.cfg.Metrics.translated(tr.Outcome)
+	if tr.Outcome != TranslationDone && tr.Outcome != TranslationCached {
 		s.log.Warn("answer: translation discarded, original returned", "tenant_id", t.tenantID,
-			"outcome", tr.outcome, "from", from, "to", to, "reason", cmp.Or(tr.detail, tr.reason))
-		resp.Reason = tr.reason + ": original text returned"
+			"outcome", tr.Outcome, "from", from, "to", to, "reason", cmp.Or(tr.detail, tr.Reason))
+		resp.Reason = tr.Reason + ": original text returned"
 		return
 	}
-	resp.Answer, resp.AnswerLanguage, resp.Translated = tr.text, to, true
+	resp.Answer, resp.AnswerLanguage, resp.Translated = tr.Text, to, true
 }
