@@ -123,7 +123,7 @@ func implausible(text, out, to string) string {
 	case m > 3*n+40 || 3*m+40 < n:
 		return fmt.Sprintf("the translation has %d characters for %d in the original", m, n)
 	}
-	if l, _ := lang.Detect(out); l != "" && l != to {
+	if l, _ := lang.Detect(guard.WithoutLinks(out)); l != "" && l != to {
 		return fmt.Sprintf("the translation is in %q, not %q", l, to)
 	}
 	return ""
@@ -152,7 +152,7 @@ func (t *turn) translateAnswer(resp *ragkb.AnswerResponse) {
 		return
 	}
 	to := t.customerLanguage()
-	from, _ := lang.Detect(resp.Answer)
+	from, _ := lang.Detect(guard.WithoutLinks(resp.Answer))
 	if from == "" || to == "" || from == to {
 		return
 	}

@@ -11,11 +11,12 @@ import (
 	"testing"
 
 	"github.com/ragkb/ragkb/answer/llm"
+	"github.com/ragkb/ragkb/internal/translateset"
 )
 
 // chatServer is an OpenAI-compatible endpoint whose reply is computed from
 // the text to translate; it counts calls.
-func chatServer(t *testing.T, reply func(text string) (status int, content string)) (*llm.Client, *atomic.Int32) {
+func chatServer(t testing.TB, reply func(text string) (status int, content string)) (*llm.Client, *atomic.Int32) {
 	t.Helper()
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -111,5 +112,25 @@ func TestTranslatorCacheIsBoundedAndPerTenant(t *testing.T) {
 	}
 	if calls.Load() != 4 {
 		t.Errorf("calls = %d, want 4", calls.Load())
+	}
+}
+
+// BenchmarkTranslate times one translation of the benchmark set's texts
+// through llm.Client and a loopback fake model (the faithful translation),
+// figure check included; the cache is off (size 1, distinct texts).
+func BenchmarkTranslate(b *testing.B) {
+	cases := translateset.Cases()
+	bySource := map[string]translateset.Case{}
+	for _, c := range cases {
+		bySource[c.Source] = c
+	}
+	c, _ := chatServer(b, func(text string) (int, string) { return 200, bySource[text].Faithful })
+	tr := NewTranslator(c, 1)
+	ctx := context.Background()
+	for i := 0; b.Loop(); i++ {
+		k := cases[i%len(cases)]
+		if got := tr.Translate(ctx, "ten_1", k.Source, k.From, k.To); got.Outcome != TranslationDone && i < len(cases) {
+			b.Fatalf("case %d: %s (%s)", k.ID, got.Outcome, got.Reason)
+		}
 	}
 }

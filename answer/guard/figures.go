@@ -1,9 +1,11 @@
 package guard
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -24,6 +26,31 @@ type FigureVerdict struct {
 // E-mail addresses are found with the redaction pass's emailRe.
 var urlRe = regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>"'“”„«»]+`)
 
+// Times written the way a target language writes them in running text,
+// read as hh:mm so that they compare with the source's "14:30".
+var (
+	clock12Re = regexp.MustCompile(`(?i)\b(\d{1,2})(?::(\d{2}))?\s?([ap])\.?m\b\.?`) // 2 pm, 2:30 p.m.
+	uhrRe     = regexp.MustCompile(`\b(\d{1,2})\.(\d{2})\s?Uhr\b`)                   // 14.30 Uhr
+)
+
+// clockTimes rewrites 12-hour and "14.30 Uhr" times as hh:mm.
+func clockTimes(s string) string {
+	s = uhrRe.ReplaceAllString(s, "$1:$2 Uhr")
+	return clock12Re.ReplaceAllStringFunc(s, func(m string) string {
+		g := clock12Re.FindStringSubmatch(m)
+		h, min := atoi(g[1]), cmp.Or(g[2], "00")
+		if h < 1 || h > 12 {
+			return m
+		}
+		if strings.EqualFold(g[3], "p") && h != 12 {
+			h += 12
+		} else if strings.EqualFold(g[3], "a") && h == 12 {
+			h = 0
+		}
+		return strconv.Itoa(h) + ":" + min
+	})
+}
+
 // CheckFigures checks that a translation keeps the figures of its source
 // unchanged: every number, price (with its currency), percentage, date,
 // time, code (order numbers, discount codes, postcodes, SKUs: the tokens
@@ -32,7 +59,8 @@ var urlRe = regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>"'“”„«»]+
 // state none that source does not. Numbers are compared by value with the
 // grounding check's rules, so a translation may write "1 299,00 zł" as
 // "1.299,00 zł" or "1299.00 zł", "12.03.2025" as "12 March 2025", "50%" as
-// "50 Prozent" or "two" as "2" (numbers to thirty); it may not turn "49 PLN"
+// "50 Prozent", "14:30" as "2:30 pm" or "14.30 Uhr", or "two" as "2"
+// (numbers to thirty); it may not turn "49 PLN"
 // into "94 PLN" or "49 EUR", drop a currency, "50%" into "50", "RABAT10"
 // into "rabat10", or translate a URL.
 func CheckFigures(source, translation string) FigureVerdict {
@@ -91,7 +119,7 @@ func readFigures(text string) *figures {
 			}
 		}
 	}
-	rest := string(masked)
+	rest := clockTimes(string(masked))
 	fs.facts = extractFacts(rest)
 	for _, t := range tokenRe.FindAllString(rest, -1) {
 		if v, ok := numberWords[fold(t)]; ok {
@@ -160,4 +188,14 @@ func figureKind(f fact) string {
 func timeAsHour(t, n fact) bool {
 	h, m, _ := strings.Cut(strings.TrimPrefix(t.keys[0], "t"), ":")
 	return m == "00" && slices.Contains(n.keys, h)
+}
+
+// WithoutLinks returns text with its URLs and e-mail addresses blanked
+// out, for checks (such as language detection) that they would mislead:
+// "boutique.example.fr" in an Italian sentence is no French.
+func WithoutLinks(text string) string {
+	for _, re := range []*regexp.Regexp{urlRe, emailRe} {
+		text = re.ReplaceAllString(text, " ")
+	}
+	return text
 }

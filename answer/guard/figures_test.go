@@ -57,6 +57,12 @@ func TestCheckFiguresSmallCases(t *testing.T) {
 		{"Shipping takes 2 working days.", "Der Versand dauert drei Werktage.", false},
 		{"Open until 18:00.", "Geöffnet bis 18 Uhr.", true},
 		{"Open until 18:00.", "Geöffnet bis 17 Uhr.", false},
+		{"Open until 14:30.", "Open until 2:30 pm.", true},
+		{"Open until 14:30.", "Open until 3:30 pm.", false},
+		{"Bis 14:30 bestellt, heute versandt.", "Bis 14.30 Uhr bestellt, heute versandt.", true},
+		{"Open until 9:00.", "Open until 9 am.", true},
+		{"Open until 21:00.", "Open until 9 am.", false},
+		{"Versand am 12. März, 2 Pakete.", "Shipped on 12 March, 2 parcels.", true},
 		{"Price €49.99.", "Prix : 49,99 €.", true},
 		{"Price €49.99.", "Prix : 49 €.", false},
 		{"Price 49 zł.", "Preis 49.", false}, // the currency was dropped

@@ -203,6 +203,8 @@ func Translate(c Case) (text, kind string) {
 	reformat := change{"p1", Reformatted, plainMoney}
 	reformatThreshold := change{"p2", Reformatted, plainMoney}
 	localMoney := change{"p1", Reformatted, func(p string) string { return localNumber(p, c.To) }}
+	// times the way the target language writes them: "2:30 pm", "12.30 Uhr"
+	localTime := change{"time", Reformatted, func(t string) string { return localClock(t, c.To) }}
 	slashDate := change{"date", Reformatted, func(d string) string { return strings.ReplaceAll(d, ".", "/") }}
 	var prefs []change
 	// slots mix the template, the figure set and the language
@@ -229,6 +231,10 @@ func Translate(c Case) (text, kind string) {
 		prefs = []change{url, code, price}
 	case 13, 14:
 		prefs = []change{localMoney, slashDate}
+	case 15, 16:
+		if c.To == "en" || c.To == "de" || c.To == "fr" {
+			prefs = []change{localTime}
+		}
 	}
 	for _, ch := range prefs {
 		old := f[ch.figure]
@@ -326,4 +332,31 @@ func localNumber(p, lang string) string {
 		intPart = intPart[:len(intPart)-3] + sep + intPart[len(intPart)-3:]
 	}
 	return plain[:i] + intPart + dec + cents + plain[j:]
+}
+
+// localClock writes an hh:mm time as lang usually does in running text:
+// English "2:30 pm", German "14.30 Uhr", French "14h30"; others unchanged.
+func localClock(t, lang string) string {
+	h, m, _ := strings.Cut(t, ":")
+	n := 0
+	fmt.Sscan(h, &n)
+	switch lang {
+	case "en":
+		suffix := "am"
+		if n >= 12 {
+			suffix = "pm"
+		}
+		if n > 12 {
+			n -= 12
+		}
+		if m == "00" {
+			return fmt.Sprintf("%d %s", n, suffix)
+		}
+		return fmt.Sprintf("%d:%s %s", n, m, suffix)
+	case "de":
+		return h + "." + m + " Uhr"
+	case "fr":
+		return h + "h" + m
+	}
+	return t
 }
