@@ -135,6 +135,11 @@ func translatedAnswers(t *testing.T, model string) {
 		return a.ID
 	}
 	translating, plain := newAssistant(true), newAssistant(false)
+	var problem map[string]any
+	if code := s.call("POST", "/v1/assistants", merchant, map[string]any{"name": "bad", "translate": "yes"}, &problem); code != 400 ||
+		!strings.Contains(fmt.Sprint(problem), "translate") {
+		t.Fatalf("translate: \"yes\": got %d %v, want 400 naming translate", code, problem)
+	}
 	ask := func(assistant, q string) (ragkb.AnswerResponse, string) {
 		t.Helper()
 		var raw json.RawMessage
