@@ -1,6 +1,9 @@
 package guard
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestCheckFigures(t *testing.T) {
 	const pl = "Dostawa kurierem kosztuje 49 PLN, powyżej 1 299,00 zł jest darmowa. Z kodem RABAT10 dostaniesz 10% zniżki do 31.12.2026. " +
@@ -40,7 +43,7 @@ func TestCheckFigures(t *testing.T) {
 			if v.OK != tt.ok {
 				t.Fatalf("OK = %v, want %v (%s)", v.OK, tt.ok, v.Reason)
 			}
-			if !sameStrings(v.Missing, tt.missing) || !sameStrings(v.Added, tt.added) {
+			if !slices.Equal(v.Missing, tt.missing) || !slices.Equal(v.Added, tt.added) {
 				t.Errorf("missing %q added %q, want %q %q", v.Missing, v.Added, tt.missing, tt.added)
 			}
 		})
@@ -78,16 +81,4 @@ func TestCheckFiguresSmallCases(t *testing.T) {
 			t.Errorf("CheckFigures(%q, %q) = %v (%s), want %v", tt.src, tt.dst, v.OK, v.Reason, tt.ok)
 		}
 	}
-}
-
-func sameStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
