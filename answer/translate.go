@@ -25,6 +25,9 @@ const (
 	// key is the text's hash, so an edited approved text is translated
 	// afresh at once.
 	translationTTL = 24 * time.Hour
+	// translationDeadline bounds the wait for a translation: the original
+	// answer is ready, so a slow model must not hold the customer longer.
+	translationDeadline = 15 * time.Second
 )
 
 // Translation outcomes, as counted by ragkb_translations_total{outcome}.
@@ -89,6 +92,8 @@ func (tr *Translator) Translate(ctx context.Context, tenantID, text, from, to st
 	if s, ok := tr.cache.Get(key); ok {
 		return Translation{Text: s, Outcome: TranslationCached}
 	}
+	ctx, cancel := context.WithTimeout(ctx, translationDeadline)
+	defer cancel()
 	resp, err := tr.llm.Complete(ctx, llm.Request{Messages: llm.BuildTranslationPrompt(text, from, to)})
 	if err != nil {
 		return Translation{Outcome: TranslationFailed, Reason: "translation model unavailable: " + ragkb.ErrorMessage(err), Usage: ragkb.Usage{LLMCalls: 1}}
