@@ -241,13 +241,10 @@ func translatedAnswers(t *testing.T, model string) {
 		if got["delivery_time"] != 1 || got["warranty"] != 1 {
 			t.Errorf("stats llm_calls = %v, want delivery_time 1 (then cached) and warranty 1", got)
 		}
-		req, _ := http.NewRequest("GET", s.srv.URL+"/metrics", nil)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
+		code, _, m := s.send("GET", "/metrics", testAdminKey, "", nil)
+		if code != 200 {
+			t.Fatalf("/metrics: got %d", code)
 		}
-		defer resp.Body.Close()
-		m, _ := io.ReadAll(resp.Body)
 		for _, line := range []string{`ragkb_translations_total{outcome="translated"} 1`, `ragkb_translations_total{outcome="cached"} 1`, `ragkb_translations_total{outcome="rejected"} 1`} {
 			if !strings.Contains(string(m), line) {
 				t.Errorf("/metrics lacks %s", line)
