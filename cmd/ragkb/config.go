@@ -22,28 +22,30 @@ type config struct {
 	EmbeddingModel    string
 	EmbeddingAPIKey   string
 	EmbeddingModality string
-	LLMURL            string
-	LLMModel          string
-	LLMAPIKey         string
-	LLMParams         llm.Params
-	LLMMaxTokens      int
-	LLMMaxCompletion  int
-	LLMEffort         string
-	LLMTimeout        time.Duration
-	AdminKey          string
-	RefreshSchedule   string
-	AllowPrivateURLs  bool
-	LogLevel          string
-	LogFormat         string
-	JobLease          time.Duration
-	Workers           int
-	ShutdownTimeout   time.Duration
-	Relevance         float64
-	RateLimit         float64
-	RateBurst         int
-	MetricsToken      string
-	MetricsAddr       string
-	EmbeddingTimeout  time.Duration
+	// EmbeddingQueryTimeout bounds embedding a question while answering.
+	EmbeddingQueryTimeout time.Duration
+	LLMURL                string
+	LLMModel              string
+	LLMAPIKey             string
+	LLMParams             llm.Params
+	LLMMaxTokens          int
+	LLMMaxCompletion      int
+	LLMEffort             string
+	LLMTimeout            time.Duration
+	AdminKey              string
+	RefreshSchedule       string
+	AllowPrivateURLs      bool
+	LogLevel              string
+	LogFormat             string
+	JobLease              time.Duration
+	Workers               int
+	ShutdownTimeout       time.Duration
+	Relevance             float64
+	RateLimit             float64
+	RateBurst             int
+	MetricsToken          string
+	MetricsAddr           string
+	EmbeddingTimeout      time.Duration
 }
 
 // envVar documents one variable for the README and `ragkb help`.
@@ -84,7 +86,8 @@ var envVars = []envVar{
 	{"RAGKB_RATE_BURST", "40", "burst size of the per-key rate limit"},
 	{"RAGKB_METRICS_TOKEN", "", "bearer token that /metrics accepts (an admin key always works)"},
 	{"RAGKB_METRICS_ADDR", "", "serve /metrics without a token on this separate address (e.g. 127.0.0.1:9090) instead of the API address"},
-	{"RAGKB_EMBEDDING_TIMEOUT", "10s", "openai embedder: deadline of one embedding call (answers use at most 2s of it, then fall back to lexical retrieval)"},
+	{"RAGKB_EMBEDDING_TIMEOUT", "10s", "openai embedder: deadline of one embedding call"},
+	{"RAGKB_EMBEDDING_QUERY_TIMEOUT", "2s", "openai embedder: how long an answer waits for the question's embedding before it goes on with lexical retrieval and the intent lane (degraded)"},
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -162,6 +165,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.MetricsAddr = get("RAGKB_METRICS_ADDR", "")
 	if c.EmbeddingTimeout, err = time.ParseDuration(get("RAGKB_EMBEDDING_TIMEOUT", "10s")); err != nil || c.EmbeddingTimeout < 100*time.Millisecond {
 		return c, fmt.Errorf("RAGKB_EMBEDDING_TIMEOUT: must be a duration of at least 100ms, such as 10s")
+	}
+	if c.EmbeddingQueryTimeout, err = time.ParseDuration(get("RAGKB_EMBEDDING_QUERY_TIMEOUT", "2s")); err != nil || c.EmbeddingQueryTimeout < 10*time.Millisecond {
+		return c, fmt.Errorf("RAGKB_EMBEDDING_QUERY_TIMEOUT: must be a duration of at least 10ms, such as 2s")
 	}
 	return c, c.validate()
 }
