@@ -21,6 +21,8 @@ type Metrics struct {
 	tickets   *prometheus.CounterVec
 	degraded  *prometheus.CounterVec
 	builtin   map[string]bool
+	// translations counts translations by outcome (translate.go).
+	translations *prometheus.CounterVec
 }
 
 // NewMetrics registers the answer metrics with reg.
@@ -42,6 +44,9 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		tickets: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ragkb_tickets_total", Help: "Triaged messages (answers and /v1/triage) by topic (tenant topics folded into \"tenant\"), priority and sentiment.",
 		}, []string{"topic", "priority", "sentiment"}),
+		translations: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ragkb_translations_total", Help: "Answer translations by outcome (translated, cached, rejected: figures changed, failed).",
+		}, []string{"outcome"}),
 	}
 	m.degraded = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "ragkb_answers_degraded_total", Help: "Answers made without a failing dependency (embedding: intent lane and lexical search only).",
@@ -50,7 +55,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	for _, n := range intent.BuiltinNames() {
 		m.builtin[n] = true
 	}
-	reg.MustRegister(m.answers, m.latency, m.llmCalls, m.llmTokens, m.degraded, m.tickets)
+	reg.MustRegister(m.answers, m.latency, m.llmCalls, m.llmTokens, m.degraded, m.translations, m.tickets)
 	return m
 }
 
@@ -96,4 +101,10 @@ func (m *Metrics) observeTicket(l *ragkb.AnswerLog) {
 		topic = "tenant"
 	}
 	m.tickets.WithLabelValues(topic, l.Priority, l.Sentiment).Inc()
+}
+
+func (m *Metrics) translated(outcome string) {
+	if m != nil {
+		m.translations.WithLabelValues(outcome).Inc()
+	}
 }

@@ -20,6 +20,7 @@ type assistantRequest struct {
 	AutoClose       *bool    `json:"auto_close"`
 	PremiumIntents  []string `json:"premium_intents"`
 	Language        string   `json:"language"`
+	Translate       bool     `json:"translate"`
 	// Triage is the assistant's triage rules and topic map (see answer/triage).
 	Triage *ragkb.TriageConfig `json:"triage"`
 }
@@ -68,6 +69,7 @@ func (s *Server) validateAssistant(c *gin.Context, req *assistantRequest, a *rag
 	a.ResourceIDs = nonNil(req.ResourceIDs)
 	a.PremiumIntents = nonNil(req.PremiumIntents)
 	a.AutoClose = req.AutoClose == nil || *req.AutoClose
+	a.Translate = req.Translate
 	return nil
 }
 
