@@ -367,6 +367,10 @@ type AssistantInput struct {
 	AutoClose       *bool    `json:"auto_close,omitempty"`
 	PremiumIntents  []string `json:"premium_intents,omitempty"`
 	Language        string   `json:"language,omitempty"`
+	// Translate lets the assistant translate answers with the LLM.
+	Translate bool `json:"translate,omitempty"`
+	// Triage is the assistant's triage configuration (see API.md).
+	Triage *ragkb.TriageConfig `json:"triage,omitempty"`
 }
 
 // CreateAssistant creates an assistant (merchant key).
