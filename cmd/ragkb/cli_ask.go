@@ -35,10 +35,7 @@ func runAsk(ctx context.Context, args []string, getenv func(string) string, stdo
 	}
 	q := strings.TrimSpace(strings.Join(fs.Args(), " "))
 	if q == "" {
-		fmt.Fprintf(stderr, "ragkb ask: give the question\n\n")
-		fs.SetOutput(stderr)
-		fs.Usage()
-		return errUsage
+		return usageError(fs, stderr, "give the question")
 	}
 	c, err := newClient(*u, *key)
 	if err != nil {

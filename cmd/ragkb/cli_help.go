@@ -86,3 +86,11 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 
 // errHelpShown ends a command after its help was printed: not a failure.
 var errHelpShown = errors.New("help shown")
+
+// usageError prints what is missing and the command's help to stderr.
+func usageError(fs *flag.FlagSet, stderr io.Writer, msg string) error {
+	fmt.Fprintf(stderr, "ragkb %s: %s\n\n", fs.Name(), msg)
+	fs.SetOutput(stderr)
+	fs.Usage()
+	return errUsage
+}

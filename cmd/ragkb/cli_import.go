@@ -47,10 +47,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintf(stderr, "ragkb import: give one FILE or URL\n\n")
-		fs.SetOutput(stderr)
-		fs.Usage()
-		return errUsage
+		return usageError(fs, stderr, "give one FILE or URL")
 	}
 	c, err := newClient(*u, *key)
 	if err != nil {
