@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/store"
 )
 
 // resourceSpec is the JSON column holding the type-specific fields.
@@ -32,7 +33,7 @@ func jsonText(v any) (string, error) {
 }
 
 // resourceArgs returns the values of resourceColumns for r, in order.
-func resourceArgs(r *ragkb.Resource) ([]any, error) {
+func (s *Store) resourceArgs(r *ragkb.Resource) ([]any, error) {
 	warnings, err := jsonText(r.Warnings)
 	if err != nil {
 		return nil, err
@@ -41,7 +42,11 @@ func resourceArgs(r *ragkb.Resource) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	spec, err := jsonText(resourceSpec{r.KnowledgeBase, r.FAQPage, r.Policy, r.Offers})
+	offers, err := store.SealOffers(s.box, r.Offers)
+	if err != nil {
+		return nil, err
+	}
+	spec, err := jsonText(resourceSpec{r.KnowledgeBase, r.FAQPage, r.Policy, offers})
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +57,7 @@ func resourceArgs(r *ragkb.Resource) ([]any, error) {
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanResource(sc scanner) (*ragkb.Resource, error) {
+func (s *Store) scanResource(sc scanner) (*ragkb.Resource, error) {
 	var r ragkb.Resource
 	var typ, status, warnings, lastRun, spec string
 	var created, updated, indexed, nextRefresh, refreshAvail, lastManual nullTime
@@ -73,6 +78,9 @@ func scanResource(sc scanner) (*ragkb.Resource, error) {
 		return nil, fmt.Errorf("decode spec: %w", err)
 	}
 	r.KnowledgeBase, r.FAQPage, r.Policy, r.Offers = sp.KnowledgeBase, sp.FAQPage, sp.Policy, sp.Offers
+	if err := store.OpenOffers(s.box, r.Offers); err != nil {
+		return nil, err
+	}
 	r.CreatedAt, r.UpdatedAt = created.Time(), updated.Time()
 	r.IndexedAt, r.NextRefreshAt = indexed.Ptr(), nextRefresh.Ptr()
 	r.RefreshAvailableAt, r.LastManualRefreshAt = refreshAvail.Ptr(), lastManual.Ptr()
@@ -90,7 +98,7 @@ func (s *Store) CreateResource(ctx context.Context, r *ragkb.Resource, job *ragk
 	if r.UpdatedAt.IsZero() {
 		r.UpdatedAt = r.CreatedAt
 	}
-	args, err := resourceArgs(r)
+	args, err := s.resourceArgs(r)
 	if err != nil {
 		return fmt.Errorf("sqlite: create resource: %w", err)
 	}
@@ -114,7 +122,7 @@ func (s *Store) GetResource(ctx context.Context, tenantID, id string) (*ragkb.Re
 		q += ` AND tenant_id = ?`
 		args = append(args, tenantID)
 	}
-	r, err := scanResource(s.r.QueryRowContext(ctx, q, args...))
+	r, err := s.scanResource(s.r.QueryRowContext(ctx, q, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ragkb.NotFound("resource")
 	}
@@ -135,6 +143,10 @@ func (s *Store) ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*r
 	if f.Status != "" {
 		where = append(where, `status = ?`)
 		args = append(args, string(f.Status))
+	}
+	if f.AccountID != "" {
+		where = append(where, `json_extract(spec, '$.offers.account_id') = ?`)
+		args = append(args, f.AccountID)
 	}
 	if len(f.Types) > 0 {
 		where = append(where, `type IN (`+placeholders(len(f.Types))+`)`)
@@ -157,7 +169,7 @@ func (s *Store) ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*r
 	defer rows.Close()
 	var out []*ragkb.Resource
 	for rows.Next() {
-		r, err := scanResource(rows)
+		r, err := s.scanResource(rows)
 		if err != nil {
 			return nil, translate("list resources", "resource", err)
 		}
@@ -170,7 +182,7 @@ func (s *Store) ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*r
 // jobs are replaced by job, atomically.
 func (s *Store) UpdateResource(ctx context.Context, r *ragkb.Resource, job *ragkb.Job) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if err := updateResource(ctx, tx, r); err != nil {
+		if err := s.updateResource(ctx, tx, r); err != nil {
 			return err
 		}
 		if job == nil {
@@ -185,8 +197,8 @@ func (s *Store) UpdateResource(ctx context.Context, r *ragkb.Resource, job *ragk
 }
 
 // updateResource saves r inside tx; ENOTFOUND unless it exists in r.TenantID.
-func updateResource(ctx context.Context, tx *sql.Tx, r *ragkb.Resource) error {
-	args, err := resourceArgs(r)
+func (s *Store) updateResource(ctx context.Context, tx *sql.Tx, r *ragkb.Resource) error {
+	args, err := s.resourceArgs(r)
 	if err != nil {
 		return err
 	}

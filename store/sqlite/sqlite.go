@@ -46,6 +46,9 @@ type Config struct {
 	Now func() time.Time
 	// Readers is the size of the read-only connection pool (default 4).
 	Readers int
+	// Secrets, when set, seals resource tokens, account credentials and
+	// webhook secrets at rest; values written before are sealed on open.
+	Secrets ragkb.SecretBox
 	// BusyTimeout bounds how long a connection waits for a lock held by
 	// another process (default 10s).
 	BusyTimeout time.Duration
@@ -72,6 +75,7 @@ type Store struct {
 	r   *sql.DB // read-only connections
 	log *slog.Logger
 	now func() time.Time
+	box ragkb.SecretBox
 }
 
 // New opens (creating if needed) the database at cfg.Path and applies the
@@ -103,8 +107,12 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	s := &Store{w: w, log: cfg.Logger, now: cfg.Now}
+	s := &Store{w: w, log: cfg.Logger, now: cfg.Now, box: cfg.Secrets}
 	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := s.resealSecrets(ctx); err != nil {
 		w.Close()
 		return nil, err
 	}
