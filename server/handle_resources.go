@@ -109,6 +109,10 @@ func (s *Server) handleCreateResource() gin.HandlerFunc {
 			writeError(c, s.log, err)
 			return
 		}
+		if err := s.checkAccount(c, r); err != nil {
+			writeError(c, s.log, err)
+			return
+		}
 		if err := s.d.Store.CreateResource(c.Request.Context(), r, s.newJob(r, ragkb.JobIndex)); err != nil {
 			writeError(c, s.log, err)
 			return
@@ -219,11 +223,15 @@ func (s *Server) handleUpdateResource() gin.HandlerFunc {
 			return
 		}
 		// A secret left out of an update keeps its stored value.
-		if req.Offers != nil && r.Offers != nil && (req.Offers.Token == "" || req.Offers.Token == "********") {
+		if req.Offers != nil && r.Offers != nil && req.Offers.AccountID == "" && (req.Offers.Token == "" || req.Offers.Token == "********") {
 			req.Offers.Token = r.Offers.Token
 		}
 		next := *r
 		if err := s.validateResource(&req, &next); err != nil {
+			writeError(c, s.log, err)
+			return
+		}
+		if err := s.checkAccount(c, &next); err != nil {
 			writeError(c, s.log, err)
 			return
 		}

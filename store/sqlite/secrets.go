@@ -96,4 +96,3 @@ func (s *Store) resealSecrets(ctx context.Context) error {
 	}
 	return nil
 }
-
