@@ -204,6 +204,14 @@ func (f *OAuth) RevokeAll() {
 	f.revokeAt = true
 }
 
+// ExpireAccessTokens makes every issued access token invalid before its
+// announced expiry (Allegro answers 401 to them), as after a password change.
+func (f *OAuth) ExpireAccessTokens() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	clear(f.access)
+}
+
 // Authorized reports whether token is a valid, unexpired access token (for
 // a fake of the Allegro API, which answers 401 otherwise).
 func (f *OAuth) Authorized(token string) bool {
