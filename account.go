@@ -57,6 +57,9 @@ type Account struct {
 	ExpiresAt   *time.Time `json:"expires_at,omitempty"`
 	ConnectedAt *time.Time `json:"connected_at,omitempty"`
 	RefreshedAt *time.Time `json:"refreshed_at,omitempty"`
+	// RenewingUntil is the lease of the process renewing the access token:
+	// no other process calls Allegro with the same refresh token meanwhile.
+	RenewingUntil *time.Time `json:"-"`
 	// Secrets are encrypted at rest and never leave the service.
 	Secrets AccountSecrets `json:"-"`
 	// Version increases with every update; UpdateAccount refuses a stale one,

@@ -388,45 +388,70 @@ func (s *Service) lock(id string) *sync.Mutex {
 // refusedMessage is what a merchant reads when Allegro no longer renews access.
 const refusedMessage = "Allegro refused to renew access: reconnect the Allegro account"
 
+// renewLease bounds how long one process may hold an account's renewal.
+const renewLease = 30 * time.Second
+
 // renew gets a new access token for the account. With stale set (a token
 // the API rejected) it renews only if stale is still the current token;
 // without, only if the current one is about to expire. It returns the
 // account as stored afterwards.
+//
+// One renewal at a time per account: in this process a mutex, across
+// processes a lease taken in the store with the account's version, so
+// Allegro never sees the same refresh token twice (it rotates them; the
+// second use would be refused and the account wrongly expired).
 func (s *Service) renew(ctx context.Context, tenantID, id, stale string) (*ragkb.Account, error) {
 	l := s.lock(id)
 	l.Lock()
 	defer l.Unlock()
-	a, err := s.cfg.Store.GetAccount(ctx, tenantID, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := usable(a); err != nil {
-		return nil, err
-	}
-	if stale != "" && a.Secrets.AccessToken != stale {
-		return a, nil // renewed meanwhile (by this or another process)
-	}
-	if stale == "" && !s.dueForRenewal(a) {
-		return a, nil
-	}
 	if s.cfg.Allegro == nil {
 		return nil, ragkb.Errorf(ragkb.EUNAVAILABLE, "Allegro accounts are not configured on this server (RAGKB_ALLEGRO_CLIENT_ID)")
+	}
+	var a *ragkb.Account
+	for wait := 0; ; wait++ {
+		var err error
+		if a, err = s.cfg.Store.GetAccount(ctx, tenantID, id); err != nil {
+			return nil, err
+		}
+		if err := usable(a); err != nil {
+			return nil, err
+		}
+		if (stale != "" && a.Secrets.AccessToken != stale) || (stale == "" && !s.dueForRenewal(a)) {
+			return a, nil // renewed meanwhile (by this or another process)
+		}
+		now := s.now()
+		if a.RenewingUntil == nil || !now.Before(*a.RenewingUntil) {
+			until := now.Add(renewLease)
+			a.RenewingUntil = &until
+			err := s.cfg.Store.UpdateAccount(ctx, a)
+			if err == nil {
+				break // the lease is ours
+			}
+			if ragkb.ErrorCodeOf(err) != ragkb.ECONFLICT {
+				return nil, err
+			}
+		}
+		// Another process renews: wait for its result (bounded).
+		if wait >= 100 {
+			return nil, ragkb.Errorf(ragkb.EUNAVAILABLE, "the Allegro access token is being renewed by another process; try again in a minute")
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
 	tok, err := s.cfg.Allegro.Refresh(ctx, a.Secrets.RefreshToken)
 	if err != nil {
 		code := allegro.OAuthCode(err)
 		if code == "" || code == allegro.ErrInvalidClient || strings.HasPrefix(code, "http_5") {
 			s.log.WarnContext(ctx, "accounts: allegro token renewal failed", "account_id", a.ID, "oauth_error", code, "err", err)
+			a.RenewingUntil = nil
+			_ = s.save(ctx, a)
 			return nil, allegroUnavailable(err)
 		}
-		// Refused. Another process may have renewed with the same refresh
-		// token a moment ago (Allegro then refuses the old one): its rotated
-		// token is in the store.
-		if b, gerr := s.cfg.Store.GetAccount(ctx, tenantID, id); gerr == nil && b.Version != a.Version &&
-			b.Status == ragkb.AccountConnected && b.Secrets.RefreshToken != a.Secrets.RefreshToken {
-			return b, nil
-		}
 		s.log.InfoContext(ctx, "accounts: allegro refused the refresh token", "account_id", a.ID, "oauth_error", code)
+		a.RenewingUntil = nil
 		if err := s.fail(ctx, a, ragkb.AccountExpired, refusedMessage); err != nil {
 			return nil, err
 		}
@@ -436,14 +461,10 @@ func (s *Service) renew(ctx context.Context, tenantID, id, stale string) (*ragkb
 	exp := now.Add(tok.ExpiresIn)
 	a.Secrets.AccessToken = tok.AccessToken
 	a.Secrets.RefreshToken = cmp.Or(tok.RefreshToken, a.Secrets.RefreshToken)
-	a.ExpiresAt, a.RefreshedAt, a.UpdatedAt, a.Error = &exp, &now, now, ""
+	a.ExpiresAt, a.RefreshedAt, a.UpdatedAt, a.Error, a.RenewingUntil = &exp, &now, now, "", nil
 	if err := s.cfg.Store.UpdateAccount(ctx, a); err != nil {
-		if ragkb.ErrorCodeOf(err) != ragkb.ECONFLICT {
-			return nil, err
-		}
-		// Another process stored its renewal first; both tokens were issued
-		// for the same grant, and the stored one is what every process uses.
-		return s.cfg.Store.GetAccount(ctx, tenantID, id)
+		// Only a deletion (or a lease held past renewLease) gets here.
+		return nil, fmt.Errorf("accounts: store the renewed token: %w", err)
 	}
 	s.log.DebugContext(ctx, "accounts: allegro access token renewed", "account_id", a.ID, "expires_at", exp)
 	return a, nil

@@ -13,7 +13,7 @@ import (
 
 const accountColumns = `id, tenant_id, name, type, status, error, url, user_code, verification_uri,
 	verification_uri_complete, poll_interval_ms, next_poll_at, code_expires_at, expires_at, connected_at,
-	refreshed_at, secrets, version, created_at, updated_at`
+	refreshed_at, renewing_until, secrets, version, created_at, updated_at`
 
 func (s *Store) accountArgs(a *ragkb.Account) ([]any, error) {
 	secrets, err := store.SealAccountSecrets(s.box, a.Secrets)
@@ -22,7 +22,7 @@ func (s *Store) accountArgs(a *ragkb.Account) ([]any, error) {
 	}
 	return []any{a.ID, a.TenantID, a.Name, string(a.Type), string(a.Status), a.Error, a.URL, a.UserCode,
 		a.VerificationURI, a.VerificationURIComplete, a.PollInterval.Milliseconds(), a.NextPollAt,
-		a.CodeExpiresAt, a.ExpiresAt, a.ConnectedAt, a.RefreshedAt, secrets, a.Version,
+		a.CodeExpiresAt, a.ExpiresAt, a.ConnectedAt, a.RefreshedAt, a.RenewingUntil, secrets, a.Version,
 		a.CreatedAt, a.UpdatedAt}, nil
 }
 
@@ -32,12 +32,12 @@ func (s *Store) scanAccount(row pgx.Row) (*ragkb.Account, error) {
 	var pollMS int64
 	if err := row.Scan(&a.ID, &a.TenantID, &a.Name, &a.Type, &a.Status, &a.Error, &a.URL, &a.UserCode,
 		&a.VerificationURI, &a.VerificationURIComplete, &pollMS, &a.NextPollAt, &a.CodeExpiresAt, &a.ExpiresAt,
-		&a.ConnectedAt, &a.RefreshedAt, &secrets, &a.Version, &a.CreatedAt, &a.UpdatedAt); err != nil {
+		&a.ConnectedAt, &a.RefreshedAt, &a.RenewingUntil, &secrets, &a.Version, &a.CreatedAt, &a.UpdatedAt); err != nil {
 		return nil, err
 	}
 	a.PollInterval = time.Duration(pollMS) * time.Millisecond
 	a.NextPollAt, a.CodeExpiresAt, a.ExpiresAt = utcp(a.NextPollAt), utcp(a.CodeExpiresAt), utcp(a.ExpiresAt)
-	a.ConnectedAt, a.RefreshedAt = utcp(a.ConnectedAt), utcp(a.RefreshedAt)
+	a.ConnectedAt, a.RefreshedAt, a.RenewingUntil = utcp(a.ConnectedAt), utcp(a.RefreshedAt), utcp(a.RenewingUntil)
 	a.CreatedAt, a.UpdatedAt = utc(a.CreatedAt), utc(a.UpdatedAt)
 	var err error
 	if a.Secrets, err = store.OpenAccountSecrets(s.box, secrets); err != nil {

@@ -13,7 +13,7 @@ import (
 
 const accountColumns = `id, tenant_id, name, type, status, error, url, user_code, verification_uri,
 	verification_uri_complete, poll_interval_ms, next_poll_at, code_expires_at, expires_at, connected_at,
-	refreshed_at, secrets, version, created_at, updated_at`
+	refreshed_at, renewing_until, secrets, version, created_at, updated_at`
 
 func (s *Store) accountArgs(a *ragkb.Account) ([]any, error) {
 	secrets, err := store.SealAccountSecrets(s.box, a.Secrets)
@@ -22,7 +22,7 @@ func (s *Store) accountArgs(a *ragkb.Account) ([]any, error) {
 	}
 	return []any{a.ID, a.TenantID, a.Name, string(a.Type), string(a.Status), a.Error, a.URL, a.UserCode,
 		a.VerificationURI, a.VerificationURIComplete, a.PollInterval.Milliseconds(), tsp(a.NextPollAt),
-		tsp(a.CodeExpiresAt), tsp(a.ExpiresAt), tsp(a.ConnectedAt), tsp(a.RefreshedAt), secrets, a.Version,
+		tsp(a.CodeExpiresAt), tsp(a.ExpiresAt), tsp(a.ConnectedAt), tsp(a.RefreshedAt), tsp(a.RenewingUntil), secrets, a.Version,
 		ts(a.CreatedAt), ts(a.UpdatedAt)}, nil
 }
 
@@ -30,16 +30,16 @@ func (s *Store) scanAccount(sc scanner) (*ragkb.Account, error) {
 	var a ragkb.Account
 	var typ, status, secrets string
 	var pollMS int64
-	var nextPoll, codeExp, exp, connected, refreshed, created, updated nullTime
+	var nextPoll, codeExp, exp, connected, refreshed, renewing, created, updated nullTime
 	if err := sc.Scan(&a.ID, &a.TenantID, &a.Name, &typ, &status, &a.Error, &a.URL, &a.UserCode,
 		&a.VerificationURI, &a.VerificationURIComplete, &pollMS, &nextPoll, &codeExp, &exp, &connected,
-		&refreshed, &secrets, &a.Version, &created, &updated); err != nil {
+		&refreshed, &renewing, &secrets, &a.Version, &created, &updated); err != nil {
 		return nil, err
 	}
 	a.Type, a.Status = ragkb.AccountType(typ), ragkb.AccountStatus(status)
 	a.PollInterval = time.Duration(pollMS) * time.Millisecond
 	a.NextPollAt, a.CodeExpiresAt, a.ExpiresAt = nextPoll.Ptr(), codeExp.Ptr(), exp.Ptr()
-	a.ConnectedAt, a.RefreshedAt = connected.Ptr(), refreshed.Ptr()
+	a.ConnectedAt, a.RefreshedAt, a.RenewingUntil = connected.Ptr(), refreshed.Ptr(), renewing.Ptr()
 	a.CreatedAt, a.UpdatedAt = created.Time(), updated.Time()
 	var err error
 	if a.Secrets, err = store.OpenAccountSecrets(s.box, secrets); err != nil {

@@ -42,6 +42,10 @@ type OAuth struct {
 	// Interval and CodeTTL are sent with each device code; AccessTTL is the
 	// lifetime of access tokens (Allegro: 12 hours).
 	Interval, CodeTTL, AccessTTL time.Duration
+	// MinInterval, when longer than Interval, is the polling interval the
+	// server enforces with slow_down (a client that keeps the announced
+	// interval gets slow_down until it adds 5 s as RFC 8628 says).
+	MinInterval time.Duration
 
 	mu       sync.Mutex
 	seq      int
@@ -98,7 +102,7 @@ func (f *OAuth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		f.seq++
 		code, user := fmt.Sprintf("device-code-%d", f.seq), fmt.Sprintf("cbt%dzdu", f.seq)
-		f.devices[code] = &device{userCode: user, state: "pending", expires: now.Add(f.CodeTTL), interval: f.Interval}
+		f.devices[code] = &device{userCode: user, state: "pending", expires: now.Add(f.CodeTTL), interval: max(f.Interval, f.MinInterval)}
 		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 		// Allegro sends the numbers as strings.
 		json.NewEncoder(w).Encode(map[string]string{
@@ -141,7 +145,6 @@ func (f *OAuth) pollDevice(w http.ResponseWriter, code string, now time.Time) {
 	case !d.lastPoll.IsZero() && now.Sub(d.lastPoll) < d.interval:
 		d.lastPoll = now
 		d.slowDowns++
-		d.interval += 5 * time.Second
 		f.oauthError(w, http.StatusBadRequest, "slow_down", "Slow down")
 		return
 	}
@@ -194,6 +197,15 @@ func (f *OAuth) Deny(userCode string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.byUserCode(userCode).state = "denied"
+}
+
+// ExpireCodes ends every device code at once (Allegro answers expired_token).
+func (f *OAuth) ExpireCodes() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, d := range f.devices {
+		d.expires = f.now()
+	}
 }
 
 // RevokeAll makes every refresh token invalid (the merchant unlinked the

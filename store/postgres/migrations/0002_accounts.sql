@@ -18,6 +18,7 @@ CREATE TABLE accounts (
 	expires_at                timestamptz,
 	connected_at              timestamptz,
 	refreshed_at              timestamptz,
+	renewing_until            timestamptz,
 	secrets                   text NOT NULL DEFAULT '',
 	version                   bigint NOT NULL DEFAULT 1,
 	created_at                timestamptz NOT NULL,

@@ -18,6 +18,7 @@ CREATE TABLE accounts (
 	expires_at                INTEGER,
 	connected_at              INTEGER,
 	refreshed_at              INTEGER,
+	renewing_until            INTEGER,
 	secrets                   TEXT NOT NULL DEFAULT '',
 	version                   INTEGER NOT NULL DEFAULT 1,
 	created_at                INTEGER NOT NULL,
