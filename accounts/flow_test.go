@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -108,18 +109,39 @@ type env struct {
 	accounts *accounts.Service
 	worker   *worker.Worker
 	handler  http.Handler
+	logs     *syncBuffer
+}
+
+// syncBuffer collects every log line of the flow (at debug level).
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
 
 func newEnv(t *testing.T, oauth *allegrotest.OAuth, apiURL string, clk *clock) *env {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	box, err := secretbox.New(secretbox.NewKey())
 	if err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "ragkb.db")
-	st, err := sqlite.New(ctx, sqlite.Config{Path: path, Now: clk.Now, Secrets: box})
+	st, err := sqlite.New(ctx, sqlite.Config{Path: path, Now: clk.Now, Secrets: box, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,26 +152,26 @@ func newEnv(t *testing.T, oauth *allegrotest.OAuth, apiURL string, clk *clock) *
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { vec.Close() })
-	events := webhook.NewRecorder(webhook.RecorderConfig{Store: st, Now: clk.Now})
+	events := webhook.NewRecorder(webhook.RecorderConfig{Store: st, Now: clk.Now, Logger: log})
 	o, err := allegro.NewOAuth(allegro.OAuthConfig{AuthURL: oauth.URL(), ClientID: allegrotest.ClientID, ClientSecret: allegrotest.ClientSecret})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fetcher := connectors.NewFetcher(connectors.FetcherConfig{AllowPrivate: true})
+	fetcher := connectors.NewFetcher(connectors.FetcherConfig{AllowPrivate: true, Logger: log})
 	var router *all.Router
-	acc, err := accounts.New(accounts.Config{Store: st, Allegro: o, AllegroAPIURL: apiURL, Events: events, Now: clk.Now,
+	acc, err := accounts.New(accounts.Config{Store: st, Allegro: o, AllegroAPIURL: apiURL, Events: events, Now: clk.Now, Logger: log,
 		Checkers: map[ragkb.AccountType]accounts.Checker{ragkb.AccountShopify: func(ctx context.Context, u, tok string) error {
 			return router.Check(ctx, ragkb.AccountShopify, u, tok)
 		}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	router = all.New(all.Config{Fetcher: fetcher, Accounts: acc})
-	idx, err := indexer.New(indexer.Config{Store: st, Vectors: vec, Embedder: emb, Connector: router, Now: clk.Now})
+	router = all.New(all.Config{Fetcher: fetcher, Accounts: acc, Logger: log})
+	idx, err := indexer.New(indexer.Config{Store: st, Vectors: vec, Embedder: emb, Connector: router, Now: clk.Now, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := worker.New(worker.Config{Store: st, Runner: idx, Events: events, Schedule: "off", Now: clk.Now})
+	w, err := worker.New(worker.Config{Store: st, Runner: idx, Events: events, Schedule: "off", Now: clk.Now, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,8 +180,8 @@ func newEnv(t *testing.T, oauth *allegrotest.OAuth, apiURL string, clk *clock) *
 		t.Fatal(err)
 	}
 	h := server.New(server.Deps{Store: st, Vectors: vec, Searcher: ret, Events: events, Accounts: acc,
-		ValidateSpec: all.ValidateSpec, Now: clk.Now})
-	return &env{t: t, clock: clk, store: st, path: path, accounts: acc, worker: w, handler: h}
+		ValidateSpec: all.ValidateSpec, Now: clk.Now, Logger: log})
+	return &env{t: t, clock: clk, store: st, path: path, accounts: acc, worker: w, handler: h, logs: logs}
 }
 
 // keys creates a tenant with a merchant and a chatbot key.
@@ -446,6 +468,16 @@ func TestAllegroAccountFlow(t *testing.T) {
 	}
 	if code := e.call("GET", "/v1/accounts/"+acc.ID, merchant, nil, &p); code != http.StatusNotFound {
 		t.Errorf("GET after delete: %d, want 404", code)
+	}
+
+	// No secret in the logs (debug level included).
+	if !strings.Contains(e.logs.String(), acc.ID) {
+		t.Error("the logs never mention the account: the check below proves nothing")
+	}
+	for _, s := range []string{"access-token-", "refresh-token-", "device-code-", allegrotest.ClientSecret} {
+		if strings.Contains(e.logs.String(), s) {
+			t.Errorf("the logs show a secret (%s…)", s)
+		}
 	}
 
 	// No secret is readable in the database file.
