@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/accounts"
@@ -26,8 +28,10 @@ import (
 	"github.com/ragkb/ragkb/embed"
 	"github.com/ragkb/ragkb/indexer"
 	"github.com/ragkb/ragkb/internal/secretbox"
+	"github.com/ragkb/ragkb/internal/testenv"
 	"github.com/ragkb/ragkb/retriever"
 	"github.com/ragkb/ragkb/server"
+	"github.com/ragkb/ragkb/store/postgres"
 	"github.com/ragkb/ragkb/store/sqlite"
 	"github.com/ragkb/ragkb/store/vectorindex"
 	"github.com/ragkb/ragkb/webhook"
@@ -102,10 +106,11 @@ func fakeAllegroAPI(t *testing.T, oauth *allegrotest.OAuth) (*httptest.Server, f
 
 // env is the whole service in one process on the test clock.
 type env struct {
-	t        *testing.T
-	clock    *clock
-	store    *sqlite.Store
-	path     string
+	t     *testing.T
+	clock *clock
+	store ragkb.Store
+	// raw returns everything the database holds, as text (after Close).
+	raw      func() string
 	accounts *accounts.Service
 	worker   *worker.Worker
 	handler  http.Handler
@@ -130,9 +135,67 @@ func (b *syncBuffer) String() string {
 	return b.b.String()
 }
 
-func newEnv(t *testing.T, oauth *allegrotest.OAuth, apiURL string, clk *clock) *env {
-	t.Helper()
+// backend opens the metadata store of the flow with box; raw dumps it.
+type backend func(t *testing.T, clk *clock, box ragkb.SecretBox, log *slog.Logger) (st ragkb.Store, raw func() string)
+
+func sqliteBackend(t *testing.T, clk *clock, box ragkb.SecretBox, log *slog.Logger) (ragkb.Store, func() string) {
+	path := filepath.Join(t.TempDir(), "ragkb.db")
+	st, err := sqlite.New(context.Background(), sqlite.Config{Path: path, Now: clk.Now, Secrets: box, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, func() string {
+		raw, _ := os.ReadFile(path)
+		wal, _ := os.ReadFile(path + "-wal")
+		return string(raw) + string(wal)
+	}
+}
+
+// postgresBackend uses a fresh schema of RAGKB_TEST_DATABASE_URL.
+func postgresBackend(t *testing.T, clk *clock, box ragkb.SecretBox, log *slog.Logger) (ragkb.Store, func() string) {
+	base := os.Getenv("RAGKB_TEST_DATABASE_URL")
+	if base == "" {
+		if testenv.CI() {
+			t.Fatal("RAGKB_TEST_DATABASE_URL is required in CI (scripts/test-services.sh)")
+		}
+		t.Skip("RAGKB_TEST_DATABASE_URL unset: run scripts/test-services.sh")
+	}
 	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := "acc_" + strings.ToLower(ragkb.NewID("t")[2:])
+	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		conn.Exec(context.Background(), `DROP SCHEMA `+schema+` CASCADE`)
+		conn.Close(context.Background())
+	})
+	u, _ := url.Parse(base)
+	q := u.Query()
+	q.Set("search_path", schema+",public")
+	u.RawQuery = q.Encode()
+	st, err := postgres.New(ctx, postgres.Config{URL: u.String(), Now: clk.Now, Secrets: box, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, func() string {
+		var b strings.Builder
+		for _, tbl := range []string{"tenants", "api_keys", "resources", "documents", "accounts", "events", "webhooks", "jobs"} {
+			var text string
+			if err := conn.QueryRow(ctx, `SELECT coalesce(string_agg(x::text, E'\n'), '') FROM `+schema+`.`+tbl+` x`).Scan(&text); err != nil {
+				t.Fatalf("dump %s: %v", tbl, err)
+			}
+			b.WriteString(text)
+		}
+		return b.String()
+	}
+}
+
+func newEnv(t *testing.T, oauth *allegrotest.OAuth, apiURL string, clk *clock, open backend) *env {
+	t.Helper()
 	dir := t.TempDir()
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -140,11 +203,7 @@ func newEnv(t *testing.T, oauth *allegrotest.OAuth, apiURL string, clk *clock) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, "ragkb.db")
-	st, err := sqlite.New(ctx, sqlite.Config{Path: path, Now: clk.Now, Secrets: box, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, raw := open(t, clk, box, log)
 	t.Cleanup(func() { st.Close() })
 	emb := embed.NewLocal(embed.LocalConfig{})
 	vec, err := vectorindex.New(vectorindex.Config{Dir: filepath.Join(dir, "vectors"), Dimensions: emb.Dimensions(), Embedder: emb.Name()})
@@ -181,7 +240,7 @@ func newEnv(t *testing.T, oauth *allegrotest.OAuth, apiURL string, clk *clock) *
 	}
 	h := server.New(server.Deps{Store: st, Vectors: vec, Searcher: ret, Events: events, Accounts: acc,
 		ValidateSpec: all.ValidateSpec, Now: clk.Now, Logger: log})
-	return &env{t: t, clock: clk, store: st, path: path, accounts: acc, worker: w, handler: h, logs: logs}
+	return &env{t: t, clock: clk, store: st, raw: raw, accounts: acc, worker: w, handler: h, logs: logs}
 }
 
 // keys creates a tenant with a merchant and a chatbot key.
@@ -276,10 +335,15 @@ type problem struct {
 // next refresh fails with "reconnect the Allegro account", an
 // account_failed event is recorded and the last good offers keep answering.
 func TestAllegroAccountFlow(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { allegroAccountFlow(t, sqliteBackend) })
+	t.Run("postgres", func(t *testing.T) { allegroAccountFlow(t, postgresBackend) })
+}
+
+func allegroAccountFlow(t *testing.T, open backend) {
 	clk := &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
 	oauth := allegrotest.NewOAuth(t, clk.Now)
 	api, rejected := fakeAllegroAPI(t, oauth)
-	e := newEnv(t, oauth, api.URL, clk)
+	e := newEnv(t, oauth, api.URL, clk, open)
 	ctx := context.Background()
 	merchant, chatbot := e.keys("Shop A")
 	otherMerchant, _ := e.keys("Shop B")
@@ -394,6 +458,18 @@ func TestAllegroAccountFlow(t *testing.T) {
 		t.Errorf("credentials after a renewal ahead of expiry: %v; not accepted by Allegro", err)
 	}
 
+	// No secret is readable in the database (file bytes, or every row),
+	// while the account holds its tokens.
+	dump := e.raw()
+	if !strings.Contains(dump, "Allegro offers") || !strings.Contains(dump, secretbox.Prefix) {
+		t.Fatal("the dump shows neither the resources nor sealed values: it proves nothing")
+	}
+	for _, s := range []string{"access-token-", "refresh-token-", "device-code-"} {
+		if strings.Contains(dump, s) {
+			t.Errorf("%s… is readable in the database", s)
+		}
+	}
+
 	// Allegro rejects a token ragkb still believes valid: the automatic
 	// refresh gets a 401, renews once and succeeds.
 	oauth.ExpireAccessTokens()
@@ -480,17 +556,6 @@ func TestAllegroAccountFlow(t *testing.T) {
 		}
 	}
 
-	// No secret is readable in the database file.
-	if err := e.store.Close(); err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := os.ReadFile(e.path)
-	wal, _ := os.ReadFile(e.path + "-wal")
-	for _, s := range []string{"access-token-", "refresh-token-", "device-code-"} {
-		if bytes.Contains(raw, []byte(s)) || bytes.Contains(wal, []byte(s)) {
-			t.Errorf("%s… is readable in the SQLite file", s)
-		}
-	}
 }
 
 // account reads one account through the API.

@@ -218,24 +218,10 @@ func openSecretBox(cfg config, log *slog.Logger) (ragkb.SecretBox, error) {
 		return nil, nil
 	}
 	path := filepath.Join(cfg.DataDir, "secret.key")
-	raw, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
-			return nil, fmt.Errorf("secret key: %w", err)
-		}
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err == nil {
-			_, err = f.WriteString(secretbox.NewKey() + "\n")
-			err = errors.Join(err, f.Close())
-			if err != nil {
-				return nil, fmt.Errorf("secret key: write %s: %w", path, err)
-			}
-			log.Info("generated the key that encrypts stored secrets; back it up with the data directory, or set RAGKB_SECRET_KEY", "path", path)
-		} else if !errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("secret key: create %s: %w", path, err)
-		}
-		raw, err = os.ReadFile(path)
+	if err := createKeyFile(path, log); err != nil {
+		return nil, err
 	}
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("secret key: read %s: %w", path, err)
 	}
@@ -244,6 +230,27 @@ func openSecretBox(cfg config, log *slog.Logger) (ragkb.SecretBox, error) {
 		return nil, fmt.Errorf("secret key %s: %w", path, err)
 	}
 	return b, nil
+}
+
+// createKeyFile writes a new random key to path unless the file exists
+// (O_EXCL: two processes starting at once keep one key).
+func createKeyFile(path string, log *slog.Logger) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return fmt.Errorf("secret key: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("secret key: create %s: %w", path, err)
+	}
+	_, err = f.WriteString(secretbox.NewKey() + "\n")
+	if err = errors.Join(err, f.Close()); err != nil {
+		return fmt.Errorf("secret key: write %s: %w", path, err)
+	}
+	log.Info("generated the key that encrypts stored secrets; back it up with the data directory, or set RAGKB_SECRET_KEY", "path", path)
+	return nil
 }
 
 // validateSpec checks a resource's type-specific fields.
