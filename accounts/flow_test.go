@@ -490,6 +490,14 @@ func allegroAccountFlow(t *testing.T, open backend) {
 		t.Error("the Allegro API rejected no token: the 401 path was not exercised")
 	}
 
+	// The merchant subscribes to account_failed.
+	var hook struct {
+		ID string `json:"id"`
+	}
+	if code := e.call("POST", "/v1/webhooks", merchant, map[string]any{"url": "https://hooks.example/ragkb", "events": []string{"account_failed"}}, &hook); code != http.StatusCreated {
+		t.Fatalf("POST /v1/webhooks account_failed: %d", code)
+	}
+
 	// Allegro revokes the refresh token: the next refresh fails with words
 	// the merchant can act on, the account is expired, an event recorded.
 	oauth.RevokeAll()
@@ -516,6 +524,13 @@ func allegroAccountFlow(t *testing.T, open backend) {
 	e.call("GET", "/v1/events?type=account_failed", merchant, nil, &evs)
 	if len(evs.Events) != 1 || !strings.Contains(evs.Events[0].Detail, acc.ID) {
 		t.Errorf("account_failed events: %+v, want one naming %s", evs.Events, acc.ID)
+	}
+	var dl struct {
+		Deliveries []ragkb.Delivery `json:"deliveries"`
+	}
+	e.call("GET", "/v1/webhooks/"+hook.ID+"/deliveries", merchant, nil, &dl)
+	if len(dl.Deliveries) != 1 || len(evs.Events) == 1 && dl.Deliveries[0].EventID != evs.Events[0].ID {
+		t.Errorf("webhook deliveries: %+v, want one for the account_failed event", dl.Deliveries)
 	}
 	e.call("GET", "/v1/events?type=account_failed", otherMerchant, nil, &evs)
 	if len(evs.Events) != 0 {
