@@ -430,8 +430,8 @@ func allegroAccountFlow(t *testing.T, open backend) {
 	}
 	refreshes := oauth.Calls("refresh")
 
-	// The access token (12 h) expires; the service is down meanwhile, so no
-	// renewal ahead of time happens. The refresh renews on the 401.
+	// The access token (12 h) expires while the service is down, so nothing
+	// renewed it ahead of time: the refresh notices and renews it first.
 	clk.Advance(13 * time.Hour)
 	if code := e.call("POST", "/v1/resources/"+resID+"/refresh", merchant, nil, &res); code != http.StatusAccepted {
 		t.Fatalf("refresh: %d", code)

@@ -281,7 +281,7 @@ func validateOffers(o *ragkb.OffersSpec) error {
 	switch o.Source {
 	case ragkb.SourceAllegro:
 		if strings.TrimSpace(o.Token) == "" {
-			return ragkb.Invalid("offers.token", "is required for Allegro: connect the Allegro account")
+			return ragkb.Invalid("offers.token", "is required for Allegro: connect the Allegro account (POST /v1/accounts) and give its offers.account_id instead")
 		}
 		if strings.TrimSpace(o.URL) == "" {
 			return nil
