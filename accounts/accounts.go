@@ -75,9 +75,11 @@ type Config struct {
 	RefreshAhead time.Duration
 	// Every is how often Start polls (default 1 s; pending codes are still
 	// polled only at Allegro's interval).
-	Every  time.Duration
-	Now    func() time.Time
-	Logger *slog.Logger
+	Every time.Duration
+	// Metrics receives renewal and poll outcomes (nil: none).
+	Metrics *Metrics
+	Now     func() time.Time
+	Logger  *slog.Logger
 }
 
 // Validate names the first bad field.
@@ -305,6 +307,7 @@ func (s *Service) pollDevice(ctx context.Context, a *ragkb.Account) error {
 	tok, err := s.cfg.Allegro.PollDevice(ctx, a.Secrets.DeviceCode)
 	switch code := allegro.OAuthCode(err); {
 	case err == nil:
+		s.cfg.Metrics.poll("connected")
 		exp := now.Add(tok.ExpiresIn)
 		a.Status, a.Error, a.ConnectedAt, a.RefreshedAt, a.ExpiresAt = ragkb.AccountConnected, "", &now, &now, &exp
 		a.UserCode, a.VerificationURI, a.VerificationURIComplete, a.NextPollAt, a.CodeExpiresAt = "", "", "", nil, nil
@@ -313,14 +316,19 @@ func (s *Service) pollDevice(ctx context.Context, a *ragkb.Account) error {
 		s.log.InfoContext(ctx, "accounts: allegro account connected", "account_id", a.ID, "tenant_id", a.TenantID)
 		return s.save(ctx, a)
 	case code == allegro.ErrAuthorizationPending:
+		s.cfg.Metrics.poll("pending")
 	case code == allegro.ErrSlowDown:
+		s.cfg.Metrics.poll("slow_down")
 		a.PollInterval += 5 * time.Second // RFC 8628 section 3.5
 	case code == allegro.ErrAccessDenied:
+		s.cfg.Metrics.poll("denied")
 		return s.fail(ctx, a, ragkb.AccountFailed, "The Allegro connection was declined on allegro.pl: connect the account again and confirm it")
 	case code == allegro.ErrExpiredToken || code == allegro.ErrInvalidGrant:
+		s.cfg.Metrics.poll("expired")
 		return s.fail(ctx, a, ragkb.AccountFailed, "The Allegro code expired before it was confirmed: connect the account again")
 	default:
 		// Unreachable or refusing for another reason: try again at the next interval.
+		s.cfg.Metrics.poll("error")
 		s.log.WarnContext(ctx, "accounts: allegro device poll", "account_id", a.ID, "err", err)
 	}
 	next := now.Add(cmp.Or(a.PollInterval, 5*time.Second))
@@ -445,11 +453,13 @@ func (s *Service) renew(ctx context.Context, tenantID, id, stale string) (*ragkb
 	if err != nil {
 		code := allegro.OAuthCode(err)
 		if code == "" || code == allegro.ErrInvalidClient || strings.HasPrefix(code, "http_5") {
+			s.cfg.Metrics.renewal("error")
 			s.log.WarnContext(ctx, "accounts: allegro token renewal failed", "account_id", a.ID, "oauth_error", code, "err", err)
 			a.RenewingUntil = nil
 			_ = s.save(ctx, a)
 			return nil, allegroUnavailable(err)
 		}
+		s.cfg.Metrics.renewal("refused")
 		s.log.InfoContext(ctx, "accounts: allegro refused the refresh token", "account_id", a.ID, "oauth_error", code)
 		a.RenewingUntil = nil
 		if err := s.fail(ctx, a, ragkb.AccountExpired, refusedMessage); err != nil {
@@ -466,6 +476,7 @@ func (s *Service) renew(ctx context.Context, tenantID, id, stale string) (*ragkb
 		// Only a deletion (or a lease held past renewLease) gets here.
 		return nil, fmt.Errorf("accounts: store the renewed token: %w", err)
 	}
+	s.cfg.Metrics.renewal("renewed")
 	s.log.DebugContext(ctx, "accounts: allegro access token renewed", "account_id", a.ID, "expires_at", exp)
 	return a, nil
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/accounts"
@@ -115,6 +116,7 @@ type env struct {
 	worker   *worker.Worker
 	handler  http.Handler
 	logs     *syncBuffer
+	metrics  *prometheus.Registry
 }
 
 // syncBuffer collects every log line of the flow (at debug level).
@@ -218,7 +220,9 @@ func newEnv(t *testing.T, oauth *allegrotest.OAuth, apiURL string, clk *clock, o
 	}
 	fetcher := connectors.NewFetcher(connectors.FetcherConfig{AllowPrivate: true, Logger: log})
 	var router *all.Router
+	reg := prometheus.NewRegistry()
 	acc, err := accounts.New(accounts.Config{Store: st, Allegro: o, AllegroAPIURL: apiURL, Events: events, Now: clk.Now, Logger: log,
+		Metrics: accounts.NewMetrics(reg),
 		Checkers: map[ragkb.AccountType]accounts.Checker{ragkb.AccountShopify: func(ctx context.Context, u, tok string) error {
 			return router.Check(ctx, ragkb.AccountShopify, u, tok)
 		}}})
@@ -240,7 +244,7 @@ func newEnv(t *testing.T, oauth *allegrotest.OAuth, apiURL string, clk *clock, o
 	}
 	h := server.New(server.Deps{Store: st, Vectors: vec, Searcher: ret, Events: events, Accounts: acc,
 		ValidateSpec: all.ValidateSpec, Now: clk.Now, Logger: log})
-	return &env{t: t, clock: clk, store: st, raw: raw, accounts: acc, worker: w, handler: h, logs: logs}
+	return &env{t: t, clock: clk, store: st, raw: raw, accounts: acc, worker: w, handler: h, logs: logs, metrics: reg}
 }
 
 // keys creates a tenant with a merchant and a chatbot key.
@@ -561,6 +565,13 @@ func allegroAccountFlow(t *testing.T, open backend) {
 		t.Errorf("GET after delete: %d, want 404", code)
 	}
 
+	// The on-call view: renewals by outcome.
+	for outcome, want := range map[string]float64{"renewed": 3, "refused": 1} {
+		if got := counter(t, e.metrics, "ragkb_account_renewals_total", outcome); got != want {
+			t.Errorf("ragkb_account_renewals_total{outcome=%q} = %v, want %v", outcome, got, want)
+		}
+	}
+
 	// No secret in the logs (debug level included).
 	if !strings.Contains(e.logs.String(), acc.ID) {
 		t.Error("the logs never mention the account: the check below proves nothing")
@@ -586,6 +597,21 @@ func (e *env) account(key, id string) accountJSON {
 func TestMain(m *testing.M) {
 	gin.SetMode(gin.TestMode)
 	os.Exit(m.Run())
+}
+
+// counter reads one series of a counter vector from reg (0 if absent).
+func counter(t *testing.T, reg *prometheus.Registry, name, label string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	must(t, err)
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			if mf.GetName() == name && m.GetLabel()[0].GetValue() == label {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	return 0
 }
 
 func must(t *testing.T, err error) {

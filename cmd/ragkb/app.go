@@ -148,6 +148,7 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 	a.events = webhook.NewRecorder(webhook.RecorderConfig{Store: a.store, Logger: log})
 	var router *all.Router // the accounts' test calls go through its shop connectors
 	accCfg := accounts.Config{Store: a.store, Events: a.events, AllegroAPIURL: cfg.AllegroAPIURL, Logger: log.With("part", "accounts"),
+		Metrics: accounts.NewMetrics(a.registry),
 		Checkers: map[ragkb.AccountType]accounts.Checker{
 			ragkb.AccountShopify: func(ctx context.Context, u, tok string) error {
 				return router.Check(ctx, ragkb.AccountShopify, u, tok)
