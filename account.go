@@ -129,6 +129,9 @@ type SecretBox interface {
 }
 
 // AccountID returns the connected account a resource reads through, if any.
+// Resource types that read through accounts (offers today; orders next)
+// answer here, and the backends' ResourceFilter.AccountID looks in the same
+// spec field, so deleting an account finds every resource that uses it.
 func (r *Resource) AccountID() string {
 	if r.Offers != nil {
 		return r.Offers.AccountID

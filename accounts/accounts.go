@@ -102,6 +102,9 @@ type Service struct {
 	now   func() time.Time
 	mu    sync.Mutex
 	locks map[string]*sync.Mutex // account id -> renewal lock
+	// lastScan is when Poll last looked for tokens to renew; it does so
+	// once a minute (tokens are renewed RefreshAhead before they expire).
+	lastScan time.Time
 	stop  context.CancelFunc
 	done  chan struct{}
 }
@@ -263,7 +266,8 @@ func (s *Service) Delete(ctx context.Context, tenantID, id string, force bool) e
 }
 
 // Poll does one round: polls the token endpoint for every pending Allegro
-// device code that is due and renews every access token about to expire.
+// device code that is due and, at most once a minute, renews every access
+// token about to expire.
 func (s *Service) Poll(ctx context.Context) error {
 	if s.cfg.Allegro == nil {
 		return nil
@@ -278,6 +282,15 @@ func (s *Service) Poll(ctx context.Context) error {
 		if a.NextPollAt == nil || !now.Before(*a.NextPollAt) {
 			errs = append(errs, s.pollDevice(ctx, a))
 		}
+	}
+	s.mu.Lock()
+	scan := now.Sub(s.lastScan) >= time.Minute || now.Before(s.lastScan)
+	if scan {
+		s.lastScan = now
+	}
+	s.mu.Unlock()
+	if !scan {
+		return errors.Join(errs...)
 	}
 	connected, err := s.cfg.Store.ListAccounts(ctx, ragkb.AccountFilter{Type: ragkb.AccountAllegro, Status: ragkb.AccountConnected})
 	if err != nil {
