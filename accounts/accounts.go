@@ -317,6 +317,17 @@ func (s *Service) pollDevice(ctx context.Context, a *ragkb.Account) error {
 	if a.CodeExpiresAt != nil && !now.Before(*a.CodeExpiresAt) {
 		return s.fail(ctx, a, ragkb.AccountFailed, "The Allegro code expired before it was confirmed: connect the account again")
 	}
+	// Claim this poll, scheduling the next: of several processes only the
+	// one whose update wins asks Allegro (a device code gives its tokens
+	// once; a second ask would be refused and fail the account).
+	next := now.Add(cmp.Or(a.PollInterval, 5*time.Second))
+	a.NextPollAt, a.UpdatedAt = &next, now
+	if err := s.cfg.Store.UpdateAccount(ctx, a); err != nil {
+		if c := ragkb.ErrorCodeOf(err); c == ragkb.ECONFLICT || c == ragkb.ENOTFOUND {
+			return nil
+		}
+		return err
+	}
 	tok, err := s.cfg.Allegro.PollDevice(ctx, a.Secrets.DeviceCode)
 	switch code := allegro.OAuthCode(err); {
 	case err == nil:
@@ -330,9 +341,13 @@ func (s *Service) pollDevice(ctx context.Context, a *ragkb.Account) error {
 		return s.save(ctx, a)
 	case code == allegro.ErrAuthorizationPending:
 		s.cfg.Metrics.poll("pending")
+		return nil
 	case code == allegro.ErrSlowDown:
 		s.cfg.Metrics.poll("slow_down")
-		a.PollInterval += 5 * time.Second // RFC 8628 section 3.5
+		a.PollInterval = cmp.Or(a.PollInterval, 5*time.Second) + 5*time.Second // RFC 8628 section 3.5
+		next = now.Add(a.PollInterval)
+		a.NextPollAt = &next
+		return s.save(ctx, a)
 	case code == allegro.ErrAccessDenied:
 		s.cfg.Metrics.poll("denied")
 		return s.fail(ctx, a, ragkb.AccountFailed, "The Allegro connection was declined on allegro.pl: connect the account again and confirm it")
@@ -340,13 +355,11 @@ func (s *Service) pollDevice(ctx context.Context, a *ragkb.Account) error {
 		s.cfg.Metrics.poll("expired")
 		return s.fail(ctx, a, ragkb.AccountFailed, "The Allegro code expired before it was confirmed: connect the account again")
 	default:
-		// Unreachable or refusing for another reason: try again at the next interval.
+		// Unreachable or refusing for another reason: tried again at the next interval.
 		s.cfg.Metrics.poll("error")
 		s.log.WarnContext(ctx, "accounts: allegro device poll", "account_id", a.ID, "err", err)
+		return nil
 	}
-	next := now.Add(cmp.Or(a.PollInterval, 5*time.Second))
-	a.NextPollAt, a.UpdatedAt = &next, now
-	return s.save(ctx, a)
 }
 
 // save writes a; a concurrent update (another process polled or renewed

@@ -273,3 +273,31 @@ func TestConnectValidation(t *testing.T) {
 		t.Errorf("allegro not configured: %v, want unavailable naming RAGKB_ALLEGRO_CLIENT_ID", err)
 	}
 }
+
+// TestConcurrentDevicePolls: two processes poll one confirmed code at the
+// same moment; only one asks Allegro (a device code gives its tokens once),
+// and the account ends connected.
+func TestConcurrentDevicePolls(t *testing.T) {
+	u := newUnit(t)
+	a := u.connectAllegro(t)
+	u.oauth.Confirm(a.UserCode)
+	u.clk.Advance(5 * time.Second)
+	svcs := []*accounts.Service{u.svc, u.service(t), u.service(t)}
+	var wg sync.WaitGroup
+	for _, svc := range svcs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := svc.Poll(context.Background()); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := u.oauth.Calls("poll"); n != 1 {
+		t.Errorf("Allegro polled %d times, want 1", n)
+	}
+	if got := u.get(t, a.ID); got.Status != ragkb.AccountConnected || got.Secrets.RefreshToken == "" {
+		t.Errorf("account %s (refresh token kept %v), want connected", got.Status, got.Secrets.RefreshToken != "")
+	}
+}
