@@ -223,7 +223,12 @@ func (s *Service) Connect(ctx context.Context, tenantID string, req ConnectReque
 		}
 		if err := check(ctx, a.URL, tok); err != nil {
 			if ragkb.ErrorCodeOf(err) == ragkb.EINVALID {
-				return nil, err // the url or token is malformed: nothing to keep
+				// The url or token is malformed, or the address may not be
+				// fetched (private network): nothing to keep.
+				if ragkb.ErrorField(err) == "" {
+					return nil, &ragkb.Error{Code: ragkb.EINVALID, Field: "url", Message: ragkb.ErrorMessage(err), Err: err}
+				}
+				return nil, err
 			}
 			a.Status, a.Error = ragkb.AccountFailed, ragkb.ErrorMessage(err)
 			s.log.InfoContext(ctx, "accounts: test call failed", "account_id", a.ID, "type", a.Type, "err", ragkb.ErrorMessage(err))

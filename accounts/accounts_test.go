@@ -301,3 +301,18 @@ func TestConcurrentDevicePolls(t *testing.T) {
 		t.Errorf("account %s (refresh token kept %v), want connected", got.Status, got.Secrets.RefreshToken != "")
 	}
 }
+
+// TestConnectPrivateAddress: shop URLs go through the SSRF-safe fetcher.
+func TestConnectPrivateAddress(t *testing.T) {
+	u := newUnit(t)
+	svc, err := accounts.New(accounts.Config{Store: u.store, Checkers: map[ragkb.AccountType]accounts.Checker{
+		ragkb.AccountShopify: shopify.New(shopify.Config{Fetcher: connectors.NewFetcher(connectors.FetcherConfig{})}).Check}})
+	must(t, err)
+	_, err = svc.Connect(context.Background(), u.ten, accounts.ConnectRequest{Name: "x", Type: ragkb.AccountShopify, URL: "http://127.0.0.1:9/", Token: "shpat_x"})
+	if ragkb.ErrorCodeOf(err) != ragkb.EINVALID || ragkb.ErrorField(err) != "url" {
+		t.Errorf("loopback shop: %v (field %q), want invalid url", err, ragkb.ErrorField(err))
+	}
+	if as, _ := u.store.ListAccounts(context.Background(), ragkb.AccountFilter{TenantID: u.ten}); len(as) != 0 {
+		t.Errorf("%d accounts stored for a refused address, want 0", len(as))
+	}
+}
