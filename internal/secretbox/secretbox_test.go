@@ -84,3 +84,19 @@ func TestKeyFormats(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkSealOpen is the cost added to every write and read of a
+// resource or account that holds a secret.
+func BenchmarkSealOpen(b *testing.B) {
+	box, _ := New(NewKey())
+	tok := strings.Repeat("x", 1200) // an Allegro JWT access token is about this long
+	for b.Loop() {
+		s, err := box.Seal(tok)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := box.Open(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
