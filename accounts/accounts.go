@@ -105,8 +105,8 @@ type Service struct {
 	// lastScan is when Poll last looked for tokens to renew; it does so
 	// once a minute (tokens are renewed RefreshAhead before they expire).
 	lastScan time.Time
-	stop  context.CancelFunc
-	done  chan struct{}
+	stop     context.CancelFunc
+	done     chan struct{}
 }
 
 var _ ragkb.CredentialSource = (*Service)(nil)
