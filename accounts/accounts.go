@@ -166,6 +166,10 @@ type ConnectRequest struct {
 // MaxNameRunes bounds an account's name.
 const MaxNameRunes = 200
 
+// MaxPerTenant bounds a tenant's connected accounts (each pending one is
+// polled, each connected one renewed).
+const MaxPerTenant = 50
+
 // Connect creates an account: an Allegro one is pending with the code and
 // link the merchant must open; a shop account is connected or failed after
 // its test call. Bad input is EINVALID naming the field.
@@ -176,6 +180,13 @@ func (s *Service) Connect(ctx context.Context, tenantID string, req ConnectReque
 		return nil, ragkb.Invalid("name", "is required")
 	case utf8.RuneCountInString(name) > MaxNameRunes:
 		return nil, ragkb.Invalid("name", "must be at most %d characters", MaxNameRunes)
+	}
+	existing, err := s.cfg.Store.ListAccounts(ctx, ragkb.AccountFilter{TenantID: tenantID})
+	if err != nil {
+		return nil, err
+	}
+	if len(existing) >= MaxPerTenant {
+		return nil, ragkb.Errorf(ragkb.ECONFLICT, "a shop can connect at most %d accounts; delete one first", MaxPerTenant)
 	}
 	now := s.now()
 	a := &ragkb.Account{ID: ragkb.NewID("acc"), TenantID: tenantID, Name: name, Type: req.Type, CreatedAt: now, UpdatedAt: now}

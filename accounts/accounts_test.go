@@ -316,3 +316,14 @@ func TestConnectPrivateAddress(t *testing.T) {
 		t.Errorf("%d accounts stored for a refused address, want 0", len(as))
 	}
 }
+
+func TestAccountsPerTenantLimit(t *testing.T) {
+	u := newUnit(t)
+	for range accounts.MaxPerTenant {
+		u.connectAllegro(t)
+	}
+	_, err := u.svc.Connect(context.Background(), u.ten, accounts.ConnectRequest{Name: "one more", Type: ragkb.AccountAllegro})
+	if ragkb.ErrorCodeOf(err) != ragkb.ECONFLICT {
+		t.Errorf("account %d: %v, want conflict", accounts.MaxPerTenant+1, err)
+	}
+}
