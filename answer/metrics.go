@@ -17,6 +17,8 @@ type Metrics struct {
 	llmTokens *prometheus.CounterVec
 	degraded  *prometheus.CounterVec
 	builtin   map[string]bool
+	// translations counts translations by outcome (translate.go).
+	translations *prometheus.CounterVec
 }
 
 // NewMetrics registers the answer metrics with reg.
@@ -35,6 +37,9 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		llmTokens: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ragkb_llm_tokens_total", Help: "Premium model tokens by intent and kind (prompt, completion).",
 		}, []string{"intent", "kind"}),
+		translations: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ragkb_translations_total", Help: "Answer translations by outcome (translated, cached, rejected: figures changed, failed).",
+		}, []string{"outcome"}),
 	}
 	m.degraded = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "ragkb_answers_degraded_total", Help: "Answers made without a failing dependency (embedding: intent lane and lexical search only).",
@@ -43,7 +48,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	for _, n := range intent.BuiltinNames() {
 		m.builtin[n] = true
 	}
-	reg.MustRegister(m.answers, m.latency, m.llmCalls, m.llmTokens, m.degraded)
+	reg.MustRegister(m.answers, m.latency, m.llmCalls, m.llmTokens, m.degraded, m.translations)
 	return m
 }
 
@@ -74,5 +79,11 @@ func (m *Metrics) observe(l *ragkb.AnswerLog) {
 		m.llmCalls.WithLabelValues(name).Add(float64(l.LLMCalls))
 		m.llmTokens.WithLabelValues(name, "prompt").Add(float64(l.PromptTokens))
 		m.llmTokens.WithLabelValues(name, "completion").Add(float64(l.CompletionTokens))
+	}
+}
+
+func (m *Metrics) translated(outcome string) {
+	if m != nil {
+		m.translations.WithLabelValues(outcome).Inc()
 	}
 }
