@@ -402,7 +402,7 @@ func (s *Service) fail(ctx context.Context, a *ragkb.Account, status ragkb.Accou
 	}
 	s.log.InfoContext(ctx, "accounts: account failed", "account_id", a.ID, "tenant_id", a.TenantID, "status", status, "reason", msg)
 	if s.cfg.Events != nil {
-		ev := &ragkb.Event{ID: ragkb.NewID("evt"), TenantID: a.TenantID, Type: ragkb.EventAccountFailed, CreatedAt: now,
+		ev := &ragkb.Event{ID: ragkb.NewID("evt"), TenantID: a.TenantID, Type: ragkb.EventAccountFailed, AccountID: a.ID, CreatedAt: now,
 			Detail: fmt.Sprintf("%s account %q (%s): %s", accountLabel(a.Type), a.Name, a.ID, msg)}
 		if err := s.cfg.Events.Record(ctx, ev); err != nil {
 			s.log.WarnContext(ctx, "accounts: record account_failed", "account_id", a.ID, "err", err)

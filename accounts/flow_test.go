@@ -526,7 +526,7 @@ func allegroAccountFlow(t *testing.T, open backend) {
 		Events []ragkb.Event `json:"events"`
 	}
 	e.call("GET", "/v1/events?type=account_failed", merchant, nil, &evs)
-	if len(evs.Events) != 1 || !strings.Contains(evs.Events[0].Detail, acc.ID) {
+	if len(evs.Events) != 1 || !strings.Contains(evs.Events[0].Detail, acc.ID) || evs.Events[0].AccountID != acc.ID {
 		t.Errorf("account_failed events: %+v, want one naming %s", evs.Events, acc.ID)
 	}
 	var dl struct {

@@ -162,6 +162,8 @@ type Payload struct {
 	AssistantID string          `json:"assistant_id"`
 	Question    string          `json:"question"`
 	Detail      string          `json:"detail"`
+	// AccountID is set on account_failed events only (older receivers see no change).
+	AccountID string `json:"account_id,omitempty"`
 }
 
 // MarshalEvent encodes e as the body of a delivery. The same event always
@@ -176,6 +178,7 @@ func MarshalEvent(e *ragkb.Event) ([]byte, error) {
 		AssistantID: e.AssistantID,
 		Question:    e.Question,
 		Detail:      e.Detail,
+		AccountID:   e.AccountID,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("webhook: encode event: %w", err)

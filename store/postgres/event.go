@@ -15,11 +15,11 @@ import (
 // defaultListLimit is the number of events or deliveries listed without a limit.
 const defaultListLimit = 100
 
-const eventColumns = `id, tenant_id, type, resource_id, assistant_id, question, detail, created_at`
+const eventColumns = `id, tenant_id, type, resource_id, assistant_id, question, detail, created_at, account_id`
 
 func scanEvent(row pgx.Row) (*ragkb.Event, error) {
 	var e ragkb.Event
-	err := row.Scan(&e.ID, &e.TenantID, &e.Type, &e.ResourceID, &e.AssistantID, &e.Question, &e.Detail, &e.CreatedAt)
+	err := row.Scan(&e.ID, &e.TenantID, &e.Type, &e.ResourceID, &e.AssistantID, &e.Question, &e.Detail, &e.CreatedAt, &e.AccountID)
 	e.CreatedAt = utc(e.CreatedAt)
 	return &e, err
 }
@@ -32,8 +32,8 @@ func (s *Store) CreateEvent(ctx context.Context, e *ragkb.Event) error {
 	if e.CreatedAt.IsZero() {
 		e.CreatedAt = s.clock()
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO events (`+eventColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		e.ID, e.TenantID, string(e.Type), e.ResourceID, e.AssistantID, pgText(e.Question), pgText(e.Detail), e.CreatedAt)
+	_, err := s.pool.Exec(ctx, `INSERT INTO events (`+eventColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		e.ID, e.TenantID, string(e.Type), e.ResourceID, e.AssistantID, pgText(e.Question), pgText(e.Detail), e.CreatedAt, e.AccountID)
 	return translate("create event", "event", err)
 }
 

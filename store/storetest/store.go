@@ -53,6 +53,7 @@ func RunStore(t *testing.T, newStore func(t *testing.T) ragkb.Store) {
 		{"TenantIsolation", testTenantIsolation},
 		{"Accounts", testAccounts},
 		{"AccountConcurrentUpdates", testAccountConcurrentUpdates},
+		{"AccountEvent", testAccountEvent},
 		{"ResourcesByAccount", testResourcesByAccount},
 	}
 	for _, c := range cases {

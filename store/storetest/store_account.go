@@ -92,6 +92,21 @@ func testAccounts(t *testing.T, s ragkb.Store) {
 	isNotFound(t, s.UpdateAccount(ctx, back), "UpdateAccount after delete")
 }
 
+// testAccountEvent keeps the account of an account_failed event.
+func testAccountEvent(t *testing.T, s ragkb.Store) {
+	ctx := context.Background()
+	ten := newTenant(t, s, "A")
+	e := &ragkb.Event{ID: ragkb.NewID("evt"), TenantID: ten.ID, Type: ragkb.EventAccountFailed, AccountID: "acc_x", Detail: "reconnect", CreatedAt: t0}
+	must(t, s.CreateEvent(ctx, e), "CreateEvent")
+	got, err := s.GetEvent(ctx, ten.ID, e.ID)
+	must(t, err, "GetEvent")
+	list, err := s.ListEvents(ctx, ragkb.EventFilter{TenantID: ten.ID, Type: ragkb.EventAccountFailed})
+	must(t, err, "ListEvents")
+	if got.AccountID != "acc_x" || got.Type != ragkb.EventAccountFailed || len(list) != 1 || list[0].AccountID != "acc_x" {
+		t.Errorf("account_failed event read back as %+v (listed %d), want account_id acc_x", got, len(list))
+	}
+}
+
 // testAccountConcurrentUpdates has many writers update one account from
 // the same version: exactly one wins, so a rotated refresh token is never
 // silently replaced by an older one.

@@ -27,3 +27,6 @@ CREATE TABLE accounts (
 CREATE INDEX accounts_tenant_created ON accounts (tenant_id, created_at DESC);
 CREATE INDEX accounts_status ON accounts (status);
 CREATE INDEX resources_account ON resources (json_extract(spec, '$.offers.account_id'));
+
+-- account_failed events name their account.
+ALTER TABLE events ADD COLUMN account_id TEXT NOT NULL DEFAULT '';
