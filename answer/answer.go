@@ -232,6 +232,7 @@ func (s *Service) Answer(ctx context.Context, tenantID string, req *ragkb.Answer
 	t := &turn{s: s, ctx: ctx, tenantID: tenantID, req: req, question: question, language: language, sc: sc}
 	resp := t.run()
 	t.translateAnswer(resp)
+	resp.Triage = s.triageTurn(t, resp)
 	if why := note.Degraded(); why != "" {
 		resp.Degraded = true
 		resp.Reason = strings.TrimPrefix(resp.Reason+"; "+why, "; ")
@@ -591,6 +592,7 @@ func (s *Service) record(ctx context.Context, tenantID string, sc *scope, questi
 		LLMCalls: resp.Usage.LLMCalls, PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens,
 		LatencyMS: resp.LatencyMS, CreatedAt: s.cfg.Now().UTC(),
 	}
+	setTriage(l, resp.Triage)
 	ctx = context.WithoutCancel(ctx)
 	if err := s.cfg.Store.RecordAnswer(ctx, l); err != nil {
 		s.log.Error("answer: record answer", "tenant_id", tenantID, "err", err)
@@ -613,6 +615,7 @@ func (s *Service) record(ctx context.Context, tenantID string, sc *scope, questi
 			s.log.Error("answer: record event", "tenant_id", tenantID, "type", ev.Type, "err", err)
 		}
 	}
+	s.recordUrgent(ctx, tenantID, asst, question, resp.Triage)
 }
 
 // publicIntent is the intent name shown to chatbots. Custom questions show as

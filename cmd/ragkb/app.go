@@ -301,7 +301,7 @@ func (a *app) handler() http.Handler {
 
 func (a *app) server() *server.Server {
 	return server.New(server.Deps{
-		Store: a.store, Vectors: a.vectors, Answers: a.answers, Searcher: a.retriever, Events: a.events, Accounts: a.accounts,
+		Store: a.store, Vectors: a.vectors, Answers: a.answers, Triage: a.answers, Searcher: a.retriever, Events: a.events, Accounts: a.accounts,
 		ValidateSpec: validateSpec, BuiltinIntents: intent.BuiltinNames(), DescribeIntent: intent.BuiltinDescription,
 		Gatherer: a.registry, Registerer: a.registry,
 		NextRefresh: func(now time.Time) time.Time { return a.worker.NextRefresh(now) },
