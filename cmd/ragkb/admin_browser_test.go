@@ -110,6 +110,10 @@ func TestAdminPageInBrowser(t *testing.T) {
 				t.Errorf("after sign-in: role line %q, heading %q; want a merchant and %q", role, heading, wantHeading)
 			}
 			b.shot("1-signed-in")
+			b.do("accounts panel", chromedp.WaitVisible(css("#ac-body td")))
+			if p := b.eval(`document.getElementById("ac-problem").textContent === ""`); !p {
+				t.Errorf("the accounts panel shows a problem: %q", b.text("#ac-problem"))
+			}
 
 			b.do("fill the questionnaire",
 				chromedp.SendKeys(css("#kb-name"), "Main shop"),
