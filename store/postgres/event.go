@@ -190,4 +190,3 @@ func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*ragkb.Delivery, error) { return scanDelivery(row) })
 	return out, translate("list due deliveries", "delivery", err)
 }
-

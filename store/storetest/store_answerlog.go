@@ -9,7 +9,6 @@ import (
 	"github.com/ragkb/ragkb"
 )
 
-
 // testQuestionLog covers the question log behind /v1/insights: every field
 // round-trips, batches are written whole, ranges are [From, To), feedback is
 // replaced, and lookups, feedback and deletions never cross tenants.
@@ -21,7 +20,7 @@ func testQuestionLog(t *testing.T, s ragkb.Store) {
 		Tier: ragkb.TierPremium, LLMCalls: 1, PromptTokens: 812, CompletionTokens: 96, LatencyMS: 950.5, CreatedAt: at(time.Minute),
 		Question: "Czy wystawiacie faktury VAT? [email]", Language: "pl", Confidence: 0.875,
 		Citations: []ragkb.LogCitation{{ResourceID: "res_1", ChunkID: "chk_1", Title: "Faktury"}, {ResourceID: "res_2", Title: "Policy"}},
-		Model: "gpt-x", Cost: 0.00042, Turn: 2, Reason: "premium intent",
+		Model:     "gpt-x", Cost: 0.00042, Turn: 2, Reason: "premium intent",
 	}
 	batch := []*ragkb.AnswerLog{
 		full,
