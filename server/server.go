@@ -42,6 +42,8 @@ type Deps struct {
 	Answers  Answerer
 	Searcher Searcher
 	Events   EventSink
+	// Insights serves the question log, feedback and /v1/insights (nil: 503).
+	Insights Insights
 	// ValidateSpec checks a resource's type-specific fields (connectors).
 	ValidateSpec func(r *ragkb.Resource) error
 	// BuiltinIntents lists the built-in intent names (shown by GET /v1/intents).

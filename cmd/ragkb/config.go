@@ -5,6 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/answer/insights"
 )
 
 // config is the environment of API.md plus a few operational knobs.
@@ -32,6 +35,10 @@ type config struct {
 	Workers           int
 	ShutdownTimeout   time.Duration
 	Relevance         float64
+	// Question log and insights.
+	LogRetentionDays int
+	LogQueue         int
+	LLMPrices        insights.Prices
 }
 
 // envVar documents one variable for the README and `ragkb help`.
@@ -63,6 +70,9 @@ var envVars = []envVar{
 	{"RAGKB_WORKERS", "2", "indexing jobs run at once per process"},
 	{"RAGKB_SHUTDOWN_TIMEOUT", "20s", "how long SIGTERM waits for requests and jobs"},
 	{"RAGKB_RELEVANCE", "0 (built-in)", "override the grounded-answer relevance threshold"},
+	{"RAGKB_LOG_RETENTION_DAYS", "90", "question log (insights): days kept before deletion; 0 keeps it forever"},
+	{"RAGKB_LOG_QUEUE", "10000", "question log: answers waiting to be written; beyond it rows are dropped and counted"},
+	{"RAGKB_LLM_PRICES", "", "premium model prices for insights costs: model=prompt:completion USD per million tokens, comma-separated (* = any model)"},
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -111,6 +121,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.Relevance, err = strconv.ParseFloat(get("RAGKB_RELEVANCE", "0"), 64); err != nil || c.Relevance < 0 || c.Relevance > 1 {
 		return c, fmt.Errorf("RAGKB_RELEVANCE: must be a number from 0 to 1")
+	}
+	if c.LogRetentionDays, err = strconv.Atoi(get("RAGKB_LOG_RETENTION_DAYS", "90")); err != nil || c.LogRetentionDays < 0 || c.LogRetentionDays > 36500 {
+		return c, fmt.Errorf("RAGKB_LOG_RETENTION_DAYS: must be a number of days from 0 (keep forever) to 36500")
+	}
+	if c.LogQueue, err = strconv.Atoi(get("RAGKB_LOG_QUEUE", "10000")); err != nil || c.LogQueue < 1 || c.LogQueue > 10_000_000 {
+		return c, fmt.Errorf("RAGKB_LOG_QUEUE: must be a number from 1 to 10000000")
+	}
+	if c.LLMPrices, err = insights.ParsePrices(get("RAGKB_LLM_PRICES", "")); err != nil {
+		return c, fmt.Errorf("RAGKB_LLM_PRICES: %s", ragkb.ErrorMessage(err))
 	}
 	return c, c.validate()
 }
