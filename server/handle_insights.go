@@ -236,7 +236,11 @@ func writeRowsCSV(c *gin.Context, table string, rows []insights.Row) {
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="insights-by-%s.csv"`, table))
 	c.Status(http.StatusOK)
 	w := csv.NewWriter(c.Writer)
-	_ = w.Write([]string{table, "requests", "answered", "fallback", "agent", "clarify", "unhelpful", "feedback", "helpful",
+	first := "date"
+	if table == "intent" {
+		first = "intent"
+	}
+	_ = w.Write([]string{first, "requests", "answered", "fallback", "agent", "clarify", "unhelpful", "feedback", "helpful",
 		"conversations", "automated_resolution_rate", "escalation_rate", "fallback_rate", "satisfaction_rate", "cost",
 		"cost_per_conversation", "p50_ms", "p95_ms"})
 	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/answer/guard"
 	"github.com/ragkb/ragkb/retriever"
 )
 
@@ -304,13 +305,21 @@ func (s *Service) TopicQuestions(ctx context.Context, q Query, topicID string) (
 	return nil, nil, ragkb.Errorf(ragkb.ENOTFOUND, "no topic %s in this period: get the topics again with GET /v1/insights", topicID)
 }
 
-// gap reports whether an answer shows something the assistant lacks.
+// gap reports whether an answer shows something the assistant lacks: a
+// fallback, a clarification, an escalation other than a request for a
+// person, or an answer marked unhelpful.
 func gap(l *ragkb.AnswerLog) (string, bool) {
 	if strings.TrimSpace(l.Question) == "" {
 		return "", false
 	}
 	switch l.Status {
-	case ragkb.AnswerFallback, ragkb.AnswerAgent, StatusClarify:
+	case ragkb.AnswerAgent:
+		// "I want a person" is not a gap the knowledge can fill.
+		if l.Reason == guard.ReasonHumanRequested {
+			return "", false
+		}
+		return string(l.Status), true
+	case ragkb.AnswerFallback, StatusClarify:
 		return string(l.Status), true
 	case ragkb.AnswerAnswered:
 		if l.Feedback.Unhelpful() {

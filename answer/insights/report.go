@@ -60,8 +60,8 @@ type Row struct {
 // tally accumulates answers.
 type tally struct {
 	requests, answered, fallback, agent, clarify, unhelpful, feedback, helpful, conversations, resolved int
-	cost                                                                                             float64
-	lat                                                                                              []float64
+	cost                                                                                                float64
+	lat                                                                                                 []float64
 }
 
 func (t *tally) add(l *ragkb.AnswerLog) {
