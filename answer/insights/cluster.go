@@ -3,7 +3,6 @@ package insights
 import (
 	"math"
 	"slices"
-	"sort"
 )
 
 // Clustering groups questions by meaning without being told how many
@@ -113,22 +112,26 @@ func clusterWith(vecs [][]float32, nb int, pct float64, res float64) []int {
 	base := percentile(sims, pct)
 	k := min(nb, n-1)
 	g := newGraph(n)
-	idx := make([]int, n)
+	top := make([]int, 0, k+1)
 	for i := 0; i < n; i++ {
-		for j := range idx {
-			idx[j] = j
-		}
 		row := sims[i]
-		sort.Slice(idx, func(a, b int) bool { return row[idx[a]] > row[idx[b]] || row[idx[a]] == row[idx[b]] && idx[a] < idx[b] })
-		taken := 0
-		for _, j := range idx {
-			if j == i {
+		// The k most similar questions (ties: lower index), by insertion
+		// into a short sorted list: O(n·k), not a sort of the row.
+		top = top[:0]
+		for j := 0; j < n; j++ {
+			if j == i || len(top) == k && row[j] <= row[top[k-1]] {
 				continue
 			}
-			if taken == k {
-				break
+			at := len(top)
+			for at > 0 && row[top[at-1]] < row[j] {
+				at--
 			}
-			taken++
+			top = slices.Insert(top, at, j)
+			if len(top) > k {
+				top = top[:k]
+			}
+		}
+		for _, j := range top {
 			if w := float64(row[j] - base); w > 0 {
 				g.link(i, j, w)
 			}
