@@ -63,24 +63,39 @@ type Usage struct {
 	LLMCalls         int `json:"llm_calls"`
 	PromptTokens     int `json:"prompt_tokens"`
 	CompletionTokens int `json:"completion_tokens"`
+	// ReasoningTokens is the part of CompletionTokens a reasoning model
+	// spent thinking (reported by OpenAI's o-series and gpt-5).
+	ReasoningTokens int `json:"reasoning_tokens,omitempty"`
 }
 
 // AnswerResponse is the body returned by POST /v1/answer. Every answered
 // response has at least one citation.
 type AnswerResponse struct {
 	// AnswerID identifies this answer for feedback and privacy requests.
-	AnswerID    string       `json:"answer_id,omitempty"`
-	Status      AnswerStatus `json:"status"`
-	Answer      string       `json:"answer"`
-	Tier        Tier         `json:"tier"`
-	Intent      *IntentMatch `json:"intent,omitempty"`
-	Language    string       `json:"language,omitempty"`
-	Citations   []Citation   `json:"citations"`
-	CloseTicket bool         `json:"close_ticket"`
-	Usage       Usage        `json:"usage"`
-	LatencyMS   float64      `json:"latency_ms"`
+	AnswerID string       `json:"answer_id,omitempty"`
+	Status   AnswerStatus `json:"status"`
+	Answer   string       `json:"answer"`
+	Tier     Tier         `json:"tier"`
+	Intent   *IntentMatch `json:"intent,omitempty"`
+	Language string       `json:"language,omitempty"`
+	// AnswerLanguage is the language of Answer when it differs from the
+	// question's (an approved text in another language), or when Answer
+	// was translated.
+	AnswerLanguage string `json:"answer_language,omitempty"`
+	// Translated is true when Answer is the LLM's translation of an
+	// approved or grounded text whose figures, codes and URLs were checked
+	// unchanged (assistants with translate: true).
+	Translated  bool       `json:"translated,omitempty"`
+	Citations   []Citation `json:"citations"`
+	CloseTicket bool       `json:"close_ticket"`
+	Usage       Usage      `json:"usage"`
+	LatencyMS   float64    `json:"latency_ms"`
 	// Reason explains fallbacks and downgrades for developers (not customers).
 	Reason string `json:"reason,omitempty"`
+	// Degraded is true when a dependency failed and the answer was made
+	// without it (the embedding service: only the intent lane and lexical
+	// search were used). Reason says which.
+	Degraded bool `json:"degraded,omitempty"`
 }
 
 // SearchRequest is the body of POST /v1/search.
@@ -105,17 +120,20 @@ type SearchResult struct {
 
 // Assistant is a merchant's configuration of how questions are answered.
 type Assistant struct {
-	ID              string    `json:"id"`
-	TenantID        string    `json:"tenant_id,omitempty"`
-	Name            string    `json:"name"`
-	ResourceIDs     []string  `json:"resource_ids"`
-	FallbackMessage string    `json:"fallback_message"`
-	AgentMessage    string    `json:"agent_message"`
-	AutoClose       bool      `json:"auto_close"`
-	PremiumIntents  []string  `json:"premium_intents"`
-	Language        string    `json:"language,omitempty"`
-	CreatedAt       time.Time `json:"created_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
+	ID              string   `json:"id"`
+	TenantID        string   `json:"tenant_id,omitempty"`
+	Name            string   `json:"name"`
+	ResourceIDs     []string `json:"resource_ids"`
+	FallbackMessage string   `json:"fallback_message"`
+	AgentMessage    string   `json:"agent_message"`
+	AutoClose       bool     `json:"auto_close"`
+	PremiumIntents  []string `json:"premium_intents"`
+	Language        string   `json:"language,omitempty"`
+	// Translate lets the assistant translate an answer with the LLM when no
+	// approved text is in the customer's language (figures kept unchanged).
+	Translate bool      `json:"translate"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Default messages used when no assistant (or an empty message) is configured.

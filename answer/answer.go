@@ -75,6 +75,9 @@ type Config struct {
 	FastConfidence float64
 	// MaxQuestionChars bounds the question (default 2000).
 	MaxQuestionChars int
+	// TranslationCache is the number of checked translations kept in
+	// memory (default DefaultTranslationCache); see translate.go.
+	TranslationCache int
 	// IntentOptions tunes the classifier (zero = defaults).
 	IntentOptions intent.Options
 	Metrics       *Metrics
@@ -89,9 +92,10 @@ const DefaultRelevance = 0.425
 
 // Service answers questions. It is safe for concurrent use.
 type Service struct {
-	cfg   Config
-	lanes *laneCache
-	log   *slog.Logger
+	cfg        Config
+	lanes      *laneCache
+	translator *Translator // nil without an LLM
+	log        *slog.Logger
 }
 
 // New returns a Service.
@@ -114,7 +118,7 @@ func New(cfg Config) (*Service, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{cfg: cfg, lanes: newLaneCache(cfg.IntentOptions), log: log}, nil
+	return &Service{cfg: cfg, lanes: newLaneCache(cfg.IntentOptions), translator: NewTranslator(cfg.LLM, cfg.TranslationCache), log: log}, nil
 }
 
 // PremiumEnabled reports whether a premium model is configured.
@@ -224,8 +228,16 @@ func (s *Service) Answer(ctx context.Context, tenantID string, req *ragkb.Answer
 	if language == "" {
 		language, _ = lang.Detect(question)
 	}
+	ctx, note := retriever.WithNote(ctx)
 	t := &turn{s: s, ctx: ctx, tenantID: tenantID, req: req, question: question, language: language, sc: sc}
 	resp := t.run()
+	t.translateAnswer(resp)
+	if why := note.Degraded(); why != "" {
+		resp.Degraded = true
+		resp.Reason = strings.TrimPrefix(resp.Reason+"; "+why, "; ")
+		t.reason = resp.Reason
+		s.cfg.Metrics.observeDegraded("embedding")
+	}
 	resp.Language = language
 	resp.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
 	if resp.Citations == nil {
@@ -513,6 +525,7 @@ func (t *turn) premium(hits []retriever.Hit) *ragkb.AnswerResponse {
 	}
 	t.usage.PromptTokens += resp.PromptTokens
 	t.usage.CompletionTokens += resp.CompletionTokens
+	t.usage.ReasoningTokens += resp.ReasoningTokens
 	var cites []ragkb.Citation
 	var sources []string
 	for _, n := range llm.ParseCitations(resp.Content) {
@@ -587,7 +600,11 @@ func (s *Service) record(ctx context.Context, tenantID string, sc *scope, questi
 	var ev *ragkb.Event
 	switch resp.Status {
 	case ragkb.AnswerFallback:
-		ev = &ragkb.Event{Type: ragkb.EventAssistantFailed, Detail: reason}
+		// A fallback while a dependency is down is an outage (metrics,
+		// /readyz), not a gap in the merchant's knowledge.
+		if !resp.Degraded {
+			ev = &ragkb.Event{Type: ragkb.EventAssistantFailed, Detail: reason}
+		}
 	case ragkb.AnswerAgent:
 		ev = &ragkb.Event{Type: ragkb.EventAgentRequested, Detail: reason}
 	}

@@ -19,6 +19,7 @@ type assistantRequest struct {
 	AutoClose       *bool    `json:"auto_close"`
 	PremiumIntents  []string `json:"premium_intents"`
 	Language        string   `json:"language"`
+	Translate       bool     `json:"translate"`
 }
 
 func (s *Server) validateAssistant(c *gin.Context, req *assistantRequest, a *ragkb.Assistant) error {
@@ -61,6 +62,7 @@ func (s *Server) validateAssistant(c *gin.Context, req *assistantRequest, a *rag
 	a.ResourceIDs = nonNil(req.ResourceIDs)
 	a.PremiumIntents = nonNil(req.PremiumIntents)
 	a.AutoClose = req.AutoClose == nil || *req.AutoClose
+	a.Translate = req.Translate
 	return nil
 }
 

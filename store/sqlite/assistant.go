@@ -11,7 +11,7 @@ import (
 )
 
 const assistantColumns = `id, tenant_id, name, resource_ids, fallback_message, agent_message, auto_close,
-	premium_intents, language, created_at, updated_at`
+	premium_intents, language, created_at, updated_at, translate`
 
 func assistantArgs(a *ragkb.Assistant) ([]any, error) {
 	resources, err := jsonText(a.ResourceIDs)
@@ -23,7 +23,7 @@ func assistantArgs(a *ragkb.Assistant) ([]any, error) {
 		return nil, err
 	}
 	return []any{a.ID, a.TenantID, a.Name, resources, a.FallbackMessage, a.AgentMessage, a.AutoClose,
-		premium, a.Language, ts(a.CreatedAt), ts(a.UpdatedAt)}, nil
+		premium, a.Language, ts(a.CreatedAt), ts(a.UpdatedAt), a.Translate}, nil
 }
 
 func scanAssistant(sc scanner) (*ragkb.Assistant, error) {
@@ -31,7 +31,7 @@ func scanAssistant(sc scanner) (*ragkb.Assistant, error) {
 	var resources, premium string
 	var created, updated nullTime
 	if err := sc.Scan(&a.ID, &a.TenantID, &a.Name, &resources, &a.FallbackMessage, &a.AgentMessage, &a.AutoClose,
-		&premium, &a.Language, &created, &updated); err != nil {
+		&premium, &a.Language, &created, &updated, &a.Translate); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(resources), &a.ResourceIDs); err != nil {
@@ -100,8 +100,8 @@ func (s *Store) UpdateAssistant(ctx context.Context, a *ragkb.Assistant) error {
 		return fmt.Errorf("sqlite: update assistant: %w", err)
 	}
 	res, err := s.w.ExecContext(ctx, `UPDATE assistants SET name = ?, resource_ids = ?, fallback_message = ?,
-		agent_message = ?, auto_close = ?, premium_intents = ?, language = ?, created_at = ?, updated_at = ?
-		WHERE id = ? AND tenant_id = ?`, append(args[2:], a.ID, a.TenantID)...)
+		agent_message = ?, auto_close = ?, premium_intents = ?, language = ?, created_at = ?, updated_at = ?,
+		translate = ? WHERE id = ? AND tenant_id = ?`, append(args[2:], a.ID, a.TenantID)...)
 	return affected("update assistant", "assistant", res, err)
 }
 

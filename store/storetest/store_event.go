@@ -74,7 +74,7 @@ func testAssistants(t *testing.T, s ragkb.Store) {
 	ten := newTenant(t, s, "A")
 	a1 := &ragkb.Assistant{ID: ragkb.NewID("asst"), TenantID: ten.ID, Name: "Main", ResourceIDs: []string{"res_1", "res_2"},
 		FallbackMessage: "Nie wiem.", AgentMessage: "Łączę z konsultantem.", AutoClose: true,
-		PremiumIntents: []string{"product_advice"}, Language: "pl", CreatedAt: t0, UpdatedAt: t0}
+		PremiumIntents: []string{"product_advice"}, Language: "pl", Translate: true, CreatedAt: t0, UpdatedAt: t0}
 	a2 := &ragkb.Assistant{ID: ragkb.NewID("asst"), TenantID: ten.ID, Name: "Minimal", CreatedAt: at(time.Second), UpdatedAt: at(time.Second)}
 	must(t, s.CreateAssistant(ctx, a1), "CreateAssistant")
 	must(t, s.CreateAssistant(ctx, a2), "CreateAssistant minimal")
@@ -91,7 +91,7 @@ func testAssistants(t *testing.T, s ragkb.Store) {
 		t.Errorf("ListAssistants = %+v, want [%+v %+v] (oldest first)", list, a1, a2)
 	}
 
-	a1.Name, a1.ResourceIDs, a1.AutoClose, a1.PremiumIntents, a1.UpdatedAt = "Renamed", []string{"res_3"}, false, nil, at(time.Hour)
+	a1.Name, a1.ResourceIDs, a1.AutoClose, a1.PremiumIntents, a1.Translate, a1.UpdatedAt = "Renamed", []string{"res_3"}, false, nil, false, at(time.Hour)
 	must(t, s.UpdateAssistant(ctx, a1), "UpdateAssistant")
 	got, err = s.GetAssistant(ctx, ten.ID, a1.ID)
 	must(t, err, "GetAssistant after update")
