@@ -10,6 +10,9 @@ const (
 	AnswerAnswered AnswerStatus = "answered"
 	AnswerFallback AnswerStatus = "fallback"
 	AnswerAgent    AnswerStatus = "agent"
+	// AnswerTriaged marks the log of a POST /v1/triage call: the message was
+	// classified, not answered (it counts in the triage stats only).
+	AnswerTriaged AnswerStatus = "triaged"
 )
 
 // Tier says how an answer was produced and so what it cost.
@@ -92,6 +95,9 @@ type AnswerResponse struct {
 	LatencyMS   float64    `json:"latency_ms"`
 	// Reason explains fallbacks and downgrades for developers (not customers).
 	Reason string `json:"reason,omitempty"`
+	// Triage is the helpdesk classification of the question (topic,
+	// priority, sentiment), computed without a model call.
+	Triage *Triage `json:"triage,omitempty"`
 	// Degraded is true when a dependency failed and the answer was made
 	// without it (the embedding service: only the intent lane and lexical
 	// search were used). Reason says which.
@@ -131,9 +137,12 @@ type Assistant struct {
 	Language        string   `json:"language,omitempty"`
 	// Translate lets the assistant translate an answer with the LLM when no
 	// approved text is in the customer's language (figures kept unchanged).
-	Translate bool      `json:"translate"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Translate bool `json:"translate"`
+	// Triage adjusts how the assistant's tickets are prioritised (nil =
+	// the built-in rules only).
+	Triage    *TriageConfig `json:"triage,omitempty"`
+	CreatedAt time.Time     `json:"created_at"`
+	UpdatedAt time.Time     `json:"updated_at"`
 }
 
 // Default messages used when no assistant (or an empty message) is configured.
@@ -163,6 +172,8 @@ const (
 	EventAssistantFailed EventType = "assistant_failed"
 	EventAgentRequested  EventType = "agent_requested"
 	EventResourceFailed  EventType = "resource_failed"
+	// EventTicketUrgent is recorded when triage rates a message urgent.
+	EventTicketUrgent EventType = "ticket_urgent"
 )
 
 // Event is a recorded occurrence. Question is stored with personal data redacted.
@@ -217,7 +228,12 @@ type AnswerLog struct {
 	PromptTokens     int          `json:"prompt_tokens"`
 	CompletionTokens int          `json:"completion_tokens"`
 	LatencyMS        float64      `json:"latency_ms"`
-	CreatedAt        time.Time    `json:"created_at"`
+	// Topic, Priority and Sentiment are the message's triage ("" for logs
+	// written before triage existed).
+	Topic     string    `json:"topic,omitempty"`
+	Priority  string    `json:"priority,omitempty"`
+	Sentiment string    `json:"sentiment,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 
 	Question   string  `json:"question,omitempty"`
 	Language   string  `json:"language,omitempty"`

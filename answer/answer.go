@@ -90,6 +90,13 @@ type Config struct {
 // (see BENCHMARKS.md, "Relevance threshold").
 const DefaultRelevance = 0.425
 
+// DefaultSemanticRelevance is the grounded-answer threshold on
+// retriever.SemanticRelevance for the openai embedder, measured like
+// DefaultRelevance with multilingual-e5-small (BENCHMARKS.md). Cosine
+// scales differ between models: measure another model with
+// `ragkb bench -sections relevance` and set RAGKB_RELEVANCE.
+const DefaultSemanticRelevance = 0.85
+
 // Service answers questions. It is safe for concurrent use.
 type Service struct {
 	cfg        Config
@@ -232,6 +239,7 @@ func (s *Service) Answer(ctx context.Context, tenantID string, req *ragkb.Answer
 	t := &turn{s: s, ctx: ctx, tenantID: tenantID, req: req, question: question, language: language, sc: sc}
 	resp := t.run()
 	t.translateAnswer(resp)
+	resp.Triage = s.triageTurn(t, resp)
 	if why := note.Degraded(); why != "" {
 		resp.Degraded = true
 		resp.Reason = strings.TrimPrefix(resp.Reason+"; "+why, "; ")
@@ -592,6 +600,7 @@ func (s *Service) record(ctx context.Context, tenantID string, sc *scope, questi
 		LatencyMS: resp.LatencyMS, CreatedAt: s.cfg.Now().UTC(),
 	}
 	logQuestion(l, resp, question, reason, turns)
+	setTriage(l, resp.Triage)
 	ctx = context.WithoutCancel(ctx)
 	if err := s.cfg.Store.RecordAnswer(ctx, l); err != nil {
 		s.log.Error("answer: record answer", "tenant_id", tenantID, "err", err)
@@ -614,6 +623,7 @@ func (s *Service) record(ctx context.Context, tenantID string, sc *scope, questi
 			s.log.Error("answer: record event", "tenant_id", tenantID, "type", ev.Type, "err", err)
 		}
 	}
+	s.recordUrgent(ctx, tenantID, asst, question, resp.Triage)
 }
 
 // publicIntent is the intent name shown to chatbots. Custom questions show as

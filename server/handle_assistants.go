@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/answer/triage"
 )
 
 type assistantRequest struct {
@@ -20,6 +21,8 @@ type assistantRequest struct {
 	PremiumIntents  []string `json:"premium_intents"`
 	Language        string   `json:"language"`
 	Translate       bool     `json:"translate"`
+	// Triage is the assistant's triage rules and topic map (see answer/triage).
+	Triage *ragkb.TriageConfig `json:"triage"`
 }
 
 func (s *Server) validateAssistant(c *gin.Context, req *assistantRequest, a *ragkb.Assistant) error {
@@ -58,6 +61,10 @@ func (s *Server) validateAssistant(c *gin.Context, req *assistantRequest, a *rag
 			return ragkb.Invalid(fmt.Sprintf("premium_intents[%d]", i), "%q is not an intent name", in)
 		}
 	}
+	if err := triage.Validate(req.Triage, "triage"); err != nil {
+		return err
+	}
+	a.Triage = req.Triage
 	a.Name, a.FallbackMessage, a.AgentMessage, a.Language = name, req.FallbackMessage, req.AgentMessage, req.Language
 	a.ResourceIDs = nonNil(req.ResourceIDs)
 	a.PremiumIntents = nonNil(req.PremiumIntents)

@@ -15,7 +15,7 @@ import (
 
 const answerLogColumns = `id, tenant_id, assistant_id, intent, status, tier, llm_calls, prompt_tokens,
 	completion_tokens, latency_ms, created_at, question, language, confidence, citations, model, cost, turn,
-	reason, feedback`
+	reason, feedback, topic, priority, sentiment`
 
 // RecordAnswer appends l to the answer logs; a zero CreatedAt is filled in.
 func (s *Store) RecordAnswer(ctx context.Context, l *ragkb.AnswerLog) error {
@@ -47,10 +47,10 @@ func (s *Store) RecordAnswers(ctx context.Context, logs []*ragkb.AnswerLog) erro
 			}
 		}
 		b.Queue(`INSERT INTO answer_logs (`+answerLogColumns+`) VALUES
-			($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
+			($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
 			l.ID, l.TenantID, l.AssistantID, l.Intent, string(l.Status), string(l.Tier), l.LLMCalls, l.PromptTokens,
 			l.CompletionTokens, l.LatencyMS, l.CreatedAt, l.Question, l.Language, l.Confidence, cj, l.Model, l.Cost,
-			l.Turn, l.Reason, fb)
+			l.Turn, l.Reason, fb, l.Topic, l.Priority, l.Sentiment)
 	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, b).Close() })
 	return translate("record answers", "answer log", err)
@@ -91,7 +91,7 @@ func scanAnswerLog(row pgx.Row) (*ragkb.AnswerLog, error) {
 	var cites, fb []byte
 	if err := row.Scan(&l.ID, &l.TenantID, &l.AssistantID, &l.Intent, &l.Status, &l.Tier, &l.LLMCalls, &l.PromptTokens,
 		&l.CompletionTokens, &l.LatencyMS, &l.CreatedAt, &l.Question, &l.Language, &l.Confidence, &cites, &l.Model,
-		&l.Cost, &l.Turn, &l.Reason, &fb); err != nil {
+		&l.Cost, &l.Turn, &l.Reason, &fb, &l.Topic, &l.Priority, &l.Sentiment); err != nil {
 		return nil, err
 	}
 	l.CreatedAt = utc(l.CreatedAt)

@@ -13,7 +13,7 @@ import (
 
 const answerLogColumns = `id, tenant_id, assistant_id, intent, status, tier, llm_calls, prompt_tokens,
 	completion_tokens, latency_ms, created_at, question, language, confidence, citations, model, cost, turn,
-	reason, feedback`
+	reason, feedback, topic, priority, sentiment`
 
 // RecordAnswer stores one answer log.
 func (s *Store) RecordAnswer(ctx context.Context, l *ragkb.AnswerLog) error {
@@ -27,7 +27,7 @@ func (s *Store) RecordAnswers(ctx context.Context, logs []*ragkb.AnswerLog) erro
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, `INSERT INTO answer_logs (`+answerLogColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
@@ -42,7 +42,7 @@ func (s *Store) RecordAnswers(ctx context.Context, logs []*ragkb.AnswerLog) erro
 			}
 			if _, err := st.ExecContext(ctx, l.ID, l.TenantID, l.AssistantID, l.Intent, string(l.Status), string(l.Tier),
 				l.LLMCalls, l.PromptTokens, l.CompletionTokens, l.LatencyMS, l.CreatedAt.UnixNano(), l.Question, l.Language,
-				l.Confidence, cites, l.Model, l.Cost, l.Turn, l.Reason, fb); err != nil {
+				l.Confidence, cites, l.Model, l.Cost, l.Turn, l.Reason, fb, l.Topic, l.Priority, l.Sentiment); err != nil {
 				return err
 			}
 		}
@@ -117,7 +117,7 @@ func scanAnswerLog(row interface{ Scan(...any) error }) (*ragkb.AnswerLog, error
 	var created int64
 	if err := row.Scan(&l.ID, &l.TenantID, &l.AssistantID, &l.Intent, &status, &tier, &l.LLMCalls, &l.PromptTokens,
 		&l.CompletionTokens, &l.LatencyMS, &created, &l.Question, &l.Language, &l.Confidence, &cites, &l.Model, &l.Cost,
-		&l.Turn, &l.Reason, &fb); err != nil {
+		&l.Turn, &l.Reason, &fb, &l.Topic, &l.Priority, &l.Sentiment); err != nil {
 		return nil, err
 	}
 	l.Status, l.Tier, l.CreatedAt = ragkb.AnswerStatus(status), ragkb.Tier(tier), time.Unix(0, created).UTC()
