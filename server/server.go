@@ -51,6 +51,8 @@ type Deps struct {
 	Events   EventSink
 	// Insights serves the question log, feedback and /v1/insights (nil: 503).
 	Insights Insights
+	// Accounts connects and removes accounts; nil answers 503 on those routes.
+	Accounts AccountService
 	// ValidateSpec checks a resource's type-specific fields (connectors).
 	ValidateSpec func(r *ragkb.Resource) error
 	// BuiltinIntents lists the built-in intent names (shown by GET /v1/intents).

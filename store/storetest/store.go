@@ -52,6 +52,10 @@ func RunStore(t *testing.T, newStore func(t *testing.T) ragkb.Store) {
 		{"AnswerLogs", testAnswerLogs},
 		{"QuestionLog", testQuestionLog},
 		{"TenantIsolation", testTenantIsolation},
+		{"Accounts", testAccounts},
+		{"AccountConcurrentUpdates", testAccountConcurrentUpdates},
+		{"AccountEvent", testAccountEvent},
+		{"ResourcesByAccount", testResourcesByAccount},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
