@@ -253,7 +253,7 @@ func (s *Service) Answer(ctx context.Context, tenantID string, req *ragkb.Answer
 	if resp.Citations == nil {
 		resp.Citations = []ragkb.Citation{}
 	}
-	s.record(ctx, tenantID, sc, question, resp, t.reason)
+	s.record(ctx, tenantID, sc, question, resp, t.reason, customerTurns(req.Conversation, req.Question))
 	return resp, nil
 }
 
@@ -582,7 +582,7 @@ func (t *turn) agent() *ragkb.AnswerResponse {
 
 // record writes the answer log, metrics and events. Failures are logged: the
 // customer still gets the answer.
-func (s *Service) record(ctx context.Context, tenantID string, sc *scope, question string, resp *ragkb.AnswerResponse, reason string) {
+func (s *Service) record(ctx context.Context, tenantID string, sc *scope, question string, resp *ragkb.AnswerResponse, reason string, turns int) {
 	// Stats and metrics count a question under its intent only when the
 	// lane recognised it; guesses are counted as out_of_scope.
 	name := "none"
@@ -601,6 +601,7 @@ func (s *Service) record(ctx context.Context, tenantID string, sc *scope, questi
 		LLMCalls: resp.Usage.LLMCalls, PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens,
 		LatencyMS: resp.LatencyMS, CreatedAt: s.cfg.Now().UTC(),
 	}
+	logQuestion(l, resp, question, reason, turns)
 	setTriage(l, resp.Triage)
 	ctx = context.WithoutCancel(ctx)
 	if err := s.cfg.Store.RecordAnswer(ctx, l); err != nil {
