@@ -181,7 +181,7 @@ func (a *app) ready() map[string]func(context.Context) error {
 	if o, ok := a.embedder.(*embed.OpenAI); ok {
 		checks["embedding"] = o.Probe
 	}
-	if a.cfg.DatabaseURL == "" {
+	if a.cfg.DatabaseURL == "" || a.cfg.VectorStore == "embedded" {
 		checks["data_dir"] = func(context.Context) error { return writable(a.cfg.DataDir) }
 	}
 	return checks
@@ -192,6 +192,9 @@ func (a *app) ready() map[string]func(context.Context) error {
 func writable(dir string) error {
 	f, err := os.CreateTemp(dir, ".ready-*")
 	if err != nil {
+		if f := ragkb.StorageFault("the data directory cannot be written", err); f != nil {
+			return f
+		}
 		return ragkb.Errorf(ragkb.EUNAVAILABLE, "the data directory cannot be written: %v", err)
 	}
 	name := f.Name()
@@ -199,6 +202,9 @@ func writable(dir string) error {
 	cerr := f.Close()
 	_ = os.Remove(name)
 	if err := cmp.Or(werr, cerr); err != nil {
+		if f := ragkb.StorageFault("the data directory cannot be written", err); f != nil {
+			return f
+		}
 		return ragkb.Errorf(ragkb.EUNAVAILABLE, "the data directory cannot be written: %v", err)
 	}
 	return nil
