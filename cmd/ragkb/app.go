@@ -210,6 +210,20 @@ func writable(dir string) error {
 	return nil
 }
 
+// removeOrphanVectors deletes, at start, the vectors of resources deleted
+// while they were being indexed by a process that was then killed. A
+// failure is logged, not fatal: such vectors are never returned anyway.
+func (a *app) removeOrphanVectors(ctx context.Context) {
+	rctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	n, err := indexer.RemoveOrphanVectors(rctx, a.store, a.vectors, a.log)
+	if err != nil {
+		a.log.Warn("remove orphan vectors", "removed_resources", n, "err", err)
+		return
+	}
+	a.log.Info("orphan vectors checked", "removed_resources", n)
+}
+
 func (a *app) handler() http.Handler {
 	return a.server()
 }
