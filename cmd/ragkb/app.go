@@ -95,6 +95,19 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 	}
 	dims := a.embedder.Dimensions()
 
+	if cfg.DatabaseURL == "" || cfg.VectorStore == "embedded" {
+		// A full or read-only data directory is named at start, not as a
+		// database error later.
+		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+			if f := ragkb.StorageFault("", err); f != nil {
+				return nil, fmt.Errorf("RAGKB_DATA_DIR %s: %s", cfg.DataDir, f.Message)
+			}
+			return nil, fmt.Errorf("RAGKB_DATA_DIR %s: %w", cfg.DataDir, err)
+		}
+		if err := writable(cfg.DataDir); err != nil {
+			return nil, fmt.Errorf("RAGKB_DATA_DIR %s: %s", cfg.DataDir, ragkb.ErrorMessage(err))
+		}
+	}
 	var pg *postgres.Store
 	if cfg.DatabaseURL != "" {
 		pgDims := 0 // metadata only, unless vectors live in pgvector too
