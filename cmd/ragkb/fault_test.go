@@ -113,6 +113,18 @@ func (p *proc) get(path, key string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
+// tenantMerchant creates a tenant and returns its id and a merchant key.
+func (p *proc) tenantMerchant() (string, string) {
+	p.t.Helper()
+	var ten ragkb.Tenant
+	p.call("POST", "/v1/tenants", testAdminKey, map[string]string{"name": "Shop"}, &ten)
+	var k struct{ Key string }
+	if code := p.call("POST", "/v1/tenants/"+ten.ID+"/keys", testAdminKey, map[string]string{"role": "merchant"}, &k); code != 201 || ten.ID == "" {
+		p.t.Fatalf("create tenant and key: got %d", code)
+	}
+	return ten.ID, k.Key
+}
+
 // longPolicyPage has enough sections that its vectors outgrow a page of slack.
 func longPolicyPage() string {
 	var b strings.Builder
@@ -290,7 +302,7 @@ func TestFaultReadOnlyDataDir(t *testing.T) {
 // openAIEmbedder is an OpenAI-compatible embeddings server: it checks the
 // request, answers 8-dimension vectors, and holds passage calls as told.
 type openAIEmbedder struct {
-	calls atomic.Int32 // embedding calls after the start-up probe
+	calls atomic.Int32 // indexing batches (calls of more than one text)
 	// hold, when it returns a channel for call n (1-based), holds that call
 	// until the channel is closed or the client goes away.
 	hold func(n int) chan struct{}
@@ -310,7 +322,7 @@ func (e *openAIEmbedder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"error":{"message":"bad request"}}`, 400)
 		return
 	}
-	if !(len(req.Input) == 1 && req.Input[0] == "ping") {
+	if len(req.Input) > 1 { // an indexing batch, not a probe or a query
 		n := int(e.calls.Add(1))
 		select {
 		case e.seen <- n:
@@ -422,7 +434,7 @@ func deleteDuringIndexing(t *testing.T, dir string, env []string, check func(t *
 	env = append(env, "RAGKB_EMBEDDER=openai", "RAGKB_EMBEDDING_URL="+srv.URL, "RAGKB_EMBEDDING_MODEL=e5-test",
 		"RAGKB_EMBEDDING_TIMEOUT=60s", "RAGKB_JOB_LEASE=60s")
 	p := startProcess(t, dir, env...)
-	key := p.merchant()
+	tenantID, key := p.tenantMerchant()
 	var res ragkb.Resource
 	if code := p.call("POST", "/v1/resources", key, bigKnowledgeBase(300), &res); code != 202 {
 		t.Fatalf("create: %d", code)
@@ -447,7 +459,7 @@ func deleteDuringIndexing(t *testing.T, dir string, env []string, check func(t *
 	close(release)
 	waitCall(3) // the second batch's vectors were written after the DELETE
 	if len(orphans) > 0 {
-		if n := orphans[0](res.TenantID, res.ID); n == 0 {
+		if n := orphans[0](tenantID, res.ID); n == 0 {
 			t.Fatal("no vector was written after the DELETE: the test does not reproduce the fault")
 		}
 	}
@@ -468,5 +480,5 @@ func deleteDuringIndexing(t *testing.T, dir string, env []string, check func(t *
 			t.Fatalf("search returned a chunk of the deleted resource: %+v", r)
 		}
 	}
-	check(t, p2, res.TenantID, res.ID)
+	check(t, p2, tenantID, res.ID)
 }
