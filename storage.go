@@ -10,7 +10,16 @@ import (
 const (
 	MsgDiskFull = "the server's disk is full"
 	MsgReadOnly = "the server's data directory is read-only"
+	// MsgDatabaseUnavailable is a transient database error (a restart, a
+	// lost connection): worth retrying.
+	MsgDatabaseUnavailable = "the database is temporarily unavailable"
 )
+
+// IsDatabaseUnavailable reports whether err is a transient database error.
+func IsDatabaseUnavailable(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == EUNAVAILABLE && e.Message == MsgDatabaseUnavailable
+}
 
 // StorageFault returns an EUNAVAILABLE *Error saying in plain words that the
 // server's disk is full or read-only, followed by what could not be done

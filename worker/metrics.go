@@ -17,7 +17,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		jobs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ragkb_index_jobs_total",
-			Help: "Indexing jobs by outcome: success, failed, released (shutdown), lost (lease taken over).",
+			Help: "Indexing jobs by outcome: success, failed, released (shutdown), lost (lease taken over), retried (the database was unavailable).",
 		}, []string{"outcome"}),
 		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "ragkb_index_job_duration_seconds",

@@ -295,6 +295,18 @@ func (w *Worker) process(ctx context.Context, job *ragkb.Job) error {
 			log.Warn("lease lost while writing", "err", runErr)
 			return nil
 		}
+		if ragkb.IsDatabaseUnavailable(runErr) && job.Attempts < w.cfg.MaxAttempts {
+			// A database restart or a lost connection: run again soon
+			// rather than ask the merchant to retry. The job is taken
+			// again when this shortened lease ends.
+			delay := min(w.cfg.Lease, time.Second<<min(job.Attempts-1, 10))
+			if err := w.cfg.Store.ExtendLease(bg, l, w.cfg.Now().Add(delay)); err != nil {
+				log.Warn("shorten lease for a retry", "err", err)
+			}
+			w.cfg.Metrics.outcome("retried")
+			log.Warn("indexing hit an unavailable database; retrying", "in", delay.String(), "err", runErr)
+			return nil
+		}
 		return w.fail(bg, l, fresh, job, failureMessage(runErr), failureReason(runErr), log, runErr)
 	}
 	now := w.cfg.Now().UTC()
@@ -384,9 +396,16 @@ func (w *Worker) fail(ctx context.Context, l ragkb.Lease, r *ragkb.Resource, job
 		if ragkb.ErrorCodeOf(err) == ragkb.ECONFLICT {
 			return nil
 		}
-		w.keepPending(job.ID, pendingFailure{msg: msg, reason: reason})
-		log.Error("indexing failed and the failure cannot be saved yet; it is saved when the job's lease expires and it is claimed again",
-			"reason", reason, "message", msg, "save_err", err)
+		if reason == "disk_full" || reason == "read_only" {
+			w.keepPending(job.ID, pendingFailure{msg: msg, reason: reason})
+			log.Error("indexing failed and the failure cannot be saved yet; it is saved when the job's lease expires and it is claimed again",
+				"reason", reason, "message", msg, "save_err", err)
+		} else {
+			// Another passing fault (the database is down): the job is run
+			// again when its lease expires, within MaxAttempts.
+			log.Error("indexing failed and the failure cannot be saved; the job runs again when its lease expires",
+				"reason", reason, "message", msg, "save_err", err)
+		}
 		return fmt.Errorf("worker: save failure: %w", err)
 	}
 	w.cfg.Metrics.outcome("failed")

@@ -482,3 +482,162 @@ func deleteDuringIndexing(t *testing.T, dir string, env []string, check func(t *
 	}
 	check(t, p2, tenantID, res.ID)
 }
+
+// privatePostgres starts a PostgreSQL cluster of the test's own (initdb in a
+// temp dir, its own port and socket directory), so that restarting it
+// disturbs no other user of the machine's cluster. It returns the URL and a
+// function that restarts the cluster. Without the PostgreSQL binaries the
+// test is skipped (and fails in CI).
+func privatePostgres(t *testing.T) (string, func()) {
+	t.Helper()
+	bins, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
+	if len(bins) == 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("no PostgreSQL binaries under /usr/lib/postgresql (make test installs them)")
+		}
+		t.Skip("no PostgreSQL binaries under /usr/lib/postgresql")
+	}
+	bin := filepath.Dir(bins[len(bins)-1])
+	dir, err := os.MkdirTemp("", "ragkb-pg-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	run := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command(args[0], args[1:]...)
+		if os.Geteuid() == 0 { // PostgreSQL refuses to run as root
+			cmd = exec.Command("runuser", append([]string{"-u", "postgres", "--"}, args...)...)
+		}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	if os.Geteuid() == 0 {
+		if out, err := exec.Command("chown", "postgres:postgres", dir).CombinedOutput(); err != nil {
+			t.Fatalf("chown: %v %s", err, out)
+		}
+	}
+	data := filepath.Join(dir, "data")
+	run(filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
+	_, port, _ := strings.Cut(freeAddr(t), ":")
+	opts := fmt.Sprintf("-p %s -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50", port, dir)
+	pgctl := func(args ...string) {
+		run(append([]string{filepath.Join(bin, "pg_ctl"), "-D", data, "-l", filepath.Join(dir, "log"), "-o", opts, "-w", "-t", "60"}, args...)...)
+	}
+	pgctl("start")
+	t.Cleanup(func() { pgctl("-m", "immediate", "stop") })
+	return fmt.Sprintf("postgres://postgres@127.0.0.1:%s/postgres?sslmode=disable", port), func() { pgctl("-m", "fast", "restart") }
+}
+
+// A PostgreSQL restart under load (answers and uploads at a steady pace,
+// with the worker indexing): requests during the outage get 503, never a
+// 500; afterwards the service answers again without a restart of its own,
+// every accepted upload is indexed and nothing stays in processing.
+func TestFaultPostgresRestartUnderLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	dbURL, restart := privatePostgres(t)
+	p := startProcess(t, t.TempDir(), "RAGKB_DATABASE_URL="+dbURL, "RAGKB_JOB_LEASE=3s", "RAGKB_RATE_LIMIT=0")
+	tenantID, merchant := p.tenantMerchant()
+	var k struct{ Key string }
+	if code := p.call("POST", "/v1/tenants/"+tenantID+"/keys", testAdminKey, map[string]string{"role": "chatbot"}, &k); code != 201 {
+		t.Fatalf("chatbot key: %d", code)
+	}
+	chatbot := k.Key
+	var base ragkb.Resource
+	p.call("POST", "/v1/resources", merchant, kbResource(), &base)
+	if r := p.waitSuccess(merchant, base.ID, 30*time.Second); r.Status != ragkb.StatusSuccess {
+		t.Fatalf("index: %s %s", r.Status, r.Error)
+	}
+
+	var (
+		mu       sync.Mutex
+		statuses = map[int]int{}
+		accepted []string
+		after    atomic.Bool // set once the restart returned
+		okAfter  atomic.Int32
+	)
+	send := func(method, path, key string, body any) (int, []byte) {
+		var rd io.Reader
+		if body != nil {
+			b, _ := json.Marshal(body)
+			rd = strings.NewReader(string(b))
+		}
+		req, _ := http.NewRequest(method, p.base+path, rd)
+		req.Header.Set("Authorization", "Bearer "+key)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := (&http.Client{Timeout: 20 * time.Second}).Do(req)
+		if err != nil {
+			mu.Lock()
+			statuses[-1]++
+			mu.Unlock()
+			return -1, nil
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		mu.Lock()
+		statuses[resp.StatusCode]++
+		mu.Unlock()
+		if resp.StatusCode < 300 && after.Load() {
+			okAfter.Add(1)
+		}
+		return resp.StatusCode, b
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			if i%5 == 0 {
+				kb := kbResource()
+				kb["name"] = fmt.Sprintf("Upload %d", i)
+				if code, b := send("POST", "/v1/resources", merchant, kb); code == 202 {
+					var r ragkb.Resource
+					_ = json.Unmarshal(b, &r)
+					mu.Lock()
+					accepted = append(accepted, r.ID)
+					mu.Unlock()
+				}
+				continue
+			}
+			send("POST", "/v1/answer", chatbot, map[string]string{"question": "Do you ship to Switzerland?"})
+		}
+	}()
+	time.Sleep(1500 * time.Millisecond)
+	restart()
+	after.Store(true)
+	deadline := time.Now().Add(20 * time.Second)
+	for okAfter.Load() < 20 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	close(stop)
+	wg.Wait()
+	t.Logf("statuses during the run: %v; %d uploads accepted", statuses, len(accepted))
+	for code, n := range statuses {
+		if code != 200 && code != 202 && code != 503 {
+			t.Errorf("%d responses with status %d during the restart, want only 200/202 or 503", n, code)
+		}
+	}
+	if okAfter.Load() < 20 {
+		t.Fatalf("only %d successful requests in 20s after the restart", okAfter.Load())
+	}
+	if len(accepted) == 0 {
+		t.Fatal("no upload was accepted")
+	}
+	for _, id := range append(accepted, base.ID) {
+		r := p.waitSuccess(merchant, id, 60*time.Second)
+		if r.Status != ragkb.StatusSuccess {
+			t.Errorf("resource %s after the restart: %s %q, want success (nothing lost, nothing stuck)", id, r.Status, r.Error)
+		}
+	}
+}

@@ -503,6 +503,7 @@ func TestHangingEmbedderDegradesInsteadOfHanging(t *testing.T) {
 	if r := s.waitStatus(merchant, res.ID, 20*time.Second); r.Status != ragkb.StatusSuccess {
 		t.Fatalf("indexing with a working provider: %s %s", r.Status, r.Error)
 	}
+	firstID := res.ID
 	hang.Store(true)
 
 	// Answers: the fast lane still answers; a grounded question is searched
@@ -546,5 +547,9 @@ func TestHangingEmbedderDegradesInsteadOfHanging(t *testing.T) {
 	r := s.waitStatus(merchant, res.ID, 60*time.Second)
 	if r.Status != ragkb.StatusFailed || !strings.Contains(r.Error, "did not answer") {
 		t.Errorf("indexing with a hanging embedder after %s: %s %q, want failed with \"did not answer\"", time.Since(start).Round(time.Second), r.Status, r.Error)
+	}
+	// Nothing lost: the resource indexed before the outage is untouched.
+	if r := s.waitStatus(merchant, firstID, time.Second); r.Status != ragkb.StatusSuccess || r.Documents == 0 {
+		t.Errorf("the resource indexed before the outage: %s, %d documents", r.Status, r.Documents)
 	}
 }

@@ -271,7 +271,7 @@ func translate(op, kind string, err error) error {
 }
 
 func unavailable(op string, err error) error {
-	return &ragkb.Error{Code: ragkb.EUNAVAILABLE, Message: "the database is temporarily unavailable", Err: fmt.Errorf("postgres: %s: %w", op, err)}
+	return &ragkb.Error{Code: ragkb.EUNAVAILABLE, Message: ragkb.MsgDatabaseUnavailable, Err: fmt.Errorf("postgres: %s: %w", op, err)}
 }
 
 // utc returns t in UTC (pgx returns local times).

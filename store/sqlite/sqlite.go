@@ -227,7 +227,7 @@ func translate(op, kind string, err error) error {
 }
 
 func unavailable(op string, err error) error {
-	return &ragkb.Error{Code: ragkb.EUNAVAILABLE, Message: "the database is temporarily unavailable", Err: fmt.Errorf("sqlite: %s: %w", op, err)}
+	return &ragkb.Error{Code: ragkb.EUNAVAILABLE, Message: ragkb.MsgDatabaseUnavailable, Err: fmt.Errorf("sqlite: %s: %w", op, err)}
 }
 
 // ts stores t as unix nanoseconds; the zero time is NULL.
