@@ -75,6 +75,9 @@ type Config struct {
 	FastConfidence float64
 	// MaxQuestionChars bounds the question (default 2000).
 	MaxQuestionChars int
+	// TranslationCache is the number of checked translations kept in
+	// memory (default DefaultTranslationCache); see translate.go.
+	TranslationCache int
 	// IntentOptions tunes the classifier (zero = defaults).
 	IntentOptions intent.Options
 	Metrics       *Metrics
@@ -89,9 +92,10 @@ const DefaultRelevance = 0.425
 
 // Service answers questions. It is safe for concurrent use.
 type Service struct {
-	cfg   Config
-	lanes *laneCache
-	log   *slog.Logger
+	cfg        Config
+	lanes      *laneCache
+	translator *Translator // nil without an LLM
+	log        *slog.Logger
 }
 
 // New returns a Service.
@@ -114,7 +118,7 @@ func New(cfg Config) (*Service, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{cfg: cfg, lanes: newLaneCache(cfg.IntentOptions), log: log}, nil
+	return &Service{cfg: cfg, lanes: newLaneCache(cfg.IntentOptions), translator: NewTranslator(cfg.LLM, cfg.TranslationCache), log: log}, nil
 }
 
 // PremiumEnabled reports whether a premium model is configured.
@@ -227,6 +231,8 @@ func (s *Service) Answer(ctx context.Context, tenantID string, req *ragkb.Answer
 	ctx, note := retriever.WithNote(ctx)
 	t := &turn{s: s, ctx: ctx, tenantID: tenantID, req: req, question: question, language: language, sc: sc}
 	resp := t.run()
+	t.translateAnswer(resp)
+	resp.Triage = s.triageTurn(t, resp)
 	if why := note.Degraded(); why != "" {
 		resp.Degraded = true
 		resp.Reason = strings.TrimPrefix(resp.Reason+"; "+why, "; ")
@@ -520,6 +526,7 @@ func (t *turn) premium(hits []retriever.Hit) *ragkb.AnswerResponse {
 	}
 	t.usage.PromptTokens += resp.PromptTokens
 	t.usage.CompletionTokens += resp.CompletionTokens
+	t.usage.ReasoningTokens += resp.ReasoningTokens
 	var cites []ragkb.Citation
 	var sources []string
 	for _, n := range llm.ParseCitations(resp.Content) {
@@ -585,6 +592,7 @@ func (s *Service) record(ctx context.Context, tenantID string, sc *scope, questi
 		LLMCalls: resp.Usage.LLMCalls, PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens,
 		LatencyMS: resp.LatencyMS, CreatedAt: s.cfg.Now().UTC(),
 	}
+	setTriage(l, resp.Triage)
 	ctx = context.WithoutCancel(ctx)
 	if err := s.cfg.Store.RecordAnswer(ctx, l); err != nil {
 		s.log.Error("answer: record answer", "tenant_id", tenantID, "err", err)
@@ -607,6 +615,7 @@ func (s *Service) record(ctx context.Context, tenantID string, sc *scope, questi
 			s.log.Error("answer: record event", "tenant_id", tenantID, "type", ev.Type, "err", err)
 		}
 	}
+	s.recordUrgent(ctx, tenantID, asst, question, resp.Triage)
 }
 
 // publicIntent is the intent name shown to chatbots. Custom questions show as

@@ -38,6 +38,7 @@ func (s *Server) routes(e *gin.Engine) {
 
 	v1.POST("/answer", s.allow(chatbot, merchant), s.rateLimited(), s.handleAnswer())
 	v1.POST("/search", s.allow(chatbot, merchant), s.rateLimited(), s.handleSearch())
+	v1.POST("/triage", s.allow(chatbot, merchant), s.rateLimited(), s.handleTriage())
 
 	v1.POST("/assistants", s.allow(merchant), s.handleCreateAssistant())
 	v1.GET("/assistants", s.allow(merchant), s.handleListAssistants())

@@ -152,13 +152,16 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 	if a.indexer, err = indexer.New(indexer.Config{Store: a.store, Vectors: a.vectors, Embedder: a.embedder, Connector: a.connector, Logger: log}); err != nil {
 		return nil, err
 	}
-	if a.retriever, err = retriever.New(retriever.Config{Store: a.store, Vectors: a.vectors, Embedder: a.embedder}); err != nil {
+	if a.retriever, err = retriever.New(retriever.Config{Store: a.store, Vectors: a.vectors, Embedder: a.embedder, EmbedTimeout: cfg.EmbeddingQueryTimeout}); err != nil {
 		return nil, err
 	}
 	a.events = webhook.NewRecorder(webhook.RecorderConfig{Store: a.store, Logger: log})
 	var model answer.Completer
 	if cfg.LLMURL != "" {
-		c, err := llm.New(llm.Config{URL: cfg.LLMURL, Model: cfg.LLMModel, APIKey: cfg.LLMAPIKey})
+		c, err := llm.New(llm.Config{
+			URL: cfg.LLMURL, Model: cfg.LLMModel, APIKey: cfg.LLMAPIKey, Params: cfg.LLMParams, MaxTokens: cfg.LLMMaxTokens,
+			MaxCompletionTokens: cfg.LLMMaxCompletion, ReasoningEffort: cfg.LLMEffort, Deadline: cfg.LLMTimeout,
+		})
 		if err != nil {
 			return nil, fmt.Errorf("llm: %w", err)
 		}
@@ -243,7 +246,7 @@ func (a *app) handler() http.Handler {
 
 func (a *app) server() *server.Server {
 	return server.New(server.Deps{
-		Store: a.store, Vectors: a.vectors, Answers: a.answers, Searcher: a.retriever, Events: a.events,
+		Store: a.store, Vectors: a.vectors, Answers: a.answers, Triage: a.answers, Searcher: a.retriever, Events: a.events,
 		ValidateSpec: validateSpec, BuiltinIntents: intent.BuiltinNames(), DescribeIntent: intent.BuiltinDescription,
 		Gatherer: a.registry, Registerer: a.registry,
 		NextRefresh: func(now time.Time) time.Time { return a.worker.NextRefresh(now) },

@@ -20,6 +20,9 @@ func TestSemanticEndToEnd(t *testing.T) {
 	s := startService(t, t.TempDir(), map[string]string{
 		"RAGKB_EMBEDDER": "openai", "RAGKB_EMBEDDING_URL": url,
 		"RAGKB_EMBEDDING_MODEL": testenv.EmbeddingModel, "RAGKB_EMBEDDING_MODALITY": "input_type",
+		// The test server shares two cores with the whole test run: wait
+		// for it rather than degrade to lexical search.
+		"RAGKB_EMBEDDING_TIMEOUT": "120s", "RAGKB_EMBEDDING_QUERY_TIMEOUT": "120s",
 	})
 	if name := s.app.embedder.Name(); name != "openai:"+testenv.EmbeddingModel+"+input_type" {
 		t.Fatalf("embedder: got %q, want the openai embedder with input_type modality", name)
