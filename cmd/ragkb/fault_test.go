@@ -304,13 +304,11 @@ func TestFaultReadOnlyDataDir(t *testing.T) {
 }
 
 // openAIEmbedder is an OpenAI-compatible embeddings server: it checks the
-// request, answers 8-dimension vectors, and holds passage calls as told.
+// request and answers 8-dimension vectors. hold, when set and returning a
+// channel for a request's texts, holds that request until the channel is
+// closed or the client goes away.
 type openAIEmbedder struct {
-	calls atomic.Int32 // indexing batches (calls of more than one text)
-	// hold, when it returns a channel for call n (1-based), holds that call
-	// until the channel is closed or the client goes away.
-	hold func(n int) chan struct{}
-	seen chan int // call numbers, as they arrive
+	hold func(texts []string) chan struct{}
 }
 
 func (e *openAIEmbedder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -326,19 +324,12 @@ func (e *openAIEmbedder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"error":{"message":"bad request"}}`, 400)
 		return
 	}
-	if len(req.Input) > 1 { // an indexing batch, not a probe or a query
-		n := int(e.calls.Add(1))
-		select {
-		case e.seen <- n:
-		default:
-		}
-		if e.hold != nil {
-			if ch := e.hold(n); ch != nil {
-				select {
-				case <-ch:
-				case <-r.Context().Done():
-					return
-				}
+	if e.hold != nil {
+		if ch := e.hold(req.Input); ch != nil {
+			select {
+			case <-ch:
+			case <-r.Context().Done():
+				return
 			}
 		}
 	}
@@ -423,7 +414,14 @@ func deleteDuringIndexing(t *testing.T, dir string, env []string, check func(t *
 	release := make(chan struct{})
 	forever := make(chan struct{})
 	defer close(forever)
-	emb := &openAIEmbedder{seen: make(chan int, 16), hold: func(n int) chan struct{} {
+	var calls atomic.Int32 // indexing batches (more than one text)
+	seen := make(chan int, 16)
+	emb := &openAIEmbedder{hold: func(texts []string) chan struct{} {
+		if len(texts) < 2 {
+			return nil // the start-up probe, readiness checks, queries
+		}
+		n := int(calls.Add(1))
+		seen <- n
 		switch n {
 		case 2:
 			return release // the second batch waits for the DELETE
@@ -447,12 +445,12 @@ func deleteDuringIndexing(t *testing.T, dir string, env []string, check func(t *
 		deadline := time.After(30 * time.Second)
 		for {
 			select {
-			case n := <-emb.seen:
+			case n := <-seen:
 				if n >= want {
 					return
 				}
 			case <-deadline:
-				t.Fatalf("embedding call %d never came (%d so far)", want, emb.calls.Load())
+				t.Fatalf("embedding call %d never came (%d so far)", want, calls.Load())
 			}
 		}
 	}

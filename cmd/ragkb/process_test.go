@@ -175,32 +175,9 @@ const returnsPage = `<!doctype html><html><head><title>Returns</title></head><bo
 <h2>Refunds</h2><p>Refunds reach your account within 5 working days after we receive the parcel.</p></main>
 <footer>© Shop</footer></body></html>`
 
-// slowSource answers robots.txt with 404 and holds the first page request
-// until released (or until the client goes away).
-type slowSource struct {
-	once    sync.Once
-	hit     chan struct{}
-	release chan struct{}
-}
-
-func newSlowSource() *slowSource {
-	return &slowSource{hit: make(chan struct{}), release: make(chan struct{})}
-}
-
-func (s *slowSource) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/robots.txt" {
-		http.NotFound(w, r)
-		return
-	}
-	s.once.Do(func() { close(s.hit) })
-	select {
-	case <-s.release:
-	case <-r.Context().Done():
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	io.WriteString(w, returnsPage)
-}
+// newSlowSource serves returnsPage, holding the first page request until
+// released (or until the client goes away).
+func newSlowSource() *heldPage { return newHeldPage(returnsPage) }
 
 // TestKilledWorkerNeverLeavesProcessing kills a real ragkb process with
 // SIGKILL while its worker is inside a job, starts it again, and checks that
