@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -217,6 +218,7 @@ func benchSoak(ctx context.Context, w io.Writer, progress io.Writer) error {
 	nextRSS := start.Add(bucketLen)
 	rss := func() float64 { return rssMiB(child.Process.Pid) }
 	rss0 := rss()
+	load0 := loadAverage()
 	for now := range tick.C {
 		if now.After(end) {
 			break
@@ -359,6 +361,7 @@ func benchSoak(ctx context.Context, w io.Writer, progress io.Writer) error {
 	fmt.Fprintf(w, "\n%d requests in %s (%.1f/s achieved), **%d errors** (%d of them not sent because 64 were already in flight), %d refresh 409s; all-request p50 %.2f ms, p99 %.2f ms. Uploads %d, deletes %d, policy fetches %d; after the run %d resources were still processing and %d had failed (a 60 s settle). Server RSS %.1f MiB at the start, %.1f MiB at the end; slope after the first interval %+.2f MiB/min: %s.\n\n",
 		total, elapsed.Round(time.Second), float64(total)/elapsed.Seconds(), totalErr, overload.Load(), conflicts,
 		pct(all, 0.50), pct(all, 0.99), created.Load(), deleted.Load(), pageHits.Load(), stuck, failed, rss0, buckets[nb-1].rssMiB, slope, verdict)
+	fmt.Fprintf(w, "Machine load average (1 min, /proc/loadavg) at the start %s, at the end %s, on %d CPUs shared with other work: latency and errors depend on it.\n\n", load0, loadAverage(), runtime.NumCPU())
 	if totalErr > 0 || stuck > 0 || failed > 0 {
 		fmt.Fprintf(progress, "bench: soak: %d errors, %d stuck, %d failed; server log tail:\n%s\n", totalErr, stuck, failed, tail(childLog.String(), 4000))
 	}
@@ -509,6 +512,15 @@ func rssMiB(pid int) float64 {
 		}
 	}
 	return 0
+}
+
+// loadAverage is the 1-minute load average ("?" where /proc is missing).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }
 
 // slopeOf is the least-squares slope of ys over xs (0 with fewer than 2 points).
