@@ -57,6 +57,7 @@ func runServe(ctx context.Context, cfg config, log *slog.Logger, stdout io.Write
 	if withWorker {
 		a.worker.Start(bg)
 		a.dispatcher.Start(bg)
+		a.accounts.Start(bg)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -77,6 +78,7 @@ func runServe(ctx context.Context, cfg config, log *slog.Logger, stdout io.Write
 	if withWorker {
 		a.worker.Stop()
 		a.dispatcher.Stop()
+		a.accounts.Stop()
 	}
 	log.Info("stopped")
 	return nil
@@ -99,9 +101,11 @@ func runWorker(ctx context.Context, cfg config, log *slog.Logger) error {
 	defer cancelBg()
 	a.worker.Start(bg)
 	a.dispatcher.Start(bg)
+	a.accounts.Start(bg)
 	<-ctx.Done()
 	log.Info("shutting down worker")
 	a.worker.Stop()
 	a.dispatcher.Stop()
+	a.accounts.Stop()
 	return nil
 }
