@@ -177,22 +177,14 @@ func TestFaultDiskFull(t *testing.T) {
 
 	p := startProcess(t, data, "RAGKB_JOB_LEASE=2s")
 	key := p.merchant()
-	var a, b ragkb.Resource
+	var a ragkb.Resource
 	if code := p.call("POST", "/v1/resources", key, kbResource(), &a); code != 202 {
 		t.Fatalf("create: %d", code)
 	}
 	if r := p.waitSuccess(key, a.ID, 30*time.Second); r.Status != ragkb.StatusSuccess {
 		t.Fatalf("first resource: %s %s", r.Status, r.Error)
 	}
-	body := map[string]any{"name": "Terms", "type": "policy", "policy": map[string]string{"url": web.URL + "/terms"}}
-	if code := p.call("POST", "/v1/resources", key, body, &b); code != 202 {
-		t.Fatalf("create: %d", code)
-	}
-	select {
-	case <-page.hit:
-	case <-time.After(20 * time.Second):
-		t.Fatal("the worker never fetched the page")
-	}
+	b := p.policyFetching(key, "Terms", web.URL+"/terms", page)
 	filler := fillDisk(t, data)
 	close(page.release) // the run goes on, onto a full disk
 
