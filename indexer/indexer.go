@@ -190,6 +190,7 @@ func (ix *Indexer) Run(ctx context.Context, l ragkb.Lease, r *ragkb.Resource) (*
 		}
 	}
 	if err := ix.embed(ctx, r, chunks, examples); err != nil {
+		ix.dropIfDeleted(r)
 		return nil, err
 	}
 	stats.Embedded = len(chunks)
@@ -199,6 +200,7 @@ func (ix *Indexer) Run(ctx context.Context, l ragkb.Lease, r *ragkb.Resource) (*
 		Upsert: upsert, Chunks: chunks, Delete: remove,
 	})
 	if err != nil {
+		ix.dropIfDeleted(r)
 		return nil, fmt.Errorf("indexer: apply: %w", err)
 	}
 	if len(removed) > 0 {

@@ -105,6 +105,20 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 	}
 	dims := a.embedder.Dimensions()
 
+	if cfg.DatabaseURL == "" || cfg.VectorStore == "embedded" {
+		// A full or read-only data directory is named at start, not as a
+		// database error later.
+		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+			if f := ragkb.StorageFault("", err); f != nil {
+				return nil, fmt.Errorf("RAGKB_DATA_DIR %s: %s", cfg.DataDir, f.Message)
+			}
+			return nil, fmt.Errorf("RAGKB_DATA_DIR %s: %w", cfg.DataDir, err)
+		}
+		if err := writable(cfg.DataDir); err != nil {
+			return nil, fmt.Errorf("RAGKB_DATA_DIR %s: %s", cfg.DataDir, ragkb.ErrorMessage(err))
+		}
+	}
+
 	box, err := openSecretBox(cfg, log)
 	if err != nil {
 		return nil, err
@@ -311,7 +325,7 @@ func (a *app) ready() map[string]func(context.Context) error {
 	if o, ok := a.embedder.(*embed.OpenAI); ok {
 		checks["embedding"] = o.Probe
 	}
-	if a.cfg.DatabaseURL == "" {
+	if a.cfg.DatabaseURL == "" || a.cfg.VectorStore == "embedded" {
 		checks["data_dir"] = func(context.Context) error { return writable(a.cfg.DataDir) }
 	}
 	return checks
@@ -322,6 +336,9 @@ func (a *app) ready() map[string]func(context.Context) error {
 func writable(dir string) error {
 	f, err := os.CreateTemp(dir, ".ready-*")
 	if err != nil {
+		if f := ragkb.StorageFault("the data directory cannot be written", err); f != nil {
+			return f
+		}
 		return ragkb.Errorf(ragkb.EUNAVAILABLE, "the data directory cannot be written: %v", err)
 	}
 	name := f.Name()
@@ -329,9 +346,26 @@ func writable(dir string) error {
 	cerr := f.Close()
 	_ = os.Remove(name)
 	if err := cmp.Or(werr, cerr); err != nil {
+		if f := ragkb.StorageFault("the data directory cannot be written", err); f != nil {
+			return f
+		}
 		return ragkb.Errorf(ragkb.EUNAVAILABLE, "the data directory cannot be written: %v", err)
 	}
 	return nil
+}
+
+// removeOrphanVectors deletes, at start, the vectors of resources deleted
+// while they were being indexed by a process that was then killed. A
+// failure is logged, not fatal: such vectors are never returned anyway.
+func (a *app) removeOrphanVectors(ctx context.Context) {
+	rctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	n, err := indexer.RemoveOrphanVectors(rctx, a.store, a.vectors, a.log)
+	if err != nil {
+		a.log.Warn("remove orphan vectors", "removed_resources", n, "err", err)
+		return
+	}
+	a.log.Info("orphan vectors checked", "removed_resources", n)
 }
 
 func (a *app) handler() http.Handler {
