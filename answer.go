@@ -10,6 +10,9 @@ const (
 	AnswerAnswered AnswerStatus = "answered"
 	AnswerFallback AnswerStatus = "fallback"
 	AnswerAgent    AnswerStatus = "agent"
+	// AnswerClarify: the customer must choose between close approved
+	// answers (AnswerResponse.Options) or say more.
+	AnswerClarify AnswerStatus = "clarify"
 )
 
 // Tier says how an answer was produced and so what it cost.
@@ -35,6 +38,18 @@ type AnswerRequest struct {
 	ResourceIDs  []string  `json:"resource_ids,omitempty"`
 	Language     string    `json:"language,omitempty"`
 	Conversation []Message `json:"conversation,omitempty"`
+	// OptionID chooses an option of a previous clarify answer; Question may
+	// then be empty.
+	OptionID string `json:"option_id,omitempty"`
+}
+
+// AnswerOption is one choice of a clarify answer: Label is shown to the
+// customer (in their language where ragkb has one), and sending Question,
+// or ID as AnswerRequest.OptionID, answers it.
+type AnswerOption struct {
+	ID       string `json:"id"`
+	Label    string `json:"label"`
+	Question string `json:"question"`
 }
 
 // IntentMatch is the intent the question was classified as. OutOfScope
@@ -79,6 +94,11 @@ type AnswerResponse struct {
 	LatencyMS   float64      `json:"latency_ms"`
 	// Reason explains fallbacks and downgrades for developers (not customers).
 	Reason string `json:"reason,omitempty"`
+	// Options are the choices of a clarify answer (at most three).
+	Options []AnswerOption `json:"options,omitempty"`
+	// AnswerLanguage is the language of the approved text when it differs
+	// from the question's (no approved text in the customer's language).
+	AnswerLanguage string `json:"answer_language,omitempty"`
 }
 
 // SearchRequest is the body of POST /v1/search.
@@ -103,17 +123,27 @@ type SearchResult struct {
 
 // Assistant is a merchant's configuration of how questions are answered.
 type Assistant struct {
-	ID              string    `json:"id"`
-	TenantID        string    `json:"tenant_id,omitempty"`
-	Name            string    `json:"name"`
-	ResourceIDs     []string  `json:"resource_ids"`
-	FallbackMessage string    `json:"fallback_message"`
-	AgentMessage    string    `json:"agent_message"`
-	AutoClose       bool      `json:"auto_close"`
-	PremiumIntents  []string  `json:"premium_intents"`
-	Language        string    `json:"language,omitempty"`
-	CreatedAt       time.Time `json:"created_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
+	ID              string   `json:"id"`
+	TenantID        string   `json:"tenant_id,omitempty"`
+	Name            string   `json:"name"`
+	ResourceIDs     []string `json:"resource_ids"`
+	FallbackMessage string   `json:"fallback_message"`
+	AgentMessage    string   `json:"agent_message"`
+	AutoClose       bool     `json:"auto_close"`
+	PremiumIntents  []string `json:"premium_intents"`
+	Language        string   `json:"language,omitempty"`
+	// FallbackMessages and AgentMessages hold the messages per language
+	// (ISO 639-1 code → text); the customer's language is picked first,
+	// then FallbackMessage / AgentMessage, then the built-in text.
+	FallbackMessages map[string]string `json:"fallback_messages,omitempty"`
+	AgentMessages    map[string]string `json:"agent_messages,omitempty"`
+	// AgentOptOut lists topics the assistant answers itself instead of
+	// passing them to an agent: "complaint" (angry messages) and
+	// "order_status" (a question about one order). Cards, fraud, disputes,
+	// legal threats and health always go to a person.
+	AgentOptOut []string  `json:"agent_opt_out,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // Default messages used when no assistant (or an empty message) is configured.

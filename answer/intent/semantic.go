@@ -30,6 +30,9 @@ type SemanticOptions struct {
 // DefaultSemanticOptions returns the defaults NewSemantic uses for zero fields.
 func DefaultSemanticOptions() SemanticOptions { return SemanticOptions{}.withDefaults() }
 
+// WithDefaults returns o with its zero fields set to the defaults.
+func (o SemanticOptions) WithDefaults() SemanticOptions { return o.withDefaults() }
+
 func (o SemanticOptions) withDefaults() SemanticOptions {
 	o.Temperature = cmp.Or(o.Temperature, 0.02)
 	o.DenseWeight = cmp.Or(o.DenseWeight, 0.6)

@@ -149,8 +149,15 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 		}
 		model = c
 	}
+	// Semantic mode: the intent lane compares questions with approved
+	// questions by embedding too. The local embedder is lexical, which the
+	// lane already is, so it is not used there.
+	var laneEmbedder ragkb.Embedder
+	if cfg.Embedder == "openai" {
+		laneEmbedder = a.embedder
+	}
 	if a.answers, err = answer.New(answer.Config{
-		Store: a.store, Searcher: a.retriever, Events: a.events, LLM: model, Relevance: cfg.Relevance,
+		Store: a.store, Searcher: a.retriever, Events: a.events, LLM: model, Relevance: cfg.Relevance, Embedder: laneEmbedder,
 		Metrics: answer.NewMetrics(a.registry), Logger: log,
 	}); err != nil {
 		return nil, err
