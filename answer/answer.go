@@ -88,9 +88,9 @@ type Config struct {
 	// SemanticOptions tunes the semantic lane (zero = defaults measured
 	// with multilingual-e5-small, see BENCHMARKS.md).
 	SemanticOptions intent.SemanticOptions
-	Metrics       *Metrics
-	Now           func() time.Time
-	Logger        *slog.Logger
+	Metrics         *Metrics
+	Now             func() time.Time
+	Logger          *slog.Logger
 }
 
 // DefaultRelevance is the grounded-answer threshold: the F1 optimum of

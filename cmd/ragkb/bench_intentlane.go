@@ -95,7 +95,9 @@ func benchIntentLane(ctx context.Context, w io.Writer, progress io.Writer) error
 	if err != nil {
 		return err
 	}
-	embedQ := func(ctx context.Context, texts []string) ([][]float32, error) { return ragkb.EmbedQueries(ctx, e, texts) }
+	embedQ := func(ctx context.Context, texts []string) ([][]float32, error) {
+		return ragkb.EmbedQueries(ctx, e, texts)
+	}
 	defer func() {
 		if err := cache.Save(); err != nil {
 			fmt.Fprintf(progress, "bench: %v\n", err)
