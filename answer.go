@@ -173,6 +173,9 @@ const (
 	EventAssistantFailed EventType = "assistant_failed"
 	EventAgentRequested  EventType = "agent_requested"
 	EventResourceFailed  EventType = "resource_failed"
+	// EventClarifyAsked: the assistant asked the customer to choose between
+	// close approved answers.
+	EventClarifyAsked EventType = "clarify_asked"
 )
 
 // Event is a recorded occurrence. Question is stored with personal data redacted.

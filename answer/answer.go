@@ -268,6 +268,8 @@ type turn struct {
 	usage    ragkb.Usage
 	// card: the question carried a payment card number.
 	card bool
+	// laneNote says what the intent lane weighed when it stepped aside.
+	laneNote string
 }
 
 func (t *turn) run() *ragkb.AnswerResponse {
@@ -556,6 +558,9 @@ func (t *turn) fallback() *ragkb.AnswerResponse {
 	} else {
 		msg = localized(defaultFallback, t.language, "")
 	}
+	if t.laneNote != "" {
+		t.reason += " (intent lane: " + t.laneNote + ")"
+	}
 	return &ragkb.AnswerResponse{Status: ragkb.AnswerFallback, Answer: msg, Tier: ragkb.TierGrounded, Intent: t.intent, Usage: t.usage, Reason: t.reason}
 }
 
@@ -601,6 +606,12 @@ func (s *Service) record(ctx context.Context, tenantID string, sc *scope, questi
 		ev = &ragkb.Event{Type: ragkb.EventAssistantFailed, Detail: reason}
 	case ragkb.AnswerAgent:
 		ev = &ragkb.Event{Type: ragkb.EventAgentRequested, Detail: reason}
+	case ragkb.AnswerClarify:
+		labels := make([]string, len(resp.Options))
+		for i, o := range resp.Options {
+			labels[i] = o.Label
+		}
+		ev = &ragkb.Event{Type: ragkb.EventClarifyAsked, Detail: "options: " + strings.Join(labels, " | ")}
 	}
 	if ev != nil {
 		ev.ID, ev.TenantID, ev.AssistantID, ev.Question, ev.CreatedAt = ragkb.NewID("evt"), tenantID, asst, question, s.cfg.Now().UTC()

@@ -1,6 +1,8 @@
 package answer
 
 import (
+	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -26,7 +28,7 @@ const clarifyMin = 0.2
 // supportedMin is the confidence above which an approved text that names
 // exactly the specific things of the question (the country, the product…)
 // is answered although a more generic intent ranked first.
-const supportedMin = 0.2
+const supportedMin = 0.1
 
 // classify runs the tenant's lane: the semantic classifier when the lane has
 // one and the question could be embedded, else the lexical one.
@@ -121,12 +123,31 @@ func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
 	}
 	vetoed := slices.ContainsFunc(cands, func(c candidate) bool { return c.fit == guard.FitConflict })
 	cands = slices.DeleteFunc(cands, func(c candidate) bool { return c.fit == guard.FitConflict })
-	if len(cands) == 0 {
-		if vetoed {
-			t.reason = "the approved text names another country, product, colour, payment method or day"
+	if vetoed {
+		if c, ok := t.covering(ln); ok {
+			return t.approvedAs(c)
 		}
+	}
+	if len(cands) == 0 {
 		return nil
 	}
+	defer func() {
+		// Tell developers what the lane weighed when it stepped aside.
+		var b strings.Builder
+		for i, c := range cands {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s %.2f", c.name, c.confidence)
+			if c.fit == guard.FitSupported {
+				b.WriteString(" (names the same specific things)")
+			}
+		}
+		if vetoed {
+			b.WriteString("; vetoed: texts naming other specific things")
+		}
+		t.laneNote = b.String()
+	}()
 	best := cands[0]
 	runnerUp := 0.0
 	if len(cands) > 1 {
@@ -141,8 +162,8 @@ func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
 	switch {
 	case best.name == pred.Intent && !pred.OutOfScope && best.confidence >= cfg.FastConfidence && margin >= cfg.MinMargin:
 		return t.approvedAs(best)
-	case best.fit == guard.FitSupported && best.confidence >= supportedMin && best.confidence > runnerUp+cfg.MinMargin &&
-		(best.name == pred.Intent || vetoed) && pred.DenseSimilarity >= 0:
+	case best.fit == guard.FitSupported && best.confidence >= supportedMin && best.confidence >= 2*runnerUp &&
+		(best.name == pred.Intent || vetoed):
 		// A text naming exactly the question's specific words (a custom
 		// "Do you ship to Austria?") outranks a generic one that was vetoed.
 		return t.approvedAs(best)
@@ -151,6 +172,55 @@ func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
 		return t.clarify(opts)
 	}
 	return nil
+}
+
+// covering looks, when the best candidates were vetoed for naming other
+// specific things, for the one approved text that covers exactly what the
+// question names ("Do you ship abroad?" for "Do you ship to Austria?") even
+// if the classifier ranked it low: it answers when it is the only such text
+// or at least twice as likely as the next, and its confidence is its share
+// of the probability of the texts that are not vetoed.
+func (t *turn) covering(ln *lane) (candidate, bool) {
+	qs := guard.Specifics(t.question)
+	if len(qs) == 0 || len(ln.specifics) == 0 {
+		return candidate{}, false
+	}
+	probs := ln.clf.Probabilities(t.question)
+	var sup []candidate
+	var pool float64
+	for name, ts := range ln.specifics {
+		fit := guard.FitSpecifics(qs, ts)
+		if fit == guard.FitConflict {
+			continue
+		}
+		d := t.docFor(ln, name)
+		if d == nil {
+			continue
+		}
+		pool += probs[name]
+		if fit == guard.FitSupported {
+			sup = append(sup, candidate{name: name, doc: d, confidence: probs[name], fit: fit})
+		}
+	}
+	// Texts that name nothing specific compete too.
+	for name, p := range probs {
+		if _, ok := ln.specifics[name]; !ok && t.docFor(ln, name) != nil {
+			pool += p
+		}
+	}
+	if len(sup) == 0 || pool <= 0 {
+		return candidate{}, false
+	}
+	slices.SortFunc(sup, func(a, b candidate) int { return cmp.Compare(b.confidence, a.confidence) })
+	if len(sup) > 1 && sup[0].confidence < 2*sup[1].confidence {
+		return candidate{}, false
+	}
+	best := sup[0]
+	best.confidence /= pool
+	if best.confidence < t.s.cfg.FastConfidence {
+		return candidate{}, false
+	}
+	return best, true
 }
 
 // approvedAs answers with a candidate's approved text.

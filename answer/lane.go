@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/answer/guard"
 	"github.com/ragkb/ragkb/answer/intent"
 )
 
@@ -36,6 +38,9 @@ type lane struct {
 	// phrasings are the normalised questions and examples of each approved
 	// text: a question equal to one of them is not a guess.
 	phrasings map[string]string
+	// specifics are the specific things (countries, models…) each approved
+	// document names, by classifier intent, for documents that name any.
+	specifics map[string][]guard.Specific
 }
 
 // optionID is the clarify option id of an approved document: stable across
@@ -70,6 +75,8 @@ type laneCache struct {
 
 func newLaneCache(opts intent.Options, e ragkb.Embedder, semOpts intent.SemanticOptions, log *slog.Logger) *laneCache {
 	vc, _ := intent.NewVectorCache("")
+	// Five candidates: the specific-words check may veto the first ones.
+	opts.TopN = cmp.Or(opts.TopN, 5)
 	return &laneCache{
 		builtins: intent.Train(intent.Builtins(), opts),
 		opts:     opts,
@@ -127,7 +134,7 @@ func (lc *laneCache) build(ctx context.Context, st Store, tenantID string, v int
 		return nil, fmt.Errorf("answer: list intents: %w", err)
 	}
 	l := &lane{version: v, byIntent: map[string][]*ragkb.Document{}, byDoc: map[string]*ragkb.Document{}, tenantIntents: map[string]*ragkb.IntentDef{},
-		options: map[string]*ragkb.Document{}, phrasings: map[string]string{}}
+		options: map[string]*ragkb.Document{}, phrasings: map[string]string{}, specifics: map[string][]guard.Specific{}}
 	var extra, dense []intent.Example
 	for _, d := range docs {
 		switch {
@@ -153,6 +160,18 @@ func (lc *laneCache) build(ctx context.Context, st Store, tenantID string, v int
 		}
 	}
 	dense = append(dense, extra...)
+	for _, d := range docs {
+		name := d.Intent
+		if name == "" {
+			if _, ok := l.byDoc[d.ID]; !ok {
+				continue
+			}
+			name = CustomPrefix + d.ID
+		}
+		if sp := guard.Specifics(content(d)); len(sp) > 0 {
+			l.specifics[name] = append(l.specifics[name], sp...)
+		}
+	}
 	for _, def := range defs {
 		l.tenantIntents[def.Name] = def
 		for _, e := range def.Examples {

@@ -77,7 +77,7 @@ var specWords = map[string]map[string][]string{
 		"gpay":     {"google pay", "gpay"},
 		"cod":      {"cash on delivery", "pobrani", "nachnahme", "contrassegno", "contre-remboursement", "contra reembolso", "contrarreembolso"},
 		"transfer": {"bank transfer", "wire transfer", "przelew", "uberweisung", "bonifico", "virement", "transferencia"},
-		"card":     {"credit card", "debit card", "visa", "mastercard", "amex", "karta kredytow", "kreditkarte", "carta di credito", "carte bancaire", "carte de credit", "tarjeta"},
+		"card":     {"credit card", "debit card", "visa", "mastercard", "amex", "karta kredytow", "kreditkarte", "carta di credito", "carte bancaire", "carte de credit", "tarjeta de credito"},
 		"cash":     {"cash", "gotowk", "bargeld", "bar bezahlen", "contanti", "especes", "efectivo"},
 		"sofort":   {"sofort"},
 	},
@@ -96,7 +96,7 @@ var specWords = map[string]map[string][]string{
 // abroadWords (folded prefixes) mean "other countries" in general: an
 // approved text about shipping abroad covers a question naming a country.
 var abroadWords = []string{
-	"abroad", "international", "overseas", "foreign", "other countr", "outside", "worldwide", "eu countr", "europe",
+	"abroad", "international", "overseas", "foreign", "other countr", "another countr", "different countr", "outside", "worldwide", "eu countr", "europe",
 	"zagranic", "za granic", "inne kraj", "innych kraj", "europ", "swiat",
 	"ausland", "international", "andere lander", "anderen lander", "weltweit",
 	"estero", "internazional", "altri paesi", "mondo",
@@ -196,7 +196,15 @@ func SpecificFit(question, text string) Fit {
 	if len(qs) == 0 {
 		return FitNeutral
 	}
-	ts := Specifics(text)
+	return FitSpecifics(qs, Specifics(text))
+}
+
+// FitSpecifics is SpecificFit over specifics already found (qs in the
+// question, ts in the approved text).
+func FitSpecifics(qs, ts []Specific) Fit {
+	if len(qs) == 0 {
+		return FitNeutral
+	}
 	has := func(s Specific) bool { return slices.Contains(ts, s) }
 	kindIn := func(kind string) bool {
 		return slices.ContainsFunc(ts, func(s Specific) bool { return s.Kind == kind })

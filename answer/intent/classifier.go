@@ -439,6 +439,20 @@ func (c *Classifier) Classify(text string) Prediction {
 	return c.predict(z, s.order, maxSim, len(x.idx) == 0)
 }
 
+// Probabilities returns the calibrated probability of every intent the
+// classifier knows (OutOfScopeIntent included).
+func (c *Classifier) Probabilities(text string) map[string]float64 {
+	if len(c.intents) == 0 {
+		return nil
+	}
+	z, _, _ := c.distribution(text)
+	m := make(map[string]float64, len(z))
+	for i, p := range z {
+		m[c.intents[i]] = p
+	}
+	return m
+}
+
 // distribution returns the calibrated probability of every intent (in the
 // order of c.intents) and the similarity to the nearest training example.
 func (c *Classifier) distribution(text string) ([]float64, float64, bool) {
