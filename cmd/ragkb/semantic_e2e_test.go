@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -160,5 +161,66 @@ func TestAustriaLocal(t *testing.T) {
 		if q == "Do you ship to Austria?" && a.Answer != abroadText {
 			t.Errorf("%q: got %s %q (%s), want the abroad answer", q, a.Status, a.Answer, a.Reason)
 		}
+	}
+}
+
+// TestAssistantMessagesPerLanguage: an assistant's fallback and agent
+// messages per language, and its opt-out of sending complaints to an agent.
+func TestAssistantMessagesPerLanguage(t *testing.T) {
+	s := startService(t, t.TempDir(), nil)
+	_, merchant, chatbot := s.tenantWithKeys("Messages shop")
+	var res ragkb.Resource
+	s.call("POST", "/v1/resources", merchant, semanticKB(), &res)
+	if r := s.waitStatus(merchant, res.ID, 10*time.Second); r.Status != ragkb.StatusSuccess {
+		t.Fatalf("resource: %s %s", r.Status, r.Error)
+	}
+	const plFallback, deAgent = "Nie wiemy, odpiszemy mailem.", "Ein Kollege meldet sich gleich."
+	body := map[string]any{"name": "Chat", "fallback_message": "We don't know.", "agent_message": "A colleague will answer.",
+		"fallback_messages": map[string]string{"pl": plFallback}, "agent_messages": map[string]string{"de": deAgent}}
+	for field, bad := range map[string]map[string]any{
+		"fallback_messages": {"fallback_messages": map[string]string{"polish": "x"}},
+		"agent_messages.de": {"agent_messages": map[string]string{"de": " "}},
+		"agent_opt_out[0]":  {"agent_opt_out": []string{"legal"}},
+	} {
+		b := map[string]any{"name": "Bad"}
+		for k, v := range bad {
+			b[k] = v
+		}
+		var p struct{ Detail string }
+		if code := s.call("POST", "/v1/assistants", merchant, b, &p); code != 400 || !strings.Contains(p.Detail, field) {
+			t.Errorf("bad %s: got %d %q, want 400 naming it", field, code, p.Detail)
+		}
+	}
+	var asst ragkb.Assistant
+	if code := s.call("POST", "/v1/assistants", merchant, body, &asst); code != 201 {
+		t.Fatalf("create assistant: %d", code)
+	}
+	ask := func(q string) ragkb.AnswerResponse {
+		var a ragkb.AnswerResponse
+		s.call("POST", "/v1/answer", chatbot, map[string]any{"question": q, "assistant_id": asst.ID}, &a)
+		return a
+	}
+	if a := ask("Jaka będzie jutro pogoda w Krakowie?"); a.Status != ragkb.AnswerFallback || a.Answer != plFallback {
+		t.Errorf("polish fallback: got %s %q", a.Status, a.Answer)
+	}
+	if a := ask("What is the capital of Peru?"); a.Status != ragkb.AnswerFallback || a.Answer != "We don't know." {
+		t.Errorf("english fallback: got %s %q", a.Status, a.Answer)
+	}
+	if a := ask("Ich möchte mit einem Mitarbeiter sprechen"); a.Status != ragkb.AnswerAgent || a.Answer != deAgent {
+		t.Errorf("german agent: got %s %q", a.Status, a.Answer)
+	}
+	const complaint = "This is unacceptable, the worst service ever!"
+	if a := ask(complaint); a.Status != ragkb.AnswerAgent {
+		t.Errorf("complaint: got %s, want agent by default", a.Status)
+	}
+	body["agent_opt_out"] = []string{"complaint"}
+	if code := s.call("PUT", "/v1/assistants/"+asst.ID, merchant, body, nil); code != 200 {
+		t.Fatalf("update assistant: %d", code)
+	}
+	if a := ask(complaint); a.Status == ragkb.AnswerAgent {
+		t.Errorf("complaint with opt-out: still %s (%s)", a.Status, a.Reason)
+	}
+	if a := ask("My card was stolen"); a.Status != ragkb.AnswerAgent {
+		t.Errorf("stolen card with complaint opt-out: got %s, want agent", a.Status)
 	}
 }

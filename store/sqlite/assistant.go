@@ -11,7 +11,7 @@ import (
 )
 
 const assistantColumns = `id, tenant_id, name, resource_ids, fallback_message, agent_message, auto_close,
-	premium_intents, language, created_at, updated_at`
+	premium_intents, language, fallback_messages, agent_messages, agent_opt_out, created_at, updated_at`
 
 func assistantArgs(a *ragkb.Assistant) ([]any, error) {
 	resources, err := jsonText(a.ResourceIDs)
@@ -22,17 +22,37 @@ func assistantArgs(a *ragkb.Assistant) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	fallbacks, err := jsonText(a.FallbackMessages)
+	if err != nil {
+		return nil, err
+	}
+	agents, err := jsonText(a.AgentMessages)
+	if err != nil {
+		return nil, err
+	}
+	optOut, err := jsonText(a.AgentOptOut)
+	if err != nil {
+		return nil, err
+	}
 	return []any{a.ID, a.TenantID, a.Name, resources, a.FallbackMessage, a.AgentMessage, a.AutoClose,
-		premium, a.Language, ts(a.CreatedAt), ts(a.UpdatedAt)}, nil
+		premium, a.Language, fallbacks, agents, optOut, ts(a.CreatedAt), ts(a.UpdatedAt)}, nil
 }
 
 func scanAssistant(sc scanner) (*ragkb.Assistant, error) {
 	var a ragkb.Assistant
-	var resources, premium string
+	var resources, premium, fallbacks, agents, optOut string
 	var created, updated nullTime
 	if err := sc.Scan(&a.ID, &a.TenantID, &a.Name, &resources, &a.FallbackMessage, &a.AgentMessage, &a.AutoClose,
-		&premium, &a.Language, &created, &updated); err != nil {
+		&premium, &a.Language, &fallbacks, &agents, &optOut, &created, &updated); err != nil {
 		return nil, err
+	}
+	for _, f := range []struct {
+		name, text string
+		dst        any
+	}{{"fallback_messages", fallbacks, &a.FallbackMessages}, {"agent_messages", agents, &a.AgentMessages}, {"agent_opt_out", optOut, &a.AgentOptOut}} {
+		if err := json.Unmarshal([]byte(f.text), f.dst); err != nil {
+			return nil, fmt.Errorf("decode %s: %w", f.name, err)
+		}
 	}
 	if err := json.Unmarshal([]byte(resources), &a.ResourceIDs); err != nil {
 		return nil, fmt.Errorf("decode resource_ids: %w", err)
@@ -100,7 +120,8 @@ func (s *Store) UpdateAssistant(ctx context.Context, a *ragkb.Assistant) error {
 		return fmt.Errorf("sqlite: update assistant: %w", err)
 	}
 	res, err := s.w.ExecContext(ctx, `UPDATE assistants SET name = ?, resource_ids = ?, fallback_message = ?,
-		agent_message = ?, auto_close = ?, premium_intents = ?, language = ?, created_at = ?, updated_at = ?
+		agent_message = ?, auto_close = ?, premium_intents = ?, language = ?, fallback_messages = ?, agent_messages = ?,
+		agent_opt_out = ?, created_at = ?, updated_at = ?
 		WHERE id = ? AND tenant_id = ?`, append(args[2:], a.ID, a.TenantID)...)
 	return affected("update assistant", "assistant", res, err)
 }

@@ -74,7 +74,9 @@ func testAssistants(t *testing.T, s ragkb.Store) {
 	ten := newTenant(t, s, "A")
 	a1 := &ragkb.Assistant{ID: ragkb.NewID("asst"), TenantID: ten.ID, Name: "Main", ResourceIDs: []string{"res_1", "res_2"},
 		FallbackMessage: "Nie wiem.", AgentMessage: "Łączę z konsultantem.", AutoClose: true,
-		PremiumIntents: []string{"product_advice"}, Language: "pl", CreatedAt: t0, UpdatedAt: t0}
+		PremiumIntents: []string{"product_advice"}, Language: "pl", CreatedAt: t0, UpdatedAt: t0,
+		FallbackMessages: map[string]string{"de": "Das weiß ich nicht."}, AgentMessages: map[string]string{"en": "A colleague will reply."},
+		AgentOptOut: []string{"complaint"}}
 	a2 := &ragkb.Assistant{ID: ragkb.NewID("asst"), TenantID: ten.ID, Name: "Minimal", CreatedAt: at(time.Second), UpdatedAt: at(time.Second)}
 	must(t, s.CreateAssistant(ctx, a1), "CreateAssistant")
 	must(t, s.CreateAssistant(ctx, a2), "CreateAssistant minimal")
@@ -92,6 +94,7 @@ func testAssistants(t *testing.T, s ragkb.Store) {
 	}
 
 	a1.Name, a1.ResourceIDs, a1.AutoClose, a1.PremiumIntents, a1.UpdatedAt = "Renamed", []string{"res_3"}, false, nil, at(time.Hour)
+	a1.FallbackMessages, a1.AgentOptOut = map[string]string{"it": "Non lo so."}, nil
 	must(t, s.UpdateAssistant(ctx, a1), "UpdateAssistant")
 	got, err = s.GetAssistant(ctx, ten.ID, a1.ID)
 	must(t, err, "GetAssistant after update")
