@@ -13,6 +13,9 @@ const (
 	// AnswerClarify: the customer must choose between close approved
 	// answers (AnswerResponse.Options) or say more.
 	AnswerClarify AnswerStatus = "clarify"
+	// AnswerTriaged marks the log of a POST /v1/triage call: the message was
+	// classified, not answered (it counts in the triage stats only).
+	AnswerTriaged AnswerStatus = "triaged"
 )
 
 // Tier says how an answer was produced and so what it cost.
@@ -78,27 +81,42 @@ type Usage struct {
 	LLMCalls         int `json:"llm_calls"`
 	PromptTokens     int `json:"prompt_tokens"`
 	CompletionTokens int `json:"completion_tokens"`
+	// ReasoningTokens is the part of CompletionTokens a reasoning model
+	// spent thinking (reported by OpenAI's o-series and gpt-5).
+	ReasoningTokens int `json:"reasoning_tokens,omitempty"`
 }
 
 // AnswerResponse is the body returned by POST /v1/answer. Every answered
 // response has at least one citation.
 type AnswerResponse struct {
-	Status      AnswerStatus `json:"status"`
-	Answer      string       `json:"answer"`
-	Tier        Tier         `json:"tier"`
-	Intent      *IntentMatch `json:"intent,omitempty"`
-	Language    string       `json:"language,omitempty"`
-	Citations   []Citation   `json:"citations"`
-	CloseTicket bool         `json:"close_ticket"`
-	Usage       Usage        `json:"usage"`
-	LatencyMS   float64      `json:"latency_ms"`
+	Status   AnswerStatus `json:"status"`
+	Answer   string       `json:"answer"`
+	Tier     Tier         `json:"tier"`
+	Intent   *IntentMatch `json:"intent,omitempty"`
+	Language string       `json:"language,omitempty"`
+	// AnswerLanguage is the language of Answer when it differs from the
+	// question's (an approved text in another language), or when Answer
+	// was translated.
+	AnswerLanguage string `json:"answer_language,omitempty"`
+	// Translated is true when Answer is the LLM's translation of an
+	// approved or grounded text whose figures, codes and URLs were checked
+	// unchanged (assistants with translate: true).
+	Translated  bool       `json:"translated,omitempty"`
+	Citations   []Citation `json:"citations"`
+	CloseTicket bool       `json:"close_ticket"`
+	Usage       Usage      `json:"usage"`
+	LatencyMS   float64    `json:"latency_ms"`
 	// Reason explains fallbacks and downgrades for developers (not customers).
 	Reason string `json:"reason,omitempty"`
 	// Options are the choices of a clarify answer (at most three).
 	Options []AnswerOption `json:"options,omitempty"`
-	// AnswerLanguage is the language of the approved text when it differs
-	// from the question's (no approved text in the customer's language).
-	AnswerLanguage string `json:"answer_language,omitempty"`
+	// Triage is the helpdesk classification of the question (topic,
+	// priority, sentiment), computed without a model call.
+	Triage *Triage `json:"triage,omitempty"`
+	// Degraded is true when a dependency failed and the answer was made
+	// without it (the embedding service: only the intent lane and lexical
+	// search were used). Reason says which.
+	Degraded bool `json:"degraded,omitempty"`
 }
 
 // SearchRequest is the body of POST /v1/search.
@@ -141,9 +159,15 @@ type Assistant struct {
 	// passing them to an agent: "complaint" (angry messages) and
 	// "order_status" (a question about one order). Cards, fraud, disputes,
 	// legal threats and health always go to a person.
-	AgentOptOut []string  `json:"agent_opt_out,omitempty"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	AgentOptOut []string `json:"agent_opt_out,omitempty"`
+	// Translate lets the assistant translate an answer with the LLM when no
+	// approved text is in the customer's language (figures kept unchanged).
+	Translate bool `json:"translate"`
+	// Triage adjusts how the assistant's tickets are prioritised (nil =
+	// the built-in rules only).
+	Triage    *TriageConfig `json:"triage,omitempty"`
+	CreatedAt time.Time     `json:"created_at"`
+	UpdatedAt time.Time     `json:"updated_at"`
 }
 
 // Default messages used when no assistant (or an empty message) is configured.
@@ -176,6 +200,8 @@ const (
 	// EventClarifyAsked: the assistant asked the customer to choose between
 	// close approved answers.
 	EventClarifyAsked EventType = "clarify_asked"
+	// EventTicketUrgent is recorded when triage rates a message urgent.
+	EventTicketUrgent EventType = "ticket_urgent"
 )
 
 // Event is a recorded occurrence. Question is stored with personal data redacted.
@@ -227,5 +253,10 @@ type AnswerLog struct {
 	PromptTokens     int          `json:"prompt_tokens"`
 	CompletionTokens int          `json:"completion_tokens"`
 	LatencyMS        float64      `json:"latency_ms"`
-	CreatedAt        time.Time    `json:"created_at"`
+	// Topic, Priority and Sentiment are the message's triage ("" for logs
+	// written before triage existed).
+	Topic     string    `json:"topic,omitempty"`
+	Priority  string    `json:"priority,omitempty"`
+	Sentiment string    `json:"sentiment,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }

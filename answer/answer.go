@@ -79,6 +79,9 @@ type Config struct {
 	// for a fast answer (default 0.1): below it the choice is a guess, and
 	// two close approved answers are offered as a clarify question instead.
 	MinMargin float64
+	// TranslationCache is the number of checked translations kept in
+	// memory (default DefaultTranslationCache); see translate.go.
+	TranslationCache int
 	// IntentOptions tunes the classifier (zero = defaults).
 	IntentOptions intent.Options
 	// Embedder, when set, makes the intent lane semantic: approved questions
@@ -88,9 +91,12 @@ type Config struct {
 	// SemanticOptions tunes the semantic lane (zero = defaults measured
 	// with multilingual-e5-small, see BENCHMARKS.md).
 	SemanticOptions intent.SemanticOptions
-	Metrics         *Metrics
-	Now             func() time.Time
-	Logger          *slog.Logger
+	// EmbedTimeout bounds the wait for the question's embedding in the
+	// semantic lane (default 2s); past it the lexical lane decides.
+	EmbedTimeout time.Duration
+	Metrics      *Metrics
+	Now          func() time.Time
+	Logger       *slog.Logger
 }
 
 // DefaultRelevance is the grounded-answer threshold: the F1 optimum of
@@ -100,9 +106,10 @@ const DefaultRelevance = 0.425
 
 // Service answers questions. It is safe for concurrent use.
 type Service struct {
-	cfg   Config
-	lanes *laneCache
-	log   *slog.Logger
+	cfg        Config
+	lanes      *laneCache
+	translator *Translator // nil without an LLM
+	log        *slog.Logger
 }
 
 // New returns a Service.
@@ -118,6 +125,7 @@ func New(cfg Config) (*Service, error) {
 	cfg.Relevance = cmp.Or(cfg.Relevance, DefaultRelevance)
 	cfg.FastConfidence = cmp.Or(cfg.FastConfidence, 0.5)
 	cfg.MinMargin = cmp.Or(cfg.MinMargin, 0.1)
+	cfg.EmbedTimeout = cmp.Or(cfg.EmbedTimeout, 2*time.Second)
 	cfg.MaxQuestionChars = cmp.Or(cfg.MaxQuestionChars, 2000)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -126,7 +134,7 @@ func New(cfg Config) (*Service, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{cfg: cfg, lanes: newLaneCache(cfg.IntentOptions, cfg.Embedder, cfg.SemanticOptions, log), log: log}, nil
+	return &Service{cfg: cfg, lanes: newLaneCache(cfg.IntentOptions, cfg.Embedder, cfg.SemanticOptions, log), translator: NewTranslator(cfg.LLM, cfg.TranslationCache), log: log}, nil
 }
 
 // PremiumEnabled reports whether a premium model is configured.
@@ -238,6 +246,7 @@ func (s *Service) Answer(ctx context.Context, tenantID string, req *ragkb.Answer
 	if language == "" {
 		language, _ = lang.Detect(question)
 	}
+	ctx, note := retriever.WithNote(ctx)
 	t := &turn{s: s, ctx: ctx, tenantID: tenantID, req: req, question: question, language: language, sc: sc}
 	for _, f := range found {
 		if f.Type == "card" {
@@ -245,6 +254,14 @@ func (s *Service) Answer(ctx context.Context, tenantID string, req *ragkb.Answer
 		}
 	}
 	resp := t.run()
+	t.translateAnswer(resp)
+	resp.Triage = s.triageTurn(t, resp)
+	if why := note.Degraded(); why != "" {
+		resp.Degraded = true
+		resp.Reason = strings.TrimPrefix(resp.Reason+"; "+why, "; ")
+		t.reason = resp.Reason
+		s.cfg.Metrics.observeDegraded("embedding")
+	}
 	resp.Language = language
 	resp.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
 	if resp.Citations == nil {
@@ -523,6 +540,7 @@ func (t *turn) premium(hits []retriever.Hit) *ragkb.AnswerResponse {
 	}
 	t.usage.PromptTokens += resp.PromptTokens
 	t.usage.CompletionTokens += resp.CompletionTokens
+	t.usage.ReasoningTokens += resp.ReasoningTokens
 	var cites []ragkb.Citation
 	var sources []string
 	for _, n := range llm.ParseCitations(resp.Content) {
@@ -595,6 +613,7 @@ func (s *Service) record(ctx context.Context, tenantID string, sc *scope, questi
 		LLMCalls: resp.Usage.LLMCalls, PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens,
 		LatencyMS: resp.LatencyMS, CreatedAt: s.cfg.Now().UTC(),
 	}
+	setTriage(l, resp.Triage)
 	ctx = context.WithoutCancel(ctx)
 	if err := s.cfg.Store.RecordAnswer(ctx, l); err != nil {
 		s.log.Error("answer: record answer", "tenant_id", tenantID, "err", err)
@@ -603,7 +622,11 @@ func (s *Service) record(ctx context.Context, tenantID string, sc *scope, questi
 	var ev *ragkb.Event
 	switch resp.Status {
 	case ragkb.AnswerFallback:
-		ev = &ragkb.Event{Type: ragkb.EventAssistantFailed, Detail: reason}
+		// A fallback while a dependency is down is an outage (metrics,
+		// /readyz), not a gap in the merchant's knowledge.
+		if !resp.Degraded {
+			ev = &ragkb.Event{Type: ragkb.EventAssistantFailed, Detail: reason}
+		}
 	case ragkb.AnswerAgent:
 		ev = &ragkb.Event{Type: ragkb.EventAgentRequested, Detail: reason}
 	case ragkb.AnswerClarify:
@@ -619,6 +642,7 @@ func (s *Service) record(ctx context.Context, tenantID string, sc *scope, questi
 			s.log.Error("answer: record event", "tenant_id", tenantID, "type", ev.Type, "err", err)
 		}
 	}
+	s.recordUrgent(ctx, tenantID, asst, question, resp.Triage)
 }
 
 // publicIntent is the intent name shown to chatbots. Custom questions show as

@@ -2,6 +2,7 @@ package answer
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -34,7 +35,9 @@ const supportedMin = 0.1
 // one and the question could be embedded, else the lexical one.
 func (t *turn) classify(ln *lane) intent.Prediction {
 	if ln.sem != nil && t.s.cfg.Embedder != nil {
-		vecs, err := ragkb.EmbedQueries(t.ctx, t.s.cfg.Embedder, []string{intentText(t.question)})
+		ctx, cancel := context.WithTimeout(t.ctx, t.s.cfg.EmbedTimeout)
+		vecs, err := ragkb.EmbedQueries(ctx, t.s.cfg.Embedder, []string{intentText(t.question)})
+		cancel()
 		if err == nil && len(vecs) == 1 {
 			return ln.sem.Classify(t.question, vecs[0])
 		}

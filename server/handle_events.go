@@ -28,10 +28,10 @@ func (s *Server) handleListEvents() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		f := ragkb.EventFilter{TenantID: tenantOf(c)}
 		switch t := ragkb.EventType(c.Query("type")); t {
-		case "", ragkb.EventAssistantFailed, ragkb.EventAgentRequested, ragkb.EventResourceFailed, ragkb.EventClarifyAsked:
+		case "", ragkb.EventAssistantFailed, ragkb.EventAgentRequested, ragkb.EventResourceFailed, ragkb.EventTicketUrgent, ragkb.EventClarifyAsked:
 			f.Type = t
 		default:
-			writeError(c, s.log, ragkb.Invalid("type", "must be assistant_failed, agent_requested, resource_failed or clarify_asked"))
+			writeError(c, s.log, ragkb.Invalid("type", "must be assistant_failed, agent_requested, resource_failed, ticket_urgent or clarify_asked"))
 			return
 		}
 		n, err := limitParam(c, 100, 1000)
@@ -67,6 +67,9 @@ type webhookResponse struct {
 	Secret string `json:"secret"`
 }
 
+// MaxWebhooksPerTenant bounds a tenant's webhooks (each event fans out to all).
+const MaxWebhooksPerTenant = 20
+
 func (s *Server) handleCreateWebhook() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		var req webhookRequest
@@ -80,6 +83,23 @@ func (s *Server) handleCreateWebhook() gin.HandlerFunc {
 		}
 		if err := webhook.ValidateWebhook(w); err != nil {
 			writeError(c, s.log, err)
+			return
+		}
+		// Deliveries go through the SSRF guard too; refusing a private or
+		// metadata address here tells the merchant now, not at the first event.
+		if s.d.CheckURL != nil {
+			if err := s.d.CheckURL(c.Request.Context(), w.URL); err != nil {
+				writeError(c, s.log, &ragkb.Error{Code: ragkb.EINVALID, Field: "url", Message: ragkb.ErrorMessage(err), Err: err})
+				return
+			}
+		}
+		existing, err := s.d.Store.ListWebhooks(c.Request.Context(), w.TenantID)
+		if err != nil {
+			writeError(c, s.log, err)
+			return
+		}
+		if len(existing) >= MaxWebhooksPerTenant {
+			writeError(c, s.log, ragkb.Errorf(ragkb.ECONFLICT, "an account can have at most %d webhooks; delete one first", MaxWebhooksPerTenant))
 			return
 		}
 		if err := s.d.Store.CreateWebhook(c.Request.Context(), w); err != nil {
@@ -162,6 +182,8 @@ func (s *Server) handleStats() gin.HandlerFunc {
 			writeError(c, s.log, err)
 			return
 		}
-		c.JSON(http.StatusOK, gin.H{"since": since, "by_intent": answer.Stats(logs)})
+		ts := answer.TriageStats(logs)
+		c.JSON(http.StatusOK, gin.H{"since": since, "by_intent": answer.Stats(logs),
+			"by_topic": ts.ByTopic, "by_priority": ts.ByPriority, "by_sentiment": ts.BySentiment})
 	}
 }

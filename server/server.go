@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -27,6 +28,11 @@ type Answerer interface {
 	Answer(ctx context.Context, tenantID string, req *ragkb.AnswerRequest) (*ragkb.AnswerResponse, error)
 }
 
+// Triager triages messages for helpdesks (answer.Service).
+type Triager interface {
+	Triage(ctx context.Context, tenantID string, req *ragkb.TriageRequest) (*ragkb.Triage, error)
+}
+
 // Searcher runs hybrid searches (retriever.Retriever).
 type Searcher interface {
 	Search(ctx context.Context, q retriever.Query) ([]retriever.Hit, error)
@@ -40,6 +46,7 @@ type Deps struct {
 	Store    ragkb.Store
 	Vectors  ragkb.VectorStore
 	Answers  Answerer
+	Triage   Triager
 	Searcher Searcher
 	Events   EventSink
 	// ValidateSpec checks a resource's type-specific fields (connectors).
@@ -58,6 +65,22 @@ type Deps struct {
 	Now         func() time.Time
 	Logger      *slog.Logger
 	Version     string
+
+	// RateLimit is the per-key rate of /v1/answer and /v1/search in requests
+	// per second (0 = unlimited); RateBurst the bucket size (default 2×rate).
+	RateLimit float64
+	RateBurst int
+	// MetricsToken, when set, is a bearer token that /metrics accepts besides
+	// an admin key. MetricsSeparate removes /metrics from this handler
+	// (it is then served on its own listen address, see MetricsHandler).
+	MetricsToken    string
+	MetricsSeparate bool
+	// CheckURL vets a URL the service will call (webhooks): the SSRF guard
+	// of connectors.Fetcher. Nil accepts every URL.
+	CheckURL func(ctx context.Context, raw string) error
+	// Ready reports dependencies beyond the stores for /readyz (the
+	// embedding service): each check returns nil when healthy.
+	Ready map[string]func(ctx context.Context) error
 }
 
 // Server is the HTTP handler.
@@ -67,12 +90,19 @@ type Server struct {
 	engine *gin.Engine
 	reqs   *prometheus.CounterVec
 	dur    *prometheus.HistogramVec
+
+	limiters *keyLimiters
+	limited  prometheus.Counter
+	touched  sync.Map // key id -> time.Time of the last TouchAPIKey
 }
 
 // New returns the API handler.
 func New(d Deps) *Server {
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if t, ok := d.Answers.(Triager); ok && d.Triage == nil {
+		d.Triage = t
 	}
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
@@ -86,9 +116,11 @@ func New(d Deps) *Server {
 	s := &Server{d: d, log: d.Logger}
 	s.reqs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ragkb_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "method", "status"})
 	s.dur = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "ragkb_http_request_duration_seconds", Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"route", "method"})
+	s.limited = prometheus.NewCounter(prometheus.CounterOpts{Name: "ragkb_rate_limited_total", Help: "Requests refused with 429 by the per-key rate limit."})
 	if d.Registerer != nil {
-		d.Registerer.MustRegister(s.reqs, s.dur)
+		d.Registerer.MustRegister(s.reqs, s.dur, s.limited)
 	}
+	s.limiters = newKeyLimiters(d.RateLimit, d.RateBurst, d.Now)
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
@@ -135,13 +167,17 @@ func (s *Server) logRequests() gin.HandlerFunc {
 		}
 		d := time.Since(start)
 		status := c.Writer.Status()
-		s.reqs.WithLabelValues(route, c.Request.Method, http.StatusText(status)).Inc()
+		statusText := http.StatusText(status)
+		if status == statusClientClosed {
+			statusText = "Client Closed Request"
+		}
+		s.reqs.WithLabelValues(route, c.Request.Method, statusText).Inc()
 		s.dur.WithLabelValues(route, c.Request.Method).Observe(d.Seconds())
 		if route == "/healthz" || route == "/metrics" {
 			return
 		}
 		level := slog.LevelInfo
-		if status >= 500 {
+		if status >= 500 && status != statusClientClosed {
 			level = slog.LevelError
 		}
 		attrs := []any{"request_id", c.GetString(ctxRequestID), "method", c.Request.Method, "route", route,

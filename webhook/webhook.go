@@ -99,7 +99,7 @@ func NewSecret() string {
 // ValidEventType reports whether t is an event a webhook may subscribe to.
 func ValidEventType(t ragkb.EventType) bool {
 	switch t {
-	case ragkb.EventAssistantFailed, ragkb.EventAgentRequested, ragkb.EventResourceFailed, ragkb.EventClarifyAsked:
+	case ragkb.EventAssistantFailed, ragkb.EventAgentRequested, ragkb.EventResourceFailed, ragkb.EventTicketUrgent, ragkb.EventClarifyAsked:
 		return true
 	}
 	return false
@@ -116,12 +116,12 @@ func ValidateWebhook(w *ragkb.Webhook) error {
 		return err
 	}
 	if len(w.Events) == 0 {
-		return ragkb.Invalid("events", "list at least one event: assistant_failed, agent_requested or resource_failed")
+		return ragkb.Invalid("events", "list at least one event: assistant_failed, agent_requested, resource_failed or ticket_urgent")
 	}
 	for i, t := range w.Events {
 		if !ValidEventType(t) {
 			return ragkb.Invalid(fmt.Sprintf("events[%d]", i),
-				"unknown event %q: use assistant_failed, agent_requested or resource_failed", t)
+				"unknown event %q: use assistant_failed, agent_requested, resource_failed or ticket_urgent", t)
 		}
 	}
 	if n := len(w.Secret); n > 0 && (n < MinSecretLength || n > MaxSecretLength) {

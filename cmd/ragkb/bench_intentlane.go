@@ -111,7 +111,7 @@ func benchIntentLane(ctx context.Context, w io.Writer, progress io.Writer) error
 	}
 	if e != nil {
 		u := cmp.Or(os.Getenv("RAGKB_BENCH_EMBEDDING_URL"), os.Getenv("RAGKB_TEST_EMBEDDING_URL"))
-		if err := shopRow("semantic", map[string]string{"RAGKB_EMBEDDER": "openai", "RAGKB_EMBEDDING_URL": u, "RAGKB_EMBEDDING_MODEL": model, "RAGKB_EMBEDDING_MODALITY": "input_type"}); err != nil {
+		if err := shopRow("semantic", map[string]string{"RAGKB_EMBEDDER": "openai", "RAGKB_EMBEDDING_URL": u, "RAGKB_EMBEDDING_MODEL": model, "RAGKB_EMBEDDING_MODALITY": "input_type", "RAGKB_EMBEDDING_TIMEOUT": "300s", "RAGKB_EMBEDDING_QUERY_TIMEOUT": "300s"}); err != nil {
 			return err
 		}
 	}

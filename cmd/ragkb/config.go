@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ragkb/ragkb/answer/llm"
 )
 
 // config is the environment of API.md plus a few operational knobs.
@@ -20,18 +22,30 @@ type config struct {
 	EmbeddingModel    string
 	EmbeddingAPIKey   string
 	EmbeddingModality string
-	LLMURL            string
-	LLMModel          string
-	LLMAPIKey         string
-	AdminKey          string
-	RefreshSchedule   string
-	AllowPrivateURLs  bool
-	LogLevel          string
-	LogFormat         string
-	JobLease          time.Duration
-	Workers           int
-	ShutdownTimeout   time.Duration
-	Relevance         float64
+	// EmbeddingQueryTimeout bounds embedding a question while answering.
+	EmbeddingQueryTimeout time.Duration
+	LLMURL                string
+	LLMModel              string
+	LLMAPIKey             string
+	LLMParams             llm.Params
+	LLMMaxTokens          int
+	LLMMaxCompletion      int
+	LLMEffort             string
+	LLMTimeout            time.Duration
+	AdminKey              string
+	RefreshSchedule       string
+	AllowPrivateURLs      bool
+	LogLevel              string
+	LogFormat             string
+	JobLease              time.Duration
+	Workers               int
+	ShutdownTimeout       time.Duration
+	Relevance             float64
+	RateLimit             float64
+	RateBurst             int
+	MetricsToken          string
+	MetricsAddr           string
+	EmbeddingTimeout      time.Duration
 }
 
 // envVar documents one variable for the README and `ragkb help`.
@@ -54,6 +68,11 @@ var envVars = []envVar{
 	{"RAGKB_LLM_URL", "", "premium tier: OpenAI-compatible base URL; empty = no premium tier"},
 	{"RAGKB_LLM_MODEL", "", "premium tier: model"},
 	{"RAGKB_LLM_API_KEY", "", "premium tier: API key"},
+	{"RAGKB_LLM_PARAMS", "auto", "premium tier: parameter set: auto (from the model name, learned from the provider's 400), chat (max_tokens, temperature) or reasoning (max_completion_tokens)"},
+	{"RAGKB_LLM_MAX_TOKENS", "512", "premium tier: max_tokens of the chat set"},
+	{"RAGKB_LLM_MAX_COMPLETION_TOKENS", "4096", "premium tier: max_completion_tokens of the reasoning set (reasoning tokens count against it)"},
+	{"RAGKB_LLM_REASONING_EFFORT", "", "premium tier: reasoning_effort sent with the reasoning set: minimal, low, medium, high; empty = the model's default"},
+	{"RAGKB_LLM_TIMEOUT", "45s", "premium tier: deadline of one model call, retries included"},
 	{"RAGKB_ADMIN_KEY", "generated", "bootstrap admin key; generated and printed once when unset"},
 	{"RAGKB_REFRESH_SCHEDULE", "@monthly", "cron spec of the automatic refresh; off disables it"},
 	{"RAGKB_ALLOW_PRIVATE_URLS", "false", "let connectors fetch loopback/private addresses"},
@@ -63,6 +82,12 @@ var envVars = []envVar{
 	{"RAGKB_WORKERS", "2", "indexing jobs run at once per process"},
 	{"RAGKB_SHUTDOWN_TIMEOUT", "20s", "how long SIGTERM waits for requests and jobs"},
 	{"RAGKB_RELEVANCE", "0 (built-in)", "override the grounded-answer relevance threshold"},
+	{"RAGKB_RATE_LIMIT", "20", "requests per second per API key on /v1/answer and /v1/search (429 + Retry-After beyond); 0 = unlimited"},
+	{"RAGKB_RATE_BURST", "40", "burst size of the per-key rate limit"},
+	{"RAGKB_METRICS_TOKEN", "", "bearer token that /metrics accepts (an admin key always works)"},
+	{"RAGKB_METRICS_ADDR", "", "serve /metrics without a token on this separate address (e.g. 127.0.0.1:9090) instead of the API address"},
+	{"RAGKB_EMBEDDING_TIMEOUT", "10s", "openai embedder: deadline of one embedding call"},
+	{"RAGKB_EMBEDDING_QUERY_TIMEOUT", "2s", "openai embedder: how long an answer waits for the question's embedding before it goes on with lexical retrieval and the intent lane (degraded)"},
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -109,8 +134,40 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.Workers, err = strconv.Atoi(get("RAGKB_WORKERS", "2")); err != nil || c.Workers < 1 || c.Workers > 64 {
 		return c, fmt.Errorf("RAGKB_WORKERS: must be a number from 1 to 64")
 	}
+	var ok bool
+	if c.LLMParams, ok = llm.ParseParams(get("RAGKB_LLM_PARAMS", "auto")); !ok {
+		return c, fmt.Errorf("RAGKB_LLM_PARAMS: must be auto, chat or reasoning")
+	}
+	if c.LLMMaxTokens, err = strconv.Atoi(get("RAGKB_LLM_MAX_TOKENS", "512")); err != nil || c.LLMMaxTokens < 16 || c.LLMMaxTokens > 1<<20 {
+		return c, fmt.Errorf("RAGKB_LLM_MAX_TOKENS: must be a number from 16 to 1048576")
+	}
+	if c.LLMMaxCompletion, err = strconv.Atoi(get("RAGKB_LLM_MAX_COMPLETION_TOKENS", "4096")); err != nil || c.LLMMaxCompletion < 16 || c.LLMMaxCompletion > 1<<20 {
+		return c, fmt.Errorf("RAGKB_LLM_MAX_COMPLETION_TOKENS: must be a number from 16 to 1048576")
+	}
+	switch c.LLMEffort = strings.ToLower(get("RAGKB_LLM_REASONING_EFFORT", "")); c.LLMEffort {
+	case "", "minimal", "low", "medium", "high":
+	default:
+		return c, fmt.Errorf("RAGKB_LLM_REASONING_EFFORT: must be minimal, low, medium or high")
+	}
+	if c.LLMTimeout, err = time.ParseDuration(get("RAGKB_LLM_TIMEOUT", "45s")); err != nil || c.LLMTimeout < time.Second {
+		return c, fmt.Errorf("RAGKB_LLM_TIMEOUT: must be a duration of at least 1s, such as 45s")
+	}
 	if c.Relevance, err = strconv.ParseFloat(get("RAGKB_RELEVANCE", "0"), 64); err != nil || c.Relevance < 0 || c.Relevance > 1 {
 		return c, fmt.Errorf("RAGKB_RELEVANCE: must be a number from 0 to 1")
+	}
+	if c.RateLimit, err = strconv.ParseFloat(get("RAGKB_RATE_LIMIT", "20"), 64); err != nil || c.RateLimit < 0 {
+		return c, fmt.Errorf("RAGKB_RATE_LIMIT: must be a number of requests per second, 0 or more")
+	}
+	if c.RateBurst, err = strconv.Atoi(get("RAGKB_RATE_BURST", "40")); err != nil || c.RateBurst < 1 {
+		return c, fmt.Errorf("RAGKB_RATE_BURST: must be a whole number, 1 or more")
+	}
+	c.MetricsToken = get("RAGKB_METRICS_TOKEN", "")
+	c.MetricsAddr = get("RAGKB_METRICS_ADDR", "")
+	if c.EmbeddingTimeout, err = time.ParseDuration(get("RAGKB_EMBEDDING_TIMEOUT", "10s")); err != nil || c.EmbeddingTimeout < 100*time.Millisecond {
+		return c, fmt.Errorf("RAGKB_EMBEDDING_TIMEOUT: must be a duration of at least 100ms, such as 10s")
+	}
+	if c.EmbeddingQueryTimeout, err = time.ParseDuration(get("RAGKB_EMBEDDING_QUERY_TIMEOUT", "2s")); err != nil || c.EmbeddingQueryTimeout < 10*time.Millisecond {
+		return c, fmt.Errorf("RAGKB_EMBEDDING_QUERY_TIMEOUT: must be a duration of at least 10ms, such as 2s")
 	}
 	return c, c.validate()
 }

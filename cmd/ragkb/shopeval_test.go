@@ -46,7 +46,7 @@ func TestShopSetSemantic(t *testing.T) {
 	url := testenv.EmbeddingURL(t)
 	rep := shopEval(t, map[string]string{
 		"RAGKB_EMBEDDER": "openai", "RAGKB_EMBEDDING_URL": url, "RAGKB_EMBEDDING_MODEL": testenv.EmbeddingModel,
-		"RAGKB_EMBEDDING_MODALITY": "input_type",
+		"RAGKB_EMBEDDING_MODALITY": "input_type", "RAGKB_EMBEDDING_TIMEOUT": "300s", "RAGKB_EMBEDDING_QUERY_TIMEOUT": "300s",
 	})
 	if w := rep.share(rep.Wrong); w > 0.02 {
 		t.Errorf("wrong share %.3f, want at most 0.02", w)

@@ -3,7 +3,9 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/ragkb/ragkb"
@@ -30,8 +32,18 @@ func (s *Store) CreateEvent(ctx context.Context, e *ragkb.Event) error {
 		e.CreatedAt = s.clock()
 	}
 	_, err := s.pool.Exec(ctx, `INSERT INTO events (`+eventColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		e.ID, e.TenantID, string(e.Type), e.ResourceID, e.AssistantID, e.Question, e.Detail, e.CreatedAt)
+		e.ID, e.TenantID, string(e.Type), e.ResourceID, e.AssistantID, pgText(e.Question), pgText(e.Detail), e.CreatedAt)
 	return translate("create event", "event", err)
+}
+
+// pgText makes customer text storable in a PostgreSQL text column, which
+// refuses NUL bytes and invalid UTF-8: an event must never be lost to a
+// stray control character in a question.
+func pgText(s string) string {
+	if strings.IndexByte(s, 0) < 0 && utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
 }
 
 // ListEvents lists events newest first; f.TenantID "" lists every tenant's.
@@ -197,21 +209,22 @@ func (s *Store) RecordAnswer(ctx context.Context, l *ragkb.AnswerLog) error {
 		l.CreatedAt = s.clock()
 	}
 	_, err := s.pool.Exec(ctx, `INSERT INTO answer_logs (tenant_id, assistant_id, intent, status, tier, llm_calls,
-		prompt_tokens, completion_tokens, latency_ms, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		prompt_tokens, completion_tokens, latency_ms, topic, priority, sentiment, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		l.TenantID, l.AssistantID, l.Intent, string(l.Status), string(l.Tier), l.LLMCalls, l.PromptTokens,
-		l.CompletionTokens, l.LatencyMS, l.CreatedAt)
+		l.CompletionTokens, l.LatencyMS, l.Topic, l.Priority, l.Sentiment, l.CreatedAt)
 	return translate("record answer", "answer log", err)
 }
 
 // ListAnswerLogs lists a tenant's answer logs created at or after since, oldest first.
 func (s *Store) ListAnswerLogs(ctx context.Context, tenantID string, since time.Time) ([]*ragkb.AnswerLog, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT tenant_id, assistant_id, intent, status, tier, llm_calls, prompt_tokens,
-		completion_tokens, latency_ms, created_at FROM answer_logs
+		completion_tokens, latency_ms, topic, priority, sentiment, created_at FROM answer_logs
 		WHERE tenant_id = $1 AND created_at >= $2 ORDER BY created_at, seq`, tenantID, since)
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*ragkb.AnswerLog, error) {
 		var l ragkb.AnswerLog
 		err := row.Scan(&l.TenantID, &l.AssistantID, &l.Intent, &l.Status, &l.Tier, &l.LLMCalls, &l.PromptTokens,
-			&l.CompletionTokens, &l.LatencyMS, &l.CreatedAt)
+			&l.CompletionTokens, &l.LatencyMS, &l.Topic, &l.Priority, &l.Sentiment, &l.CreatedAt)
 		l.CreatedAt = utc(l.CreatedAt)
 		return &l, err
 	})

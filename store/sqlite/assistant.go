@@ -11,7 +11,7 @@ import (
 )
 
 const assistantColumns = `id, tenant_id, name, resource_ids, fallback_message, agent_message, auto_close,
-	premium_intents, language, fallback_messages, agent_messages, agent_opt_out, created_at, updated_at`
+	premium_intents, language, created_at, updated_at, translate, triage, fallback_messages, agent_messages, agent_opt_out`
 
 func assistantArgs(a *ragkb.Assistant) ([]any, error) {
 	resources, err := jsonText(a.ResourceIDs)
@@ -21,6 +21,14 @@ func assistantArgs(a *ragkb.Assistant) ([]any, error) {
 	premium, err := jsonText(a.PremiumIntents)
 	if err != nil {
 		return nil, err
+	}
+	triage := ""
+	if a.Triage != nil {
+		b, err := json.Marshal(a.Triage)
+		if err != nil {
+			return nil, err
+		}
+		triage = string(b)
 	}
 	fallbacks, err := jsonText(a.FallbackMessages)
 	if err != nil {
@@ -35,15 +43,15 @@ func assistantArgs(a *ragkb.Assistant) ([]any, error) {
 		return nil, err
 	}
 	return []any{a.ID, a.TenantID, a.Name, resources, a.FallbackMessage, a.AgentMessage, a.AutoClose,
-		premium, a.Language, fallbacks, agents, optOut, ts(a.CreatedAt), ts(a.UpdatedAt)}, nil
+		premium, a.Language, ts(a.CreatedAt), ts(a.UpdatedAt), a.Translate, triage, fallbacks, agents, optOut}, nil
 }
 
 func scanAssistant(sc scanner) (*ragkb.Assistant, error) {
 	var a ragkb.Assistant
-	var resources, premium, fallbacks, agents, optOut string
+	var resources, premium, triage, fallbacks, agents, optOut string
 	var created, updated nullTime
 	if err := sc.Scan(&a.ID, &a.TenantID, &a.Name, &resources, &a.FallbackMessage, &a.AgentMessage, &a.AutoClose,
-		&premium, &a.Language, &fallbacks, &agents, &optOut, &created, &updated); err != nil {
+		&premium, &a.Language, &created, &updated, &a.Translate, &triage, &fallbacks, &agents, &optOut); err != nil {
 		return nil, err
 	}
 	for _, f := range []struct {
@@ -52,6 +60,11 @@ func scanAssistant(sc scanner) (*ragkb.Assistant, error) {
 	}{{"fallback_messages", fallbacks, &a.FallbackMessages}, {"agent_messages", agents, &a.AgentMessages}, {"agent_opt_out", optOut, &a.AgentOptOut}} {
 		if err := json.Unmarshal([]byte(f.text), f.dst); err != nil {
 			return nil, fmt.Errorf("decode %s: %w", f.name, err)
+		}
+	}
+	if triage != "" {
+		if err := json.Unmarshal([]byte(triage), &a.Triage); err != nil {
+			return nil, fmt.Errorf("decode triage: %w", err)
 		}
 	}
 	if err := json.Unmarshal([]byte(resources), &a.ResourceIDs); err != nil {
@@ -120,9 +133,8 @@ func (s *Store) UpdateAssistant(ctx context.Context, a *ragkb.Assistant) error {
 		return fmt.Errorf("sqlite: update assistant: %w", err)
 	}
 	res, err := s.w.ExecContext(ctx, `UPDATE assistants SET name = ?, resource_ids = ?, fallback_message = ?,
-		agent_message = ?, auto_close = ?, premium_intents = ?, language = ?, fallback_messages = ?, agent_messages = ?,
-		agent_opt_out = ?, created_at = ?, updated_at = ?
-		WHERE id = ? AND tenant_id = ?`, append(args[2:], a.ID, a.TenantID)...)
+		agent_message = ?, auto_close = ?, premium_intents = ?, language = ?, created_at = ?, updated_at = ?,
+		translate = ?, triage = ?, fallback_messages = ?, agent_messages = ?, agent_opt_out = ? WHERE id = ? AND tenant_id = ?`, append(args[2:], a.ID, a.TenantID)...)
 	return affected("update assistant", "assistant", res, err)
 }
 
