@@ -40,6 +40,7 @@ var version = "dev"
 // app is the wired service.
 type app struct {
 	cfg        config
+	relevance  relevance
 	log        *slog.Logger
 	store      ragkb.Store
 	vectors    ragkb.VectorStore
@@ -139,7 +140,8 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 	if a.indexer, err = indexer.New(indexer.Config{Store: a.store, Vectors: a.vectors, Embedder: a.embedder, Connector: a.connector, Logger: log}); err != nil {
 		return nil, err
 	}
-	if a.retriever, err = retriever.New(retriever.Config{Store: a.store, Vectors: a.vectors, Embedder: a.embedder, EmbedTimeout: cfg.EmbeddingQueryTimeout}); err != nil {
+	a.relevance = relevanceFor(cfg)
+	if a.retriever, err = retriever.New(retriever.Config{Store: a.store, Vectors: a.vectors, Embedder: a.embedder, EmbedTimeout: cfg.EmbeddingQueryTimeout, Relevance: a.relevance.score}); err != nil {
 		return nil, err
 	}
 	a.events = webhook.NewRecorder(webhook.RecorderConfig{Store: a.store, Logger: log})
@@ -162,7 +164,7 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 		laneEmbedder = a.embedder
 	}
 	if a.answers, err = answer.New(answer.Config{
-		Store: a.store, Searcher: a.retriever, Events: a.events, LLM: model, Relevance: cfg.Relevance, Embedder: laneEmbedder, EmbedTimeout: cfg.EmbeddingQueryTimeout,
+		Store: a.store, Searcher: a.retriever, Events: a.events, LLM: model, Relevance: a.relevance.threshold, Embedder: laneEmbedder, EmbedTimeout: cfg.EmbeddingQueryTimeout,
 		Metrics: answer.NewMetrics(a.registry), Logger: log,
 	}); err != nil {
 		return nil, err
@@ -183,6 +185,25 @@ func validateSpec(r *ragkb.Resource) error {
 		return knowledgebase.Validate(r.KnowledgeBase)
 	}
 	return all.ValidateSpec(r)
+}
+
+// relevance is how retrieval hits are scored and the score a grounded
+// answer needs: both depend on the embedder and are measured per embedder
+// (BENCHMARKS.md, "Relevance threshold").
+type relevance struct {
+	score     func(dense, coverage float64) float64
+	threshold float64
+}
+
+func relevanceFor(cfg config) relevance {
+	r := relevance{score: retriever.Relevance, threshold: answer.DefaultRelevance}
+	if cfg.Embedder == "openai" {
+		r = relevance{score: retriever.SemanticRelevance, threshold: answer.DefaultSemanticRelevance}
+	}
+	if cfg.Relevance > 0 {
+		r.threshold = cfg.Relevance
+	}
+	return r
 }
 
 // ready lists the dependencies /readyz checks besides the stores.
