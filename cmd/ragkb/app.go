@@ -222,8 +222,15 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 	}); err != nil {
 		return nil, err
 	}
+	// Semantic mode: the intent lane compares questions with approved
+	// questions by embedding too. The local embedder is lexical, which the
+	// lane already is, so it is not used there.
+	var laneEmbedder ragkb.Embedder
+	if cfg.Embedder == "openai" {
+		laneEmbedder = a.embedder
+	}
 	if a.answers, err = answer.New(answer.Config{
-		Store: insights.WithWriter(a.store, a.questions), Searcher: a.retriever, Events: a.events, LLM: model, Relevance: a.relevance.threshold,
+		Store: insights.WithWriter(a.store, a.questions), Searcher: a.retriever, Events: a.events, LLM: model, Relevance: a.relevance.threshold, Embedder: laneEmbedder, EmbedTimeout: cfg.EmbeddingQueryTimeout,
 		Metrics: answer.NewMetrics(a.registry), Logger: log,
 	}); err != nil {
 		return nil, err
