@@ -61,6 +61,10 @@ type Resource struct {
 	RefreshAvailableAt *time.Time `json:"refresh_available_at,omitempty"`
 	// LastManualRefreshAt is when a merchant last asked for a refresh (offers: once a month).
 	LastManualRefreshAt *time.Time `json:"last_manual_refresh_at,omitempty"`
+
+	// ConfirmShrink is set by the worker for the run of a JobConfirmed job:
+	// the merchant accepted that the source lost documents. Never stored.
+	ConfirmShrink bool `json:"-"`
 }
 
 // RunStats says what the last successful indexing run did.
@@ -239,6 +243,10 @@ type JobKind string
 const (
 	JobIndex   JobKind = "index"   // created, updated or retried
 	JobRefresh JobKind = "refresh" // fetch the source again
+	// JobConfirmed is a retry, refresh or update the merchant confirmed
+	// (confirm=true): a source that ended early or shrank by more than half is
+	// indexed as it was read.
+	JobConfirmed JobKind = "confirmed"
 )
 
 // Job is a unit of work on a resource, leased by one worker at a time. A job

@@ -187,13 +187,14 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 		web = "https://allegro.pl.allegrosandbox.pl"
 	}
 	rn := &run{c: c, base: base, web: web, token: strings.TrimSpace(r.Offers.Token), words: connectors.WordsFor(r.Language), cache: map[string]*lookup{}}
-	ids, err := rn.list(ctx)
+	ids, incomplete, err := rn.list(ctx)
 	if err != nil {
 		return nil, err
 	}
 	type result struct {
 		doc  *ragkb.Document
 		warn string
+		gone bool // the offer ended: its document may leave the index
 	}
 	results := make([]result, len(ids))
 	sem := make(chan struct{}, c.workers)
@@ -219,6 +220,7 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 				})
 			default:
 				results[i].warn = fmt.Sprintf("Allegro offer %s was skipped: %s", id, ragkb.ErrorMessage(err))
+				results[i].gone = ragkb.ErrorCodeOf(err) == ragkb.ENOTFOUND
 			}
 		}()
 	}
@@ -227,10 +229,16 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 		return nil, stopErr
 	}
 	res := &ragkb.FetchResult{}
-	for _, x := range results {
+	if incomplete != "" {
+		res.Incomplete = append(res.Incomplete, incomplete)
+	}
+	for i, x := range results {
 		if x.warn != "" {
 			res.Warnings = append(res.Warnings, x.warn)
 			res.Skipped++
+			if !x.gone {
+				res.Unread = append(res.Unread, ids[i])
+			}
 		}
 		if x.doc != nil {
 			res.Documents = append(res.Documents, x.doc)
@@ -290,15 +298,14 @@ func translate(err error) error {
 }
 
 // list returns the ids of all active offers, paging by offset.
-func (rn *run) list(ctx context.Context) ([]string, error) {
-	var ids []string
+func (rn *run) list(ctx context.Context) (ids []string, incomplete string, err error) {
 	seen := map[string]bool{}
 	for offset := 0; ; {
 		q := url.Values{"limit": {strconv.Itoa(rn.c.pageSize)}, "offset": {strconv.Itoa(offset)},
 			"publication.status": {"ACTIVE"}}
 		var page listing
 		if err := rn.get(ctx, "/sale/offers?"+q.Encode(), &page); err != nil {
-			return nil, fmt.Errorf("allegro: list offers: %w", err)
+			return nil, "", fmt.Errorf("allegro: list offers: %w", err)
 		}
 		for _, o := range page.Offers {
 			if o.ID != "" && !seen[o.ID] {
@@ -308,7 +315,10 @@ func (rn *run) list(ctx context.Context) ([]string, error) {
 		}
 		offset += len(page.Offers)
 		if len(page.Offers) == 0 || offset >= page.TotalCount || len(page.Offers) < rn.c.pageSize {
-			return ids, nil
+			if offset < page.TotalCount {
+				incomplete = fmt.Sprintf("The Allegro offer list ended early: %d of the %d active offers it announced were listed", offset, page.TotalCount)
+			}
+			return ids, incomplete, nil
 		}
 	}
 }

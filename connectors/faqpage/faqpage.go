@@ -67,10 +67,16 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 	res := &ragkb.FetchResult{}
 	if spec.Sitemap {
 		limit := min(cmp.Or(spec.MaxPages, DefaultMaxPages), MaxPages)
-		found, warnings, err := c.f.Sitemap(ctx, start, MaxPages*4)
-		res.Warnings = append(res.Warnings, warnings...)
+		sm, err := c.f.Sitemap(ctx, start, MaxPages*4)
 		if err != nil {
 			res.Warnings = append(res.Warnings, ragkb.ErrorMessage(err))
+			res.Incomplete = append(res.Incomplete, ragkb.ErrorMessage(err))
+		}
+		var found []connectors.SitemapURL
+		if sm != nil {
+			res.Warnings = append(res.Warnings, sm.Warnings...)
+			res.Incomplete = append(res.Incomplete, sm.Incomplete...)
+			found = sm.Pages
 		}
 		pages = crawlOrder(start, found, limit)
 	}
@@ -90,6 +96,7 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 			}
 			firstErr = cmp.Or(firstErr, err)
 			res.Warnings = append(res.Warnings, ragkb.ErrorMessage(err))
+			res.Unread = append(res.Unread, connectors.WithoutFragment(p))
 			res.Skipped++
 			continue
 		}

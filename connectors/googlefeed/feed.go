@@ -51,6 +51,9 @@ type Feed struct {
 	Items  []Item `json:"items"`
 	// Skipped lists items that could not be used (no id or title).
 	Skipped []string `json:"skipped,omitempty"`
+	// Incomplete says why the feed was read only in part (cut off or
+	// malformed halfway): the products after that point are unknown, not gone.
+	Incomplete string `json:"incomplete,omitempty"`
 }
 
 // ErrNotFeed is returned for input that is neither an XML feed nor a
@@ -58,19 +61,22 @@ type Feed struct {
 var ErrNotFeed = errors.New("googlefeed: not a Google product feed")
 
 // Parse reads an RSS 2.0 or Atom feed with Google attributes, or a
-// tab-separated (or comma-separated) file with a header row.
-func Parse(b []byte) (*Feed, error) {
+// tab-separated (or comma-separated) file with a header row, in UTF-8 or in
+// the charset its XML declaration names.
+func Parse(b []byte) (*Feed, error) { return ParseContent(b, "") }
+
+// ParseContent is Parse for a body served with the HTTP Content-Type
+// contentType, whose charset applies when the feed declares none.
+func ParseContent(b []byte, contentType string) (*Feed, error) {
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '<' {
-		return parseXML(b)
+		return parseXML(b, contentType)
 	}
-	return parseTable(b)
+	return parseTable(connectors.DecodeText(b, contentType))
 }
 
-func parseXML(b []byte) (*Feed, error) {
-	dec := xml.NewDecoder(bytes.NewReader(b))
-	dec.Strict = false
-	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+func parseXML(b []byte, contentType string) (*Feed, error) {
+	dec := connectors.NewXMLDecoder(b, contentType)
 	feed := &Feed{}
 	root := ""
 	for {
@@ -82,7 +88,7 @@ func parseXML(b []byte) (*Feed, error) {
 			if root == "" {
 				return nil, fmt.Errorf("%w: %v", ErrNotFeed, err)
 			}
-			feed.Skipped = append(feed.Skipped, "the feed is cut off or malformed after item "+fmt.Sprint(len(feed.Items)+len(feed.Skipped)))
+			feed.Incomplete = fmt.Sprintf("the feed is cut off or malformed after %d products (%v)", len(feed.Items)+len(feed.Skipped), err)
 			break
 		}
 		start, ok := tok.(xml.StartElement)
@@ -106,7 +112,7 @@ func parseXML(b []byte) (*Feed, error) {
 		}
 		it, err := readItem(dec)
 		if err != nil {
-			feed.Skipped = append(feed.Skipped, "an item could not be read")
+			feed.Incomplete = fmt.Sprintf("the feed is cut off or malformed inside product %d (%v)", len(feed.Items)+len(feed.Skipped)+1, err)
 			break
 		}
 		feed.add(it)
@@ -309,6 +315,7 @@ func parseTable(b []byte) (*Feed, error) {
 		return nil, ErrNotFeed
 	}
 	feed := &Feed{Format: "tsv"}
+	var recs [][]string
 	for line := 2; ; line++ {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -321,6 +328,15 @@ func parseTable(b []byte) (*Feed, error) {
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
+		recs = append(recs, rec)
+	}
+	// A last line that is short and has no line break: the file was cut in
+	// the middle of a product.
+	if n := len(recs); n > 0 && len(b) > 0 && b[len(b)-1] != '\n' && len(recs[n-1]) < len(cols) {
+		feed.Incomplete = fmt.Sprintf("the feed ends in the middle of product %d", n)
+		recs = recs[:n-1]
+	}
+	for _, rec := range recs {
 		var it Item
 		for name, i := range idx {
 			if i < len(rec) {

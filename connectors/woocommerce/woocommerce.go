@@ -129,6 +129,10 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 		}
 		if n, err := strconv.Atoi(resp.Header.Get("X-WP-TotalPages")); err == nil {
 			total = n
+			if page < total && len(items) < c.perPage {
+				res.Incomplete = append(res.Incomplete, fmt.Sprintf("The WooCommerce product list ended early: page %d of %d had only %d products", page, total, len(items)))
+				break
+			}
 		} else if len(items) == c.perPage {
 			total = page + 1 // no header: continue until a short page
 		}
