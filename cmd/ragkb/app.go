@@ -133,7 +133,7 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 		a.vectors = vi
 	}
 
-	a.connector = all.New(all.Config{Fetcher: a.fetcher, KnowledgeBase: knowledgebase.New(), Logger: log})
+	a.connector = all.New(all.Config{Fetcher: a.fetcher, KnowledgeBase: knowledgebase.New(), AllegroAPIURL: cfg.AllegroAPIURL, Logger: log})
 	if a.indexer, err = indexer.New(indexer.Config{Store: a.store, Vectors: a.vectors, Embedder: a.embedder, Connector: a.connector, Logger: log}); err != nil {
 		return nil, err
 	}

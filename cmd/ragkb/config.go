@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ragkb/ragkb/connectors/allegro"
 )
 
 // config is the environment of API.md plus a few operational knobs.
@@ -26,6 +28,7 @@ type config struct {
 	AdminKey          string
 	RefreshSchedule   string
 	AllowPrivateURLs  bool
+	AllegroAPIURL     string
 	LogLevel          string
 	LogFormat         string
 	JobLease          time.Duration
@@ -57,6 +60,7 @@ var envVars = []envVar{
 	{"RAGKB_ADMIN_KEY", "generated", "bootstrap admin key; generated and printed once when unset"},
 	{"RAGKB_REFRESH_SCHEDULE", "@monthly", "cron spec of the automatic refresh; off disables it"},
 	{"RAGKB_ALLOW_PRIVATE_URLS", "false", "let connectors fetch loopback/private addresses"},
+	{"RAGKB_ALLEGRO_API_URL", "https://api.allegro.pl", "operator-only Allegro API base (sandbox https://api.allegro.pl.allegrosandbox.pl, a proxy, tests); never settable by a merchant"},
 	{"RAGKB_LOG_LEVEL", "info", "debug, info, warn, error"},
 	{"RAGKB_LOG_FORMAT", "text", "text or json"},
 	{"RAGKB_JOB_LEASE", "30s", "how long a job is held without a heartbeat before another worker takes it"},
@@ -99,6 +103,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 	var err error
 	if c.AllowPrivateURLs, err = strconv.ParseBool(get("RAGKB_ALLOW_PRIVATE_URLS", "false")); err != nil {
 		return c, fmt.Errorf("RAGKB_ALLOW_PRIVATE_URLS: must be true or false")
+	}
+	c.AllegroAPIURL = get("RAGKB_ALLEGRO_API_URL", allegro.ProductionAPI)
+	if err := (allegro.Config{APIURL: c.AllegroAPIURL}).Validate(); err != nil {
+		return c, fmt.Errorf("RAGKB_ALLEGRO_API_URL: must be an http(s) URL such as %s", allegro.ProductionAPI)
 	}
 	if c.JobLease, err = time.ParseDuration(get("RAGKB_JOB_LEASE", "30s")); err != nil || c.JobLease < time.Second {
 		return c, fmt.Errorf("RAGKB_JOB_LEASE: must be a duration of at least 1s, such as 30s")

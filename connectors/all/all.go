@@ -31,6 +31,10 @@ type Config struct {
 	Fetcher *connectors.Fetcher
 	// KnowledgeBase reads questionnaires (connectors/knowledgebase).
 	KnowledgeBase ragkb.Connector
+	// AllegroAPIURL is the operator's Allegro API base (allegro.Config.APIURL).
+	// Allegro is the one host-locked source: the others read the merchant's
+	// own shop URL.
+	AllegroAPIURL string
 	// Logger receives debug output; nil discards it.
 	Logger *slog.Logger
 }
@@ -57,7 +61,7 @@ func New(cfg Config) *Router {
 		faq:    faqpage.New(faqpage.Config{Fetcher: f, Logger: log.With("connector", "faq_page")}),
 		policy: policy.New(policy.Config{Fetcher: f, Logger: log.With("connector", "policy")}),
 		sources: map[string]ragkb.Connector{
-			ragkb.SourceAllegro:     allegro.New(allegro.Config{Fetcher: f, Logger: log.With("connector", "allegro")}),
+			ragkb.SourceAllegro:     allegro.New(allegro.Config{Fetcher: f, APIURL: cfg.AllegroAPIURL, Logger: log.With("connector", "allegro")}),
 			ragkb.SourceShopify:     shopify.New(shopify.Config{Fetcher: f, Logger: log.With("connector", "shopify")}),
 			ragkb.SourceWooCommerce: woocommerce.New(woocommerce.Config{Fetcher: f, Logger: log.With("connector", "woocommerce")}),
 			ragkb.SourceGoogleFeed:  googlefeed.New(googlefeed.Config{Fetcher: f, Logger: log.With("connector", "google_feed")}),

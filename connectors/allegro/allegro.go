@@ -38,12 +38,22 @@ type Config struct {
 	PageSize int
 	// Workers is how many offer details are read at once (default 4).
 	Workers int
+	// APIURL is the operator's base of the Allegro API (RAGKB_ALLEGRO_API_URL:
+	// the sandbox, a proxy, a test server); default ProductionAPI. It replaces
+	// the production API for every resource; a resource naming SandboxAPI
+	// keeps the sandbox. Merchants can never set it.
+	APIURL string
 	// Logger receives debug output; nil discards it.
 	Logger *slog.Logger
 }
 
 // Validate names the first bad field.
 func (c Config) Validate() error {
+	if c.APIURL != "" {
+		if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return ragkb.Invalid("APIURL", "must be an http(s) URL such as %s", ProductionAPI)
+		}
+	}
 	if c.PageSize < 0 || c.PageSize > 1000 {
 		return ragkb.Invalid("PageSize", "must be between 1 and 1000")
 	}
@@ -56,6 +66,7 @@ func (c Config) Validate() error {
 // Connector implements ragkb.Connector for offers with source allegro.
 type Connector struct {
 	f        *connectors.Fetcher
+	api      string
 	pageSize int
 	workers  int
 	log      *slog.Logger
@@ -63,7 +74,7 @@ type Connector struct {
 
 // New returns an Allegro connector.
 func New(cfg Config) *Connector {
-	return &Connector{f: cfg.Fetcher, pageSize: min(cmp.Or(cfg.PageSize, 1000), 1000),
+	return &Connector{f: cfg.Fetcher, api: strings.TrimRight(cmp.Or(cfg.APIURL, ProductionAPI), "/"), pageSize: min(cmp.Or(cfg.PageSize, 1000), 1000),
 		workers: cmp.Or(cfg.Workers, 4), log: cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))}
 }
 
@@ -181,7 +192,10 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 	if c.f == nil {
 		return nil, ragkb.Errorf(ragkb.EUNAVAILABLE, "Fetching offers is not configured on this server")
 	}
-	base := strings.TrimRight(cmp.Or(strings.TrimSpace(r.Offers.URL), ProductionAPI), "/")
+	base := c.api
+	if u := strings.TrimRight(strings.TrimSpace(r.Offers.URL), "/"); u != "" && u != ProductionAPI {
+		base = u // the sandbox (the API accepts no other host from a merchant)
+	}
 	web := "https://allegro.pl"
 	if strings.Contains(base, "allegrosandbox") {
 		web = "https://allegro.pl.allegrosandbox.pl"
