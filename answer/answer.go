@@ -468,6 +468,13 @@ func (t *turn) grounded(hits []retriever.Hit) *ragkb.AnswerResponse {
 		c := t.citation(1, top)
 		return t.checked(top.Chunk.Text, []ragkb.Citation{c}, []string{top.Chunk.Title + "\n" + top.Chunk.Text})
 	}
+	if top.Chunk.Kind == ragkb.DocOffer {
+		resp, rest := t.offer(hits)
+		if resp != nil {
+			return resp
+		}
+		hits = rest
+	}
 	text, used := Extract(t.question, hits, 3)
 	if text == "" {
 		t.reason = "no sentence of the sources fits the question"

@@ -280,10 +280,19 @@ func unread(list []string, sourceID string) bool {
 	return false
 }
 
+// MaxQARunes is the longest answer of a question-and-answer document kept in
+// one chunk, so that a grounded answer from an FAQ entry is the entry's
+// whole answer, never a piece of it.
+const MaxQARunes = 4000
+
 // chunk splits a document. A question-and-answer pair is one chunk unless the
-// answer is long; the title travels with every chunk.
+// answer is longer than MaxQARunes; the title travels with every chunk.
 func (ix *Indexer) chunk(d *ragkb.Document) []*ragkb.Chunk {
-	pieces := Split(d.Text, ix.cfg.ChunkSize, ix.cfg.ChunkOverlap)
+	size := ix.cfg.ChunkSize
+	if d.Kind == ragkb.DocQA {
+		size = max(size, MaxQARunes)
+	}
+	pieces := Split(d.Text, size, ix.cfg.ChunkOverlap)
 	if len(pieces) == 0 {
 		pieces = []string{d.Title}
 	}
