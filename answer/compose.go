@@ -177,12 +177,14 @@ func NamesProduct(question, title, identity string) bool {
 			words = append(words, t)
 		}
 	}
+	strong := false
 	for _, c := range codes {
 		if !have[c] {
 			return false
 		}
+		strong = strong || len(c) > 1 // "310", "8gb", "1l"; not a lone "1" (volume 1 of any series)
 	}
-	if len(codes) > 0 {
+	if strong {
 		return true
 	}
 	matched := 0
@@ -191,7 +193,7 @@ func NamesProduct(question, title, identity string) bool {
 			matched++
 		}
 	}
-	return matched*2 > len(words)
+	return matched*2 > len(words) || len(words) == 0
 }
 
 func stemOf(w string) string {
@@ -234,41 +236,60 @@ type OfferAnswer struct {
 // no particular aspect returns ok with an empty Text: extraction decides.
 func ComposeOffer(question string, hits []retriever.Hit) (ans OfferAnswer, ok bool, reason string) {
 	aspect := AspectOf(question)
-	named := -1
+	named, best := -1, 0
 	for i, h := range hits {
-		if h.Chunk.Kind != ragkb.DocOffer {
+		if h.Chunk.Kind != ragkb.DocOffer || !NamesProduct(question, h.Chunk.Title, offerIdentity(h.Chunk.Text)) {
 			continue
 		}
-		if NamesProduct(question, h.Chunk.Title, offerIdentity(h.Chunk.Text)) {
-			named = i
-			break
+		// Of the offers that fit, the one whose name has the fewest words
+		// the question does not say: "PALL-X EXTRÊME MAT K.A." is not
+		// "PALL-X EXTREME mat K.A. 5L".
+		if score := -extraWords(h.Chunk.Title, question); named < 0 || score > best {
+			named, best = i, score
 		}
 	}
 	if named < 0 {
 		return OfferAnswer{}, false, "the product named in the question is not among the offers found"
 	}
-	if aspect == AspectNone {
-		return OfferAnswer{Hit: named}, true, ""
-	}
 	h := hits[named]
 	lines := strings.Split(h.Chunk.Text, "\n")
-	var picked []string
+	first := ""
 	if h.Chunk.Ordinal == 0 && len(lines) > 0 {
-		picked = append(picked, strings.TrimSpace(lines[0]))
+		first, lines = strings.TrimSpace(lines[0]), lines[1:]
 	}
-	if aspect != AspectPrice {
-		n := len(picked)
-		for i, l := range lines {
-			if i == 0 && h.Chunk.Ordinal == 0 {
-				continue
+	var picked []string
+	switch aspect {
+	case AspectPrice:
+	case AspectNone:
+		// "What is the mileage of …?": the lines that hold what is asked,
+		// the words of the question that do not name the product.
+		asked := askedTerms(question, h.Chunk.Title)
+		if len(asked) == 0 {
+			return OfferAnswer{Hit: named}, true, ""
+		}
+		bestCov := 0.0
+		for _, l := range lines {
+			if c := retriever.Coverage(asked, l); c > bestCov {
+				bestCov, picked = c, []string{strings.TrimSpace(l)}
+			} else if c == bestCov && c > 0 && len(picked) < 2 {
+				picked = append(picked, strings.TrimSpace(l))
 			}
+		}
+		if len(picked) == 0 {
+			return OfferAnswer{}, false, "the offer does not say what was asked"
+		}
+	default:
+		for _, l := range lines {
 			if lineAspect(l) == aspect {
 				picked = append(picked, strings.TrimSpace(l))
 			}
 		}
-		if len(picked) == n {
+		if len(picked) == 0 {
 			return OfferAnswer{}, false, "the offer does not state its " + string(aspect)
 		}
+	}
+	if first != "" {
+		picked = append([]string{first}, picked...)
 	}
 	if len(picked) == 0 {
 		return OfferAnswer{}, false, "the offer does not state its " + string(aspect)
@@ -276,9 +297,40 @@ func ComposeOffer(question string, hits []retriever.Hit) (ans OfferAnswer, ok bo
 	return OfferAnswer{Text: strings.Join(picked, " "), Hit: named}, true, ""
 }
 
+// extraWords counts the words of title the question does not contain.
+func extraWords(title, question string) int {
+	have := map[string]bool{}
+	for _, w := range retriever.Words(question) {
+		have[w] = true
+	}
+	n := 0
+	for _, w := range retriever.Words(title) {
+		if !have[w] {
+			n++
+		}
+	}
+	return n
+}
+
+// askedTerms are the naming terms of the question that are not in the
+// offer's title: what the customer asks about the product.
+func askedTerms(question, title string) []string {
+	inTitle := map[string]bool{}
+	for _, w := range retriever.Words(title) {
+		inTitle[w], inTitle[stemOf(w)] = true, true
+	}
+	var out []string
+	for _, t := range namingTerms(question) {
+		if !inTitle[t] && !inTitle[stemOf(t)] && strings.IndexFunc(t, unicode.IsDigit) < 0 {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // offer answers a question whose best source is a product offer (see
 // ComposeOffer). It returns the response, or nil and the hits extraction
-// should use instead: the named offer first, or only the other kinds of
+// should use instead: the named offer alone, or only the other kinds of
 // source when the offer does not state what was asked.
 func (t *turn) offer(hits []retriever.Hit) (*ragkb.AnswerResponse, []retriever.Hit) {
 	oa, ok, reason := ComposeOffer(t.question, hits)
@@ -299,5 +351,7 @@ func (t *turn) offer(hits []retriever.Hit) (*ragkb.AnswerResponse, []retriever.H
 	if oa.Text != "" {
 		return t.checked(oa.Text, []ragkb.Citation{t.citation(1, h)}, []string{h.Chunk.Title + "\n" + h.Chunk.Text}), nil
 	}
-	return nil, append([]retriever.Hit{h}, append(append([]retriever.Hit(nil), hits[:oa.Hit]...), hits[oa.Hit+1:]...)...)
+	// Nothing particular asked ("tell me about …"): sentences of that
+	// offer only, never of its neighbours.
+	return nil, []retriever.Hit{h}
 }

@@ -282,14 +282,17 @@ func unread(list []string, sourceID string) bool {
 
 // MaxQARunes is the longest answer of a question-and-answer document kept in
 // one chunk, so that a grounded answer from an FAQ entry is the entry's
-// whole answer, never a piece of it.
+// whole answer, never a piece of it. Offer documents (name, price, the
+// lines of each aspect and a description cut at 1,500 characters) are kept
+// whole up to the same size, so that an answer about an offer always sees
+// its name-and-price line.
 const MaxQARunes = 4000
 
 // chunk splits a document. A question-and-answer pair is one chunk unless the
 // answer is longer than MaxQARunes; the title travels with every chunk.
 func (ix *Indexer) chunk(d *ragkb.Document) []*ragkb.Chunk {
 	size := ix.cfg.ChunkSize
-	if d.Kind == ragkb.DocQA {
+	if d.Kind == ragkb.DocQA || d.Kind == ragkb.DocOffer {
 		size = max(size, MaxQARunes)
 	}
 	pieces := Split(d.Text, size, ix.cfg.ChunkOverlap)

@@ -63,7 +63,7 @@ type evalShop struct {
 
 // evalResult is the outcome of one question.
 type evalResult struct {
-	shop, question, verdict, answer, citation, status string
+	shop, question, verdict, answer, citation, status, reason string
 }
 
 func offersBody(name, lang, source, url string) map[string]any {
@@ -129,14 +129,25 @@ func evalShops() []evalShop {
 				{q: "How much is the Anex Modu pram?", url: "/produkt/anex-modu", words: []string{"5896.00"}},
 				{q: "Ile kosztuje wózek Cybex Priam?", refuse: true},
 			}},
-		{name: "pallmann (Google RSS feed, French)", semantic: true,
+		{name: "pallmann (Google RSS feed, French)",
 			routes:    map[string][2]string{"/feed.xml": {"gfeed-pallmann-fr/feed.xml", evalXML}},
 			resources: []evalResource{{body: func(b string) map[string]any { return offersBody("Pallmann", "fr", "google_feed", b+"/feed.xml") }}},
-		},
+			questions: []evalQuestion{
+				{q: "Combien coûte le PALL-X EXTRÊME MAT K.A. ?", url: "#pall-x-extreme-mat-ka", words: []string{"36.55"}},
+				{q: "Quel est le prix de la colle PALLMANN P4 ?", url: "#pallmann-p4", words: []string{"12.60"}},
+				{q: "Le MAGIC OIL 2K Original 2,75L est-il en stock ?", url: "#magic-oil-2k-original-2-75l", words: []string{"En stock"}},
+				{q: "Combien coûte la livraison du PALL-X EXTRÊME MAT K.A. ?", url: "#pall-x-extreme-mat-ka", words: []string{"15.00"}},
+				{q: "How much is MAGIC OIL 2K Original 2,75L?", url: "#magic-oil-2k-original-2-75l", words: []string{"387.61"}},
+				{q: "Combien coûte le vitrificateur Bona Traffic HD ?", refuse: true},
+			}},
 		{name: "pallmann (Google Atom feed, French)",
 			routes:    map[string][2]string{"/feed.xml": {"gfeed-pallmann-fr-atom/feed.xml", evalXML}},
 			resources: []evalResource{{body: func(b string) map[string]any { return offersBody("Pallmann Atom", "fr", "google_feed", b+"/feed.xml") }}},
-		},
+			questions: []evalQuestion{
+				{q: "Combien coûte le MAGIC OIL 2K Original 1L ?", url: "product=magic-oil-2k-original-1l", words: []string{"147.43"}},
+				{q: "Combien coûte le MAGIC OIL 2K Original 2,75L ?", url: "product=magic-oil-2k-original-2-75l", words: []string{"140.95"}},
+				{q: "Quel est le prix du PALL-X EXTREME K.B. Durcisseur 0,5L ?", url: "product=pall-x-extreme-k-b-durcisseur-0-5l", words: []string{"33.6"}},
+			}},
 		{name: "hurom (Google feed, Czech)", semantic: true,
 			routes:    map[string][2]string{"/feed.xml": {"gfeed-hurom-cz/feed.xml", evalXML}},
 			resources: []evalResource{{body: func(b string) map[string]any { return offersBody("Hurom", "cs", "google_feed", b+"/feed.xml") }}},
@@ -155,19 +166,35 @@ func evalShops() []evalShop {
 		{name: "campers (Google TSV feed)",
 			routes:    map[string][2]string{"/feed.tsv": {"gfeed-campers-tsv/feed.tsv", "text/tab-separated-values"}},
 			resources: []evalResource{{body: func(b string) map[string]any { return offersBody("Campers", "en", "google_feed", b+"/feed.tsv") }}},
-		},
+			questions: []evalQuestion{
+				{q: "How much is the 2014 Volkswagen Caddy Maxi Air Con?", url: "/advert/2014-volkswagen-caddy-maxi-air-con", words: []string{"11995"}},
+				{q: "What is the mileage of the 2020 Ford Transit Custom Limited?", url: "/advert/2020-ford-transit-custom-limited", words: []string{"59000 miles"}},
+				{q: "How much is a 2019 Tesla Model X?", refuse: true},
+			}},
 		{name: "etsy (schema.org page, Spanish)", semantic: true,
 			routes:    map[string][2]string{"/listing": {"schema-etsy/page.html", evalHTML}},
 			resources: []evalResource{{body: func(b string) map[string]any { return offersBody("Etsy", "", "schema_org", b+"/listing") }}},
-		},
+			questions: []evalQuestion{
+				{q: "¿Cuánto cuesta el felpudo de calabaza?", url: "/listing", words: []string{"43.90"}},
+				{q: "¿Está disponible el felpudo de calabaza?", url: "/listing", words: []string{"En stock"}},
+				{q: "How much is this doormat?", url: "/listing", words: []string{"43.90"}},
+			}},
 		{name: "overstock (schema.org page)", semantic: true,
 			routes:    map[string][2]string{"/product": {"schema-overstock/page.html", evalHTML}},
 			resources: []evalResource{{body: func(b string) map[string]any { return offersBody("Overstock", "", "schema_org", b+"/product") }}},
-		},
+			questions: []evalQuestion{
+				{q: "How much are the Elegance Canape Plates?", url: "/product", words: []string{"31.49"}},
+				{q: "Are the Elegance canape plates in stock?", url: "/product", words: []string{"In stock"}},
+				{q: "What are the Elegance canape plates made of?", url: "/product", words: []string{"porcelain"}},
+			}},
 		{name: "rejuvenation (schema.org page)", semantic: true,
 			routes:    map[string][2]string{"/product": {"schema-rejuvenation/page.html", evalHTML}},
 			resources: []evalResource{{body: func(b string) map[string]any { return offersBody("Rejuvenation", "", "schema_org", b+"/product") }}},
-		},
+			questions: []evalQuestion{
+				{q: "How much is the Keystick Wall Sconce?", url: "/product", words: []string{"150.00"}},
+				// The offer states no availability: no answer is right.
+				{q: "Is the Keystick Wall Sconce in stock?", refuse: true},
+			}},
 		{name: "heizung (FAQ, German)", semantic: true,
 			routes:    map[string][2]string{"/faq/": {"faq-heizung-de/index.html", evalHTML}},
 			resources: []evalResource{{body: func(b string) map[string]any { return faqBody("Heizung FAQ", "de", b+"/faq/") }}},
@@ -484,7 +511,10 @@ func (e *evalRun) ask(s evalShop, t *evalTenant) ([]evalResult, error) {
 		if _, err := e.call("POST", "/v1/answer", t.chatbot, ragkb.AnswerRequest{Question: q.q}, &a); err != nil {
 			return nil, err
 		}
-		res := evalResult{shop: s.name, question: q.q, answer: a.Answer, status: string(a.Status)}
+		res := evalResult{shop: s.name, question: q.q, answer: a.Answer, status: string(a.Status), reason: a.Reason}
+		if a.Intent != nil && a.Tier == ragkb.TierFast {
+			res.reason = "fast intent " + a.Intent.Name
+		}
 		if len(a.Citations) > 0 {
 			res.citation = a.Citations[0].URL
 		}

@@ -25,7 +25,7 @@ func reportEval(t *testing.T, results []evalResult, bad []string) {
 	}
 	for _, r := range results {
 		if r.verdict != "right" {
-			t.Logf("%-7s %s | %q → %s %q (cites %s)", r.verdict, r.shop, r.question, r.status, truncate(r.answer, 160), r.citation)
+			t.Logf("%-7s %s | %q → %s %q (cites %s; %s)", r.verdict, r.shop, r.question, r.status, truncate(r.answer, 160), r.citation, r.reason)
 		}
 	}
 	right, wrong, refused := evalShares(results)

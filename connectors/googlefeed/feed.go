@@ -43,7 +43,26 @@ type Item struct {
 	MPN          string     `json:"mpn,omitempty"`
 	ProductType  string     `json:"product_type,omitempty"`
 	Shipping     []Shipping `json:"shipping,omitempty"`
+	// Attributes are the other attributes a customer may ask about, in feed
+	// order: standard ones (color, size, material) and a shop's own
+	// (mileage, fuel, dealership_address).
+	Attributes []Attribute `json:"attributes,omitempty"`
 }
+
+// Attribute is one other attribute of an item.
+type Attribute struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// ignoredAttributes carry nothing a customer asks: links, codes, internal
+// flags.
+var ignoredAttributes = map[string]bool{"image_link": true, "additional_image_link": true, "google_product_category": true,
+	"identifier_exists": true, "item_group_id": true, "mobile_link": true, "canonical_link": true, "ads_redirect": true,
+	"custom_label_0": true, "custom_label_1": true, "custom_label_2": true, "custom_label_3": true, "custom_label_4": true,
+	"adult": true, "is_bundle": true, "multipack": true, "excluded_destination": true, "included_destination": true,
+	"shipping_weight": true, "shipping_label": true, "tax": true, "sell_on_google_quantity": true, "vehicle_fulfillment(option)": true,
+	"updated": true, "published": true, "summary": true, "content": true, "author": true, "guid": true, "pubdate": true}
 
 // Feed is a parsed product feed.
 type Feed struct {
@@ -255,6 +274,11 @@ func (it *Item) set(name, text string) {
 		if sh := shippingFromString(text); text != "" {
 			it.Shipping = append(it.Shipping, sh)
 		}
+	default:
+		n := strings.ToLower(strings.TrimPrefix(name, "g:"))
+		if text != "" && !ignoredAttributes[n] && !strings.HasPrefix(text, "http") && len(text) <= 300 && len(it.Attributes) < 30 {
+			it.Attributes = append(it.Attributes, Attribute{Name: n, Value: text})
+		}
 	}
 }
 
@@ -373,12 +397,18 @@ func (it Item) Product(lang string) connectors.Product {
 		}
 		ship = append(ship, w)
 	}
+	var details []string
+	for _, a := range it.Attributes {
+		label := strings.ReplaceAll(a.Name, "_", " ")
+		details = append(details, strings.ToUpper(label[:1])+label[1:]+": "+a.Value)
+	}
 	return connectors.Product{
 		SourceID:    it.ID,
 		Name:        it.Title,
 		URL:         it.Link,
 		Description: connectors.HTMLText(it.Description),
 		Category:    it.ProductType,
+		Details:     details,
 		Offer: connectorsOffer(it, price, sale, first(cur, saleCur),
 			strings.Join(ship, "; ")),
 	}
