@@ -355,3 +355,26 @@ func (t *turn) offer(hits []retriever.Hit) (*ragkb.AnswerResponse, []retriever.H
 	// offer only, never of its neighbours.
 	return nil, []retriever.Hit{h}
 }
+
+// qaSlack is how far below the best hit's relevance another FAQ entry may be
+// and still answer, when it covers more of the question's words.
+const qaSlack = 0.1
+
+// PickQA returns the index of the question-and-answer hit that answers the
+// question: among the entries close to the best one in relevance, the one
+// whose question and answer share the most words with the question ("Ile
+// mam czasu na zwrot książki?" is about returns, not about who may order
+// books). hits[0] must be a DocQA hit.
+func PickQA(question string, hits []retriever.Hit) int {
+	terms := retriever.Terms(question)
+	best, bestCov := 0, retriever.Coverage(terms, hits[0].Chunk.Title+"\n"+hits[0].Chunk.Text)
+	for i, h := range hits[1:] {
+		if h.Chunk.Kind != ragkb.DocQA || h.Relevance < hits[0].Relevance-qaSlack {
+			continue
+		}
+		if c := retriever.Coverage(terms, h.Chunk.Title+"\n"+h.Chunk.Text); c > bestCov {
+			best, bestCov = i+1, c
+		}
+	}
+	return best
+}

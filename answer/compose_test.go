@@ -87,3 +87,23 @@ func TestComposeOffer(t *testing.T) {
 		})
 	}
 }
+
+func TestPickQA(t *testing.T) {
+	qa := func(q, a string, rel float64) retriever.Hit {
+		return retriever.Hit{Chunk: &ragkb.Chunk{Kind: ragkb.DocQA, Title: q, Text: a}, Relevance: rel}
+	}
+	hits := []retriever.Hit{
+		qa("Kto może zamawiać książki?", "Funkcja zamawiania jest dostępna tylko dla zarejestrowanych użytkowników.", 0.61),
+		qa("Jaki jest termin zwrotu zakupionych przedmiotów?", "Zakupione książki można zwrócić w ciągu 14 dni.", 0.58),
+		qa("Wysyłka paczek", "Paczki wysyłane są za pomocą kuriera InPost", 0.2),
+	}
+	if got := PickQA("Ile mam czasu na zwrot książki?", hits); got != 1 {
+		t.Errorf("PickQA: got %d, want 1 (the returns entry)", got)
+	}
+	if got := PickQA("Kto może zamawiać?", hits); got != 0 {
+		t.Errorf("PickQA: got %d, want 0 (the best hit already fits)", got)
+	}
+	if got := PickQA("Czy wysyłacie paczki kurierem InPost?", hits[:1:1]); got != 0 {
+		t.Errorf("PickQA with one hit: got %d, want 0", got)
+	}
+}
