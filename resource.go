@@ -61,6 +61,10 @@ type Resource struct {
 	RefreshAvailableAt *time.Time `json:"refresh_available_at,omitempty"`
 	// LastManualRefreshAt is when a merchant last asked for a refresh (offers: once a month).
 	LastManualRefreshAt *time.Time `json:"last_manual_refresh_at,omitempty"`
+	// Version counts the saves of the resource. UpdateResource saves only when
+	// it still matches the stored one (optimistic concurrency), so two writers
+	// that read the same version cannot silently undo each other.
+	Version int64 `json:"-"`
 
 	// ConfirmShrink is set by the worker for the run of a JobConfirmed job:
 	// the merchant accepted that the source lost documents. Never stored.

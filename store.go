@@ -30,6 +30,14 @@ type Store interface {
 	GetAPIKeyByHash(ctx context.Context, hash string) (*APIKey, error)
 	// CountAPIKeys counts keys with the role (used to bootstrap the admin key).
 	CountAPIKeys(ctx context.Context, role Role) (int, error)
+	// ListAPIKeys lists a tenant's keys, oldest first; tenantID "" lists the
+	// admin keys (which belong to no tenant).
+	ListAPIKeys(ctx context.Context, tenantID string) ([]*APIKey, error)
+	// DeleteAPIKey revokes a key of the tenant ("" = an admin key); ENOTFOUND
+	// if the tenant has no such key.
+	DeleteAPIKey(ctx context.Context, tenantID, id string) error
+	// TouchAPIKey records that the key was used at t.
+	TouchAPIKey(ctx context.Context, id string, t time.Time) error
 
 	// CreateResource inserts r and, atomically with it, job.
 	CreateResource(ctx context.Context, r *Resource, job *Job) error
@@ -37,7 +45,9 @@ type Store interface {
 	GetResource(ctx context.Context, tenantID, id string) (*Resource, error)
 	// ListResources lists resources, newest first; f.TenantID "" lists every tenant's.
 	ListResources(ctx context.Context, f ResourceFilter) ([]*Resource, error)
-	// UpdateResource saves every field of r (matched by r.TenantID and r.ID).
+	// UpdateResource saves every field of r (matched by r.TenantID and r.ID)
+	// if r.Version is still the stored version (ECONFLICT otherwise, nothing
+	// saved), and increments r.Version.
 	// When job is non-nil, any pending or running job of the resource is
 	// removed (its worker loses its lease) and job is enqueued, atomically.
 	UpdateResource(ctx context.Context, r *Resource, job *Job) error
@@ -68,8 +78,9 @@ type Store interface {
 	ClaimJob(ctx context.Context, owner string, now time.Time, lease time.Duration) (*Job, error)
 	// ExtendLease pushes the lease to until; ECONFLICT if the lease was lost.
 	ExtendLease(ctx context.Context, l Lease, until time.Time) error
-	// FinishJob saves r (as UpdateResource without a job) and deletes the job,
-	// atomically; ECONFLICT (and nothing saved) if the lease was lost.
+	// FinishJob saves r (as UpdateResource without a job, but guarded by the
+	// lease instead of r.Version) and deletes the job, atomically; ECONFLICT
+	// (and nothing saved) if the lease was lost. It increments r.Version.
 	FinishJob(ctx context.Context, l Lease, r *Resource) error
 	// ReleaseJob gives the job back so another worker can claim it at once.
 	ReleaseJob(ctx context.Context, l Lease) error

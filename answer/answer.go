@@ -224,8 +224,15 @@ func (s *Service) Answer(ctx context.Context, tenantID string, req *ragkb.Answer
 	if language == "" {
 		language, _ = lang.Detect(question)
 	}
+	ctx, note := retriever.WithNote(ctx)
 	t := &turn{s: s, ctx: ctx, tenantID: tenantID, req: req, question: question, language: language, sc: sc}
 	resp := t.run()
+	if why := note.Degraded(); why != "" {
+		resp.Degraded = true
+		resp.Reason = strings.TrimPrefix(resp.Reason+"; "+why, "; ")
+		t.reason = resp.Reason
+		s.cfg.Metrics.observeDegraded("embedding")
+	}
 	resp.Language = language
 	resp.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
 	if resp.Citations == nil {
@@ -594,7 +601,11 @@ func (s *Service) record(ctx context.Context, tenantID string, sc *scope, questi
 	var ev *ragkb.Event
 	switch resp.Status {
 	case ragkb.AnswerFallback:
-		ev = &ragkb.Event{Type: ragkb.EventAssistantFailed, Detail: reason}
+		// A fallback while a dependency is down is an outage (metrics,
+		// /readyz), not a gap in the merchant's knowledge.
+		if !resp.Degraded {
+			ev = &ragkb.Event{Type: ragkb.EventAssistantFailed, Detail: reason}
+		}
 	case ragkb.AnswerAgent:
 		ev = &ragkb.Event{Type: ragkb.EventAgentRequested, Detail: reason}
 	}

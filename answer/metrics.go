@@ -4,15 +4,19 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/answer/intent"
 )
 
 // Metrics are the Prometheus series of the answer path, labelled by intent
-// (custom questions folded into "custom"), status and tier.
+// (built-in names; custom questions folded into "custom", tenant-defined
+// intents into "tenant"), status and tier.
 type Metrics struct {
 	answers   *prometheus.CounterVec
 	latency   *prometheus.HistogramVec
 	llmCalls  *prometheus.CounterVec
 	llmTokens *prometheus.CounterVec
+	degraded  *prometheus.CounterVec
+	builtin   map[string]bool
 }
 
 // NewMetrics registers the answer metrics with reg.
@@ -32,19 +36,43 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "ragkb_llm_tokens_total", Help: "Premium model tokens by intent and kind (prompt, completion).",
 		}, []string{"intent", "kind"}),
 	}
-	reg.MustRegister(m.answers, m.latency, m.llmCalls, m.llmTokens)
+	m.degraded = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "ragkb_answers_degraded_total", Help: "Answers made without a failing dependency (embedding: intent lane and lexical search only).",
+	}, []string{"dependency"})
+	m.builtin = map[string]bool{"none": true, "custom": true, intent.OutOfScopeIntent: true}
+	for _, n := range intent.BuiltinNames() {
+		m.builtin[n] = true
+	}
+	reg.MustRegister(m.answers, m.latency, m.llmCalls, m.llmTokens, m.degraded)
 	return m
+}
+
+// label is the intent label of a metric: built-in names as they are, every
+// name a tenant defined as "tenant", so that labels never carry a tenant's
+// words and their number stays bounded.
+func (m *Metrics) label(name string) string {
+	if m.builtin[name] {
+		return name
+	}
+	return "tenant"
+}
+
+func (m *Metrics) observeDegraded(dependency string) {
+	if m != nil {
+		m.degraded.WithLabelValues(dependency).Inc()
+	}
 }
 
 func (m *Metrics) observe(l *ragkb.AnswerLog) {
 	if m == nil {
 		return
 	}
-	m.answers.WithLabelValues(l.Intent, string(l.Status), string(l.Tier)).Inc()
-	m.latency.WithLabelValues(l.Intent, string(l.Tier)).Observe(l.LatencyMS / 1000)
+	name := m.label(l.Intent)
+	m.answers.WithLabelValues(name, string(l.Status), string(l.Tier)).Inc()
+	m.latency.WithLabelValues(name, string(l.Tier)).Observe(l.LatencyMS / 1000)
 	if l.LLMCalls > 0 {
-		m.llmCalls.WithLabelValues(l.Intent).Add(float64(l.LLMCalls))
-		m.llmTokens.WithLabelValues(l.Intent, "prompt").Add(float64(l.PromptTokens))
-		m.llmTokens.WithLabelValues(l.Intent, "completion").Add(float64(l.CompletionTokens))
+		m.llmCalls.WithLabelValues(name).Add(float64(l.LLMCalls))
+		m.llmTokens.WithLabelValues(name, "prompt").Add(float64(l.PromptTokens))
+		m.llmTokens.WithLabelValues(name, "completion").Add(float64(l.CompletionTokens))
 	}
 }

@@ -69,6 +69,7 @@ var fakeDNS = map[string][]netip.Addr{
 	"localhost":         {netip.MustParseAddr("127.0.0.1")},
 	"rebind.example":    {netip.MustParseAddr("93.184.215.14"), netip.MustParseAddr("10.1.2.3")},
 	"metadata.internal": {netip.MustParseAddr("169.254.169.254")},
+	"empty.example":     {},
 }
 
 func fakeLookup(_ context.Context, host string) ([]netip.Addr, error) {
@@ -113,6 +114,12 @@ func TestCheckURL(t *testing.T) {
 		{name: "ula v6", url: "http://[fd12:3456::1]/", wantPrivate: true},
 		{name: "nat64 embedding loopback", url: "http://[64:ff9b::7f00:1]/", wantPrivate: true},
 		{name: "host resolving to public and private", url: "https://rebind.example/", wantPrivate: true},
+		// Issue 15, row 12: forms that embed loopback/metadata or are routed privately.
+		{name: "ipv4-compatible loopback", url: "http://[::7f00:1]/", wantPrivate: true},
+		{name: "ipv4-compatible metadata", url: "http://[::a9fe:a9fe]/", wantPrivate: true},
+		{name: "ipv4-translated loopback", url: "http://[::ffff:0:7f00:1]/", wantPrivate: true},
+		{name: "site-local v6", url: "http://[fec0::1]/", wantPrivate: true},
+		{name: "dns answer with no addresses", url: "https://empty.example/"},
 		{name: "ftp scheme", url: "ftp://public.example/"},
 		{name: "file scheme", url: "file:///etc/passwd"},
 		{name: "no host", url: "https:///faq"},

@@ -32,8 +32,8 @@ var blockedPrefixes = []netip.Prefix{
 	netip.MustParsePrefix("203.0.113.0/24"),
 	netip.MustParsePrefix("224.0.0.0/4"),
 	netip.MustParsePrefix("240.0.0.0/4"),
-	netip.MustParsePrefix("::/128"),
-	netip.MustParsePrefix("::1/128"),
+	netip.MustParsePrefix("::/96"),           // unspecified, loopback and IPv4-compatible (::7f00:1)
+	netip.MustParsePrefix("::ffff:0:0:0/96"), // IPv4-translated (::ffff:0:7f00:1)
 	netip.MustParsePrefix("64:ff9b::/96"),
 	netip.MustParsePrefix("64:ff9b:1::/48"),
 	netip.MustParsePrefix("100::/64"),
@@ -41,6 +41,7 @@ var blockedPrefixes = []netip.Prefix{
 	netip.MustParsePrefix("2002::/16"),
 	netip.MustParsePrefix("fc00::/7"),
 	netip.MustParsePrefix("fe80::/10"),
+	netip.MustParsePrefix("fec0::/10"), // site-local (deprecated, still routed privately)
 	netip.MustParsePrefix("ff00::/8"),
 }
 
@@ -135,6 +136,9 @@ func (f *Fetcher) CheckURL(ctx context.Context, raw string) error {
 	ips, err := f.lookup(ctx, u.Hostname())
 	if err != nil {
 		return f.netError(raw, err)
+	}
+	if len(ips) == 0 {
+		return &ragkb.Error{Code: ragkb.EINVALID, Message: fmt.Sprintf("the host of %s has no addresses", raw)}
 	}
 	for _, ip := range ips {
 		if !PublicAddr(ip) {

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -52,7 +53,11 @@ type OpenAIConfig struct {
 	HTTPClient   *http.Client
 	// Timeout bounds one request. Default 60s.
 	Timeout time.Duration
-	Logger  *slog.Logger
+	// MaxElapsed bounds one Embed call with all its retries, so that a
+	// provider that hangs fails indexing in bounded time ("the embedding
+	// service did not answer"). Default 3×Timeout.
+	MaxElapsed time.Duration
+	Logger     *slog.Logger
 	// Now and Sleep are the clock; tests replace them. Sleep returns early
 	// with ctx's error when ctx ends.
 	Now   func() time.Time
@@ -73,6 +78,7 @@ func (c OpenAIConfig) withDefaults() OpenAIConfig {
 	c.MaxRetries = cmp.Or(c.MaxRetries, 4)
 	c.MaxRetryWait = cmp.Or(c.MaxRetryWait, 60*time.Second)
 	c.Timeout = cmp.Or(c.Timeout, 60*time.Second)
+	c.MaxElapsed = cmp.Or(c.MaxElapsed, 3*c.Timeout)
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{}
 	}
@@ -184,7 +190,10 @@ func (o *OpenAI) embed(ctx context.Context, texts []string, query bool) ([][]flo
 	for start := 0; start < len(idx); start += o.cfg.BatchSize {
 		batches = append(batches, idx[start:min(start+o.cfg.BatchSize, len(idx))])
 	}
-	// Batches go out Concurrency at a time; the first failure cancels the rest.
+	// Batches go out Concurrency at a time; the first failure cancels the
+	// rest; the whole call has MaxElapsed.
+	ctx, cancelElapsed := context.WithTimeoutCause(ctx, o.cfg.MaxElapsed, errNoAnswer)
+	defer cancelElapsed()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -221,8 +230,8 @@ func (o *OpenAI) embed(ctx context.Context, texts []string, query bool) ([][]flo
 	if firstErr != nil {
 		return nil, firstErr
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("embed: %w", err)
+	if ctx.Err() != nil {
+		return nil, o.ctxError(ctx)
 	}
 	if len(idx) < len(texts) {
 		dims := o.Dimensions()
@@ -305,7 +314,7 @@ func (o *OpenAI) embedBatch(ctx context.Context, batch []string, query bool) ([]
 			return vecs, nil
 		}
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("embed: %w", ctx.Err())
+			return nil, o.ctxError(ctx)
 		}
 		if !aerr.retry || attempt >= o.cfg.MaxRetries {
 			return nil, aerr.err
@@ -319,7 +328,7 @@ func (o *OpenAI) embedBatch(ctx context.Context, batch []string, query bool) ([]
 		}
 		o.cfg.Logger.Warn("embed: retrying", "attempt", attempt+1, "wait", wait, "err", aerr.err)
 		if err := o.cfg.Sleep(ctx, wait); err != nil {
-			return nil, fmt.Errorf("embed: %w", err)
+			return nil, o.ctxError(ctx)
 		}
 	}
 }
@@ -344,6 +353,11 @@ func (o *OpenAI) attempt(ctx context.Context, body []byte, n int) ([][]float32, 
 		req.Header.Set("Authorization", "Bearer "+o.cfg.APIKey)
 	}
 	resp, err := o.cfg.HTTPClient.Do(req)
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return nil, &attemptError{retry: true, err: &ragkb.Error{
+			Code: ragkb.EUNAVAILABLE, Message: fmt.Sprintf("the embedding service did not answer within %s", o.cfg.Timeout), Err: fmt.Errorf("embed: post %s: %w", o.endpoint, err),
+		}}
+	}
 	if err != nil {
 		return nil, &attemptError{retry: true, err: &ragkb.Error{
 			Code: ragkb.EUNAVAILABLE, Message: "the embedding provider cannot be reached", Err: fmt.Errorf("embed: post %s: %w", o.endpoint, err),
@@ -467,6 +481,19 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// errNoAnswer is the cause of an Embed call's MaxElapsed deadline.
+var errNoAnswer = errors.New("embedding call exceeded its time budget")
+
+// ctxError explains why ctx ended: the call's own time budget ran out (the
+// provider did not answer), or the caller gave up.
+func (o *OpenAI) ctxError(ctx context.Context) error {
+	if errors.Is(context.Cause(ctx), errNoAnswer) {
+		return &ragkb.Error{Code: ragkb.EUNAVAILABLE, Err: errNoAnswer,
+			Message: fmt.Sprintf("the embedding service did not answer within %s: check RAGKB_EMBEDDING_URL and retry", o.cfg.MaxElapsed)}
+	}
+	return fmt.Errorf("embed: %w", ctx.Err())
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

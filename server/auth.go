@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -50,6 +51,7 @@ func (s *Server) authenticate() gin.HandlerFunc {
 			writeError(c, s.log, err)
 			return
 		}
+		s.touch(c, k)
 		c.Set(ctxKey, k)
 		c.Next()
 	}
@@ -84,3 +86,25 @@ func key(c *gin.Context) *ragkb.APIKey {
 
 // tenantOf is the tenant the request acts for: the key's own tenant.
 func tenantOf(c *gin.Context) string { return key(c).TenantID }
+
+// touchEvery is how stale a key's recorded last use may get: writing it on
+// every request would turn each answer into a store write.
+const touchEvery = time.Minute
+
+// touch records the key's last use, at most once per touchEvery per process.
+// A failure is logged and does not fail the request.
+func (s *Server) touch(c *gin.Context, k *ragkb.APIKey) {
+	now := s.d.Now().UTC()
+	if k.LastUsedAt != nil && now.Sub(*k.LastUsedAt) < touchEvery {
+		return
+	}
+	if v, ok := s.touched.Load(k.ID); ok && now.Sub(v.(time.Time)) < touchEvery {
+		return
+	}
+	s.touched.Store(k.ID, now)
+	if err := s.d.Store.TouchAPIKey(c.Request.Context(), k.ID, now); err != nil {
+		s.log.WarnContext(c.Request.Context(), "record key use", "key_id", k.ID, "err", err)
+		return
+	}
+	k.LastUsedAt = &now
+}

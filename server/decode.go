@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -15,8 +16,125 @@ import (
 	"github.com/ragkb/ragkb"
 )
 
-// maxBody bounds request bodies (a large questionnaire fits easily).
-const maxBody = 8 << 20
+// maxBody bounds JSON request bodies. A knowledge base too large for it is
+// sent as NDJSON (decodeResource), bounded by maxNDJSONBody and maxLine.
+const (
+	maxBody       = 8 << 20
+	maxNDJSONBody = 256 << 20
+	maxLine       = 1 << 20
+)
+
+// ndjsonType is the media type of a streamed knowledge base.
+const ndjsonType = "application/x-ndjson"
+
+func tooLarge(limit int64) error {
+	return &ragkb.Error{Code: ragkb.ETOOLARGE, Field: "body", Message: fmt.Sprintf(
+		"is larger than %d MiB; send a large knowledge base as NDJSON (Content-Type: %s, first line the resource, then one custom question per line)", limit>>20, ndjsonType)}
+}
+
+// isNDJSON reports whether the request body is NDJSON.
+func isNDJSON(c *gin.Context) bool {
+	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	return err == nil && (mt == ndjsonType || mt == "application/ndjson" || mt == "application/jsonl")
+}
+
+// decodeResource reads a resource body: JSON, or NDJSON whose first line is
+// the resource and every further line one custom question of its knowledge
+// base. NDJSON is read line by line (never the whole body at once), so the
+// size of a knowledge base is bounded by maxNDJSONBody, not by maxBody.
+func decodeResource(c *gin.Context, req *resourceRequest) error {
+	if !isNDJSON(c) {
+		return decode(c, req)
+	}
+	br := bufio.NewReaderSize(http.MaxBytesReader(c.Writer, c.Request.Body, maxNDJSONBody), 64<<10)
+	line := 0
+	for {
+		raw, err := readLine(br)
+		if err != nil && !errors.Is(err, io.EOF) {
+			var mbe *http.MaxBytesError
+			switch {
+			case errors.As(err, &mbe):
+				return tooLarge(maxNDJSONBody)
+			case errors.Is(err, errLineTooLong):
+				return &ragkb.Error{Code: ragkb.ETOOLARGE, Field: fmt.Sprintf("line %d", line+1), Message: fmt.Sprintf("is longer than %d MiB", maxLine>>20)}
+			}
+			return ragkb.Invalid("body", "could not be read")
+		}
+		if len(bytes.TrimSpace(raw)) > 0 {
+			line++
+			if line == 1 {
+				if err := strictJSON(raw, req); err != nil {
+					return lineError(1, err)
+				}
+				if req.Type != "" && req.Type != ragkb.TypeKnowledgeBase {
+					return ragkb.Invalid("type", "NDJSON bodies are for knowledge_base resources only")
+				}
+				req.Type = ragkb.TypeKnowledgeBase
+				if req.KnowledgeBase == nil {
+					req.KnowledgeBase = &ragkb.KnowledgeBase{}
+				}
+			} else {
+				var q ragkb.CustomQuestion
+				if err := strictJSON(raw, &q); err != nil {
+					return lineError(line, err)
+				}
+				req.KnowledgeBase.Custom = append(req.KnowledgeBase.Custom, q)
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+	}
+	if line == 0 {
+		return ragkb.Invalid("body", "is empty; the first NDJSON line is the resource")
+	}
+	return nil
+}
+
+var errLineTooLong = errors.New("line too long")
+
+// readLine returns the next line (without its newline), at most maxLine bytes.
+func readLine(br *bufio.Reader) ([]byte, error) {
+	var out []byte
+	for {
+		part, err := br.ReadSlice('\n')
+		out = append(out, part...)
+		if len(out) > maxLine {
+			return nil, errLineTooLong
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		return bytes.TrimRight(out, "\r\n"), err
+	}
+}
+
+func strictJSON(raw []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if dec.More() {
+		return ragkb.Invalid("body", "has more than one JSON value on the line")
+	}
+	return nil
+}
+
+// lineError names the NDJSON line in a decoding error.
+func lineError(line int, err error) error {
+	var e *ragkb.Error
+	if errors.As(err, &e) {
+		field := e.Field
+		if line > 1 {
+			field = fmt.Sprintf("knowledge_base.custom[%d]", line-2)
+			if e.Field != "" && e.Field != "body" {
+				field += "." + e.Field
+			}
+		}
+		return &ragkb.Error{Code: e.Code, Field: field, Message: fmt.Sprintf("line %d: %s", line, e.Message)}
+	}
+	return err
+}
 
 // decode reads a JSON body into v. Every failure is an EINVALID naming the
 // field where the decoder can tell it.
@@ -34,7 +152,7 @@ func decode(c *gin.Context, v any) error {
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return ragkb.Invalid("body", "is larger than %d MiB", maxBody>>20)
+			return tooLarge(maxBody)
 		}
 		return ragkb.Invalid("body", "could not be read")
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -32,6 +33,8 @@ func statusOf(code ragkb.ErrorCode) int {
 	switch code {
 	case ragkb.EINVALID:
 		return http.StatusBadRequest
+	case ragkb.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
 	case ragkb.ENOTFOUND:
 		return http.StatusNotFound
 	case ragkb.ECONFLICT:
@@ -51,6 +54,7 @@ func statusOf(code ragkb.ErrorCode) int {
 
 var titles = map[ragkb.ErrorCode]string{
 	ragkb.EINVALID:      "Invalid request",
+	ragkb.ETOOLARGE:     "Request too large",
 	ragkb.ENOTFOUND:     "Not found",
 	ragkb.ECONFLICT:     "Conflict",
 	ragkb.EUNAUTHORIZED: "Unauthorized",
@@ -60,9 +64,19 @@ var titles = map[ragkb.ErrorCode]string{
 	ragkb.EINTERNAL:     "Internal error",
 }
 
+// statusClientClosed is recorded (nginx's 499) when the client went away
+// before the answer was ready: not a server error, not logged as one.
+const statusClientClosed = 499
+
 // writeError answers err as a problem document. Internal errors are logged
-// with the request id and shown only as "internal error".
+// with the request id and shown only as "internal error". An error caused by
+// the client hanging up is recorded as 499 and logged at debug level only.
 func writeError(c *gin.Context, log *slog.Logger, err error) {
+	if errors.Is(c.Request.Context().Err(), context.Canceled) && ragkb.ErrorCodeOf(err) != ragkb.EINVALID {
+		log.DebugContext(c.Request.Context(), "client went away", "request_id", c.GetString(ctxRequestID), "path", c.Request.URL.Path, "err", err)
+		c.AbortWithStatus(statusClientClosed)
+		return
+	}
 	code := ragkb.ErrorCodeOf(err)
 	status := statusOf(code)
 	p := Problem{

@@ -67,6 +67,9 @@ type webhookResponse struct {
 	Secret string `json:"secret"`
 }
 
+// MaxWebhooksPerTenant bounds a tenant's webhooks (each event fans out to all).
+const MaxWebhooksPerTenant = 20
+
 func (s *Server) handleCreateWebhook() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		var req webhookRequest
@@ -80,6 +83,23 @@ func (s *Server) handleCreateWebhook() gin.HandlerFunc {
 		}
 		if err := webhook.ValidateWebhook(w); err != nil {
 			writeError(c, s.log, err)
+			return
+		}
+		// Deliveries go through the SSRF guard too; refusing a private or
+		// metadata address here tells the merchant now, not at the first event.
+		if s.d.CheckURL != nil {
+			if err := s.d.CheckURL(c.Request.Context(), w.URL); err != nil {
+				writeError(c, s.log, &ragkb.Error{Code: ragkb.EINVALID, Field: "url", Message: ragkb.ErrorMessage(err), Err: err})
+				return
+			}
+		}
+		existing, err := s.d.Store.ListWebhooks(c.Request.Context(), w.TenantID)
+		if err != nil {
+			writeError(c, s.log, err)
+			return
+		}
+		if len(existing) >= MaxWebhooksPerTenant {
+			writeError(c, s.log, ragkb.Errorf(ragkb.ECONFLICT, "an account can have at most %d webhooks; delete one first", MaxWebhooksPerTenant))
 			return
 		}
 		if err := s.d.Store.CreateWebhook(c.Request.Context(), w); err != nil {

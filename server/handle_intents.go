@@ -15,6 +15,10 @@ import (
 
 var intentName = regexp.MustCompile(`^[a-z0-9][a-z0-9_:.-]{0,63}$`)
 
+// MaxIntentsPerTenant bounds a tenant's own intents (each is a class of its
+// intent classifier).
+const MaxIntentsPerTenant = 200
+
 var intentTiers = []string{"fast", "grounded", "premium", "agent"}
 
 func (s *Server) handleListIntents() gin.HandlerFunc {
@@ -89,6 +93,15 @@ func (s *Server) handleCreateIntent() gin.HandlerFunc {
 				return
 			}
 			ex = append(ex, e)
+		}
+		defs, err := s.d.Store.ListIntents(c.Request.Context(), tenantOf(c))
+		if err != nil {
+			writeError(c, s.log, err)
+			return
+		}
+		if len(defs) >= MaxIntentsPerTenant && !slices.ContainsFunc(defs, func(d *ragkb.IntentDef) bool { return d.Name == req.Name }) {
+			writeError(c, s.log, ragkb.Errorf(ragkb.ECONFLICT, "an account can have at most %d intents of its own; delete one first (custom questions in a knowledge base are not limited)", MaxIntentsPerTenant))
+			return
 		}
 		d := &ragkb.IntentDef{ID: ragkb.NewID("int"), TenantID: tenantOf(c), Name: req.Name, Examples: ex, Tier: req.Tier, CreatedAt: s.d.Now().UTC()}
 		if err := s.d.Store.CreateIntent(c.Request.Context(), d); err != nil {

@@ -2,12 +2,18 @@ package server
 
 import (
 	"context"
+	"crypto/subtle"
 	_ "embed"
+	"maps"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/ragkb/ragkb"
 )
 
 //go:embed openapi.json
@@ -22,30 +28,77 @@ func (s *Server) handleHealthz() gin.HandlerFunc {
 	}
 }
 
-// handleReadyz checks that the stores answer within two seconds.
+// handleReadyz checks that the stores and the other dependencies (Deps.Ready:
+// the embedding service, the data directory) answer within two seconds. The
+// answer names each dependency: "ok" or what is wrong. The service is ready
+// (200) only when the stores answer; a failing extra dependency makes it 503
+// too, so a load balancer stops sending traffic that could only degrade.
 func (s *Server) handleReadyz() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 		defer cancel()
-		if err := s.d.Store.Ping(ctx); err != nil {
-			s.log.Warn("readiness: store unreachable", "err", err)
-			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "store": "unreachable"})
-			return
-		}
-		if p, ok := s.d.Vectors.(interface{ Ping(context.Context) error }); ok {
-			if err := p.Ping(ctx); err != nil {
-				s.log.Warn("readiness: vector store unreachable", "err", err)
-				c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "vectors": "unreachable"})
+		deps := gin.H{}
+		ready := true
+		check := func(name string, err error) {
+			if err != nil {
+				s.log.Warn("readiness: dependency failing", "dependency", name, "err", err)
+				deps[name] = ragkb.ErrorMessage(err)
+				if ragkb.ErrorCodeOf(err) == ragkb.EINTERNAL {
+					deps[name] = "unreachable"
+				}
+				ready = false
 				return
 			}
+			deps[name] = "ok"
 		}
-		c.JSON(http.StatusOK, gin.H{"status": "ready"})
+		check("store", s.d.Store.Ping(ctx))
+		if p, ok := s.d.Vectors.(interface{ Ping(context.Context) error }); ok {
+			check("vectors", p.Ping(ctx))
+		}
+		for _, name := range slices.Sorted(maps.Keys(s.d.Ready)) {
+			check(name, s.d.Ready[name](ctx))
+		}
+		if !ready {
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "dependencies": deps})
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"status": "ready", "dependencies": deps})
 	}
 }
 
+// MetricsHandler serves the Prometheus metrics without authentication, for
+// a separate listen address (RAGKB_METRICS_ADDR) that only the monitoring
+// network reaches.
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.d.Gatherer, promhttp.HandlerOpts{})
+}
+
+// handleMetrics serves /metrics on the API address only to a caller with
+// the metrics token (RAGKB_METRICS_TOKEN) or an admin key: metric values
+// describe every tenant's traffic.
 func (s *Server) handleMetrics() gin.HandlerFunc {
-	h := promhttp.HandlerFor(s.d.Gatherer, promhttp.HandlerOpts{})
-	return gin.WrapH(h)
+	h := s.MetricsHandler()
+	return func(c *gin.Context) {
+		scheme, secret, _ := strings.Cut(c.GetHeader("Authorization"), " ")
+		secret = strings.TrimSpace(secret)
+		if !strings.EqualFold(scheme, "Bearer") || secret == "" {
+			writeError(c, s.log, &ragkb.Error{Code: ragkb.EUNAUTHORIZED, Field: "Authorization",
+				Message: "/metrics needs \"Authorization: Bearer <metrics token or admin key>\" (or serve it on RAGKB_METRICS_ADDR)"})
+			return
+		}
+		if s.d.MetricsToken == "" || subtle.ConstantTimeCompare([]byte(secret), []byte(s.d.MetricsToken)) != 1 {
+			k, err := s.d.Store.GetAPIKeyByHash(c.Request.Context(), HashKey(secret))
+			if err != nil && !ragkb.IsNotFound(err) {
+				writeError(c, s.log, err)
+				return
+			}
+			if err != nil || k.Role != ragkb.RoleAdmin {
+				writeError(c, s.log, &ragkb.Error{Code: ragkb.EUNAUTHORIZED, Field: "Authorization", Message: "the metrics token or admin key is not valid"})
+				return
+			}
+		}
+		h.ServeHTTP(c.Writer, c.Request)
+	}
 }
 
 func (s *Server) handleOpenAPI() gin.HandlerFunc {

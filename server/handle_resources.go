@@ -3,6 +3,8 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -113,7 +115,7 @@ func (s *Server) present(r *ragkb.Resource) *ragkb.Resource {
 func (s *Server) handleCreateResource() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		var req resourceRequest
-		if err := decode(c, &req); err != nil {
+		if err := decodeResource(c, &req); err != nil {
 			writeError(c, s.log, err)
 			return
 		}
@@ -226,7 +228,7 @@ func (s *Server) handleUpdateResource() gin.HandlerFunc {
 			return
 		}
 		var req resourceRequest
-		if err := decode(c, &req); err != nil {
+		if err := decodeResource(c, &req); err != nil {
 			writeError(c, s.log, err)
 			return
 		}
@@ -237,17 +239,32 @@ func (s *Server) handleUpdateResource() gin.HandlerFunc {
 			writeError(c, s.log, ragkb.Invalid("type", "cannot change from %s to %s: create a new resource", r.Type, req.Type))
 			return
 		}
-		// A secret left out of an update keeps its stored value.
+		// A secret left out of an update keeps its stored value, but only
+		// while it goes to the same place: a token is never sent to a host
+		// (or source) other than the one the merchant gave it for.
 		if req.Offers != nil && r.Offers != nil && (req.Offers.Token == "" || req.Offers.Token == "********") {
-			req.Offers.Token = r.Offers.Token
+			req.Offers.Token = ""
+			if sameDestination(req.Offers, r.Offers) {
+				req.Offers.Token = r.Offers.Token
+			}
 		}
 		next := *r
 		if err := s.validateResource(&req, &next); err != nil {
 			writeError(c, s.log, err)
 			return
 		}
+		now := s.d.Now().UTC()
+		// An offers update that changes nothing is a refresh in disguise:
+		// it obeys (and counts against) the once-a-month manual refresh.
+		if r.Type == ragkb.TypeOffers && sameContent(r, &next) {
+			if !s.manualRefreshAllowed(c, r, now) {
+				return
+			}
+			avail := s.d.ManualRefreshEvery(now).UTC()
+			next.LastManualRefreshAt, next.RefreshAvailableAt = &now, &avail
+		}
 		next.Status, next.Error, next.Warnings, next.Attempts = ragkb.StatusProcessing, "", nil, 0
-		next.UpdatedAt = s.d.Now().UTC()
+		next.UpdatedAt = now
 		if err := s.d.Store.UpdateResource(c.Request.Context(), &next, s.newJob(&next, kind)); err != nil {
 			writeError(c, s.log, err)
 			return
@@ -315,14 +332,8 @@ func (s *Server) handleRefreshResource() gin.HandlerFunc {
 		now := s.d.Now().UTC()
 		// The monthly limit comes first: a second refresh right after the
 		// first is "too many requests", whether or not the first still runs.
-		if r.Type == ragkb.TypeOffers && r.LastManualRefreshAt != nil {
-			avail := s.d.ManualRefreshEvery(*r.LastManualRefreshAt).UTC()
-			if now.Before(avail) {
-				c.Set(ctxRefreshAvailable, avail)
-				writeError(c, s.log, &ragkb.Error{Code: ragkb.ERATELIMITED, RetryAfter: avail.Sub(now),
-					Message: fmt.Sprintf("offers can be refreshed by hand once a month; the next refresh is available at %s", avail.Format(time.RFC3339))})
-				return
-			}
+		if r.Type == ragkb.TypeOffers && !s.manualRefreshAllowed(c, r, now) {
+			return
 		}
 		if r.Status == ragkb.StatusProcessing {
 			writeError(c, s.log, ragkb.Errorf(ragkb.ECONFLICT, "this resource is already being indexed"))
@@ -339,4 +350,41 @@ func (s *Server) handleRefreshResource() gin.HandlerFunc {
 		}
 		c.JSON(http.StatusAccepted, s.present(r))
 	}
+}
+
+// manualRefreshAllowed answers 429 (and returns false) when the offers
+// resource was refreshed by hand less than a month ago.
+func (s *Server) manualRefreshAllowed(c *gin.Context, r *ragkb.Resource, now time.Time) bool {
+	if r.LastManualRefreshAt == nil {
+		return true
+	}
+	avail := s.d.ManualRefreshEvery(*r.LastManualRefreshAt).UTC()
+	if !now.Before(avail) {
+		return true
+	}
+	c.Set(ctxRefreshAvailable, avail)
+	writeError(c, s.log, &ragkb.Error{Code: ragkb.ERATELIMITED, RetryAfter: avail.Sub(now),
+		Message: fmt.Sprintf("offers can be refreshed by hand once a month; the next refresh is available at %s (an update that changes nothing counts as a refresh)", avail.Format(time.RFC3339))})
+	return false
+}
+
+// sameDestination reports whether an offers spec still points where the
+// stored one did: same source, scheme and host.
+func sameDestination(a, b *ragkb.OffersSpec) bool {
+	if a.Source != b.Source {
+		return false
+	}
+	ua, errA := url.Parse(strings.TrimSpace(a.URL))
+	ub, errB := url.Parse(strings.TrimSpace(b.URL))
+	if errA != nil || errB != nil {
+		return false
+	}
+	return strings.EqualFold(ua.Scheme, ub.Scheme) && strings.EqualFold(ua.Host, ub.Host)
+}
+
+// sameContent reports whether an update leaves what is indexed unchanged.
+func sameContent(a, b *ragkb.Resource) bool {
+	return a.Name == b.Name && a.Language == b.Language && reflect.DeepEqual(a.Offers, b.Offers) &&
+		reflect.DeepEqual(a.KnowledgeBase, b.KnowledgeBase) && reflect.DeepEqual(a.FAQPage, b.FAQPage) &&
+		reflect.DeepEqual(a.Policy, b.Policy)
 }

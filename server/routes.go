@@ -12,7 +12,9 @@ func (s *Server) routes(e *gin.Engine) {
 
 	e.GET("/healthz", s.handleHealthz())
 	e.GET("/readyz", s.handleReadyz())
-	e.GET("/metrics", s.handleMetrics())
+	if !s.d.MetricsSeparate {
+		e.GET("/metrics", s.handleMetrics())
+	}
 	e.GET("/openapi.json", s.handleOpenAPI())
 	e.GET("/admin", s.handleAdminPage())
 	e.GET("/", func(c *gin.Context) { c.Redirect(302, "/admin") })
@@ -22,6 +24,8 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.POST("/tenants", s.allow(admin), s.handleCreateTenant())
 	v1.GET("/tenants", s.allow(admin), s.handleListTenants())
 	v1.POST("/tenants/:tenant_id/keys", s.allow(admin), s.handleCreateKey())
+	v1.GET("/tenants/:tenant_id/keys", s.allow(admin), s.handleListKeys())
+	v1.DELETE("/tenants/:tenant_id/keys/:key_id", s.allow(admin), s.handleDeleteKey())
 	v1.GET("/admin/resources", s.allow(admin), s.handleAdminResources())
 
 	v1.POST("/resources", s.allow(merchant), s.handleCreateResource())
@@ -32,8 +36,8 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.POST("/resources/:id/retry", s.allow(merchant, admin), s.handleRetryResource())
 	v1.POST("/resources/:id/refresh", s.allow(merchant), s.handleRefreshResource())
 
-	v1.POST("/answer", s.allow(chatbot, merchant), s.handleAnswer())
-	v1.POST("/search", s.allow(chatbot, merchant), s.handleSearch())
+	v1.POST("/answer", s.allow(chatbot, merchant), s.rateLimited(), s.handleAnswer())
+	v1.POST("/search", s.allow(chatbot, merchant), s.rateLimited(), s.handleSearch())
 
 	v1.POST("/assistants", s.allow(merchant), s.handleCreateAssistant())
 	v1.GET("/assistants", s.allow(merchant), s.handleListAssistants())

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -58,6 +59,22 @@ type Deps struct {
 	Now         func() time.Time
 	Logger      *slog.Logger
 	Version     string
+
+	// RateLimit is the per-key rate of /v1/answer and /v1/search in requests
+	// per second (0 = unlimited); RateBurst the bucket size (default 2×rate).
+	RateLimit float64
+	RateBurst int
+	// MetricsToken, when set, is a bearer token that /metrics accepts besides
+	// an admin key. MetricsSeparate removes /metrics from this handler
+	// (it is then served on its own listen address, see MetricsHandler).
+	MetricsToken    string
+	MetricsSeparate bool
+	// CheckURL vets a URL the service will call (webhooks): the SSRF guard
+	// of connectors.Fetcher. Nil accepts every URL.
+	CheckURL func(ctx context.Context, raw string) error
+	// Ready reports dependencies beyond the stores for /readyz (the
+	// embedding service): each check returns nil when healthy.
+	Ready map[string]func(ctx context.Context) error
 }
 
 // Server is the HTTP handler.
@@ -67,6 +84,10 @@ type Server struct {
 	engine *gin.Engine
 	reqs   *prometheus.CounterVec
 	dur    *prometheus.HistogramVec
+
+	limiters *keyLimiters
+	limited  prometheus.Counter
+	touched  sync.Map // key id -> time.Time of the last TouchAPIKey
 }
 
 // New returns the API handler.
@@ -86,9 +107,11 @@ func New(d Deps) *Server {
 	s := &Server{d: d, log: d.Logger}
 	s.reqs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ragkb_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "method", "status"})
 	s.dur = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "ragkb_http_request_duration_seconds", Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"route", "method"})
+	s.limited = prometheus.NewCounter(prometheus.CounterOpts{Name: "ragkb_rate_limited_total", Help: "Requests refused with 429 by the per-key rate limit."})
 	if d.Registerer != nil {
-		d.Registerer.MustRegister(s.reqs, s.dur)
+		d.Registerer.MustRegister(s.reqs, s.dur, s.limited)
 	}
+	s.limiters = newKeyLimiters(d.RateLimit, d.RateBurst, d.Now)
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
@@ -135,13 +158,17 @@ func (s *Server) logRequests() gin.HandlerFunc {
 		}
 		d := time.Since(start)
 		status := c.Writer.Status()
-		s.reqs.WithLabelValues(route, c.Request.Method, http.StatusText(status)).Inc()
+		statusText := http.StatusText(status)
+		if status == statusClientClosed {
+			statusText = "Client Closed Request"
+		}
+		s.reqs.WithLabelValues(route, c.Request.Method, statusText).Inc()
 		s.dur.WithLabelValues(route, c.Request.Method).Observe(d.Seconds())
 		if route == "/healthz" || route == "/metrics" {
 			return
 		}
 		level := slog.LevelInfo
-		if status >= 500 {
+		if status >= 500 && status != statusClientClosed {
 			level = slog.LevelError
 		}
 		attrs := []any{"request_id", c.GetString(ctxRequestID), "method", c.Request.Method, "route", route,

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -78,7 +80,7 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 
 	switch cfg.Embedder {
 	case "openai":
-		o, err := embed.NewOpenAI(embed.OpenAIConfig{URL: cfg.EmbeddingURL, Model: cfg.EmbeddingModel, APIKey: cfg.EmbeddingAPIKey, Modality: cfg.EmbeddingModality})
+		o, err := embed.NewOpenAI(embed.OpenAIConfig{URL: cfg.EmbeddingURL, Model: cfg.EmbeddingModel, APIKey: cfg.EmbeddingAPIKey, Modality: cfg.EmbeddingModality, Timeout: cfg.EmbeddingTimeout, Logger: log})
 		if err != nil {
 			return nil, fmt.Errorf("embedder: %w", err)
 		}
@@ -173,13 +175,49 @@ func validateSpec(r *ragkb.Resource) error {
 	return all.ValidateSpec(r)
 }
 
+// ready lists the dependencies /readyz checks besides the stores.
+func (a *app) ready() map[string]func(context.Context) error {
+	checks := map[string]func(context.Context) error{}
+	if o, ok := a.embedder.(*embed.OpenAI); ok {
+		checks["embedding"] = o.Probe
+	}
+	if a.cfg.DatabaseURL == "" {
+		checks["data_dir"] = func(context.Context) error { return writable(a.cfg.DataDir) }
+	}
+	return checks
+}
+
+// writable checks that dir accepts a small write (a full or read-only disk
+// fails here before indexing runs into it).
+func writable(dir string) error {
+	f, err := os.CreateTemp(dir, ".ready-*")
+	if err != nil {
+		return ragkb.Errorf(ragkb.EUNAVAILABLE, "the data directory cannot be written: %v", err)
+	}
+	name := f.Name()
+	_, werr := f.Write(make([]byte, 4096))
+	cerr := f.Close()
+	_ = os.Remove(name)
+	if err := cmp.Or(werr, cerr); err != nil {
+		return ragkb.Errorf(ragkb.EUNAVAILABLE, "the data directory cannot be written: %v", err)
+	}
+	return nil
+}
+
 func (a *app) handler() http.Handler {
+	return a.server()
+}
+
+func (a *app) server() *server.Server {
 	return server.New(server.Deps{
 		Store: a.store, Vectors: a.vectors, Answers: a.answers, Searcher: a.retriever, Events: a.events,
 		ValidateSpec: validateSpec, BuiltinIntents: intent.BuiltinNames(), DescribeIntent: intent.BuiltinDescription,
 		Gatherer: a.registry, Registerer: a.registry,
 		NextRefresh: func(now time.Time) time.Time { return a.worker.NextRefresh(now) },
 		Logger:      a.log, Version: version,
+		RateLimit: a.cfg.RateLimit, RateBurst: a.cfg.RateBurst,
+		MetricsToken: a.cfg.MetricsToken, MetricsSeparate: a.cfg.MetricsAddr != "",
+		CheckURL: a.fetcher.CheckURL, Ready: a.ready(),
 	})
 }
 
@@ -193,17 +231,32 @@ func (a *app) close() {
 }
 
 // ensureAdminKey makes sure an admin key exists: RAGKB_ADMIN_KEY when set,
-// otherwise one is generated on first start and printed once.
+// otherwise one is generated on first start and printed once. Setting
+// RAGKB_ADMIN_KEY (or changing it) retires every other admin key, so a
+// rotated or leaked bootstrap key stops working at the next start.
 func (a *app) ensureAdminKey(ctx context.Context, stdout io.Writer) error {
 	if a.cfg.AdminKey != "" {
-		_, err := a.store.GetAPIKeyByHash(ctx, server.HashKey(a.cfg.AdminKey))
-		if err == nil {
-			return nil
-		}
-		if !ragkb.IsNotFound(err) {
+		hash := server.HashKey(a.cfg.AdminKey)
+		if _, err := a.store.GetAPIKeyByHash(ctx, hash); ragkb.IsNotFound(err) {
+			if err := a.store.CreateAPIKey(ctx, &ragkb.APIKey{ID: ragkb.NewID("key"), Role: ragkb.RoleAdmin, Hash: hash, Prefix: a.cfg.AdminKey[:min(6, len(a.cfg.AdminKey))], CreatedAt: time.Now().UTC()}); err != nil {
+				return err
+			}
+		} else if err != nil {
 			return err
 		}
-		return a.store.CreateAPIKey(ctx, &ragkb.APIKey{ID: ragkb.NewID("key"), Role: ragkb.RoleAdmin, Hash: server.HashKey(a.cfg.AdminKey), Prefix: a.cfg.AdminKey[:6], CreatedAt: time.Now().UTC()})
+		keys, err := a.store.ListAPIKeys(ctx, "")
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if k.Role == ragkb.RoleAdmin && k.Hash != hash {
+				if err := a.store.DeleteAPIKey(ctx, "", k.ID); err != nil && !ragkb.IsNotFound(err) {
+					return err
+				}
+				a.log.Info("retired an old admin key (RAGKB_ADMIN_KEY was set or changed)", "key_id", k.ID, "prefix", k.Prefix)
+			}
+		}
+		return nil
 	}
 	n, err := a.store.CountAPIKeys(ctx, ragkb.RoleAdmin)
 	if err != nil {

@@ -118,6 +118,8 @@ func newBenchEnv(ctx context.Context, env map[string]string) (*benchEnv, error) 
 			return "off"
 		case "RAGKB_LOG_LEVEL":
 			return "error"
+		case "RAGKB_RATE_LIMIT":
+			return "0" // the bench measures the service, not its limiter
 		}
 		return ""
 	})

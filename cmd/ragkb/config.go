@@ -35,6 +35,11 @@ type config struct {
 	Workers           int
 	ShutdownTimeout   time.Duration
 	Relevance         float64
+	RateLimit         float64
+	RateBurst         int
+	MetricsToken      string
+	MetricsAddr       string
+	EmbeddingTimeout  time.Duration
 }
 
 // envVar documents one variable for the README and `ragkb help`.
@@ -67,6 +72,11 @@ var envVars = []envVar{
 	{"RAGKB_WORKERS", "2", "indexing jobs run at once per process"},
 	{"RAGKB_SHUTDOWN_TIMEOUT", "20s", "how long SIGTERM waits for requests and jobs"},
 	{"RAGKB_RELEVANCE", "0 (built-in)", "override the grounded-answer relevance threshold"},
+	{"RAGKB_RATE_LIMIT", "20", "requests per second per API key on /v1/answer and /v1/search (429 + Retry-After beyond); 0 = unlimited"},
+	{"RAGKB_RATE_BURST", "40", "burst size of the per-key rate limit"},
+	{"RAGKB_METRICS_TOKEN", "", "bearer token that /metrics accepts (an admin key always works)"},
+	{"RAGKB_METRICS_ADDR", "", "serve /metrics without a token on this separate address (e.g. 127.0.0.1:9090) instead of the API address"},
+	{"RAGKB_EMBEDDING_TIMEOUT", "10s", "openai embedder: deadline of one embedding call (answers use at most 2s of it, then fall back to lexical retrieval)"},
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -119,6 +129,17 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.Relevance, err = strconv.ParseFloat(get("RAGKB_RELEVANCE", "0"), 64); err != nil || c.Relevance < 0 || c.Relevance > 1 {
 		return c, fmt.Errorf("RAGKB_RELEVANCE: must be a number from 0 to 1")
+	}
+	if c.RateLimit, err = strconv.ParseFloat(get("RAGKB_RATE_LIMIT", "20"), 64); err != nil || c.RateLimit < 0 {
+		return c, fmt.Errorf("RAGKB_RATE_LIMIT: must be a number of requests per second, 0 or more")
+	}
+	if c.RateBurst, err = strconv.Atoi(get("RAGKB_RATE_BURST", "40")); err != nil || c.RateBurst < 1 {
+		return c, fmt.Errorf("RAGKB_RATE_BURST: must be a whole number, 1 or more")
+	}
+	c.MetricsToken = get("RAGKB_METRICS_TOKEN", "")
+	c.MetricsAddr = get("RAGKB_METRICS_ADDR", "")
+	if c.EmbeddingTimeout, err = time.ParseDuration(get("RAGKB_EMBEDDING_TIMEOUT", "10s")); err != nil || c.EmbeddingTimeout < 100*time.Millisecond {
+		return c, fmt.Errorf("RAGKB_EMBEDDING_TIMEOUT: must be a duration of at least 100ms, such as 10s")
 	}
 	return c, c.validate()
 }

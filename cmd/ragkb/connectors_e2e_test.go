@@ -791,7 +791,8 @@ func TestRefreshIncrementalFeed(t *testing.T) {
 	}
 
 	// An item leaves the feed: it is removed and can no longer be found.
-	// (The monthly manual refresh is used up; PUT re-indexes the same way.)
+	// (The monthly manual refresh is used up, and so an identical PUT is
+	// refused too; a PUT that renames the resource re-indexes the same way.)
 	const fondueURL = "https://kitchen.example/p/copper-fondue-set"
 	if hits := s.search(chatbot, "copper fondue set"); len(hits) == 0 || hits[0].URL != fondueURL {
 		t.Fatalf("fondue before removal: got %+v, want it found", hits)
@@ -801,6 +802,7 @@ func TestRefreshIncrementalFeed(t *testing.T) {
 	end := strings.Index(fs.body[start:], "</item>\n") + start + len("</item>\n")
 	fs.body = fs.body[:start] + fs.body[end:]
 	fs.mu.Unlock()
+	spec["name"] = fmt.Sprint(spec["name"], " (renamed)")
 	if code := s.call("PUT", "/v1/resources/"+res.ID, merchant, spec, nil); code != http.StatusAccepted {
 		t.Fatalf("put: got %d, want 202", code)
 	}

@@ -30,6 +30,12 @@ type testService struct {
 
 func startService(t *testing.T, dir string, extraEnv map[string]string) *testService {
 	t.Helper()
+	return startServiceLog(t, dir, extraEnv, slog.New(slog.DiscardHandler))
+}
+
+// startServiceLog is startService with a logger the test can read.
+func startServiceLog(t *testing.T, dir string, extraEnv map[string]string, log *slog.Logger) *testService {
+	t.Helper()
 	env := map[string]string{
 		"RAGKB_DATA_DIR": dir, "RAGKB_ADMIN_KEY": testAdminKey, "RAGKB_REFRESH_SCHEDULE": "off",
 		"RAGKB_ALLOW_PRIVATE_URLS": "true", "RAGKB_JOB_LEASE": "3s",
@@ -42,7 +48,7 @@ func startService(t *testing.T, dir string, extraEnv map[string]string) *testSer
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	a, err := buildApp(ctx, cfg, slog.New(slog.DiscardHandler))
+	a, err := buildApp(ctx, cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}

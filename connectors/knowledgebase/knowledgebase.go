@@ -39,7 +39,7 @@ var Fields = []Field{
 const (
 	MaxAnswerChars   = 5000
 	MaxQuestionChars = 500
-	MaxCustom        = 5000
+	MaxCustom        = 200_000 // beyond one JSON body: sent as NDJSON (API.md, Limits)
 	MaxExamples      = 50
 )
 

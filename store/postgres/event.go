@@ -3,7 +3,9 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/ragkb/ragkb"
@@ -30,8 +32,18 @@ func (s *Store) CreateEvent(ctx context.Context, e *ragkb.Event) error {
 		e.CreatedAt = s.clock()
 	}
 	_, err := s.pool.Exec(ctx, `INSERT INTO events (`+eventColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		e.ID, e.TenantID, string(e.Type), e.ResourceID, e.AssistantID, e.Question, e.Detail, e.CreatedAt)
+		e.ID, e.TenantID, string(e.Type), e.ResourceID, e.AssistantID, pgText(e.Question), pgText(e.Detail), e.CreatedAt)
 	return translate("create event", "event", err)
+}
+
+// pgText makes customer text storable in a PostgreSQL text column, which
+// refuses NUL bytes and invalid UTF-8: an event must never be lost to a
+// stray control character in a question.
+func pgText(s string) string {
+	if strings.IndexByte(s, 0) < 0 && utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
 }
 
 // ListEvents lists events newest first; f.TenantID "" lists every tenant's.

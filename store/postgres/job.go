@@ -89,6 +89,7 @@ func (s *Store) ExtendLease(ctx context.Context, l ragkb.Lease, until time.Time)
 // FinishJob saves r and deletes the job in one transaction; ECONFLICT (and
 // nothing saved) if the lease was lost.
 func (s *Store) FinishJob(ctx context.Context, l ragkb.Lease, r *ragkb.Resource) error {
+	v := r.Version
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		resourceID, err := checkLease(ctx, tx, l)
 		if err != nil {
@@ -97,12 +98,15 @@ func (s *Store) FinishJob(ctx context.Context, l ragkb.Lease, r *ragkb.Resource)
 		if resourceID != r.ID {
 			return ragkb.Invalid("resource", "the job belongs to another resource")
 		}
-		if err := updateResource(ctx, tx, r); err != nil {
+		if err := updateResource(ctx, tx, r, false); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `DELETE FROM jobs WHERE id = $1`, l.JobID)
 		return err
 	})
+	if err != nil {
+		r.Version = v // the transaction rolled back
+	}
 	return translate("finish job", "job", err)
 }
 

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -13,11 +14,14 @@ const resourceColumns = `id, tenant_id, name, type, language, status, error, war
 	documents, chunks, last_run, knowledge_base, faq_page, policy, offers, created_at, updated_at,
 	indexed_at, next_refresh_at, refresh_available_at, last_manual_refresh_at`
 
+// resourceSelect is resourceColumns plus the version, which only the store writes.
+const resourceSelect = resourceColumns + `, version`
+
 func scanResource(row pgx.Row) (*ragkb.Resource, error) {
 	var r ragkb.Resource
 	err := row.Scan(&r.ID, &r.TenantID, &r.Name, &r.Type, &r.Language, &r.Status, &r.Error, &r.Warnings,
 		&r.Attempts, &r.Documents, &r.Chunks, &r.LastRun, &r.KnowledgeBase, &r.FAQPage, &r.Policy, &r.Offers,
-		&r.CreatedAt, &r.UpdatedAt, &r.IndexedAt, &r.NextRefreshAt, &r.RefreshAvailableAt, &r.LastManualRefreshAt)
+		&r.CreatedAt, &r.UpdatedAt, &r.IndexedAt, &r.NextRefreshAt, &r.RefreshAvailableAt, &r.LastManualRefreshAt, &r.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +66,7 @@ func (s *Store) CreateResource(ctx context.Context, r *ragkb.Resource, job *ragk
 
 // GetResource returns the resource; tenantID "" matches any tenant.
 func (s *Store) GetResource(ctx context.Context, tenantID, id string) (*ragkb.Resource, error) {
-	r, err := scanResource(s.pool.QueryRow(ctx, `SELECT `+resourceColumns+` FROM resources
+	r, err := scanResource(s.pool.QueryRow(ctx, `SELECT `+resourceSelect+` FROM resources
 		WHERE id = $1 AND ($2 = '' OR tenant_id = $2)`, id, tenantID))
 	return r, translate("get resource", "resource", err)
 }
@@ -88,7 +92,7 @@ func (s *Store) ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*r
 		}
 		where = append(where, "type = ANY("+arg(types)+")")
 	}
-	q := `SELECT ` + resourceColumns + ` FROM resources`
+	q := `SELECT ` + resourceSelect + ` FROM resources`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -102,27 +106,35 @@ func (s *Store) ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*r
 }
 
 // updateResource saves every field of r inside tx; ENOTFOUND when there is
-// no such resource of r.TenantID.
-func updateResource(ctx context.Context, tx pgx.Tx, r *ragkb.Resource) error {
-	tag, err := tx.Exec(ctx, `UPDATE resources SET name = $3, type = $4, language = $5, status = $6, error = $7,
+// no such resource of r.TenantID, ECONFLICT when checkVersion and the stored
+// version is not r.Version. It increments the stored version and r.Version
+// (callers restore r.Version when the transaction fails).
+func updateResource(ctx context.Context, tx pgx.Tx, r *ragkb.Resource, checkVersion bool) error {
+	args := append(resourceArgs(r), r.Version, checkVersion)
+	err := tx.QueryRow(ctx, `UPDATE resources SET name = $3, type = $4, language = $5, status = $6, error = $7,
 		warnings = $8, attempts = $9, documents = $10, chunks = $11, last_run = $12, knowledge_base = $13,
 		faq_page = $14, policy = $15, offers = $16, created_at = $17, updated_at = $18, indexed_at = $19,
-		next_refresh_at = $20, refresh_available_at = $21, last_manual_refresh_at = $22
-		WHERE id = $1 AND tenant_id = $2`, resourceArgs(r)...)
-	if err != nil {
+		next_refresh_at = $20, refresh_available_at = $21, last_manual_refresh_at = $22, version = version + 1
+		WHERE id = $1 AND tenant_id = $2 AND (NOT $24 OR version = $23) RETURNING version`, args...).Scan(&r.Version)
+	if !errors.Is(err, pgx.ErrNoRows) {
 		return err
 	}
-	if tag.RowsAffected() == 0 {
+	var exists bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM resources WHERE id = $1 AND tenant_id = $2)`, r.ID, r.TenantID).Scan(&exists); err != nil {
+		return err
+	}
+	if !exists {
 		return ragkb.NotFound("resource")
 	}
-	return nil
+	return ragkb.Errorf(ragkb.ECONFLICT, "the resource was changed by another request meanwhile; read it again and retry")
 }
 
 // UpdateResource saves every field of r and, when job is non-nil, replaces
 // the resource's jobs with job, in one transaction.
 func (s *Store) UpdateResource(ctx context.Context, r *ragkb.Resource, job *ragkb.Job) error {
+	v := r.Version
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		if err := updateResource(ctx, tx, r); err != nil {
+		if err := updateResource(ctx, tx, r, true); err != nil {
 			return err
 		}
 		if job == nil {
@@ -133,6 +145,9 @@ func (s *Store) UpdateResource(ctx context.Context, r *ragkb.Resource, job *ragk
 		}
 		return insertJob(ctx, tx, r, job, s.clock())
 	})
+	if err != nil {
+		r.Version = v // the transaction rolled back
+	}
 	return translate("update resource", "resource", err)
 }
 

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/ragkb/ragkb"
@@ -70,16 +71,52 @@ func (s *Store) CreateAPIKey(ctx context.Context, k *ragkb.APIKey) error {
 	return translate("create api key", "API key", err)
 }
 
+const apiKeyColumns = `id, tenant_id, role, hash, prefix, created_at, last_used_at`
+
+func scanAPIKey(row pgx.Row) (*ragkb.APIKey, error) {
+	var k ragkb.APIKey
+	if err := row.Scan(&k.ID, &k.TenantID, &k.Role, &k.Hash, &k.Prefix, &k.CreatedAt, &k.LastUsedAt); err != nil {
+		return nil, err
+	}
+	k.CreatedAt, k.LastUsedAt = utc(k.CreatedAt), utcp(k.LastUsedAt)
+	return &k, nil
+}
+
 // GetAPIKeyByHash finds a key by the hash of its secret.
 func (s *Store) GetAPIKeyByHash(ctx context.Context, hash string) (*ragkb.APIKey, error) {
-	var k ragkb.APIKey
-	err := s.pool.QueryRow(ctx, `SELECT id, tenant_id, role, hash, prefix, created_at FROM api_keys WHERE hash = $1`, hash).
-		Scan(&k.ID, &k.TenantID, &k.Role, &k.Hash, &k.Prefix, &k.CreatedAt)
+	k, err := scanAPIKey(s.pool.QueryRow(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE hash = $1`, hash))
 	if err != nil {
 		return nil, translate("get api key", "API key", err)
 	}
-	k.CreatedAt = utc(k.CreatedAt)
-	return &k, nil
+	return k, nil
+}
+
+// ListAPIKeys lists the tenant's keys oldest first ("" = admin keys).
+func (s *Store) ListAPIKeys(ctx context.Context, tenantID string) ([]*ragkb.APIKey, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, id`, tenantID)
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*ragkb.APIKey, error) { return scanAPIKey(row) })
+	if out == nil {
+		out = []*ragkb.APIKey{}
+	}
+	return out, translate("list api keys", "API key", err)
+}
+
+// DeleteAPIKey revokes one of the tenant's keys.
+func (s *Store) DeleteAPIKey(ctx context.Context, tenantID, id string) error {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM api_keys WHERE id = $1 AND tenant_id = $2`, id, tenantID)
+	if err != nil {
+		return translate("delete api key", "API key", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ragkb.NotFound("API key")
+	}
+	return nil
+}
+
+// TouchAPIKey records the key's last use.
+func (s *Store) TouchAPIKey(ctx context.Context, id string, t time.Time) error {
+	_, err := s.pool.Exec(ctx, `UPDATE api_keys SET last_used_at = $2 WHERE id = $1`, id, t)
+	return translate("touch api key", "API key", err)
 }
 
 // CountAPIKeys counts the keys with role.

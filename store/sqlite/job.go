@@ -94,6 +94,7 @@ func (s *Store) FinishJob(ctx context.Context, l ragkb.Lease, r *ragkb.Resource)
 	if l.Owner == "" || l.JobID == "" {
 		return errLeaseLost()
 	}
+	v := r.Version
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var resourceID string
 		err := tx.QueryRowContext(ctx, `SELECT resource_id FROM jobs WHERE id = ? AND lease_owner = ?`, l.JobID, l.Owner).Scan(&resourceID)
@@ -106,12 +107,15 @@ func (s *Store) FinishJob(ctx context.Context, l ragkb.Lease, r *ragkb.Resource)
 		if resourceID != r.ID {
 			return ragkb.Invalid("resource", "the job belongs to another resource")
 		}
-		if err := updateResource(ctx, tx, r); err != nil {
+		if err := updateResource(ctx, tx, r, false); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM jobs WHERE id = ?`, l.JobID)
 		return err
 	})
+	if err != nil {
+		r.Version = v // the transaction rolled back
+	}
 	return translate("finish job", "job", err)
 }
 

@@ -50,6 +50,9 @@ func resourceArgs(r *ragkb.Resource) ([]any, error) {
 		tsp(r.NextRefreshAt), tsp(r.RefreshAvailableAt), tsp(r.LastManualRefreshAt)}, nil
 }
 
+// resourceSelect is resourceColumns plus the version, which only the store writes.
+const resourceSelect = resourceColumns + `, version`
+
 type scanner interface{ Scan(dest ...any) error }
 
 func scanResource(sc scanner) (*ragkb.Resource, error) {
@@ -58,7 +61,7 @@ func scanResource(sc scanner) (*ragkb.Resource, error) {
 	var created, updated, indexed, nextRefresh, refreshAvail, lastManual nullTime
 	if err := sc.Scan(&r.ID, &r.TenantID, &r.Name, &typ, &r.Language, &status, &r.Error, &warnings,
 		&r.Attempts, &r.Documents, &r.Chunks, &lastRun, &spec, &created, &updated, &indexed,
-		&nextRefresh, &refreshAvail, &lastManual); err != nil {
+		&nextRefresh, &refreshAvail, &lastManual, &r.Version); err != nil {
 		return nil, err
 	}
 	r.Type, r.Status = ragkb.ResourceType(typ), ragkb.ResourceStatus(status)
@@ -108,7 +111,7 @@ func (s *Store) CreateResource(ctx context.Context, r *ragkb.Resource, job *ragk
 
 // GetResource returns the resource; tenantID "" matches any tenant.
 func (s *Store) GetResource(ctx context.Context, tenantID, id string) (*ragkb.Resource, error) {
-	q := `SELECT ` + resourceColumns + ` FROM resources WHERE id = ?`
+	q := `SELECT ` + resourceSelect + ` FROM resources WHERE id = ?`
 	args := []any{id}
 	if tenantID != "" {
 		q += ` AND tenant_id = ?`
@@ -142,7 +145,7 @@ func (s *Store) ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*r
 			args = append(args, string(t))
 		}
 	}
-	q := `SELECT ` + resourceColumns + ` FROM resources`
+	q := `SELECT ` + resourceSelect + ` FROM resources`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, ` AND `)
 	}
@@ -169,8 +172,9 @@ func (s *Store) ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*r
 // UpdateResource saves every field of r; when job is non-nil the resource's
 // jobs are replaced by job, atomically.
 func (s *Store) UpdateResource(ctx context.Context, r *ragkb.Resource, job *ragkb.Job) error {
+	v := r.Version
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if err := updateResource(ctx, tx, r); err != nil {
+		if err := updateResource(ctx, tx, r, true); err != nil {
 			return err
 		}
 		if job == nil {
@@ -181,11 +185,17 @@ func (s *Store) UpdateResource(ctx context.Context, r *ragkb.Resource, job *ragk
 		}
 		return s.insertJob(ctx, tx, r, job)
 	})
+	if err != nil {
+		r.Version = v // the transaction rolled back
+	}
 	return translate("update resource", "resource", err)
 }
 
-// updateResource saves r inside tx; ENOTFOUND unless it exists in r.TenantID.
-func updateResource(ctx context.Context, tx *sql.Tx, r *ragkb.Resource) error {
+// updateResource saves r inside tx; ENOTFOUND unless it exists in
+// r.TenantID, ECONFLICT when checkVersion and the stored version is not
+// r.Version. The stored version is incremented, and r.Version with it (the
+// callers restore r.Version when the transaction fails).
+func updateResource(ctx context.Context, tx *sql.Tx, r *ragkb.Resource, checkVersion bool) error {
 	args, err := resourceArgs(r)
 	if err != nil {
 		return err
@@ -198,16 +208,28 @@ func updateResource(ctx context.Context, tx *sql.Tx, r *ragkb.Resource) error {
 		vals = append(vals, args[i+2])
 	}
 	vals = append(vals, r.ID, r.TenantID)
-	res, err := tx.ExecContext(ctx, `UPDATE resources SET `+strings.Join(sets, ", ")+` WHERE id = ? AND tenant_id = ?`, vals...)
-	if err != nil {
+	q := `UPDATE resources SET ` + strings.Join(sets, ", ") + `, version = version + 1 WHERE id = ? AND tenant_id = ?`
+	if checkVersion {
+		q += ` AND version = ?`
+		vals = append(vals, r.Version)
+	}
+	err = tx.QueryRowContext(ctx, q+` RETURNING version`, vals...).Scan(&r.Version)
+	if !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	if n, err := res.RowsAffected(); err != nil {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM resources WHERE id = ? AND tenant_id = ?`, r.ID, r.TenantID).Scan(&n); err != nil {
 		return err
-	} else if n == 0 {
+	}
+	if n == 0 {
 		return ragkb.NotFound("resource")
 	}
-	return nil
+	return errChangedMeanwhile()
+}
+
+// errChangedMeanwhile is the optimistic-concurrency conflict of UpdateResource.
+func errChangedMeanwhile() error {
+	return ragkb.Errorf(ragkb.ECONFLICT, "the resource was changed by another request meanwhile; read it again and retry")
 }
 
 // DeleteResource removes the resource with its documents, chunks and jobs

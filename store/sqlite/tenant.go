@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"github.com/ragkb/ragkb"
 )
@@ -80,22 +81,68 @@ func (s *Store) CreateAPIKey(ctx context.Context, k *ragkb.APIKey) error {
 	return translate("create api key", "API key", err)
 }
 
-// GetAPIKeyByHash finds a key by the hash of its secret.
-func (s *Store) GetAPIKeyByHash(ctx context.Context, hash string) (*ragkb.APIKey, error) {
+const apiKeyColumns = `id, tenant_id, role, hash, prefix, created_at, last_used_at`
+
+func scanAPIKey(sc scanner) (*ragkb.APIKey, error) {
 	var k ragkb.APIKey
 	var role string
-	var created nullTime
-	err := s.r.QueryRowContext(ctx, `SELECT id, tenant_id, role, hash, prefix, created_at FROM api_keys WHERE hash = ?`, hash).
-		Scan(&k.ID, &k.TenantID, &role, &k.Hash, &k.Prefix, &created)
+	var created, used nullTime
+	if err := sc.Scan(&k.ID, &k.TenantID, &role, &k.Hash, &k.Prefix, &created, &used); err != nil {
+		return nil, err
+	}
+	k.Role = ragkb.Role(role)
+	k.CreatedAt, k.LastUsedAt = created.Time(), used.Ptr()
+	return &k, nil
+}
+
+// GetAPIKeyByHash finds a key by the hash of its secret.
+func (s *Store) GetAPIKeyByHash(ctx context.Context, hash string) (*ragkb.APIKey, error) {
+	k, err := scanAPIKey(s.r.QueryRowContext(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE hash = ?`, hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ragkb.NotFound("API key")
 	}
 	if err != nil {
 		return nil, translate("get api key", "API key", err)
 	}
-	k.Role = ragkb.Role(role)
-	k.CreatedAt = created.Time()
-	return &k, nil
+	return k, nil
+}
+
+// ListAPIKeys lists the tenant's keys oldest first ("" = admin keys).
+func (s *Store) ListAPIKeys(ctx context.Context, tenantID string) ([]*ragkb.APIKey, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE tenant_id = ? ORDER BY created_at, id`, tenantID)
+	if err != nil {
+		return nil, translate("list api keys", "API key", err)
+	}
+	defer rows.Close()
+	out := []*ragkb.APIKey{}
+	for rows.Next() {
+		k, err := scanAPIKey(rows)
+		if err != nil {
+			return nil, translate("list api keys", "API key", err)
+		}
+		out = append(out, k)
+	}
+	return out, translate("list api keys", "API key", rows.Err())
+}
+
+// DeleteAPIKey revokes one of the tenant's keys.
+func (s *Store) DeleteAPIKey(ctx context.Context, tenantID, id string) error {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM api_keys WHERE id = ? AND tenant_id = ?`, id, tenantID)
+	if err != nil {
+		return translate("delete api key", "API key", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return translate("delete api key", "API key", err)
+	} else if n == 0 {
+		return ragkb.NotFound("API key")
+	}
+	return nil
+}
+
+// TouchAPIKey records the key's last use.
+func (s *Store) TouchAPIKey(ctx context.Context, id string, t time.Time) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE api_keys SET last_used_at = ? WHERE id = ?`, ts(t), id)
+	return translate("touch api key", "API key", err)
 }
 
 // CountAPIKeys counts the keys with role.

@@ -27,6 +27,7 @@ func RunStore(t *testing.T, newStore func(t *testing.T) ragkb.Store) {
 	}{
 		{"TenantsAndKeys", testTenantsAndKeys},
 		{"ResourceCRUD", testResourceCRUD},
+		{"ResourceVersion", testResourceVersion},
 		{"ResourceFilters", testResourceFilters},
 		{"ResourceSpecRoundTrip", testResourceSpecRoundTrip},
 		{"DeleteResource", testDeleteResource},

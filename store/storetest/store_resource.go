@@ -86,6 +86,63 @@ func testTenantsAndKeys(t *testing.T, s ragkb.Store) {
 			t.Errorf("%s: CountAPIKeys(%s) = %d, want %d", tc.name, tc.role, got, tc.want)
 		}
 	}
+
+	// Listing is per tenant ("" = admin keys); revoking works at once and only
+	// within the tenant; last use is recorded.
+	listIDs := func(tenantID string) []string {
+		ks, err := s.ListAPIKeys(ctx, tenantID)
+		must(t, err, "ListAPIKeys")
+		ids := []string{}
+		for _, k := range ks {
+			ids = append(ids, k.ID)
+		}
+		return ids
+	}
+	if got, want := listIDs(a.ID), []string{keys[1].ID, keys[2].ID}; !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))) {
+		t.Errorf("ListAPIKeys(A) = %v, want %v", got, want)
+	}
+	if got, want := listIDs(""), []string{keys[0].ID}; !slices.Equal(got, want) {
+		t.Errorf("ListAPIKeys(admin) = %v, want %v", got, want)
+	}
+	if got := listIDs("ten_missing"); len(got) != 0 {
+		t.Errorf("ListAPIKeys(missing tenant) = %v, want none", got)
+	}
+	isNotFound(t, s.DeleteAPIKey(ctx, b.ID, keys[2].ID), "DeleteAPIKey(another tenant's key)")
+	if _, err := s.GetAPIKeyByHash(ctx, keys[2].Hash); err != nil {
+		t.Errorf("a key survives a revocation attempt from another tenant: GetAPIKeyByHash = %v", err)
+	}
+	used := at(5 * time.Minute)
+	must(t, s.TouchAPIKey(ctx, keys[1].ID, used), "TouchAPIKey")
+	if got, err := s.GetAPIKeyByHash(ctx, keys[1].Hash); err != nil || got.LastUsedAt == nil || !got.LastUsedAt.Equal(used) {
+		t.Errorf("after TouchAPIKey GetAPIKeyByHash = %+v, %v, want last used %v", got, err, used)
+	}
+	must(t, s.DeleteAPIKey(ctx, a.ID, keys[2].ID), "DeleteAPIKey")
+	_, err = s.GetAPIKeyByHash(ctx, keys[2].Hash)
+	isNotFound(t, err, "GetAPIKeyByHash(revoked)")
+	isNotFound(t, s.DeleteAPIKey(ctx, a.ID, keys[2].ID), "DeleteAPIKey twice")
+}
+
+// testResourceVersion checks the optimistic concurrency of UpdateResource:
+// a writer holding a stale copy is refused and changes nothing.
+func testResourceVersion(t *testing.T, s ragkb.Store) {
+	ctx := context.Background()
+	ten := newTenant(t, s, "Shop")
+	r := newResource(t, s, ten.ID, "Returns", at(time.Minute))
+	cur, err := s.GetResource(ctx, ten.ID, r.ID)
+	must(t, err, "GetResource")
+	stale := *cur
+	cur.Name = "first writer"
+	must(t, s.UpdateResource(ctx, cur, &ragkb.Job{ID: ragkb.NewID("job"), Kind: ragkb.JobIndex, CreatedAt: t0}), "UpdateResource (first writer)")
+	stale.Name = "second writer"
+	wantCode(t, s.UpdateResource(ctx, &stale, &ragkb.Job{ID: ragkb.NewID("job"), Kind: ragkb.JobRefresh, CreatedAt: t0}), ragkb.ECONFLICT, "UpdateResource (stale copy)")
+	got, err := s.GetResource(ctx, ten.ID, r.ID)
+	must(t, err, "GetResource after conflict")
+	if got.Name != "first writer" || got.Version != cur.Version {
+		t.Errorf("after a stale update: name %q version %d, want %q version %d", got.Name, got.Version, "first writer", cur.Version)
+	}
+	// The winner's copy carries the new version and can save again.
+	cur.Name = "first writer again"
+	must(t, s.UpdateResource(ctx, cur, nil), "UpdateResource with the returned version")
 }
 
 func testResourceCRUD(t *testing.T, s ragkb.Store) {
