@@ -238,7 +238,8 @@ func ComposeOffer(question string, hits []retriever.Hit) (ans OfferAnswer, ok bo
 	aspect := AspectOf(question)
 	named, best := -1, 0
 	for i, h := range hits {
-		if h.Chunk.Kind != ragkb.DocOffer || !NamesProduct(question, h.Chunk.Title, offerIdentity(h.Chunk.Text)) {
+		if h.Chunk.Kind != ragkb.DocOffer || !NamesProduct(question, h.Chunk.Title, offerIdentity(h.Chunk.Text)) ||
+			!mentionsNaming(question, h.Chunk.Title+"\n"+h.Chunk.Text) {
 			continue
 		}
 		// Of the offers that fit, the one whose name has the fewest words
@@ -295,6 +296,29 @@ func ComposeOffer(question string, hits []retriever.Hit) (ans OfferAnswer, ok bo
 		return OfferAnswer{}, false, "the offer does not state its " + string(aspect)
 	}
 	return OfferAnswer{Text: strings.Join(picked, " "), Hit: named}, true, ""
+}
+
+// mentionsNaming reports whether every naming word of the question is
+// somewhere in the offer (its name, options or description): "Hoodie with
+// Zipper XXL" is not the hoodie whose offer never mentions an XXL. A model
+// code of several characters that the offer's name or codes hold is enough
+// on its own (NamesProduct checked it).
+func mentionsNaming(question, text string) bool {
+	have := map[string]bool{}
+	for _, w := range retriever.Words(text) {
+		have[w], have[stemOf(w)] = true, true
+	}
+	for _, t := range namingTerms(question) {
+		if strings.IndexFunc(t, unicode.IsDigit) >= 0 && len(t) > 1 {
+			return true
+		}
+	}
+	for _, t := range namingTerms(question) {
+		if !have[t] && !have[stemOf(t)] {
+			return false
+		}
+	}
+	return true
 }
 
 // extraWords counts the words of title the question does not contain.

@@ -76,6 +76,8 @@ func TestComposeOffer(t *testing.T) {
 		{"no delivery line: not the price", "How much is delivery for the Organic Tee?", []retriever.Hit{tee}, "", false},
 		{"named product is the second hit", "How much is delivery for the H 100?", []retriever.Hit{tee, juicer}, "Odšťavňovač H 100 | černý costs 12490.00. Delivery to CZ: free.", true},
 		{"product not in the catalogue", "Is the Naruto box set in stock?", []retriever.Hit{tee, juicer}, "", false},
+		{"a size the offer never mentions", "How much is the Organic Tee XXL?", []retriever.Hit{tee}, "", false},
+		{"a model code is enough", "How much is the black H 100 juicer?", []retriever.Hit{juicer}, "Odšťavňovač H 100 | černý costs 12490.00.", true},
 		{"no aspect: extraction decides", "Tell me about the Organic Tee", []retriever.Hit{tee}, "", true},
 	}
 	for _, tt := range tests {

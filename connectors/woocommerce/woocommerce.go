@@ -129,8 +129,10 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 		}
 		if n, err := strconv.Atoi(resp.Header.Get("X-WP-TotalPages")); err == nil {
 			total = n
-			if page < total && len(items) < c.perPage {
-				res.Incomplete = append(res.Incomplete, fmt.Sprintf("The WooCommerce product list ended early: page %d of %d had only %d products", page, total, len(items)))
+			if page <= total && len(items) == 0 {
+				// A store may cap per_page below ours, so a short page is
+				// normal; an empty page before the announced last is not.
+				res.Incomplete = append(res.Incomplete, fmt.Sprintf("The WooCommerce product list ended early: page %d of the %d announced was empty", page, total))
 				break
 			}
 		} else if len(items) == c.perPage {
