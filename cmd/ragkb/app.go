@@ -139,7 +139,7 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 	if a.indexer, err = indexer.New(indexer.Config{Store: a.store, Vectors: a.vectors, Embedder: a.embedder, Connector: a.connector, Logger: log}); err != nil {
 		return nil, err
 	}
-	if a.retriever, err = retriever.New(retriever.Config{Store: a.store, Vectors: a.vectors, Embedder: a.embedder}); err != nil {
+	if a.retriever, err = retriever.New(retriever.Config{Store: a.store, Vectors: a.vectors, Embedder: a.embedder, EmbedTimeout: cfg.QueryEmbeddingTimeout}); err != nil {
 		return nil, err
 	}
 	a.events = webhook.NewRecorder(webhook.RecorderConfig{Store: a.store, Logger: log})

