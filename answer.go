@@ -10,6 +10,9 @@ const (
 	AnswerAnswered AnswerStatus = "answered"
 	AnswerFallback AnswerStatus = "fallback"
 	AnswerAgent    AnswerStatus = "agent"
+	// AnswerTriaged marks the log of a POST /v1/triage call: the message was
+	// classified, not answered (it counts in the triage stats only).
+	AnswerTriaged AnswerStatus = "triaged"
 )
 
 // Tier says how an answer was produced and so what it cost.
@@ -63,22 +66,36 @@ type Usage struct {
 	LLMCalls         int `json:"llm_calls"`
 	PromptTokens     int `json:"prompt_tokens"`
 	CompletionTokens int `json:"completion_tokens"`
+	// ReasoningTokens is the part of CompletionTokens a reasoning model
+	// spent thinking (reported by OpenAI's o-series and gpt-5).
+	ReasoningTokens int `json:"reasoning_tokens,omitempty"`
 }
 
 // AnswerResponse is the body returned by POST /v1/answer. Every answered
 // response has at least one citation.
 type AnswerResponse struct {
-	Status      AnswerStatus `json:"status"`
-	Answer      string       `json:"answer"`
-	Tier        Tier         `json:"tier"`
-	Intent      *IntentMatch `json:"intent,omitempty"`
-	Language    string       `json:"language,omitempty"`
-	Citations   []Citation   `json:"citations"`
-	CloseTicket bool         `json:"close_ticket"`
-	Usage       Usage        `json:"usage"`
-	LatencyMS   float64      `json:"latency_ms"`
+	Status   AnswerStatus `json:"status"`
+	Answer   string       `json:"answer"`
+	Tier     Tier         `json:"tier"`
+	Intent   *IntentMatch `json:"intent,omitempty"`
+	Language string       `json:"language,omitempty"`
+	// AnswerLanguage is the language of Answer when it differs from the
+	// question's (an approved text in another language), or when Answer
+	// was translated.
+	AnswerLanguage string `json:"answer_language,omitempty"`
+	// Translated is true when Answer is the LLM's translation of an
+	// approved or grounded text whose figures, codes and URLs were checked
+	// unchanged (assistants with translate: true).
+	Translated  bool       `json:"translated,omitempty"`
+	Citations   []Citation `json:"citations"`
+	CloseTicket bool       `json:"close_ticket"`
+	Usage       Usage      `json:"usage"`
+	LatencyMS   float64    `json:"latency_ms"`
 	// Reason explains fallbacks and downgrades for developers (not customers).
 	Reason string `json:"reason,omitempty"`
+	// Triage is the helpdesk classification of the question (topic,
+	// priority, sentiment), computed without a model call.
+	Triage *Triage `json:"triage,omitempty"`
 	// Degraded is true when a dependency failed and the answer was made
 	// without it (the embedding service: only the intent lane and lexical
 	// search were used). Reason says which.
@@ -107,17 +124,23 @@ type SearchResult struct {
 
 // Assistant is a merchant's configuration of how questions are answered.
 type Assistant struct {
-	ID              string    `json:"id"`
-	TenantID        string    `json:"tenant_id,omitempty"`
-	Name            string    `json:"name"`
-	ResourceIDs     []string  `json:"resource_ids"`
-	FallbackMessage string    `json:"fallback_message"`
-	AgentMessage    string    `json:"agent_message"`
-	AutoClose       bool      `json:"auto_close"`
-	PremiumIntents  []string  `json:"premium_intents"`
-	Language        string    `json:"language,omitempty"`
-	CreatedAt       time.Time `json:"created_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
+	ID              string   `json:"id"`
+	TenantID        string   `json:"tenant_id,omitempty"`
+	Name            string   `json:"name"`
+	ResourceIDs     []string `json:"resource_ids"`
+	FallbackMessage string   `json:"fallback_message"`
+	AgentMessage    string   `json:"agent_message"`
+	AutoClose       bool     `json:"auto_close"`
+	PremiumIntents  []string `json:"premium_intents"`
+	Language        string   `json:"language,omitempty"`
+	// Translate lets the assistant translate an answer with the LLM when no
+	// approved text is in the customer's language (figures kept unchanged).
+	Translate bool `json:"translate"`
+	// Triage adjusts how the assistant's tickets are prioritised (nil =
+	// the built-in rules only).
+	Triage    *TriageConfig `json:"triage,omitempty"`
+	CreatedAt time.Time     `json:"created_at"`
+	UpdatedAt time.Time     `json:"updated_at"`
 }
 
 // Default messages used when no assistant (or an empty message) is configured.
@@ -147,6 +170,8 @@ const (
 	EventAssistantFailed EventType = "assistant_failed"
 	EventAgentRequested  EventType = "agent_requested"
 	EventResourceFailed  EventType = "resource_failed"
+	// EventTicketUrgent is recorded when triage rates a message urgent.
+	EventTicketUrgent EventType = "ticket_urgent"
 )
 
 // Event is a recorded occurrence. Question is stored with personal data redacted.
@@ -156,9 +181,11 @@ type Event struct {
 	Type        EventType `json:"type"`
 	ResourceID  string    `json:"resource_id,omitempty"`
 	AssistantID string    `json:"assistant_id,omitempty"`
-	Question    string    `json:"question,omitempty"`
-	Detail      string    `json:"detail,omitempty"`
-	CreatedAt   time.Time `json:"created_at"`
+	// AccountID names the connected account of an account_failed event.
+	AccountID string    `json:"account_id,omitempty"`
+	Question  string    `json:"question,omitempty"`
+	Detail    string    `json:"detail,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Webhook delivers events to a merchant's URL, signed with Secret.
@@ -198,5 +225,10 @@ type AnswerLog struct {
 	PromptTokens     int          `json:"prompt_tokens"`
 	CompletionTokens int          `json:"completion_tokens"`
 	LatencyMS        float64      `json:"latency_ms"`
-	CreatedAt        time.Time    `json:"created_at"`
+	// Topic, Priority and Sentiment are the message's triage ("" for logs
+	// written before triage existed).
+	Topic     string    `json:"topic,omitempty"`
+	Priority  string    `json:"priority,omitempty"`
+	Sentiment string    `json:"sentiment,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }

@@ -75,6 +75,9 @@ type Config struct {
 	FastConfidence float64
 	// MaxQuestionChars bounds the question (default 2000).
 	MaxQuestionChars int
+	// TranslationCache is the number of checked translations kept in
+	// memory (default DefaultTranslationCache); see translate.go.
+	TranslationCache int
 	// IntentOptions tunes the classifier (zero = defaults).
 	IntentOptions intent.Options
 	Metrics       *Metrics
@@ -87,11 +90,19 @@ type Config struct {
 // (see BENCHMARKS.md, "Relevance threshold").
 const DefaultRelevance = 0.425
 
+// DefaultSemanticRelevance is the grounded-answer threshold on
+// retriever.SemanticRelevance for the openai embedder, measured like
+// DefaultRelevance with multilingual-e5-small (BENCHMARKS.md). Cosine
+// scales differ between models: measure another model with
+// `ragkb bench -sections relevance` and set RAGKB_RELEVANCE.
+const DefaultSemanticRelevance = 0.85
+
 // Service answers questions. It is safe for concurrent use.
 type Service struct {
-	cfg   Config
-	lanes *laneCache
-	log   *slog.Logger
+	cfg        Config
+	lanes      *laneCache
+	translator *Translator // nil without an LLM
+	log        *slog.Logger
 }
 
 // New returns a Service.
@@ -114,7 +125,7 @@ func New(cfg Config) (*Service, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{cfg: cfg, lanes: newLaneCache(cfg.IntentOptions), log: log}, nil
+	return &Service{cfg: cfg, lanes: newLaneCache(cfg.IntentOptions), translator: NewTranslator(cfg.LLM, cfg.TranslationCache), log: log}, nil
 }
 
 // PremiumEnabled reports whether a premium model is configured.
@@ -227,6 +238,8 @@ func (s *Service) Answer(ctx context.Context, tenantID string, req *ragkb.Answer
 	ctx, note := retriever.WithNote(ctx)
 	t := &turn{s: s, ctx: ctx, tenantID: tenantID, req: req, question: question, language: language, sc: sc}
 	resp := t.run()
+	t.translateAnswer(resp)
+	resp.Triage = s.triageTurn(t, resp)
 	if why := note.Degraded(); why != "" {
 		resp.Degraded = true
 		resp.Reason = strings.TrimPrefix(resp.Reason+"; "+why, "; ")
@@ -528,6 +541,7 @@ func (t *turn) premium(hits []retriever.Hit) *ragkb.AnswerResponse {
 	}
 	t.usage.PromptTokens += resp.PromptTokens
 	t.usage.CompletionTokens += resp.CompletionTokens
+	t.usage.ReasoningTokens += resp.ReasoningTokens
 	var cites []ragkb.Citation
 	var sources []string
 	for _, n := range llm.ParseCitations(resp.Content) {
@@ -593,6 +607,7 @@ func (s *Service) record(ctx context.Context, tenantID string, sc *scope, questi
 		LLMCalls: resp.Usage.LLMCalls, PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens,
 		LatencyMS: resp.LatencyMS, CreatedAt: s.cfg.Now().UTC(),
 	}
+	setTriage(l, resp.Triage)
 	ctx = context.WithoutCancel(ctx)
 	if err := s.cfg.Store.RecordAnswer(ctx, l); err != nil {
 		s.log.Error("answer: record answer", "tenant_id", tenantID, "err", err)
@@ -615,6 +630,7 @@ func (s *Service) record(ctx context.Context, tenantID string, sc *scope, questi
 			s.log.Error("answer: record event", "tenant_id", tenantID, "type", ev.Type, "err", err)
 		}
 	}
+	s.recordUrgent(ctx, tenantID, asst, question, resp.Triage)
 }
 
 // publicIntent is the intent name shown to chatbots. Custom questions show as

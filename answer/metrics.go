@@ -1,10 +1,13 @@
 package answer
 
 import (
+	"slices"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/answer/intent"
+	"github.com/ragkb/ragkb/answer/triage"
 )
 
 // Metrics are the Prometheus series of the answer path, labelled by intent
@@ -15,8 +18,11 @@ type Metrics struct {
 	latency   *prometheus.HistogramVec
 	llmCalls  *prometheus.CounterVec
 	llmTokens *prometheus.CounterVec
+	tickets   *prometheus.CounterVec
 	degraded  *prometheus.CounterVec
 	builtin   map[string]bool
+	// translations counts translations by outcome (translate.go).
+	translations *prometheus.CounterVec
 }
 
 // NewMetrics registers the answer metrics with reg.
@@ -35,6 +41,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		llmTokens: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ragkb_llm_tokens_total", Help: "Premium model tokens by intent and kind (prompt, completion).",
 		}, []string{"intent", "kind"}),
+		tickets: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ragkb_tickets_total", Help: "Triaged messages (answers and /v1/triage) by topic (tenant topics folded into \"tenant\"), priority and sentiment.",
+		}, []string{"topic", "priority", "sentiment"}),
+		translations: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ragkb_translations_total", Help: "Answer translations by outcome (translated, cached, rejected: figures changed, failed).",
+		}, []string{"outcome"}),
 	}
 	m.degraded = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "ragkb_answers_degraded_total", Help: "Answers made without a failing dependency (embedding: intent lane and lexical search only).",
@@ -43,7 +55,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	for _, n := range intent.BuiltinNames() {
 		m.builtin[n] = true
 	}
-	reg.MustRegister(m.answers, m.latency, m.llmCalls, m.llmTokens, m.degraded)
+	reg.MustRegister(m.answers, m.latency, m.llmCalls, m.llmTokens, m.degraded, m.translations, m.tickets)
 	return m
 }
 
@@ -67,6 +79,7 @@ func (m *Metrics) observe(l *ragkb.AnswerLog) {
 	if m == nil {
 		return
 	}
+	m.observeTicket(l)
 	name := m.label(l.Intent)
 	m.answers.WithLabelValues(name, string(l.Status), string(l.Tier)).Inc()
 	m.latency.WithLabelValues(name, string(l.Tier)).Observe(l.LatencyMS / 1000)
@@ -74,5 +87,24 @@ func (m *Metrics) observe(l *ragkb.AnswerLog) {
 		m.llmCalls.WithLabelValues(name).Add(float64(l.LLMCalls))
 		m.llmTokens.WithLabelValues(name, "prompt").Add(float64(l.PromptTokens))
 		m.llmTokens.WithLabelValues(name, "completion").Add(float64(l.CompletionTokens))
+	}
+}
+
+// observeTicket counts a log's triage; topics outside the built-in ones
+// (a tenant's intents) are one label, to bound cardinality.
+func (m *Metrics) observeTicket(l *ragkb.AnswerLog) {
+	if m == nil || l.Topic == "" {
+		return
+	}
+	topic := l.Topic
+	if !slices.Contains(triage.Topics(), topic) {
+		topic = "tenant"
+	}
+	m.tickets.WithLabelValues(topic, l.Priority, l.Sentiment).Inc()
+}
+
+func (m *Metrics) translated(outcome string) {
+	if m != nil {
+		m.translations.WithLabelValues(outcome).Inc()
 	}
 }

@@ -26,6 +26,9 @@ func Stats(logs []*ragkb.AnswerLog) []IntentStats {
 	by := map[string]*IntentStats{}
 	lat := map[string][]float64{}
 	for _, l := range logs {
+		if l.Status == ragkb.AnswerTriaged {
+			continue // classified, not answered
+		}
 		s, ok := by[l.Intent]
 		if !ok {
 			s = &IntentStats{Intent: l.Intent, Tiers: map[string]int{"fast": 0, "grounded": 0, "premium": 0}}

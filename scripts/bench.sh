@@ -36,7 +36,7 @@ export RAGKB_TEST_DATABASE_URL="$pg_url"
 	echo 'Raw output of `go test -run "^$" -bench . -benchmem PKG` for each package below (default benchtime).'
 	echo
 	echo '```'
-	for pkg in ./embed ./store/vectorindex ./store/sqlite ./answer/intent ./answer/guard ./connectors/googlefeed ./store/postgres; do
+	for pkg in ./embed ./store/vectorindex ./store/sqlite ./answer ./answer/triage ./answer/intent ./answer/guard ./connectors/googlefeed ./store/postgres; do
 		[ -d "$pkg" ] || continue
 		go test -run '^$' -bench . -benchmem "$pkg" 2>&1 | grep -E '^(Benchmark|ok|PASS|FAIL|goos|goarch|cpu|pkg|---)' || true
 	done

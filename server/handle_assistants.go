@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/answer/triage"
 )
 
 type assistantRequest struct {
@@ -19,6 +20,9 @@ type assistantRequest struct {
 	AutoClose       *bool    `json:"auto_close"`
 	PremiumIntents  []string `json:"premium_intents"`
 	Language        string   `json:"language"`
+	Translate       bool     `json:"translate"`
+	// Triage is the assistant's triage rules and topic map (see answer/triage).
+	Triage *ragkb.TriageConfig `json:"triage"`
 }
 
 func (s *Server) validateAssistant(c *gin.Context, req *assistantRequest, a *ragkb.Assistant) error {
@@ -57,10 +61,15 @@ func (s *Server) validateAssistant(c *gin.Context, req *assistantRequest, a *rag
 			return ragkb.Invalid(fmt.Sprintf("premium_intents[%d]", i), "%q is not an intent name", in)
 		}
 	}
+	if err := triage.Validate(req.Triage, "triage"); err != nil {
+		return err
+	}
+	a.Triage = req.Triage
 	a.Name, a.FallbackMessage, a.AgentMessage, a.Language = name, req.FallbackMessage, req.AgentMessage, req.Language
 	a.ResourceIDs = nonNil(req.ResourceIDs)
 	a.PremiumIntents = nonNil(req.PremiumIntents)
 	a.AutoClose = req.AutoClose == nil || *req.AutoClose
+	a.Translate = req.Translate
 	return nil
 }
 

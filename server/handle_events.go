@@ -28,10 +28,10 @@ func (s *Server) handleListEvents() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		f := ragkb.EventFilter{TenantID: tenantOf(c)}
 		switch t := ragkb.EventType(c.Query("type")); t {
-		case "", ragkb.EventAssistantFailed, ragkb.EventAgentRequested, ragkb.EventResourceFailed:
+		case "", ragkb.EventAssistantFailed, ragkb.EventAgentRequested, ragkb.EventResourceFailed, ragkb.EventTicketUrgent, ragkb.EventAccountFailed:
 			f.Type = t
 		default:
-			writeError(c, s.log, ragkb.Invalid("type", "must be assistant_failed, agent_requested or resource_failed"))
+			writeError(c, s.log, ragkb.Invalid("type", "must be assistant_failed, agent_requested, resource_failed, ticket_urgent or account_failed"))
 			return
 		}
 		n, err := limitParam(c, 100, 1000)
@@ -182,6 +182,8 @@ func (s *Server) handleStats() gin.HandlerFunc {
 			writeError(c, s.log, err)
 			return
 		}
-		c.JSON(http.StatusOK, gin.H{"since": since, "by_intent": answer.Stats(logs)})
+		ts := answer.TriageStats(logs)
+		c.JSON(http.StatusOK, gin.H{"since": since, "by_intent": answer.Stats(logs),
+			"by_topic": ts.ByTopic, "by_priority": ts.ByPriority, "by_sentiment": ts.BySentiment})
 	}
 }

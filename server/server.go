@@ -28,6 +28,11 @@ type Answerer interface {
 	Answer(ctx context.Context, tenantID string, req *ragkb.AnswerRequest) (*ragkb.AnswerResponse, error)
 }
 
+// Triager triages messages for helpdesks (answer.Service).
+type Triager interface {
+	Triage(ctx context.Context, tenantID string, req *ragkb.TriageRequest) (*ragkb.Triage, error)
+}
+
 // Searcher runs hybrid searches (retriever.Retriever).
 type Searcher interface {
 	Search(ctx context.Context, q retriever.Query) ([]retriever.Hit, error)
@@ -41,8 +46,11 @@ type Deps struct {
 	Store    ragkb.Store
 	Vectors  ragkb.VectorStore
 	Answers  Answerer
+	Triage   Triager
 	Searcher Searcher
 	Events   EventSink
+	// Accounts connects and removes accounts; nil answers 503 on those routes.
+	Accounts AccountService
 	// ValidateSpec checks a resource's type-specific fields (connectors).
 	ValidateSpec func(r *ragkb.Resource) error
 	// BuiltinIntents lists the built-in intent names (shown by GET /v1/intents).
@@ -94,6 +102,9 @@ type Server struct {
 func New(d Deps) *Server {
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if t, ok := d.Answers.(Triager); ok && d.Triage == nil {
+		d.Triage = t
 	}
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)

@@ -4,8 +4,13 @@
 // grounded prompt (BuildPrompt) and reads the [n] citations of a reply
 // (ParseCitations).
 //
-// The client retries 429 (honouring Retry-After), 5xx and timeouts with
-// exponential backoff, and reports failures as *ragkb.Error with code
+// The client works with chat models and reasoning models: the parameter
+// set (max_tokens and temperature, or max_completion_tokens) is chosen by
+// Config.Params or from the model name, and in auto mode a 400 naming a
+// parameter as unsupported switches to the other set once, for good (see
+// Params). It retries 429 (honouring Retry-After), 5xx and timeouts with
+// exponential backoff within a deadline per call, counts tokens (reasoning
+// tokens included), and reports failures as *ragkb.Error with code
 // EUNAVAILABLE or ERATELIMITED. It never checks what the model says: the
 // caller runs guard.Check on the reply against the sources it sent.
 package llm
@@ -21,6 +26,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ragkb/ragkb"
@@ -32,6 +38,11 @@ const (
 	DefaultTimeout    = 20 * time.Second
 	DefaultMaxRetries = 2
 	DefaultMaxTokens  = 512
+	// DefaultMaxCompletionTokens bounds a reasoning model's reply: hidden
+	// reasoning tokens count against it, so it is larger than MaxTokens.
+	DefaultMaxCompletionTokens = 4096
+	// DefaultDeadline bounds one Complete call, retries and waits included.
+	DefaultDeadline = 45 * time.Second
 	// maxBackoff caps the wait between attempts, and a Retry-After longer
 	// than this is not waited for: the error carries it to the caller.
 	maxBackoff  = 10 * time.Second
@@ -55,10 +66,23 @@ type Config struct {
 	// MaxRetries is the number of retries after the first attempt (default
 	// 2); a negative value disables retries.
 	MaxRetries int
-	// MaxTokens is sent as "max_tokens" (default 512).
+	// Deadline bounds a whole Complete call, retries and waits included
+	// (default 45s); the caller's context (the customer's request) bounds it
+	// too. A Retry-After that would pass the deadline is not waited for.
+	Deadline time.Duration
+	// Params chooses the parameter set: ParamsAuto (the default), ParamsChat
+	// or ParamsReasoning.
+	Params Params
+	// MaxTokens is sent as "max_tokens" with the chat set (default 512).
 	MaxTokens int
-	// Temperature is sent as "temperature"; 0 (the default) suits grounded
-	// answers.
+	// MaxCompletionTokens is sent as "max_completion_tokens" with the
+	// reasoning set (default 4096: reasoning tokens count against it).
+	MaxCompletionTokens int
+	// ReasoningEffort is sent as "reasoning_effort" with the reasoning set
+	// when not empty ("minimal", "low", "medium", "high").
+	ReasoningEffort string
+	// Temperature is sent as "temperature" with the chat set; 0 (the
+	// default) suits grounded answers.
 	Temperature float64
 	// HTTPClient is the client used (default: a new http.Client; the
 	// per-attempt Timeout is applied through the request context).
@@ -89,8 +113,19 @@ func (c Config) Validate() error {
 	if c.Timeout < 0 {
 		return ragkb.Invalid("Timeout", "the timeout must not be negative")
 	}
-	if c.MaxTokens < 0 {
+	if c.Deadline < 0 {
+		return ragkb.Invalid("Deadline", "the deadline must not be negative")
+	}
+	if _, ok := ParseParams(string(c.Params)); !ok {
+		return ragkb.Invalid("Params", "must be auto, chat or reasoning")
+	}
+	if c.MaxTokens < 0 || c.MaxCompletionTokens < 0 {
 		return ragkb.Invalid("MaxTokens", "max tokens must not be negative")
+	}
+	switch c.ReasoningEffort {
+	case "", "minimal", "low", "medium", "high":
+	default:
+		return ragkb.Invalid("ReasoningEffort", "must be minimal, low, medium or high")
 	}
 	if c.Temperature < 0 || c.Temperature > 2 {
 		return ragkb.Invalid("Temperature", "the temperature must be between 0 and 2")
@@ -103,6 +138,9 @@ type Client struct {
 	cfg      Config
 	endpoint string
 	http     *http.Client
+	// reasoning is the parameter set in use: set from the configuration or
+	// the model name, flipped (auto mode only) when the provider refuses it.
+	reasoning atomic.Bool
 }
 
 // New validates cfg, applies defaults and returns a Client.
@@ -112,6 +150,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	cfg.Timeout = cmp.Or(cfg.Timeout, DefaultTimeout)
 	cfg.MaxTokens = cmp.Or(cfg.MaxTokens, DefaultMaxTokens)
+	cfg.MaxCompletionTokens = cmp.Or(cfg.MaxCompletionTokens, DefaultMaxCompletionTokens)
+	cfg.Deadline = cmp.Or(cfg.Deadline, DefaultDeadline)
+	cfg.Params, _ = ParseParams(string(cfg.Params))
 	switch {
 	case cfg.MaxRetries == 0:
 		cfg.MaxRetries = DefaultMaxRetries
@@ -125,7 +166,18 @@ func New(cfg Config) (*Client, error) {
 	if hc == nil {
 		hc = &http.Client{}
 	}
-	return &Client{cfg: cfg, endpoint: endpoint(cfg.URL), http: hc}, nil
+	c := &Client{cfg: cfg, endpoint: endpoint(cfg.URL), http: hc}
+	c.reasoning.Store(cfg.Params == ParamsReasoning || cfg.Params == ParamsAuto && ReasoningModel(cfg.Model))
+	return c, nil
+}
+
+// Params returns the parameter set the next request is sent with
+// (ParamsChat or ParamsReasoning).
+func (c *Client) Params() Params {
+	if c.reasoning.Load() {
+		return ParamsReasoning
+	}
+	return ParamsChat
 }
 
 // endpoint turns a base URL with or without /v1 into the completions URL.
@@ -153,16 +205,21 @@ type Response struct {
 	CompletionTokens int
 	// Model is the model that answered, as reported by the server.
 	Model string
+	// ReasoningTokens is the part of CompletionTokens a reasoning model
+	// spent thinking (usage.completion_tokens_details.reasoning_tokens).
+	ReasoningTokens int
 	// FinishReason is "stop", or "length" when the reply was cut at MaxTokens.
 	FinishReason string
 }
 
 // chatRequest and chatResponse are the wire shapes of the OpenAI API.
 type chatRequest struct {
-	Model       string    `json:"model"`
-	Messages    []Message `json:"messages"`
-	Temperature float64   `json:"temperature"`
-	MaxTokens   int       `json:"max_tokens,omitempty"`
+	Model               string    `json:"model"`
+	Messages            []Message `json:"messages"`
+	Temperature         *float64  `json:"temperature,omitempty"`
+	MaxTokens           int       `json:"max_tokens,omitempty"`
+	MaxCompletionTokens int       `json:"max_completion_tokens,omitempty"`
+	ReasoningEffort     string    `json:"reasoning_effort,omitempty"`
 }
 
 type chatResponse struct {
@@ -182,15 +239,11 @@ type chatResponse struct {
 		PromptTokens     int `json:"prompt_tokens"`
 		CompletionTokens int `json:"completion_tokens"`
 		TotalTokens      int `json:"total_tokens"`
+		// CompletionTokensDetails is absent from older servers.
+		CompletionTokensDetails *struct {
+			ReasoningTokens int `json:"reasoning_tokens"`
+		} `json:"completion_tokens_details"`
 	} `json:"usage"`
-}
-
-type apiError struct {
-	Error struct {
-		Message string `json:"message"`
-		Type    string `json:"type"`
-		Code    any    `json:"code"`
-	} `json:"error"`
 }
 
 // Complete sends req and returns the first choice. Failures are
@@ -201,22 +254,37 @@ func (c *Client) Complete(ctx context.Context, req Request) (*Response, error) {
 	if len(req.Messages) == 0 {
 		return nil, fmt.Errorf("llm: complete: %w", ragkb.Invalid("messages", "at least one message is required"))
 	}
-	body, err := json.Marshal(chatRequest{
-		Model:       c.cfg.Model,
-		Messages:    req.Messages,
-		Temperature: c.cfg.Temperature,
-		MaxTokens:   c.cfg.MaxTokens,
-	})
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Deadline)
+	defer cancel()
+	params := c.Params()
+	body, err := c.encode(req, params)
 	if err != nil {
 		return nil, fmt.Errorf("llm: complete: encode request: %w", err)
 	}
+	switched := false
 	var lastErr error
 	for attempt := 0; ; attempt++ {
-		resp, retry, wait, err := c.attempt(ctx, body)
+		resp, retry, wait, err := c.attempt(ctx, body, params)
 		if err == nil {
 			return resp, nil
 		}
 		lastErr = err
+		var pe *paramsError
+		if errors.As(err, &pe) {
+			if switched || c.cfg.Params != ParamsAuto {
+				break
+			}
+			// The model refuses this parameter set: try the other one once
+			// and keep it for later calls.
+			switched = true
+			params = otherParams(params)
+			c.reasoning.Store(params == ParamsReasoning)
+			if body, err = c.encode(req, params); err != nil {
+				return nil, fmt.Errorf("llm: complete: encode request: %w", err)
+			}
+			attempt--
+			continue
+		}
 		if !retry || attempt >= c.cfg.MaxRetries || ctx.Err() != nil {
 			break
 		}
@@ -227,6 +295,9 @@ func (c *Client) Complete(ctx context.Context, req Request) (*Response, error) {
 			}
 			backoff = wait
 		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < backoff {
+			break // waiting would pass the deadline
+		}
 		if err := c.sleep(ctx, backoff); err != nil {
 			lastErr = err
 			break
@@ -235,9 +306,35 @@ func (c *Client) Complete(ctx context.Context, req Request) (*Response, error) {
 	return nil, fmt.Errorf("llm: complete: %w", lastErr)
 }
 
+// encode builds the request body with the given parameter set.
+func (c *Client) encode(req Request, params Params) ([]byte, error) {
+	cr := chatRequest{Model: c.cfg.Model, Messages: req.Messages}
+	if params == ParamsReasoning {
+		cr.MaxCompletionTokens, cr.ReasoningEffort = c.cfg.MaxCompletionTokens, c.cfg.ReasoningEffort
+	} else {
+		t := c.cfg.Temperature
+		cr.Temperature, cr.MaxTokens = &t, c.cfg.MaxTokens
+	}
+	return json.Marshal(cr)
+}
+
+func otherParams(p Params) Params {
+	if p == ParamsReasoning {
+		return ParamsChat
+	}
+	return ParamsReasoning
+}
+
+// paramsError is a 400 saying the model does not take a parameter of the
+// set that was sent.
+type paramsError struct{ err *ragkb.Error }
+
+func (e *paramsError) Error() string { return e.err.Error() }
+func (e *paramsError) Unwrap() error { return e.err }
+
 // attempt makes one HTTP call. It returns whether a failure is worth
 // retrying and how long the server asked to wait.
-func (c *Client) attempt(ctx context.Context, body []byte) (resp *Response, retry bool, wait time.Duration, err error) {
+func (c *Client) attempt(ctx context.Context, body []byte, params Params) (resp *Response, retry bool, wait time.Duration, err error) {
 	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	hreq, err := http.NewRequestWithContext(actx, http.MethodPost, c.endpoint, bytes.NewReader(body))
@@ -268,7 +365,14 @@ func (c *Client) attempt(ctx context.Context, body []byte) (resp *Response, retr
 		return nil, ctx.Err() == nil, 0, unavailable("the language model's reply could not be read", err)
 	}
 	if hresp.StatusCode != http.StatusOK {
-		return statusError(hresp, data, c.cfg.Now)
+		resp, retry, wait, err := statusError(hresp, data, c.cfg.Now)
+		if hresp.StatusCode == http.StatusBadRequest && otherSetWanted(params, data) {
+			var re *ragkb.Error
+			errors.As(err, &re)
+			err = &paramsError{err: &ragkb.Error{Code: re.Code, Message: fmt.Sprintf(
+				"the language model rejected the %s parameter set; set RAGKB_LLM_PARAMS=%s or auto", params, otherParams(params)), Err: re.Err}}
+		}
+		return resp, retry, wait, err
 	}
 	resp, err = decode(data)
 	if err != nil {
@@ -309,21 +413,27 @@ func decode(data []byte) (*Response, error) {
 	}
 	ch := cr.Choices[0]
 	if ch.Message.Content == nil || strings.TrimSpace(*ch.Message.Content) == "" {
-		return nil, unavailable("the language model sent an empty answer", fmt.Errorf("empty content, finish_reason %q", ch.FinishReason))
+		msg := "the language model sent an empty answer"
+		if ch.FinishReason == "length" {
+			msg += ": it spent its whole token budget (a reasoning model counts its reasoning tokens; raise RAGKB_LLM_MAX_COMPLETION_TOKENS or lower RAGKB_LLM_REASONING_EFFORT)"
+		}
+		return nil, unavailable(msg, fmt.Errorf("empty content, finish_reason %q", ch.FinishReason))
 	}
 	resp := &Response{Content: *ch.Message.Content, Model: cr.Model, FinishReason: ch.FinishReason}
 	if cr.Usage != nil {
 		resp.PromptTokens = cr.Usage.PromptTokens
 		resp.CompletionTokens = cr.Usage.CompletionTokens
+		if d := cr.Usage.CompletionTokensDetails; d != nil {
+			resp.ReasoningTokens = d.ReasoningTokens
+		}
 	}
 	return resp, nil
 }
 
 // providerMessage extracts the provider's error message, bounded, for logs.
 func providerMessage(data []byte) string {
-	var ae apiError
-	if json.Unmarshal(data, &ae) == nil && ae.Error.Message != "" {
-		return truncate(ae.Error.Message, 300)
+	if pe, ok := parseProviderError(data); ok && pe.Message != "" {
+		return truncate(pe.Message, 300)
 	}
 	return truncate(strings.TrimSpace(string(data)), 300)
 }

@@ -58,7 +58,7 @@ func (f *fakeOpenAI) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	for k := range body {
 		switch k {
-		case "model", "messages", "temperature", "max_tokens":
+		case "model", "messages", "temperature", "max_tokens", "max_completion_tokens", "reasoning_effort":
 		default:
 			f.t.Errorf("unexpected body field %q", k)
 		}
@@ -66,8 +66,10 @@ func (f *fakeOpenAI) serve(w http.ResponseWriter, r *http.Request) {
 	if _, ok := body["model"].(string); !ok {
 		f.t.Errorf("body.model = %v, want a string", body["model"])
 	}
-	if _, ok := body["temperature"].(float64); !ok {
-		f.t.Errorf("body.temperature = %v, want a number", body["temperature"])
+	if v, present := body["temperature"]; present {
+		if _, ok := v.(float64); !ok {
+			f.t.Errorf("body.temperature = %v, want a number", v)
+		}
 	}
 	msgs, ok := body["messages"].([]any)
 	if !ok || len(msgs) == 0 {
@@ -85,7 +87,16 @@ func (f *fakeOpenAI) serve(w http.ResponseWriter, r *http.Request) {
 	f.calls++
 	f.bodies = append(f.bodies, body)
 	f.mu.Unlock()
-	f.replies[i](w, r)
+	f.replies[i](w, r.WithContext(context.WithValue(r.Context(), bodyKey{}, body)))
+}
+
+type bodyKey struct{}
+
+// bodyOf is the decoded request body the fake read, for replies that
+// depend on it.
+func bodyOf(r *http.Request) map[string]any {
+	b, _ := r.Context().Value(bodyKey{}).(map[string]any)
+	return b
 }
 
 func (f *fakeOpenAI) Calls() int {

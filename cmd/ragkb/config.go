@@ -2,11 +2,13 @@ package main
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/ragkb/ragkb/connectors/allegro"
+	"github.com/ragkb/ragkb/answer/llm"
+	"github.com/ragkb/ragkb/internal/secretbox"
 )
 
 // config is the environment of API.md plus a few operational knobs.
@@ -22,15 +24,19 @@ type config struct {
 	EmbeddingModel    string
 	EmbeddingAPIKey   string
 	EmbeddingModality string
-	LLMURL            string
-	LLMModel          string
-	LLMAPIKey         string
-	AdminKey          string
-	RefreshSchedule   string
-	AllowPrivateURLs  bool
-	AllegroAPIURL     string
-	// QueryEmbeddingTimeout bounds embedding a question (0: the retriever's 2s).
-	QueryEmbeddingTimeout time.Duration
+	// EmbeddingQueryTimeout bounds embedding a question while answering.
+	EmbeddingQueryTimeout time.Duration
+	LLMURL                string
+	LLMModel              string
+	LLMAPIKey             string
+	LLMParams             llm.Params
+	LLMMaxTokens          int
+	LLMMaxCompletion      int
+	LLMEffort             string
+	LLMTimeout            time.Duration
+	AdminKey              string
+	RefreshSchedule       string
+	AllowPrivateURLs      bool
 	LogLevel              string
 	LogFormat             string
 	JobLease              time.Duration
@@ -42,6 +48,11 @@ type config struct {
 	MetricsToken          string
 	MetricsAddr           string
 	EmbeddingTimeout      time.Duration
+	AllegroAPIURL         string
+	AllegroAuthURL        string
+	AllegroClientID       string
+	AllegroSecret         string
+	SecretKey             string
 }
 
 // envVar documents one variable for the README and `ragkb help`.
@@ -64,22 +75,31 @@ var envVars = []envVar{
 	{"RAGKB_LLM_URL", "", "premium tier: OpenAI-compatible base URL; empty = no premium tier"},
 	{"RAGKB_LLM_MODEL", "", "premium tier: model"},
 	{"RAGKB_LLM_API_KEY", "", "premium tier: API key"},
+	{"RAGKB_LLM_PARAMS", "auto", "premium tier: parameter set: auto (from the model name, learned from the provider's 400), chat (max_tokens, temperature) or reasoning (max_completion_tokens)"},
+	{"RAGKB_LLM_MAX_TOKENS", "512", "premium tier: max_tokens of the chat set"},
+	{"RAGKB_LLM_MAX_COMPLETION_TOKENS", "4096", "premium tier: max_completion_tokens of the reasoning set (reasoning tokens count against it)"},
+	{"RAGKB_LLM_REASONING_EFFORT", "", "premium tier: reasoning_effort sent with the reasoning set: minimal, low, medium, high; empty = the model's default"},
+	{"RAGKB_LLM_TIMEOUT", "45s", "premium tier: deadline of one model call, retries included"},
 	{"RAGKB_ADMIN_KEY", "generated", "bootstrap admin key; generated and printed once when unset"},
 	{"RAGKB_REFRESH_SCHEDULE", "@monthly", "cron spec of the automatic refresh; off disables it"},
 	{"RAGKB_ALLOW_PRIVATE_URLS", "false", "let connectors fetch loopback/private addresses"},
-	{"RAGKB_ALLEGRO_API_URL", "https://api.allegro.pl", "operator-only Allegro API base (sandbox https://api.allegro.pl.allegrosandbox.pl, a proxy, tests); never settable by a merchant"},
 	{"RAGKB_LOG_LEVEL", "info", "debug, info, warn, error"},
 	{"RAGKB_LOG_FORMAT", "text", "text or json"},
 	{"RAGKB_JOB_LEASE", "30s", "how long a job is held without a heartbeat before another worker takes it"},
 	{"RAGKB_WORKERS", "2", "indexing jobs run at once per process"},
 	{"RAGKB_SHUTDOWN_TIMEOUT", "20s", "how long SIGTERM waits for requests and jobs"},
 	{"RAGKB_RELEVANCE", "0 (built-in)", "override the grounded-answer relevance threshold"},
+	{"RAGKB_ALLEGRO_API_URL", "https://api.allegro.pl", "operator-only base of the Allegro API (sandbox, proxy, tests)"},
+	{"RAGKB_ALLEGRO_AUTH_URL", "https://allegro.pl", "operator-only base of Allegro's OAuth endpoints (/auth/oauth/device, /auth/oauth/token)"},
+	{"RAGKB_ALLEGRO_CLIENT_ID", "", "the operator's registered Allegro application (device flow); empty = no Allegro accounts"},
+	{"RAGKB_ALLEGRO_CLIENT_SECRET", "", "its client secret"},
+	{"RAGKB_SECRET_KEY", "embedded: generated in RAGKB_DATA_DIR/secret.key", "encrypts stored secrets (AES-256-GCM): 32 bytes in base64 (openssl rand -base64 32); new,old (comma-separated) to rotate"},
 	{"RAGKB_RATE_LIMIT", "20", "requests per second per API key on /v1/answer and /v1/search (429 + Retry-After beyond); 0 = unlimited"},
 	{"RAGKB_RATE_BURST", "40", "burst size of the per-key rate limit"},
 	{"RAGKB_METRICS_TOKEN", "", "bearer token that /metrics accepts (an admin key always works)"},
 	{"RAGKB_METRICS_ADDR", "", "serve /metrics without a token on this separate address (e.g. 127.0.0.1:9090) instead of the API address"},
-	{"RAGKB_EMBEDDING_QUERY_TIMEOUT", "2s", "openai embedder: time an answer waits for the question's embedding before searching by words only"},
-	{"RAGKB_EMBEDDING_TIMEOUT", "10s", "openai embedder: deadline of one embedding call (answers use at most 2s of it, then fall back to lexical retrieval)"},
+	{"RAGKB_EMBEDDING_TIMEOUT", "10s", "openai embedder: deadline of one embedding call"},
+	{"RAGKB_EMBEDDING_QUERY_TIMEOUT", "2s", "openai embedder: how long an answer waits for the question's embedding before it goes on with lexical retrieval and the intent lane (degraded)"},
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -107,6 +127,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 		RefreshSchedule:   get("RAGKB_REFRESH_SCHEDULE", "@monthly"),
 		LogLevel:          get("RAGKB_LOG_LEVEL", "info"),
 		LogFormat:         get("RAGKB_LOG_FORMAT", "text"),
+		AllegroAPIURL:     get("RAGKB_ALLEGRO_API_URL", "https://api.allegro.pl"),
+		AllegroAuthURL:    get("RAGKB_ALLEGRO_AUTH_URL", "https://allegro.pl"),
+		AllegroClientID:   get("RAGKB_ALLEGRO_CLIENT_ID", ""),
+		AllegroSecret:     get("RAGKB_ALLEGRO_CLIENT_SECRET", ""),
+		SecretKey:         get("RAGKB_SECRET_KEY", ""),
 	}
 	def := "embedded"
 	if c.DatabaseURL != "" {
@@ -117,13 +142,6 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.AllowPrivateURLs, err = strconv.ParseBool(get("RAGKB_ALLOW_PRIVATE_URLS", "false")); err != nil {
 		return c, fmt.Errorf("RAGKB_ALLOW_PRIVATE_URLS: must be true or false")
 	}
-	if c.QueryEmbeddingTimeout, err = time.ParseDuration(get("RAGKB_EMBEDDING_QUERY_TIMEOUT", "2s")); err != nil || c.QueryEmbeddingTimeout < 10*time.Millisecond {
-		return c, fmt.Errorf("RAGKB_EMBEDDING_QUERY_TIMEOUT: must be a duration of at least 10ms, such as 2s")
-	}
-	c.AllegroAPIURL = get("RAGKB_ALLEGRO_API_URL", allegro.ProductionAPI)
-	if err := (allegro.Config{APIURL: c.AllegroAPIURL}).Validate(); err != nil {
-		return c, fmt.Errorf("RAGKB_ALLEGRO_API_URL: must be an http(s) URL such as %s", allegro.ProductionAPI)
-	}
 	if c.JobLease, err = time.ParseDuration(get("RAGKB_JOB_LEASE", "30s")); err != nil || c.JobLease < time.Second {
 		return c, fmt.Errorf("RAGKB_JOB_LEASE: must be a duration of at least 1s, such as 30s")
 	}
@@ -132,6 +150,24 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.Workers, err = strconv.Atoi(get("RAGKB_WORKERS", "2")); err != nil || c.Workers < 1 || c.Workers > 64 {
 		return c, fmt.Errorf("RAGKB_WORKERS: must be a number from 1 to 64")
+	}
+	var ok bool
+	if c.LLMParams, ok = llm.ParseParams(get("RAGKB_LLM_PARAMS", "auto")); !ok {
+		return c, fmt.Errorf("RAGKB_LLM_PARAMS: must be auto, chat or reasoning")
+	}
+	if c.LLMMaxTokens, err = strconv.Atoi(get("RAGKB_LLM_MAX_TOKENS", "512")); err != nil || c.LLMMaxTokens < 16 || c.LLMMaxTokens > 1<<20 {
+		return c, fmt.Errorf("RAGKB_LLM_MAX_TOKENS: must be a number from 16 to 1048576")
+	}
+	if c.LLMMaxCompletion, err = strconv.Atoi(get("RAGKB_LLM_MAX_COMPLETION_TOKENS", "4096")); err != nil || c.LLMMaxCompletion < 16 || c.LLMMaxCompletion > 1<<20 {
+		return c, fmt.Errorf("RAGKB_LLM_MAX_COMPLETION_TOKENS: must be a number from 16 to 1048576")
+	}
+	switch c.LLMEffort = strings.ToLower(get("RAGKB_LLM_REASONING_EFFORT", "")); c.LLMEffort {
+	case "", "minimal", "low", "medium", "high":
+	default:
+		return c, fmt.Errorf("RAGKB_LLM_REASONING_EFFORT: must be minimal, low, medium or high")
+	}
+	if c.LLMTimeout, err = time.ParseDuration(get("RAGKB_LLM_TIMEOUT", "45s")); err != nil || c.LLMTimeout < time.Second {
+		return c, fmt.Errorf("RAGKB_LLM_TIMEOUT: must be a duration of at least 1s, such as 45s")
 	}
 	if c.Relevance, err = strconv.ParseFloat(get("RAGKB_RELEVANCE", "0"), 64); err != nil || c.Relevance < 0 || c.Relevance > 1 {
 		return c, fmt.Errorf("RAGKB_RELEVANCE: must be a number from 0 to 1")
@@ -146,6 +182,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.MetricsAddr = get("RAGKB_METRICS_ADDR", "")
 	if c.EmbeddingTimeout, err = time.ParseDuration(get("RAGKB_EMBEDDING_TIMEOUT", "10s")); err != nil || c.EmbeddingTimeout < 100*time.Millisecond {
 		return c, fmt.Errorf("RAGKB_EMBEDDING_TIMEOUT: must be a duration of at least 100ms, such as 10s")
+	}
+	if c.EmbeddingQueryTimeout, err = time.ParseDuration(get("RAGKB_EMBEDDING_QUERY_TIMEOUT", "2s")); err != nil || c.EmbeddingQueryTimeout < 10*time.Millisecond {
+		return c, fmt.Errorf("RAGKB_EMBEDDING_QUERY_TIMEOUT: must be a duration of at least 10ms, such as 2s")
 	}
 	return c, c.validate()
 }
@@ -194,6 +233,19 @@ func (c config) validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("RAGKB_LOG_FORMAT: must be text or json")
+	}
+	for _, u := range []struct{ name, val string }{{"RAGKB_ALLEGRO_API_URL", c.AllegroAPIURL}, {"RAGKB_ALLEGRO_AUTH_URL", c.AllegroAuthURL}} {
+		if pu, err := url.Parse(u.val); err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" {
+			return fmt.Errorf("%s: must be an http(s) base URL, not %q", u.name, u.val)
+		}
+	}
+	if (c.AllegroClientID == "") != (c.AllegroSecret == "") {
+		return fmt.Errorf("RAGKB_ALLEGRO_CLIENT_ID and RAGKB_ALLEGRO_CLIENT_SECRET: set both (the Allegro application) or neither")
+	}
+	if c.SecretKey != "" {
+		if _, err := secretbox.Parse(c.SecretKey); err != nil {
+			return fmt.Errorf("RAGKB_SECRET_KEY: %v", strings.TrimPrefix(err.Error(), "secretbox: "))
+		}
 	}
 	if c.AdminKey != "" && len(c.AdminKey) < 16 {
 		return fmt.Errorf("RAGKB_ADMIN_KEY: must be at least 16 characters")

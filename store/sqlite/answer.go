@@ -13,9 +13,10 @@ func (s *Store) RecordAnswer(ctx context.Context, l *ragkb.AnswerLog) error {
 		l.CreatedAt = s.now().UTC()
 	}
 	_, err := s.w.ExecContext(ctx, `INSERT INTO answer_logs (tenant_id, assistant_id, intent, status, tier, llm_calls,
-		prompt_tokens, completion_tokens, latency_ms, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		prompt_tokens, completion_tokens, latency_ms, topic, priority, sentiment, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		l.TenantID, l.AssistantID, l.Intent, string(l.Status), string(l.Tier), l.LLMCalls, l.PromptTokens,
-		l.CompletionTokens, l.LatencyMS, l.CreatedAt.UnixNano())
+		l.CompletionTokens, l.LatencyMS, l.Topic, l.Priority, l.Sentiment, l.CreatedAt.UnixNano())
 	return translate("record answer", "answer log", err)
 }
 
@@ -26,7 +27,7 @@ func (s *Store) ListAnswerLogs(ctx context.Context, tenantID string, since time.
 		from = since.UnixNano()
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT tenant_id, assistant_id, intent, status, tier, llm_calls, prompt_tokens,
-		completion_tokens, latency_ms, created_at FROM answer_logs WHERE tenant_id = ? AND created_at >= ?
+		completion_tokens, latency_ms, topic, priority, sentiment, created_at FROM answer_logs WHERE tenant_id = ? AND created_at >= ?
 		ORDER BY created_at, seq`, tenantID, from)
 	if err != nil {
 		return nil, translate("list answer logs", "answer log", err)
@@ -38,7 +39,7 @@ func (s *Store) ListAnswerLogs(ctx context.Context, tenantID string, since time.
 		var status, tier string
 		var created int64
 		if err := rows.Scan(&l.TenantID, &l.AssistantID, &l.Intent, &status, &tier, &l.LLMCalls, &l.PromptTokens,
-			&l.CompletionTokens, &l.LatencyMS, &created); err != nil {
+			&l.CompletionTokens, &l.LatencyMS, &l.Topic, &l.Priority, &l.Sentiment, &created); err != nil {
 			return nil, translate("list answer logs", "answer log", err)
 		}
 		l.Status, l.Tier, l.CreatedAt = ragkb.AnswerStatus(status), ragkb.Tier(tier), time.Unix(0, created).UTC()

@@ -11,7 +11,7 @@ import (
 )
 
 const assistantColumns = `id, tenant_id, name, resource_ids, fallback_message, agent_message, auto_close,
-	premium_intents, language, created_at, updated_at`
+	premium_intents, language, created_at, updated_at, translate, triage`
 
 func assistantArgs(a *ragkb.Assistant) ([]any, error) {
 	resources, err := jsonText(a.ResourceIDs)
@@ -22,17 +22,30 @@ func assistantArgs(a *ragkb.Assistant) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	triage := ""
+	if a.Triage != nil {
+		b, err := json.Marshal(a.Triage)
+		if err != nil {
+			return nil, err
+		}
+		triage = string(b)
+	}
 	return []any{a.ID, a.TenantID, a.Name, resources, a.FallbackMessage, a.AgentMessage, a.AutoClose,
-		premium, a.Language, ts(a.CreatedAt), ts(a.UpdatedAt)}, nil
+		premium, a.Language, ts(a.CreatedAt), ts(a.UpdatedAt), a.Translate, triage}, nil
 }
 
 func scanAssistant(sc scanner) (*ragkb.Assistant, error) {
 	var a ragkb.Assistant
-	var resources, premium string
+	var resources, premium, triage string
 	var created, updated nullTime
 	if err := sc.Scan(&a.ID, &a.TenantID, &a.Name, &resources, &a.FallbackMessage, &a.AgentMessage, &a.AutoClose,
-		&premium, &a.Language, &created, &updated); err != nil {
+		&premium, &a.Language, &created, &updated, &a.Translate, &triage); err != nil {
 		return nil, err
+	}
+	if triage != "" {
+		if err := json.Unmarshal([]byte(triage), &a.Triage); err != nil {
+			return nil, fmt.Errorf("decode triage: %w", err)
+		}
 	}
 	if err := json.Unmarshal([]byte(resources), &a.ResourceIDs); err != nil {
 		return nil, fmt.Errorf("decode resource_ids: %w", err)
@@ -100,8 +113,8 @@ func (s *Store) UpdateAssistant(ctx context.Context, a *ragkb.Assistant) error {
 		return fmt.Errorf("sqlite: update assistant: %w", err)
 	}
 	res, err := s.w.ExecContext(ctx, `UPDATE assistants SET name = ?, resource_ids = ?, fallback_message = ?,
-		agent_message = ?, auto_close = ?, premium_intents = ?, language = ?, created_at = ?, updated_at = ?
-		WHERE id = ? AND tenant_id = ?`, append(args[2:], a.ID, a.TenantID)...)
+		agent_message = ?, auto_close = ?, premium_intents = ?, language = ?, created_at = ?, updated_at = ?,
+		translate = ?, triage = ? WHERE id = ? AND tenant_id = ?`, append(args[2:], a.ID, a.TenantID)...)
 	return affected("update assistant", "assistant", res, err)
 }
 

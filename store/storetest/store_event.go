@@ -74,7 +74,11 @@ func testAssistants(t *testing.T, s ragkb.Store) {
 	ten := newTenant(t, s, "A")
 	a1 := &ragkb.Assistant{ID: ragkb.NewID("asst"), TenantID: ten.ID, Name: "Main", ResourceIDs: []string{"res_1", "res_2"},
 		FallbackMessage: "Nie wiem.", AgentMessage: "Łączę z konsultantem.", AutoClose: true,
-		PremiumIntents: []string{"product_advice"}, Language: "pl", CreatedAt: t0, UpdatedAt: t0}
+		PremiumIntents: []string{"product_advice"}, Language: "pl", Translate: true, CreatedAt: t0, UpdatedAt: t0,
+		Triage: &ragkb.TriageConfig{
+			Rules:  []ragkb.TriageRule{{When: ragkb.TriageWhen{Intent: []string{"complaint"}, Sentiment: []string{"negative"}}, Priority: "urgent"}},
+			Topics: map[string]string{"subscription": "billing"},
+		}}
 	a2 := &ragkb.Assistant{ID: ragkb.NewID("asst"), TenantID: ten.ID, Name: "Minimal", CreatedAt: at(time.Second), UpdatedAt: at(time.Second)}
 	must(t, s.CreateAssistant(ctx, a1), "CreateAssistant")
 	must(t, s.CreateAssistant(ctx, a2), "CreateAssistant minimal")
@@ -91,7 +95,9 @@ func testAssistants(t *testing.T, s ragkb.Store) {
 		t.Errorf("ListAssistants = %+v, want [%+v %+v] (oldest first)", list, a1, a2)
 	}
 
-	a1.Name, a1.ResourceIDs, a1.AutoClose, a1.PremiumIntents, a1.UpdatedAt = "Renamed", []string{"res_3"}, false, nil, at(time.Hour)
+	no := false
+	a1.Name, a1.ResourceIDs, a1.AutoClose, a1.PremiumIntents, a1.Translate, a1.UpdatedAt = "Renamed", []string{"res_3"}, false, nil, false, at(time.Hour)
+	a1.Triage = &ragkb.TriageConfig{Rules: []ragkb.TriageRule{{When: ragkb.TriageWhen{Topic: []string{"product"}}, Priority: "low", NeedsAgent: &no}}}
 	must(t, s.UpdateAssistant(ctx, a1), "UpdateAssistant")
 	got, err = s.GetAssistant(ctx, ten.ID, a1.ID)
 	must(t, err, "GetAssistant after update")
@@ -268,7 +274,8 @@ func testAnswerLogs(t *testing.T, s ragkb.Store) {
 	ctx := context.Background()
 	a, b := newTenant(t, s, "A"), newTenant(t, s, "B")
 	logs := []*ragkb.AnswerLog{
-		{TenantID: a.ID, AssistantID: "asst_1", Intent: "invoice", Status: ragkb.AnswerAnswered, Tier: ragkb.TierFast, LatencyMS: 1.25, CreatedAt: at(time.Minute)},
+		{TenantID: a.ID, AssistantID: "asst_1", Intent: "invoice", Status: ragkb.AnswerAnswered, Tier: ragkb.TierFast, LatencyMS: 1.25,
+			Topic: "billing", Priority: "normal", Sentiment: "neutral", CreatedAt: at(time.Minute)},
 		{TenantID: a.ID, Intent: "product_advice", Status: ragkb.AnswerAnswered, Tier: ragkb.TierPremium, LLMCalls: 1, PromptTokens: 812, CompletionTokens: 96, LatencyMS: 950.5, CreatedAt: at(2 * time.Minute)},
 		{TenantID: a.ID, Intent: "other", Status: ragkb.AnswerFallback, Tier: ragkb.TierGrounded, LatencyMS: 3, CreatedAt: at(3 * time.Minute)},
 		{TenantID: b.ID, Intent: "invoice", Status: ragkb.AnswerAgent, Tier: ragkb.TierFast, LatencyMS: 2, CreatedAt: at(2 * time.Minute)},
