@@ -501,8 +501,16 @@ func (t *turn) grounded(hits []retriever.Hit) *ragkb.AnswerResponse {
 	if top.Chunk.Kind == ragkb.DocQA {
 		// An approved answer (FAQ pair or questionnaire) that retrieval found:
 		// return it whole, it was written to be shown.
+		top = hits[PickQA(t.question, hits)]
 		c := t.citation(1, top)
 		return t.checked(top.Chunk.Text, []ragkb.Citation{c}, []string{top.Chunk.Title + "\n" + top.Chunk.Text})
+	}
+	if top.Chunk.Kind == ragkb.DocOffer {
+		resp, rest := t.offer(hits)
+		if resp != nil {
+			return resp
+		}
+		hits = rest
 	}
 	text, used := Extract(t.question, hits, 3)
 	if text == "" {

@@ -265,6 +265,7 @@ func (w *Worker) process(ctx context.Context, job *ragkb.Job) error {
 		}
 	}()
 	log.Info("indexing started")
+	r.ConfirmShrink = job.Kind == ragkb.JobConfirmed
 	res, runErr := w.cfg.Runner.Run(runCtx, l, r)
 	cancel()
 	<-hbDone

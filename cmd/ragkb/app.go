@@ -187,7 +187,8 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 	if a.accounts, err = accounts.New(accCfg); err != nil {
 		return nil, err
 	}
-	router = all.New(all.Config{Fetcher: a.fetcher, KnowledgeBase: knowledgebase.New(), Accounts: a.accounts, Logger: log})
+	router = all.New(all.Config{Fetcher: a.fetcher, KnowledgeBase: knowledgebase.New(), Accounts: a.accounts,
+		Allegro: allegro.Config{APIURL: cfg.AllegroAPIURL}, Logger: log})
 	a.connector = router
 	if a.indexer, err = indexer.New(indexer.Config{Store: a.store, Vectors: a.vectors, Embedder: a.embedder, Connector: a.connector, Logger: log}); err != nil {
 		return nil, err
