@@ -104,10 +104,19 @@ func insightsFlow(t *testing.T, env map[string]string, semantic bool) {
 		}
 		return a
 	}
+	// invoiceHand counts the answers the lane gave as intent invoice: the
+	// per-intent row must match it.
+	invoiceHand := 0
+	countInvoice := func(a ragkb.AnswerResponse) {
+		if a.Status == ragkb.AnswerAnswered && a.Intent != nil && a.Intent.Name == "invoice" && !a.Intent.OutOfScope {
+			invoiceHand++
+		}
+	}
 	for _, k := range kinds {
 		for _, q := range uncovered[k] {
 			a := ask(chatA, q)
 			hand[a.Status]++
+			countInvoice(a)
 			ids[q] = a.AnswerID
 			if a.Status == ragkb.AnswerAnswered {
 				// A wrong answer (the shop has no such information): the
@@ -121,6 +130,7 @@ func insightsFlow(t *testing.T, env map[string]string, semantic bool) {
 	for _, q := range covered {
 		a := ask(chatA, q)
 		hand[a.Status]++
+		countInvoice(a)
 		ids[q] = a.AnswerID
 	}
 	a := ask(chatA, "I want to talk to a human")
@@ -159,8 +169,8 @@ func insightsFlow(t *testing.T, env map[string]string, semantic bool) {
 	if today.Date != time.Now().UTC().Format(time.DateOnly) || today.Requests != total || today.Fallback != hand[ragkb.AnswerFallback] || today.Agent != 1 {
 		t.Errorf("today's row %+v, want %d requests", today, total)
 	}
-	if i := slices.IndexFunc(r.ByIntent, func(x insights.Row) bool { return x.Intent == "invoice" }); i < 0 || r.ByIntent[i].Requests != 2 || r.ByIntent[i].Answered != 2 {
-		t.Errorf("by_intent %+v: want invoice with 2 answered", r.ByIntent)
+	if i := slices.IndexFunc(r.ByIntent, func(x insights.Row) bool { return x.Intent == "invoice" }); i < 0 || invoiceHand < 2 || r.ByIntent[i].Answered != invoiceHand {
+		t.Errorf("by_intent %+v: want invoice with %d answered (at least the 2 invoice questions)", r.ByIntent, invoiceHand)
 	}
 
 	// Topics: where did each kind's questions go?
