@@ -18,6 +18,7 @@ import (
 	"github.com/ragkb/ragkb/connectors/faqpage"
 	"github.com/ragkb/ragkb/connectors/googlefeed"
 	"github.com/ragkb/ragkb/connectors/knowledgebase"
+	"github.com/ragkb/ragkb/connectors/orders"
 	"github.com/ragkb/ragkb/connectors/policy"
 	"github.com/ragkb/ragkb/connectors/schemaorg"
 	"github.com/ragkb/ragkb/connectors/shopify"
@@ -31,6 +32,8 @@ type Config struct {
 	Fetcher *connectors.Fetcher
 	// KnowledgeBase reads questionnaires (connectors/knowledgebase).
 	KnowledgeBase ragkb.Connector
+	// Orders checks orders resources' connections; nil uses one over Fetcher.
+	Orders *orders.Client
 	// Logger receives debug output; nil discards it.
 	Logger *slog.Logger
 }
@@ -42,6 +45,7 @@ type Router struct {
 	kb      ragkb.Connector
 	faq     *faqpage.Connector
 	policy  *policy.Connector
+	orders  *orders.Client
 	sources map[string]ragkb.Connector
 }
 
@@ -51,7 +55,11 @@ var _ ragkb.Connector = (*Router)(nil)
 func New(cfg Config) *Router {
 	log := cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))
 	f := cfg.Fetcher
+	if cfg.Orders == nil {
+		cfg.Orders = orders.New(orders.Config{Fetcher: f})
+	}
 	return &Router{
+		orders: cfg.Orders,
 		f:      f,
 		kb:     cfg.KnowledgeBase,
 		faq:    faqpage.New(faqpage.Config{Fetcher: f, Logger: log.With("connector", "faq_page")}),
@@ -87,8 +95,14 @@ func (rt *Router) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchRes
 			return nil, unknownSource(r.Offers.Source)
 		}
 		return c.Fetch(ctx, r)
+	case ragkb.TypeOrders:
+		// Orders are never indexed: the run checks the connection.
+		if err := rt.orders.Check(ctx, r); err != nil {
+			return nil, err
+		}
+		return &ragkb.FetchResult{}, nil
 	}
-	return nil, ragkb.Invalid("type", "must be knowledge_base, faq_page, policy or offers (got %q)", r.Type)
+	return nil, ragkb.Invalid("type", "must be knowledge_base, faq_page, policy, offers or orders (got %q)", r.Type)
 }
 
 func unknownSource(s string) error {
@@ -126,6 +140,8 @@ func urlField(r *ragkb.Resource) (field, u string) {
 		return "policy.url", r.Policy.URL
 	case r.Type == ragkb.TypeOffers && r.Offers != nil:
 		return "offers.url", r.Offers.URL
+	case r.Type == ragkb.TypeOrders && r.Orders != nil:
+		return "orders.url", r.Orders.URL
 	}
 	return "", ""
 }
@@ -146,11 +162,12 @@ func ValidateSpec(r *ragkb.Resource) error {
 		ragkb.TypeFAQPage:       r.FAQPage != nil,
 		ragkb.TypePolicy:        r.Policy != nil,
 		ragkb.TypeOffers:        r.Offers != nil,
+		ragkb.TypeOrders:        r.Orders != nil,
 	}
 	if _, ok := blocks[r.Type]; !ok {
-		return ragkb.Invalid("type", "must be knowledge_base, faq_page, policy or offers (got %q)", r.Type)
+		return ragkb.Invalid("type", "must be knowledge_base, faq_page, policy, offers or orders (got %q)", r.Type)
 	}
-	for _, t := range []ragkb.ResourceType{ragkb.TypeKnowledgeBase, ragkb.TypeFAQPage, ragkb.TypePolicy, ragkb.TypeOffers} {
+	for _, t := range []ragkb.ResourceType{ragkb.TypeKnowledgeBase, ragkb.TypeFAQPage, ragkb.TypePolicy, ragkb.TypeOffers, ragkb.TypeOrders} {
 		if t != r.Type && blocks[t] {
 			return ragkb.Invalid(string(t), "must not be set for a %s resource", r.Type)
 		}
@@ -202,6 +219,8 @@ func ValidateSpec(r *ragkb.Resource) error {
 		}
 	case ragkb.TypeOffers:
 		return validateOffers(r.Offers)
+	case ragkb.TypeOrders:
+		return orders.Validate(r.Orders)
 	}
 	return nil
 }

@@ -17,6 +17,7 @@ type resourceSpec struct {
 	FAQPage       *ragkb.FAQPageSpec   `json:"faq_page,omitempty"`
 	Policy        *ragkb.PolicySpec    `json:"policy,omitempty"`
 	Offers        *ragkb.OffersSpec    `json:"offers,omitempty"`
+	Orders        *ragkb.OrdersSpec    `json:"orders,omitempty"`
 }
 
 const resourceColumns = `id, tenant_id, name, type, language, status, error, warnings, attempts, documents, chunks,
@@ -41,7 +42,7 @@ func resourceArgs(r *ragkb.Resource) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	spec, err := jsonText(resourceSpec{r.KnowledgeBase, r.FAQPage, r.Policy, r.Offers})
+	spec, err := jsonText(resourceSpec{r.KnowledgeBase, r.FAQPage, r.Policy, r.Offers, r.Orders})
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +76,7 @@ func scanResource(sc scanner) (*ragkb.Resource, error) {
 	if err := json.Unmarshal([]byte(spec), &sp); err != nil {
 		return nil, fmt.Errorf("decode spec: %w", err)
 	}
-	r.KnowledgeBase, r.FAQPage, r.Policy, r.Offers = sp.KnowledgeBase, sp.FAQPage, sp.Policy, sp.Offers
+	r.KnowledgeBase, r.FAQPage, r.Policy, r.Offers, r.Orders = sp.KnowledgeBase, sp.FAQPage, sp.Policy, sp.Offers, sp.Orders
 	r.CreatedAt, r.UpdatedAt = created.Time(), updated.Time()
 	r.IndexedAt, r.NextRefreshAt = indexed.Ptr(), nextRefresh.Ptr()
 	r.RefreshAvailableAt, r.LastManualRefreshAt = refreshAvail.Ptr(), lastManual.Ptr()
