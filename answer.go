@@ -10,6 +10,8 @@ const (
 	AnswerAnswered AnswerStatus = "answered"
 	AnswerFallback AnswerStatus = "fallback"
 	AnswerAgent    AnswerStatus = "agent"
+	// AnswerClarify asks the customer for what is missing (Needed).
+	AnswerClarify AnswerStatus = "clarify"
 	// AnswerTriaged marks the log of a POST /v1/triage call: the message was
 	// classified, not answered (it counts in the triage stats only).
 	AnswerTriaged AnswerStatus = "triaged"

@@ -80,9 +80,12 @@ type Config struct {
 	TranslationCache int
 	// IntentOptions tunes the classifier (zero = defaults).
 	IntentOptions intent.Options
-	Metrics       *Metrics
-	Now           func() time.Time
-	Logger        *slog.Logger
+	// Orders reads live orders for "where is my order?" (orders.go); nil
+	// leaves order questions to the other tiers.
+	Orders  OrderLookup
+	Metrics *Metrics
+	Now     func() time.Time
+	Logger  *slog.Logger
 }
 
 // DefaultRelevance is the grounded-answer threshold: the F1 optimum of
@@ -95,6 +98,7 @@ type Service struct {
 	cfg        Config
 	lanes      *laneCache
 	translator *Translator // nil without an LLM
+	orders     *orderGuard
 	log        *slog.Logger
 }
 
@@ -118,7 +122,7 @@ func New(cfg Config) (*Service, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{cfg: cfg, lanes: newLaneCache(cfg.IntentOptions), translator: NewTranslator(cfg.LLM, cfg.TranslationCache), log: log}, nil
+	return &Service{cfg: cfg, lanes: newLaneCache(cfg.IntentOptions), translator: NewTranslator(cfg.LLM, cfg.TranslationCache), orders: newOrderGuard(), log: log}, nil
 }
 
 // PremiumEnabled reports whether a premium model is configured.
@@ -230,7 +234,12 @@ func (s *Service) Answer(ctx context.Context, tenantID string, req *ragkb.Answer
 	}
 	ctx, note := retriever.WithNote(ctx)
 	t := &turn{s: s, ctx: ctx, tenantID: tenantID, req: req, question: question, language: language, sc: sc}
-	resp := t.run()
+	resp, err := t.order()
+	if err != nil {
+		return nil, err
+	} else if resp == nil {
+		resp = t.run()
+	}
 	t.translateAnswer(resp)
 	resp.Triage = s.triageTurn(t, resp)
 	if why := note.Degraded(); why != "" {

@@ -22,6 +22,7 @@ import (
 	"github.com/ragkb/ragkb/connectors"
 	"github.com/ragkb/ragkb/connectors/all"
 	"github.com/ragkb/ragkb/connectors/knowledgebase"
+	"github.com/ragkb/ragkb/connectors/orders"
 	"github.com/ragkb/ragkb/embed"
 	"github.com/ragkb/ragkb/indexer"
 	"github.com/ragkb/ragkb/retriever"
@@ -135,7 +136,8 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 		a.vectors = vi
 	}
 
-	a.connector = all.New(all.Config{Fetcher: a.fetcher, KnowledgeBase: knowledgebase.New(), Logger: log})
+	orderClient := orders.New(orders.Config{Fetcher: a.fetcher, AllegroAPI: cfg.AllegroAPIURL})
+	a.connector = all.New(all.Config{Fetcher: a.fetcher, KnowledgeBase: knowledgebase.New(), Orders: orderClient, Logger: log})
 	if a.indexer, err = indexer.New(indexer.Config{Store: a.store, Vectors: a.vectors, Embedder: a.embedder, Connector: a.connector, Logger: log}); err != nil {
 		return nil, err
 	}
@@ -156,7 +158,7 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 	}
 	if a.answers, err = answer.New(answer.Config{
 		Store: a.store, Searcher: a.retriever, Events: a.events, LLM: model, Relevance: cfg.Relevance,
-		Metrics: answer.NewMetrics(a.registry), Logger: log,
+		Orders: orderClient, Metrics: answer.NewMetrics(a.registry), Logger: log,
 	}); err != nil {
 		return nil, err
 	}

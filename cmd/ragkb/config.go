@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -46,6 +47,7 @@ type config struct {
 	MetricsToken          string
 	MetricsAddr           string
 	EmbeddingTimeout      time.Duration
+	AllegroAPIURL         string
 }
 
 // envVar documents one variable for the README and `ragkb help`.
@@ -82,6 +84,7 @@ var envVars = []envVar{
 	{"RAGKB_WORKERS", "2", "indexing jobs run at once per process"},
 	{"RAGKB_SHUTDOWN_TIMEOUT", "20s", "how long SIGTERM waits for requests and jobs"},
 	{"RAGKB_RELEVANCE", "0 (built-in)", "override the grounded-answer relevance threshold"},
+	{"RAGKB_ALLEGRO_API_URL", "https://api.allegro.pl", "operator-only base of the Allegro API (the sandbox, a proxy, tests); never settable by a merchant"},
 	{"RAGKB_RATE_LIMIT", "20", "requests per second per API key on /v1/answer and /v1/search (429 + Retry-After beyond); 0 = unlimited"},
 	{"RAGKB_RATE_BURST", "40", "burst size of the per-key rate limit"},
 	{"RAGKB_METRICS_TOKEN", "", "bearer token that /metrics accepts (an admin key always works)"},
@@ -160,6 +163,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.RateBurst, err = strconv.Atoi(get("RAGKB_RATE_BURST", "40")); err != nil || c.RateBurst < 1 {
 		return c, fmt.Errorf("RAGKB_RATE_BURST: must be a whole number, 1 or more")
+	}
+	c.AllegroAPIURL = strings.TrimRight(get("RAGKB_ALLEGRO_API_URL", "https://api.allegro.pl"), "/")
+	if u, err := url.Parse(c.AllegroAPIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return c, fmt.Errorf("RAGKB_ALLEGRO_API_URL: must be an http(s) URL such as https://api.allegro.pl")
 	}
 	c.MetricsToken = get("RAGKB_METRICS_TOKEN", "")
 	c.MetricsAddr = get("RAGKB_METRICS_ADDR", "")
