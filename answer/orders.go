@@ -196,7 +196,9 @@ type facts struct{ emails, phones, postcodes []string }
 func (f *facts) empty() bool { return len(f.emails)+len(f.phones)+len(f.postcodes) == 0 }
 
 func (f *facts) add(text, number string) {
-	text = strings.ReplaceAll(text, number, " ")
+	if number != "" {
+		text = strings.ReplaceAll(text, number, " ")
+	}
 	for _, e := range emailRe.FindAllString(text, -1) {
 		f.emails = append(f.emails, normEmail(e))
 		text = strings.ReplaceAll(text, e, " ")

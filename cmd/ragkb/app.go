@@ -46,6 +46,7 @@ type app struct {
 	vectors    ragkb.VectorStore
 	embedder   ragkb.Embedder
 	fetcher    *connectors.Fetcher
+	orders     *orders.Client // live order lookups (orders resources)
 	connector  ragkb.Connector
 	indexer    *indexer.Indexer
 	retriever  *retriever.Retriever
@@ -136,8 +137,8 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 		a.vectors = vi
 	}
 
-	orderClient := orders.New(orders.Config{Fetcher: a.fetcher, AllegroAPI: cfg.AllegroAPIURL})
-	a.connector = all.New(all.Config{Fetcher: a.fetcher, KnowledgeBase: knowledgebase.New(), Orders: orderClient, Logger: log})
+	a.orders = orders.New(orders.Config{Fetcher: a.fetcher, AllegroAPI: cfg.AllegroAPIURL})
+	a.connector = all.New(all.Config{Fetcher: a.fetcher, KnowledgeBase: knowledgebase.New(), Orders: a.orders, Logger: log})
 	if a.indexer, err = indexer.New(indexer.Config{Store: a.store, Vectors: a.vectors, Embedder: a.embedder, Connector: a.connector, Logger: log}); err != nil {
 		return nil, err
 	}
@@ -158,7 +159,7 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 	}
 	if a.answers, err = answer.New(answer.Config{
 		Store: a.store, Searcher: a.retriever, Events: a.events, LLM: model, Relevance: cfg.Relevance,
-		Orders: orderClient, Metrics: answer.NewMetrics(a.registry), Logger: log,
+		Orders: a.orders, Metrics: answer.NewMetrics(a.registry), Logger: log,
 	}); err != nil {
 		return nil, err
 	}
