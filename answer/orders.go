@@ -173,7 +173,7 @@ var (
 		`|retras|perdid|extraviad|no\s+(?:ha\s+)?lleg|no\s+(?:he\s+)?recib|dañad|danad|\broto\b|\brota\b`)
 	emailRe    = regexp.MustCompile(`(?i)[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}`)
 	phoneRe    = regexp.MustCompile(`\+?\d[\d\s\-()]{5,}\d`)
-	postcodeRe = regexp.MustCompile(`(?i)\b\d{2}-\d{3}\b|\b\d{4,5}\b|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b|\b\d{3}\s\d{2}\b`)
+	postcodeRe = regexp.MustCompile(`(?i)\b\d{2}[-\s]\d{3}\b|\b\d{4,5}\b|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b|\b\d{3}\s\d{2}\b`)
 )
 
 // orderNumber finds an order number in text.
@@ -390,6 +390,10 @@ func (t *turn) order() (*ragkb.AnswerResponse, error) {
 		return t.agent(), nil
 	}
 	text := renderOrder(res.Orders.Templates, found, t.language)
+	if text == "" {
+		t.reason = "no order template fits"
+		return t.agent(), nil
+	}
 	cite := ragkb.Citation{ID: 1, ResourceID: res.ID, ResourceName: t.sc.names[res.ID], Title: "Order " + number, Snippet: snippet(text, 240), Score: 1}
 	resp := t.answered(text, ragkb.TierFast, []ragkb.Citation{cite})
 	resp.Order = &ragkb.OrderInfo{ID: number, Status: found.Status, Carrier: found.Carrier, TrackingNumber: found.TrackingNumber, TrackingURL: found.TrackingURL}
@@ -445,7 +449,9 @@ func renderOrder(custom map[string]map[string]string, o *orders.Order, lang stri
 				kept = append(kept, sentence)
 			}
 		}
-		out = append(out, strings.TrimSpace(strings.Join(kept, "")))
+		if line := strings.TrimSpace(strings.Join(kept, "")); line != "" {
+			out = append(out, line)
+		}
 	}
 	return strings.TrimSpace(strings.Join(out, "\n"))
 }

@@ -69,12 +69,12 @@ var orderTemplates = map[string]map[string]string{
 		"es": "Tu pedido {order} se está preparando. Recibirás el enlace de seguimiento en cuanto se envíe.",
 	},
 	"shipped": {
-		"en": "Your order {order} has been shipped with {carrier}. Tracking number: {tracking_number}. Track it here: {tracking_url} . Expected delivery: {estimated_delivery}.",
-		"pl": "Zamówienie {order} zostało wysłane przez {carrier}. Numer przesyłki: {tracking_number}. Śledzenie: {tracking_url} . Przewidywana dostawa: {estimated_delivery}.",
-		"de": "Ihre Bestellung {order} wurde mit {carrier} versendet. Sendungsnummer: {tracking_number}. Sendungsverfolgung: {tracking_url} . Voraussichtliche Zustellung: {estimated_delivery}.",
-		"it": "Il tuo ordine {order} è stato spedito con {carrier}. Numero di tracciamento: {tracking_number}. Seguilo qui: {tracking_url} . Consegna prevista: {estimated_delivery}.",
-		"fr": "Votre commande {order} a été expédiée avec {carrier}. Numéro de suivi : {tracking_number}. Suivez-la ici : {tracking_url} . Livraison prévue : {estimated_delivery}.",
-		"es": "Tu pedido {order} se ha enviado con {carrier}. Número de seguimiento: {tracking_number}. Síguelo aquí: {tracking_url} . Entrega prevista: {estimated_delivery}.",
+		"en": "Your order {order} has been shipped. Carrier: {carrier}. Tracking number: {tracking_number}. Expected delivery: {estimated_delivery}.\nTrack it here: {tracking_url}",
+		"pl": "Zamówienie {order} zostało wysłane. Przewoźnik: {carrier}. Numer przesyłki: {tracking_number}. Przewidywana dostawa: {estimated_delivery}.\nŚledzenie: {tracking_url}",
+		"de": "Ihre Bestellung {order} wurde versendet. Versanddienst: {carrier}. Sendungsnummer: {tracking_number}. Voraussichtliche Zustellung: {estimated_delivery}.\nSendungsverfolgung: {tracking_url}",
+		"it": "Il tuo ordine {order} è stato spedito. Corriere: {carrier}. Numero di tracciamento: {tracking_number}. Consegna prevista: {estimated_delivery}.\nSeguilo qui: {tracking_url}",
+		"fr": "Votre commande {order} a été expédiée. Transporteur : {carrier}. Numéro de suivi : {tracking_number}. Livraison prévue : {estimated_delivery}.\nSuivez-la ici : {tracking_url}",
+		"es": "Tu pedido {order} se ha enviado. Transportista: {carrier}. Número de seguimiento: {tracking_number}. Entrega prevista: {estimated_delivery}.\nSíguelo aquí: {tracking_url}",
 	},
 	"delivered": {
 		"en": "Your order {order} has been delivered. If anything is wrong with it, just tell us.",

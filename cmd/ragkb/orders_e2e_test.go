@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -133,8 +134,9 @@ func fakeAllegroOrders(t *testing.T) *httptest.Server {
 
 // startOrdersService starts the app with the Allegro API at allegroURL and
 // an order client trusting the TLS fakes' certificate.
-func startOrdersService(t *testing.T, allegroURL string, tlsSrv *httptest.Server) *testService {
-	s := startService(t, t.TempDir(), map[string]string{"RAGKB_ALLEGRO_API_URL": allegroURL})
+func startOrdersService(t *testing.T, allegroURL string, tlsSrv *httptest.Server, logs *syncBuffer) *testService {
+	s := startServiceLog(t, t.TempDir(), map[string]string{"RAGKB_ALLEGRO_API_URL": allegroURL},
+		slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	tlsCfg := tlsSrv.Client().Transport.(*http.Transport).TLSClientConfig
 	f := connectors.NewFetcher(connectors.FetcherConfig{AllowPrivate: true, TLSClientConfig: tlsCfg})
 	*s.app.orders = *orders.New(orders.Config{Fetcher: f, AllegroAPI: allegroURL})
@@ -147,7 +149,8 @@ func TestOrdersEndToEnd(t *testing.T) {
 	defer shop.Close()
 	defer woo.Close()
 	defer alle.Close()
-	s := startOrdersService(t, alle.URL, shop)
+	var logs syncBuffer
+	s := startOrdersService(t, alle.URL, shop, &logs)
 
 	type provider struct {
 		name, number, email, wrongEmail, carrier, trackingNumber, trackingURL string
@@ -219,6 +222,19 @@ func TestOrdersEndToEnd(t *testing.T) {
 			a = s.ask(chatbot, ragkb.AnswerRequest{Question: "my parcel is 10 days late, order " + p.number, Customer: &ragkb.Customer{Email: p.email}})
 			if a.Status != ragkb.AnswerAgent || a.CloseTicket || a.Order != nil {
 				t.Errorf("late parcel: got %s close %v order %+v, want agent", a.Status, a.CloseTicket, a.Order)
+			}
+
+			// Nothing about the order beyond its number in events or logs.
+			var evs map[string]any
+			s.call("GET", "/v1/events", merchant, nil, &evs)
+			b, _ := json.Marshal(evs)
+			for _, secret := range []string{p.email, strings.ToLower(p.email), p.trackingNumber, p.carrier, p.wrongEmail, p.spec["token"].(string)} {
+				if strings.Contains(string(b), secret) {
+					t.Errorf("events contain %q: %s", secret, b)
+				}
+				if strings.Contains(logs.String(), secret) {
+					t.Errorf("logs contain %q", secret)
+				}
 			}
 		})
 	}
