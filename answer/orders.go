@@ -89,15 +89,21 @@ func limiterOf(m map[string]*rate.Limiter, id string, every time.Duration, burst
 	return l
 }
 
+// blocked says how long a key with too many failed verifications waits.
+func (g *orderGuard) blocked(now time.Time, key string) (time.Duration, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if fl := limiterOf(g.failures, key, keyFailureEvery, keyFailureBurst); fl.TokensAt(now) < 1 {
+		return wait(fl, now), true
+	}
+	return 0, false
+}
+
 // admit takes one lookup token for the conversation and the key, or says
-// how long to wait. A key with too many failed verifications waits too.
+// how long to wait.
 func (g *orderGuard) admit(now time.Time, key, conv string) (time.Duration, bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	fl := limiterOf(g.failures, key, keyFailureEvery, keyFailureBurst)
-	if fl.TokensAt(now) < 1 {
-		return wait(fl, now), false
-	}
 	cl := limiterOf(g.conv, conv, convLookupEvery, convLookupBurst)
 	kl := limiterOf(g.key, key, keyLookupEvery, keyLookupBurst)
 	if cl.TokensAt(now) < 1 {
@@ -358,17 +364,39 @@ func (t *turn) order() (*ragkb.AnswerResponse, error) {
 		first = users[0]
 	}
 	conv := sha256.Sum256([]byte(key + "\x00" + first))
-	if d, ok := t.s.orders.admit(now, key, hex.EncodeToString(conv[:12])); !ok {
+	limited := func(d time.Duration) error {
 		t.s.cfg.Metrics.observeDegraded("order_lookup_limited")
-		return nil, &ragkb.Error{Code: ragkb.ERATELIMITED, RetryAfter: d,
+		return &ragkb.Error{Code: ragkb.ERATELIMITED, RetryAfter: d,
 			Message: "too many order lookups from this conversation or key; retry after the number of seconds in Retry-After"}
 	}
+	if d, blocked := t.s.orders.blocked(now, key); blocked {
+		return nil, limited(d)
+	}
 	var (
-		found *orders.Order
-		res   *ragkb.Resource
+		found    *orders.Order
+		res      *ragkb.Resource
+		admitted bool
 	)
 	for _, r := range rs {
-		o, err := t.lookup(r, number)
+		cacheID := t.tenantID + "\x00" + r.ID + "\x00" + strings.ToLower(number)
+		o := t.s.orders.cached(now, cacheID)
+		var err error
+		if o == nil {
+			// Only lookups that reach the shop count against the limits: a
+			// customer asking again about the same order is served from the
+			// short-lived cache (after verification, like any answer).
+			if !admitted {
+				d, ok := t.s.orders.admit(now, key, hex.EncodeToString(conv[:12]))
+				if !ok {
+					return nil, limited(d)
+				}
+				admitted = true
+			}
+			o, err = t.lookup(r, number)
+			if err == nil {
+				t.s.orders.store(now, cacheID, o)
+			}
+		}
 		if errors.Is(err, orders.ErrNotFound) {
 			continue
 		}
@@ -400,21 +428,11 @@ func (t *turn) order() (*ragkb.AnswerResponse, error) {
 	return resp, nil
 }
 
-// lookup reads the order, from the short-lived cache when it was just read
-// (the cache is used only once the customer gave details to verify with).
+// lookup reads the order from the shop, bounded in time.
 func (t *turn) lookup(r *ragkb.Resource, number string) (*orders.Order, error) {
-	now := t.s.cfg.Now()
-	id := t.tenantID + "\x00" + r.ID + "\x00" + strings.ToLower(number)
-	if o := t.s.orders.cached(now, id); o != nil {
-		return o, nil
-	}
 	ctx, cancel := context.WithTimeout(t.ctx, orderLookupTimeout)
 	defer cancel()
-	o, err := t.s.cfg.Orders.Lookup(ctx, r, number)
-	if err == nil {
-		t.s.orders.store(now, id, o)
-	}
-	return o, err
+	return t.s.cfg.Orders.Lookup(ctx, r, number)
 }
 
 func (t *turn) clarify(msgs map[string]string, needed ...string) *ragkb.AnswerResponse {

@@ -8,10 +8,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/connectors"
@@ -132,11 +135,11 @@ func fakeAllegroOrders(t *testing.T) *httptest.Server {
 	}))
 }
 
-// startOrdersService starts the app with the Allegro API at allegroURL and
-// an order client trusting the TLS fakes' certificate.
-func startOrdersService(t *testing.T, allegroURL string, tlsSrv *httptest.Server, logs *syncBuffer) *testService {
-	s := startServiceLog(t, t.TempDir(), map[string]string{"RAGKB_ALLEGRO_API_URL": allegroURL},
-		slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+// startOrdersService starts the app with env (RAGKB_ALLEGRO_API_URL the
+// fake Allegro) and an order client trusting the TLS fakes' certificate.
+func startOrdersService(t *testing.T, dir string, env map[string]string, tlsSrv *httptest.Server, logs *syncBuffer) *testService {
+	s := startServiceLog(t, dir, env, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	allegroURL := env["RAGKB_ALLEGRO_API_URL"]
 	tlsCfg := tlsSrv.Client().Transport.(*http.Transport).TLSClientConfig
 	f := connectors.NewFetcher(connectors.FetcherConfig{AllowPrivate: true, TLSClientConfig: tlsCfg})
 	*s.app.orders = *orders.New(orders.Config{Fetcher: f, AllegroAPI: allegroURL})
@@ -150,7 +153,7 @@ func TestOrdersEndToEnd(t *testing.T) {
 	defer woo.Close()
 	defer alle.Close()
 	var logs syncBuffer
-	s := startOrdersService(t, alle.URL, shop, &logs)
+	s := startOrdersService(t, t.TempDir(), map[string]string{"RAGKB_ALLEGRO_API_URL": alle.URL}, shop, &logs)
 
 	type provider struct {
 		name, number, email, wrongEmail, carrier, trackingNumber, trackingURL string
@@ -352,4 +355,46 @@ func TestOrdersEndToEnd(t *testing.T) {
 
 func slicesEqual(a, b []string) bool {
 	return strings.Join(a, ",") == strings.Join(b, ",")
+}
+
+// BenchmarkOrderAnswer measures verified "where is my order 1001?" answers
+// through the HTTP API against the fake Shopify: the first lookup reaches
+// the shop, the following ones within orderCacheTTL are served from the
+// per-order cache (lookups_per_answer shows how many reached the shop).
+func BenchmarkOrderAnswer(b *testing.B) {
+	t := &testing.T{} // the service helpers report to a T; checked below
+	dir, err := os.MkdirTemp("", "ragkb-orders-bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	var calls atomic.Int64
+	shop := fakeShopifyOrders(t, &calls)
+	defer shop.Close()
+	var logs syncBuffer
+	s := startOrdersService(t, dir, map[string]string{"RAGKB_ALLEGRO_API_URL": "http://127.0.0.1:1", "RAGKB_RATE_LIMIT": "0"}, shop, &logs)
+	defer s.stop()
+	_, merchant, chatbot := s.tenantWithKeys("Bench orders")
+	spec := map[string]any{"source": "shopify", "url": shop.URL, "token": shopifyOrdersToken}
+	s.waitDone(merchant, s.createResource(merchant, map[string]any{"name": "Orders", "type": "orders", "orders": spec}).ID, ragkb.StatusSuccess)
+	req := ragkb.AnswerRequest{Question: "where is my order 1001?", Customer: &ragkb.Customer{Email: "jan.kowalski@example.com"}}
+	var lat []float64
+	before := calls.Load()
+	b.ResetTimer()
+	for b.Loop() {
+		start := time.Now()
+		var a ragkb.AnswerResponse
+		if code := s.call("POST", "/v1/answer", chatbot, req, &a); code != http.StatusOK || a.Order == nil {
+			b.Fatalf("HTTP %d %s", code, a.Status)
+		}
+		lat = append(lat, float64(time.Since(start).Microseconds())/1000)
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(pct(lat, .5), "answer_p50_ms")
+	b.ReportMetric(pct(lat, .99), "answer_p99_ms")
+	b.ReportMetric(float64(calls.Load()-before)/float64(len(lat)), "lookups_per_answer")
+	if t.Failed() {
+		b.Fatal("fake or service reported an error")
+	}
 }
