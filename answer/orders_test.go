@@ -106,4 +106,3 @@ func TestRenderOrder(t *testing.T) {
 		}
 	}
 }
-
