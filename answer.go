@@ -213,9 +213,11 @@ type Event struct {
 	Type        EventType `json:"type"`
 	ResourceID  string    `json:"resource_id,omitempty"`
 	AssistantID string    `json:"assistant_id,omitempty"`
-	Question    string    `json:"question,omitempty"`
-	Detail      string    `json:"detail,omitempty"`
-	CreatedAt   time.Time `json:"created_at"`
+	// AccountID names the connected account of an account_failed event.
+	AccountID string    `json:"account_id,omitempty"`
+	Question  string    `json:"question,omitempty"`
+	Detail    string    `json:"detail,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Webhook delivers events to a merchant's URL, signed with Secret.

@@ -126,6 +126,9 @@ type OffersSpec struct {
 	Source string `json:"source"` // allegro, shopify, woocommerce, google_feed, schema_org
 	URL    string `json:"url"`
 	Token  string `json:"token,omitempty"`
+	// AccountID names a connected account (allegro, shopify, woocommerce)
+	// whose credentials are used instead of URL and Token.
+	AccountID string `json:"account_id,omitempty"`
 }
 
 // OrdersSpec connects the shop's order API (source shopify, woocommerce or

@@ -114,6 +114,19 @@ type Store interface {
 	// GetWebhook returns one webhook (for delivery).
 	GetWebhook(ctx context.Context, tenantID, id string) (*Webhook, error)
 
+	// CreateAccount inserts a connected account (Version set to 1).
+	CreateAccount(ctx context.Context, a *Account) error
+	// GetAccount returns the account; tenantID "" matches any tenant.
+	GetAccount(ctx context.Context, tenantID, id string) (*Account, error)
+	// ListAccounts lists accounts, newest first; f.TenantID "" lists every tenant's.
+	ListAccounts(ctx context.Context, f AccountFilter) ([]*Account, error)
+	// UpdateAccount saves every field of a (matched by a.TenantID and a.ID)
+	// if a.Version is still the stored version, and increments a.Version;
+	// ECONFLICT, writing nothing, if another update came first.
+	UpdateAccount(ctx context.Context, a *Account) error
+	// DeleteAccount removes the account (resources naming it are kept).
+	DeleteAccount(ctx context.Context, tenantID, id string) error
+
 	RecordAnswer(ctx context.Context, l *AnswerLog) error
 	// ListAnswerLogs lists a tenant's answer logs created at or after since.
 	ListAnswerLogs(ctx context.Context, tenantID string, since time.Time) ([]*AnswerLog, error)
@@ -124,7 +137,9 @@ type ResourceFilter struct {
 	TenantID string
 	Status   ResourceStatus
 	Types    []ResourceType
-	Limit    int // 0 = no limit
+	// AccountID selects the resources that read through this account.
+	AccountID string
+	Limit     int // 0 = no limit
 }
 
 // DocumentFilter selects documents of one tenant.

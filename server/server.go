@@ -49,6 +49,8 @@ type Deps struct {
 	Triage   Triager
 	Searcher Searcher
 	Events   EventSink
+	// Accounts connects and removes accounts; nil answers 503 on those routes.
+	Accounts AccountService
 	// ValidateSpec checks a resource's type-specific fields (connectors).
 	ValidateSpec func(r *ragkb.Resource) error
 	// BuiltinIntents lists the built-in intent names (shown by GET /v1/intents).

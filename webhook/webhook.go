@@ -1,4 +1,4 @@
-// Package webhook records events (assistant_failed, agent_requested,
+// Package webhook records events (assistant_failed, agent_requested, account_failed,
 // resource_failed) and delivers them to merchants' webhooks, signed with
 // HMAC-SHA256.
 //
@@ -99,7 +99,7 @@ func NewSecret() string {
 // ValidEventType reports whether t is an event a webhook may subscribe to.
 func ValidEventType(t ragkb.EventType) bool {
 	switch t {
-	case ragkb.EventAssistantFailed, ragkb.EventAgentRequested, ragkb.EventResourceFailed, ragkb.EventTicketUrgent:
+	case ragkb.EventAssistantFailed, ragkb.EventAgentRequested, ragkb.EventResourceFailed, ragkb.EventTicketUrgent, ragkb.EventAccountFailed:
 		return true
 	}
 	return false
@@ -116,12 +116,12 @@ func ValidateWebhook(w *ragkb.Webhook) error {
 		return err
 	}
 	if len(w.Events) == 0 {
-		return ragkb.Invalid("events", "list at least one event: assistant_failed, agent_requested, resource_failed or ticket_urgent")
+		return ragkb.Invalid("events", "list at least one event: assistant_failed, agent_requested, resource_failed, ticket_urgent or account_failed")
 	}
 	for i, t := range w.Events {
 		if !ValidEventType(t) {
 			return ragkb.Invalid(fmt.Sprintf("events[%d]", i),
-				"unknown event %q: use assistant_failed, agent_requested, resource_failed or ticket_urgent", t)
+				"unknown event %q: use assistant_failed, agent_requested, resource_failed, ticket_urgent or account_failed", t)
 		}
 	}
 	if n := len(w.Secret); n > 0 && (n < MinSecretLength || n > MaxSecretLength) {
@@ -162,6 +162,8 @@ type Payload struct {
 	AssistantID string          `json:"assistant_id"`
 	Question    string          `json:"question"`
 	Detail      string          `json:"detail"`
+	// AccountID is set on account_failed events only (older receivers see no change).
+	AccountID string `json:"account_id,omitempty"`
 }
 
 // MarshalEvent encodes e as the body of a delivery. The same event always
@@ -176,6 +178,7 @@ func MarshalEvent(e *ragkb.Event) ([]byte, error) {
 		AssistantID: e.AssistantID,
 		Question:    e.Question,
 		Detail:      e.Detail,
+		AccountID:   e.AccountID,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("webhook: encode event: %w", err)

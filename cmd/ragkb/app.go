@@ -6,25 +6,30 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/accounts"
 	"github.com/ragkb/ragkb/answer"
 	"github.com/ragkb/ragkb/answer/intent"
 	"github.com/ragkb/ragkb/answer/llm"
 	"github.com/ragkb/ragkb/connectors"
 	"github.com/ragkb/ragkb/connectors/all"
+	"github.com/ragkb/ragkb/connectors/allegro"
 	"github.com/ragkb/ragkb/connectors/knowledgebase"
 	"github.com/ragkb/ragkb/connectors/orders"
 	"github.com/ragkb/ragkb/embed"
 	"github.com/ragkb/ragkb/indexer"
+	"github.com/ragkb/ragkb/internal/secretbox"
 	"github.com/ragkb/ragkb/retriever"
 	"github.com/ragkb/ragkb/server"
 	"github.com/ragkb/ragkb/store/postgres"
@@ -41,6 +46,7 @@ var version = "dev"
 // app is the wired service.
 type app struct {
 	cfg        config
+	relevance  relevance
 	log        *slog.Logger
 	store      ragkb.Store
 	vectors    ragkb.VectorStore
@@ -54,6 +60,7 @@ type app struct {
 	events     *webhook.Recorder
 	dispatcher *webhook.Dispatcher
 	worker     *worker.Worker
+	accounts   *accounts.Service
 	registry   *prometheus.Registry
 	closers    []func() error
 }
@@ -97,20 +104,25 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 	}
 	dims := a.embedder.Dimensions()
 
+	box, err := openSecretBox(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+
 	var pg *postgres.Store
 	if cfg.DatabaseURL != "" {
 		pgDims := 0 // metadata only, unless vectors live in pgvector too
 		if cfg.VectorStore == "pgvector" {
 			pgDims = dims
 		}
-		pg, err = postgres.New(ctx, postgres.Config{URL: cfg.DatabaseURL, Dimensions: pgDims, Logger: log})
+		pg, err = postgres.New(ctx, postgres.Config{URL: cfg.DatabaseURL, Dimensions: pgDims, Secrets: box, Logger: log})
 		if err != nil {
 			return nil, fmt.Errorf("postgres: %w", err)
 		}
 		a.closers = append(a.closers, func() error { pg.Close(); return nil })
 		a.store = pg
 	} else {
-		sq, err := sqlite.New(ctx, sqlite.Config{Path: filepath.Join(cfg.DataDir, "ragkb.db"), Logger: log})
+		sq, err := sqlite.New(ctx, sqlite.Config{Path: filepath.Join(cfg.DataDir, "ragkb.db"), Secrets: box, Logger: log})
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: %w", err)
 		}
@@ -137,15 +149,39 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 		a.vectors = vi
 	}
 
+	a.events = webhook.NewRecorder(webhook.RecorderConfig{Store: a.store, Logger: log})
+	var router *all.Router // the accounts' test calls go through its shop connectors
+	accCfg := accounts.Config{Store: a.store, Events: a.events, AllegroAPIURL: cfg.AllegroAPIURL, Logger: log.With("part", "accounts"),
+		Metrics: accounts.NewMetrics(a.registry),
+		Checkers: map[ragkb.AccountType]accounts.Checker{
+			ragkb.AccountShopify: func(ctx context.Context, u, tok string) error {
+				return router.Check(ctx, ragkb.AccountShopify, u, tok)
+			},
+			ragkb.AccountWooCommerce: func(ctx context.Context, u, tok string) error {
+				return router.Check(ctx, ragkb.AccountWooCommerce, u, tok)
+			},
+		}}
+	if cfg.AllegroClientID != "" {
+		o, err := allegro.NewOAuth(allegro.OAuthConfig{AuthURL: cfg.AllegroAuthURL, ClientID: cfg.AllegroClientID,
+			ClientSecret: cfg.AllegroSecret, UserAgent: "ragkb/" + version})
+		if err != nil {
+			return nil, fmt.Errorf("allegro: %w", err)
+		}
+		accCfg.Allegro = o
+	}
+	if a.accounts, err = accounts.New(accCfg); err != nil {
+		return nil, err
+	}
 	a.orders = orders.New(orders.Config{Fetcher: a.fetcher, AllegroAPI: cfg.AllegroAPIURL})
-	a.connector = all.New(all.Config{Fetcher: a.fetcher, KnowledgeBase: knowledgebase.New(), Orders: a.orders, Logger: log})
+	router = all.New(all.Config{Fetcher: a.fetcher, KnowledgeBase: knowledgebase.New(), Accounts: a.accounts, Orders: a.orders, Logger: log})
+	a.connector = router
 	if a.indexer, err = indexer.New(indexer.Config{Store: a.store, Vectors: a.vectors, Embedder: a.embedder, Connector: a.connector, Logger: log}); err != nil {
 		return nil, err
 	}
-	if a.retriever, err = retriever.New(retriever.Config{Store: a.store, Vectors: a.vectors, Embedder: a.embedder, EmbedTimeout: cfg.EmbeddingQueryTimeout}); err != nil {
+	a.relevance = relevanceFor(cfg)
+	if a.retriever, err = retriever.New(retriever.Config{Store: a.store, Vectors: a.vectors, Embedder: a.embedder, EmbedTimeout: cfg.EmbeddingQueryTimeout, Relevance: a.relevance.score}); err != nil {
 		return nil, err
 	}
-	a.events = webhook.NewRecorder(webhook.RecorderConfig{Store: a.store, Logger: log})
 	var model answer.Completer
 	if cfg.LLMURL != "" {
 		c, err := llm.New(llm.Config{
@@ -158,7 +194,7 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 		model = c
 	}
 	if a.answers, err = answer.New(answer.Config{
-		Store: a.store, Searcher: a.retriever, Events: a.events, LLM: model, Relevance: cfg.Relevance,
+		Store: a.store, Searcher: a.retriever, Events: a.events, LLM: model, Relevance: a.relevance.threshold,
 		Orders: a.orders, Metrics: answer.NewMetrics(a.registry), Logger: log,
 	}); err != nil {
 		return nil, err
@@ -173,12 +209,85 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 	return a, nil
 }
 
+// openSecretBox returns the key that seals stored secrets: RAGKB_SECRET_KEY,
+// or in embedded mode a key generated once into RAGKB_DATA_DIR/secret.key
+// (readable by the service's user only), so that the database file alone
+// reveals no secret. PostgreSQL deployments share the key between processes
+// through the environment; without it secrets stay unencrypted, with a
+// warning at every start.
+func openSecretBox(cfg config, log *slog.Logger) (ragkb.SecretBox, error) {
+	if cfg.SecretKey != "" {
+		b, err := secretbox.Parse(cfg.SecretKey)
+		if err != nil {
+			return nil, fmt.Errorf("RAGKB_SECRET_KEY: %w", err)
+		}
+		return b, nil
+	}
+	if cfg.DatabaseURL != "" {
+		log.Warn("RAGKB_SECRET_KEY is not set: resource tokens and account credentials are stored in PostgreSQL unencrypted; set the same key (openssl rand -base64 32) on every process")
+		return nil, nil
+	}
+	path := filepath.Join(cfg.DataDir, "secret.key")
+	if err := createKeyFile(path, log); err != nil {
+		return nil, err
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("secret key: read %s: %w", path, err)
+	}
+	b, err := secretbox.Parse(strings.TrimSpace(string(raw)))
+	if err != nil {
+		return nil, fmt.Errorf("secret key %s: %w", path, err)
+	}
+	return b, nil
+}
+
+// createKeyFile writes a new random key to path unless the file exists
+// (O_EXCL: two processes starting at once keep one key).
+func createKeyFile(path string, log *slog.Logger) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return fmt.Errorf("secret key: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("secret key: create %s: %w", path, err)
+	}
+	_, err = f.WriteString(secretbox.NewKey() + "\n")
+	if err = errors.Join(err, f.Close()); err != nil {
+		return fmt.Errorf("secret key: write %s: %w", path, err)
+	}
+	log.Info("generated the key that encrypts stored secrets; back it up with the data directory, or set RAGKB_SECRET_KEY", "path", path)
+	return nil
+}
+
 // validateSpec checks a resource's type-specific fields.
 func validateSpec(r *ragkb.Resource) error {
 	if r.Type == ragkb.TypeKnowledgeBase {
 		return knowledgebase.Validate(r.KnowledgeBase)
 	}
 	return all.ValidateSpec(r)
+}
+
+// relevance is how retrieval hits are scored and the score a grounded
+// answer needs: both depend on the embedder and are measured per embedder
+// (BENCHMARKS.md, "Relevance threshold").
+type relevance struct {
+	score     func(dense, coverage float64) float64
+	threshold float64
+}
+
+func relevanceFor(cfg config) relevance {
+	r := relevance{score: retriever.Relevance, threshold: answer.DefaultRelevance}
+	if cfg.Embedder == "openai" {
+		r = relevance{score: retriever.SemanticRelevance, threshold: answer.DefaultSemanticRelevance}
+	}
+	if cfg.Relevance > 0 {
+		r.threshold = cfg.Relevance
+	}
+	return r
 }
 
 // ready lists the dependencies /readyz checks besides the stores.
@@ -216,7 +325,7 @@ func (a *app) handler() http.Handler {
 
 func (a *app) server() *server.Server {
 	return server.New(server.Deps{
-		Store: a.store, Vectors: a.vectors, Answers: a.answers, Triage: a.answers, Searcher: a.retriever, Events: a.events,
+		Store: a.store, Vectors: a.vectors, Answers: a.answers, Triage: a.answers, Searcher: a.retriever, Events: a.events, Accounts: a.accounts,
 		ValidateSpec: validateSpec, BuiltinIntents: intent.BuiltinNames(), DescribeIntent: intent.BuiltinDescription,
 		Gatherer: a.registry, Registerer: a.registry,
 		NextRefresh: func(now time.Time) time.Time { return a.worker.NextRefresh(now) },

@@ -10,7 +10,6 @@ import (
 	"sort"
 
 	"github.com/ragkb/ragkb"
-	"github.com/ragkb/ragkb/answer"
 	"github.com/ragkb/ragkb/retriever"
 )
 
@@ -202,7 +201,13 @@ func benchRelevanceWith(ctx context.Context, w io.Writer, progress io.Writer, la
 		{"dense cosine only", func(o obs) float64 { return o.dense }},
 		{"lexical coverage only", func(o obs) float64 { return o.cov }},
 		{"dense-leaning blend max(0.6·dense+0.4·coverage, dense)", func(o obs) float64 { return max(0.6*o.dense+0.4*o.cov, o.dense) }},
-		{"retriever.Relevance (in use): mean of dense and coverage", func(o obs) float64 { return retriever.Relevance(o.dense, o.cov) }},
+		{"retriever.Relevance: mean of dense and coverage", func(o obs) float64 { return retriever.Relevance(o.dense, o.cov) }},
+	}
+	inUse := e.app.relevance
+	for i := range formulas {
+		if i == 2 && env != nil || i == 3 && env == nil {
+			formulas[i].name += " **(in use)**"
+		}
 	}
 	type point struct{ th, prec, rec, f1, oosRefused float64 }
 	evaluate := func(score func(o obs) float64, th float64) point {
@@ -227,8 +232,8 @@ func benchRelevanceWith(ctx context.Context, w io.Writer, progress io.Writer, la
 		return p
 	}
 	fmt.Fprintf(w, "## Relevance threshold (grounded answers vs fallback): %s\n\n", label)
-	fmt.Fprintf(w, "Measured on BANKING77 (`../shared/data/banking77`, real customer wording) with `make bench` (section `relevance`): a knowledge base of %d approved Q&A entries, one per in-scope intent (question = its first training example, text = the next four, like a FAQ entry with paraphrases); the %d test questions of those intents should be answered with the right entry; the %d test questions of the %d held-out intents (close neighbours: all about banking) have no right entry. An answer counts as good only when its top citation is the right entry: precision = good answers / answers given, recall = good answers / in-scope questions. Top-1 retrieval accuracy on in-scope questions: **%.1f%%** (the local embedder and BM25, no model).\n\n",
-		len(docs), nIn, nOut, len(intents)-len(docs), 100*float64(hit1)/float64(nIn))
+	fmt.Fprintf(w, "Measured on BANKING77 (`../shared/data/banking77`, real customer wording) with `make bench` (section `relevance`): a knowledge base of %d approved Q&A entries, one per in-scope intent (question = its first training example, text = the next four, like a FAQ entry with paraphrases); the %d test questions of those intents should be answered with the right entry; the %d test questions of the %d held-out intents (close neighbours: all about banking) have no right entry. An answer counts as good only when its top citation is the right entry: precision = good answers / answers given, recall = good answers / in-scope questions. Top-1 retrieval accuracy on in-scope questions: **%.1f%%** (%s embeddings fused with BM25, no model).\n\n",
+		len(docs), nIn, nOut, len(intents)-len(docs), 100*float64(hit1)/float64(nIn), label)
 	fmt.Fprintf(w, "| score | best threshold (max F1) | precision | recall | F1 | held-out refused |\n|---|---:|---:|---:|---:|---:|\n")
 	for _, f := range formulas {
 		best := point{}
@@ -240,14 +245,18 @@ func benchRelevanceWith(ctx context.Context, w io.Writer, progress io.Writer, la
 		fmt.Fprintf(w, "| %s | %.3f | %.1f%% | %.1f%% | %.3f | %.1f%% |\n", f.name, best.th, 100*best.prec, 100*best.rec, best.f1, 100*best.oosRefused)
 	}
 	fmt.Fprintf(w, "\nWith the formula in use, by threshold:\n\n| threshold | precision | recall | F1 | held-out refused |\n|---:|---:|---:|---:|---:|\n")
-	for th := 0.300; th <= 0.5501; th += 0.025 {
-		p := evaluate(formulas[3].score, th)
+	for th := inUse.threshold - 0.125; th <= inUse.threshold+0.1251; th += 0.025 {
+		p := evaluate(func(o obs) float64 { return inUse.score(o.dense, o.cov) }, th)
 		mark := ""
-		if th > answer.DefaultRelevance-0.0001 && th < answer.DefaultRelevance+0.0001 {
+		if th > inUse.threshold-0.0001 && th < inUse.threshold+0.0001 {
 			mark = " **(in use)**"
 		}
 		fmt.Fprintf(w, "| %.3f%s | %.1f%% | %.1f%% | %.3f | %.1f%% |\n", th, mark, 100*p.prec, 100*p.rec, p.f1, 100*p.oosRefused)
 	}
-	fmt.Fprintf(w, "\nThe service uses `answer.DefaultRelevance` = %.3f (override with `RAGKB_RELEVANCE`). Questions the intent lane recognises are answered from approved texts and never depend on it.\n\n", answer.DefaultRelevance)
+	name := "answer.DefaultRelevance"
+	if env != nil {
+		name = "answer.DefaultSemanticRelevance"
+	}
+	fmt.Fprintf(w, "\nWith this embedder the service uses `%s` = %.3f (override with `RAGKB_RELEVANCE`). Questions the intent lane recognises are answered from approved texts and never depend on it.\n\n", name, inUse.threshold)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ragkb/ragkb/answer/llm"
+	"github.com/ragkb/ragkb/internal/secretbox"
 )
 
 // config is the environment of API.md plus a few operational knobs.
@@ -48,6 +49,10 @@ type config struct {
 	MetricsAddr           string
 	EmbeddingTimeout      time.Duration
 	AllegroAPIURL         string
+	AllegroAuthURL        string
+	AllegroClientID       string
+	AllegroSecret         string
+	SecretKey             string
 }
 
 // envVar documents one variable for the README and `ragkb help`.
@@ -84,7 +89,11 @@ var envVars = []envVar{
 	{"RAGKB_WORKERS", "2", "indexing jobs run at once per process"},
 	{"RAGKB_SHUTDOWN_TIMEOUT", "20s", "how long SIGTERM waits for requests and jobs"},
 	{"RAGKB_RELEVANCE", "0 (built-in)", "override the grounded-answer relevance threshold"},
-	{"RAGKB_ALLEGRO_API_URL", "https://api.allegro.pl", "operator-only base of the Allegro API (the sandbox, a proxy, tests); never settable by a merchant"},
+	{"RAGKB_ALLEGRO_API_URL", "https://api.allegro.pl", "operator-only base of the Allegro API (sandbox, proxy, tests)"},
+	{"RAGKB_ALLEGRO_AUTH_URL", "https://allegro.pl", "operator-only base of Allegro's OAuth endpoints (/auth/oauth/device, /auth/oauth/token)"},
+	{"RAGKB_ALLEGRO_CLIENT_ID", "", "the operator's registered Allegro application (device flow); empty = no Allegro accounts"},
+	{"RAGKB_ALLEGRO_CLIENT_SECRET", "", "its client secret"},
+	{"RAGKB_SECRET_KEY", "embedded: generated in RAGKB_DATA_DIR/secret.key", "encrypts stored secrets (AES-256-GCM): 32 bytes in base64 (openssl rand -base64 32); new,old (comma-separated) to rotate"},
 	{"RAGKB_RATE_LIMIT", "20", "requests per second per API key on /v1/answer and /v1/search (429 + Retry-After beyond); 0 = unlimited"},
 	{"RAGKB_RATE_BURST", "40", "burst size of the per-key rate limit"},
 	{"RAGKB_METRICS_TOKEN", "", "bearer token that /metrics accepts (an admin key always works)"},
@@ -118,6 +127,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 		RefreshSchedule:   get("RAGKB_REFRESH_SCHEDULE", "@monthly"),
 		LogLevel:          get("RAGKB_LOG_LEVEL", "info"),
 		LogFormat:         get("RAGKB_LOG_FORMAT", "text"),
+		AllegroAPIURL:     get("RAGKB_ALLEGRO_API_URL", "https://api.allegro.pl"),
+		AllegroAuthURL:    get("RAGKB_ALLEGRO_AUTH_URL", "https://allegro.pl"),
+		AllegroClientID:   get("RAGKB_ALLEGRO_CLIENT_ID", ""),
+		AllegroSecret:     get("RAGKB_ALLEGRO_CLIENT_SECRET", ""),
+		SecretKey:         get("RAGKB_SECRET_KEY", ""),
 	}
 	def := "embedded"
 	if c.DatabaseURL != "" {
@@ -163,10 +177,6 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.RateBurst, err = strconv.Atoi(get("RAGKB_RATE_BURST", "40")); err != nil || c.RateBurst < 1 {
 		return c, fmt.Errorf("RAGKB_RATE_BURST: must be a whole number, 1 or more")
-	}
-	c.AllegroAPIURL = strings.TrimRight(get("RAGKB_ALLEGRO_API_URL", "https://api.allegro.pl"), "/")
-	if u, err := url.Parse(c.AllegroAPIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return c, fmt.Errorf("RAGKB_ALLEGRO_API_URL: must be an http(s) URL such as https://api.allegro.pl")
 	}
 	c.MetricsToken = get("RAGKB_METRICS_TOKEN", "")
 	c.MetricsAddr = get("RAGKB_METRICS_ADDR", "")
@@ -223,6 +233,19 @@ func (c config) validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("RAGKB_LOG_FORMAT: must be text or json")
+	}
+	for _, u := range []struct{ name, val string }{{"RAGKB_ALLEGRO_API_URL", c.AllegroAPIURL}, {"RAGKB_ALLEGRO_AUTH_URL", c.AllegroAuthURL}} {
+		if pu, err := url.Parse(u.val); err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" {
+			return fmt.Errorf("%s: must be an http(s) base URL, not %q", u.name, u.val)
+		}
+	}
+	if (c.AllegroClientID == "") != (c.AllegroSecret == "") {
+		return fmt.Errorf("RAGKB_ALLEGRO_CLIENT_ID and RAGKB_ALLEGRO_CLIENT_SECRET: set both (the Allegro application) or neither")
+	}
+	if c.SecretKey != "" {
+		if _, err := secretbox.Parse(c.SecretKey); err != nil {
+			return fmt.Errorf("RAGKB_SECRET_KEY: %v", strings.TrimPrefix(err.Error(), "secretbox: "))
+		}
 	}
 	if c.AdminKey != "" && len(c.AdminKey) < 16 {
 		return fmt.Errorf("RAGKB_ADMIN_KEY: must be at least 16 characters")

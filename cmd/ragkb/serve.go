@@ -56,6 +56,7 @@ func runServe(ctx context.Context, cfg config, log *slog.Logger, stdout io.Write
 	if withWorker {
 		a.worker.Start(bg)
 		a.dispatcher.Start(bg)
+		a.accounts.Start(bg)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -76,6 +77,7 @@ func runServe(ctx context.Context, cfg config, log *slog.Logger, stdout io.Write
 	if withWorker {
 		a.worker.Stop()
 		a.dispatcher.Stop()
+		a.accounts.Stop()
 	}
 	log.Info("stopped")
 	return nil
@@ -97,9 +99,11 @@ func runWorker(ctx context.Context, cfg config, log *slog.Logger) error {
 	defer cancelBg()
 	a.worker.Start(bg)
 	a.dispatcher.Start(bg)
+	a.accounts.Start(bg)
 	<-ctx.Done()
 	log.Info("shutting down worker")
 	a.worker.Stop()
 	a.dispatcher.Stop()
+	a.accounts.Stop()
 	return nil
 }

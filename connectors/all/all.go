@@ -32,6 +32,11 @@ type Config struct {
 	Fetcher *connectors.Fetcher
 	// KnowledgeBase reads questionnaires (connectors/knowledgebase).
 	KnowledgeBase ragkb.Connector
+	// Accounts gives the credentials of connected accounts to resources
+	// that name an account_id; nil refuses such resources.
+	Accounts ragkb.CredentialSource
+	// Allegro configures the Allegro connector (its Fetcher is Fetcher).
+	Allegro allegro.Config
 	// Orders checks orders resources' connections; nil uses one over Fetcher.
 	Orders *orders.Client
 	// Logger receives debug output; nil discards it.
@@ -47,6 +52,9 @@ type Router struct {
 	policy  *policy.Connector
 	orders  *orders.Client
 	sources map[string]ragkb.Connector
+	acc     ragkb.CredentialSource
+	shopify *shopify.Connector
+	woo     *woocommerce.Connector
 }
 
 var _ ragkb.Connector = (*Router)(nil)
@@ -55,19 +63,26 @@ var _ ragkb.Connector = (*Router)(nil)
 func New(cfg Config) *Router {
 	log := cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))
 	f := cfg.Fetcher
+	alg := cfg.Allegro
+	alg.Fetcher, alg.Logger = f, log.With("connector", "allegro")
+	shop := shopify.New(shopify.Config{Fetcher: f, Logger: log.With("connector", "shopify")})
+	woo := woocommerce.New(woocommerce.Config{Fetcher: f, Logger: log.With("connector", "woocommerce")})
 	if cfg.Orders == nil {
 		cfg.Orders = orders.New(orders.Config{Fetcher: f})
 	}
 	return &Router{
-		orders: cfg.Orders,
-		f:      f,
-		kb:     cfg.KnowledgeBase,
-		faq:    faqpage.New(faqpage.Config{Fetcher: f, Logger: log.With("connector", "faq_page")}),
-		policy: policy.New(policy.Config{Fetcher: f, Logger: log.With("connector", "policy")}),
+		orders:  cfg.Orders,
+		f:       f,
+		kb:      cfg.KnowledgeBase,
+		acc:     cfg.Accounts,
+		shopify: shop,
+		woo:     woo,
+		faq:     faqpage.New(faqpage.Config{Fetcher: f, Logger: log.With("connector", "faq_page")}),
+		policy:  policy.New(policy.Config{Fetcher: f, Logger: log.With("connector", "policy")}),
 		sources: map[string]ragkb.Connector{
-			ragkb.SourceAllegro:     allegro.New(allegro.Config{Fetcher: f, Logger: log.With("connector", "allegro")}),
-			ragkb.SourceShopify:     shopify.New(shopify.Config{Fetcher: f, Logger: log.With("connector", "shopify")}),
-			ragkb.SourceWooCommerce: woocommerce.New(woocommerce.Config{Fetcher: f, Logger: log.With("connector", "woocommerce")}),
+			ragkb.SourceAllegro:     allegro.New(alg),
+			ragkb.SourceShopify:     shop,
+			ragkb.SourceWooCommerce: woo,
 			ragkb.SourceGoogleFeed:  googlefeed.New(googlefeed.Config{Fetcher: f, Logger: log.With("connector", "google_feed")}),
 			ragkb.SourceSchemaOrg:   schemaorg.New(schemaorg.Config{Fetcher: f, Logger: log.With("connector", "schema_org")}),
 		},
@@ -94,6 +109,9 @@ func (rt *Router) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchRes
 		if !ok {
 			return nil, unknownSource(r.Offers.Source)
 		}
+		if r.Offers.AccountID != "" {
+			return rt.fetchWithAccount(ctx, c, r)
+		}
 		return c.Fetch(ctx, r)
 	case ragkb.TypeOrders:
 		// Orders are never indexed: the run checks the connection.
@@ -103,6 +121,53 @@ func (rt *Router) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchRes
 		return &ragkb.FetchResult{}, nil
 	}
 	return nil, ragkb.Invalid("type", "must be knowledge_base, faq_page, policy, offers or orders (got %q)", r.Type)
+}
+
+// fetchWithAccount reads r with the credentials of its connected account;
+// when the platform rejects the access token (401), the account renews it
+// and the fetch is tried once more.
+func (rt *Router) fetchWithAccount(ctx context.Context, c ragkb.Connector, r *ragkb.Resource) (*ragkb.FetchResult, error) {
+	if rt.acc == nil {
+		return nil, ragkb.Errorf(ragkb.EUNAVAILABLE, "Connected accounts are not configured on this server")
+	}
+	id := r.Offers.AccountID
+	creds, err := rt.acc.Credentials(ctx, r.TenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	if string(creds.Type) != r.Offers.Source {
+		return nil, ragkb.Invalid("offers.account_id", "account %s is a %s account, not %s", id, creds.Type, r.Offers.Source)
+	}
+	with := func(creds ragkb.Credentials) *ragkb.Resource {
+		rc := *r
+		o := *r.Offers
+		o.URL, o.Token, o.AccountID = creds.URL, creds.Token, ""
+		rc.Offers = &o
+		return &rc
+	}
+	res, err := c.Fetch(ctx, with(creds))
+	if ragkb.ErrorCodeOf(err) != ragkb.EUNAUTHORIZED {
+		return res, err
+	}
+	renewed, rerr := rt.acc.Rejected(ctx, r.TenantID, id, creds.Token)
+	if rerr != nil {
+		return nil, rerr
+	}
+	if renewed.Token == creds.Token {
+		return nil, err
+	}
+	return c.Fetch(ctx, with(renewed))
+}
+
+// Check makes the test call of a shop account (accounts.Checker).
+func (rt *Router) Check(ctx context.Context, t ragkb.AccountType, url, token string) error {
+	switch t {
+	case ragkb.AccountShopify:
+		return rt.shopify.Check(ctx, url, token)
+	case ragkb.AccountWooCommerce:
+		return rt.woo.Check(ctx, url, token)
+	}
+	return ragkb.Invalid("type", "%s accounts have no test call", t)
 }
 
 func unknownSource(s string) error {
@@ -138,7 +203,7 @@ func urlField(r *ragkb.Resource) (field, u string) {
 		return "faq_page.url", r.FAQPage.URL
 	case r.Type == ragkb.TypePolicy && r.Policy != nil:
 		return "policy.url", r.Policy.URL
-	case r.Type == ragkb.TypeOffers && r.Offers != nil:
+	case r.Type == ragkb.TypeOffers && r.Offers != nil && r.Offers.AccountID == "":
 		return "offers.url", r.Offers.URL
 	case r.Type == ragkb.TypeOrders && r.Orders != nil:
 		return "orders.url", r.Orders.URL
@@ -226,13 +291,16 @@ func ValidateSpec(r *ragkb.Resource) error {
 }
 
 func validateOffers(o *ragkb.OffersSpec) error {
+	if o.AccountID != "" {
+		return validateAccountOffers(o)
+	}
 	if len(o.Token) > MaxTokenLength {
 		return ragkb.Invalid("offers.token", "must be at most %d characters", MaxTokenLength)
 	}
 	switch o.Source {
 	case ragkb.SourceAllegro:
 		if strings.TrimSpace(o.Token) == "" {
-			return ragkb.Invalid("offers.token", "is required for Allegro: connect the Allegro account")
+			return ragkb.Invalid("offers.token", "is required for Allegro: connect the Allegro account (POST /v1/accounts) and give its offers.account_id instead")
 		}
 		if strings.TrimSpace(o.URL) == "" {
 			return nil
@@ -263,6 +331,29 @@ func validateOffers(o *ragkb.OffersSpec) error {
 		return ragkb.Invalid("offers.source", "is required: allegro, shopify, woocommerce, google_feed or schema_org")
 	default:
 		return unknownSource(o.Source)
+	}
+	return nil
+}
+
+// validateAccountOffers checks offers read through a connected account: the
+// account supplies the url and token. Whether the account exists in the
+// tenant is checked by the API, which has the store.
+func validateAccountOffers(o *ragkb.OffersSpec) error {
+	switch o.Source {
+	case ragkb.SourceAllegro, ragkb.SourceShopify, ragkb.SourceWooCommerce:
+	case "":
+		return ragkb.Invalid("offers.source", "is required: allegro, shopify or woocommerce with an account_id")
+	default:
+		return ragkb.Invalid("offers.account_id", "only allegro, shopify and woocommerce offers read through a connected account (source is %q)", o.Source)
+	}
+	if !ragkb.HasPrefix(o.AccountID, "acc") || len(o.AccountID) > 64 {
+		return ragkb.Invalid("offers.account_id", "must be the id of a connected account (acc_...), see GET /v1/accounts")
+	}
+	if strings.TrimSpace(o.URL) != "" {
+		return ragkb.Invalid("offers.url", "must be empty with account_id: the account gives the address")
+	}
+	if strings.TrimSpace(o.Token) != "" {
+		return ragkb.Invalid("offers.token", "must be empty with account_id: the account holds the credentials")
 	}
 	return nil
 }

@@ -2,7 +2,10 @@ package postgres_test
 
 import (
 	"context"
+	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/store/postgres"
@@ -18,5 +21,34 @@ func TestStoreConformance(t *testing.T) {
 			t.Fatalf("postgres.New: %v", err)
 		}
 		return s
+	})
+}
+
+// TestSecretsAtRest reads every row of every table of the schema as text.
+func TestSecretsAtRest(t *testing.T) {
+	u := schemaURL(t)
+	storetest.RunSecretsAtRest(t, func(box ragkb.SecretBox) (ragkb.Store, error) {
+		return postgres.New(context.Background(), postgres.Config{URL: u, Secrets: box})
+	}, func(t *testing.T) string {
+		ctx := context.Background()
+		conn, err := pgx.Connect(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		rows, _ := conn.Query(ctx, `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)
+		tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, tbl := range tables {
+			var text string
+			if err := conn.QueryRow(ctx, `SELECT coalesce(string_agg(x::text, E'\n'), '') FROM `+pgx.Identifier{tbl}.Sanitize()+` x`).Scan(&text); err != nil {
+				t.Fatalf("dump %s: %v", tbl, err)
+			}
+			b.WriteString(text)
+		}
+		return b.String()
 	})
 }

@@ -9,16 +9,17 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/store"
 )
 
 // defaultListLimit is the number of events or deliveries listed without a limit.
 const defaultListLimit = 100
 
-const eventColumns = `id, tenant_id, type, resource_id, assistant_id, question, detail, created_at`
+const eventColumns = `id, tenant_id, type, resource_id, assistant_id, question, detail, created_at, account_id`
 
 func scanEvent(row pgx.Row) (*ragkb.Event, error) {
 	var e ragkb.Event
-	err := row.Scan(&e.ID, &e.TenantID, &e.Type, &e.ResourceID, &e.AssistantID, &e.Question, &e.Detail, &e.CreatedAt)
+	err := row.Scan(&e.ID, &e.TenantID, &e.Type, &e.ResourceID, &e.AssistantID, &e.Question, &e.Detail, &e.CreatedAt, &e.AccountID)
 	e.CreatedAt = utc(e.CreatedAt)
 	return &e, err
 }
@@ -31,8 +32,8 @@ func (s *Store) CreateEvent(ctx context.Context, e *ragkb.Event) error {
 	if e.CreatedAt.IsZero() {
 		e.CreatedAt = s.clock()
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO events (`+eventColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		e.ID, e.TenantID, string(e.Type), e.ResourceID, e.AssistantID, pgText(e.Question), pgText(e.Detail), e.CreatedAt)
+	_, err := s.pool.Exec(ctx, `INSERT INTO events (`+eventColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		e.ID, e.TenantID, string(e.Type), e.ResourceID, e.AssistantID, pgText(e.Question), pgText(e.Detail), e.CreatedAt, e.AccountID)
 	return translate("create event", "event", err)
 }
 
@@ -80,11 +81,17 @@ func (s *Store) GetEvent(ctx context.Context, tenantID, id string) (*ragkb.Event
 
 const webhookColumns = `id, tenant_id, url, events, secret, created_at`
 
-func scanWebhook(row pgx.Row) (*ragkb.Webhook, error) {
+func (s *Store) scanWebhook(row pgx.Row) (*ragkb.Webhook, error) {
 	var w ragkb.Webhook
-	err := row.Scan(&w.ID, &w.TenantID, &w.URL, &w.Events, &w.Secret, &w.CreatedAt)
+	if err := row.Scan(&w.ID, &w.TenantID, &w.URL, &w.Events, &w.Secret, &w.CreatedAt); err != nil {
+		return nil, err
+	}
 	w.CreatedAt = utc(w.CreatedAt)
-	return &w, err
+	var err error
+	if w.Secret, err = store.OpenString(s.box, w.Secret); err != nil {
+		return nil, fmt.Errorf("open webhook secret: %w", err)
+	}
+	return &w, nil
 }
 
 // CreateWebhook inserts w; a zero ID or CreatedAt is filled in.
@@ -95,21 +102,25 @@ func (s *Store) CreateWebhook(ctx context.Context, w *ragkb.Webhook) error {
 	if w.CreatedAt.IsZero() {
 		w.CreatedAt = s.clock()
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO webhooks (`+webhookColumns+`) VALUES ($1, $2, $3, $4, $5, $6)`,
-		w.ID, w.TenantID, w.URL, w.Events, w.Secret, w.CreatedAt)
+	secret, err := store.SealString(s.box, w.Secret)
+	if err != nil {
+		return fmt.Errorf("postgres: create webhook: %w", err)
+	}
+	_, err = s.pool.Exec(ctx, `INSERT INTO webhooks (`+webhookColumns+`) VALUES ($1, $2, $3, $4, $5, $6)`,
+		w.ID, w.TenantID, w.URL, w.Events, secret, w.CreatedAt)
 	return translate("create webhook", "webhook", err)
 }
 
 // ListWebhooks lists the tenant's webhooks, oldest first.
 func (s *Store) ListWebhooks(ctx context.Context, tenantID string) ([]*ragkb.Webhook, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE tenant_id = $1 ORDER BY created_at, id`, tenantID)
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*ragkb.Webhook, error) { return scanWebhook(row) })
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*ragkb.Webhook, error) { return s.scanWebhook(row) })
 	return out, translate("list webhooks", "webhook", err)
 }
 
 // GetWebhook returns one of the tenant's webhooks.
 func (s *Store) GetWebhook(ctx context.Context, tenantID, id string) (*ragkb.Webhook, error) {
-	w, err := scanWebhook(s.pool.QueryRow(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE id = $1 AND tenant_id = $2`, id, tenantID))
+	w, err := s.scanWebhook(s.pool.QueryRow(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE id = $1 AND tenant_id = $2`, id, tenantID))
 	if err != nil {
 		return nil, translate("get webhook", "webhook", err)
 	}

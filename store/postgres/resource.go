@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/store"
 )
 
 const resourceColumns = `id, tenant_id, name, type, language, status, error, warnings, attempts,
@@ -17,7 +18,7 @@ const resourceColumns = `id, tenant_id, name, type, language, status, error, war
 // resourceSelect is resourceColumns plus the version, which only the store writes.
 const resourceSelect = resourceColumns + `, version`
 
-func scanResource(row pgx.Row) (*ragkb.Resource, error) {
+func (s *Store) scanResource(row pgx.Row) (*ragkb.Resource, error) {
 	var r ragkb.Resource
 	err := row.Scan(&r.ID, &r.TenantID, &r.Name, &r.Type, &r.Language, &r.Status, &r.Error, &r.Warnings,
 		&r.Attempts, &r.Documents, &r.Chunks, &r.LastRun, &r.KnowledgeBase, &r.FAQPage, &r.Policy, &r.Offers,
@@ -28,14 +29,28 @@ func scanResource(row pgx.Row) (*ragkb.Resource, error) {
 	r.CreatedAt, r.UpdatedAt = utc(r.CreatedAt), utc(r.UpdatedAt)
 	r.IndexedAt, r.NextRefreshAt = utcp(r.IndexedAt), utcp(r.NextRefreshAt)
 	r.RefreshAvailableAt, r.LastManualRefreshAt = utcp(r.RefreshAvailableAt), utcp(r.LastManualRefreshAt)
+	if err := store.OpenOffers(s.box, r.Offers); err != nil {
+		return nil, err
+	}
+	if err := store.OpenOrders(s.box, r.Orders); err != nil {
+		return nil, err
+	}
 	return &r, nil
 }
 
 // resourceArgs are the values of resourceColumns, in order.
-func resourceArgs(r *ragkb.Resource) []any {
+func (s *Store) resourceArgs(r *ragkb.Resource) ([]any, error) {
+	offers, err := store.SealOffers(s.box, r.Offers)
+	if err != nil {
+		return nil, err
+	}
+	orders, err := store.SealOrders(s.box, r.Orders)
+	if err != nil {
+		return nil, err
+	}
 	return []any{r.ID, r.TenantID, r.Name, string(r.Type), r.Language, string(r.Status), r.Error, r.Warnings,
-		r.Attempts, r.Documents, r.Chunks, r.LastRun, r.KnowledgeBase, r.FAQPage, r.Policy, r.Offers,
-		r.CreatedAt, r.UpdatedAt, r.IndexedAt, r.NextRefreshAt, r.RefreshAvailableAt, r.LastManualRefreshAt, r.Orders}
+		r.Attempts, r.Documents, r.Chunks, r.LastRun, r.KnowledgeBase, r.FAQPage, r.Policy, offers,
+		r.CreatedAt, r.UpdatedAt, r.IndexedAt, r.NextRefreshAt, r.RefreshAvailableAt, r.LastManualRefreshAt, orders}, nil
 }
 
 // CreateResource inserts r and, when job is non-nil, job, in one transaction.
@@ -50,10 +65,14 @@ func (s *Store) CreateResource(ctx context.Context, r *ragkb.Resource, job *ragk
 	if r.UpdatedAt.IsZero() {
 		r.UpdatedAt = r.CreatedAt
 	}
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
+	args, err := s.resourceArgs(r)
+	if err != nil {
+		return err
+	}
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO resources (`+resourceColumns+`) VALUES
 			($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
-			resourceArgs(r)...); err != nil {
+			args...); err != nil {
 			return err
 		}
 		if job != nil {
@@ -66,7 +85,7 @@ func (s *Store) CreateResource(ctx context.Context, r *ragkb.Resource, job *ragk
 
 // GetResource returns the resource; tenantID "" matches any tenant.
 func (s *Store) GetResource(ctx context.Context, tenantID, id string) (*ragkb.Resource, error) {
-	r, err := scanResource(s.pool.QueryRow(ctx, `SELECT `+resourceSelect+` FROM resources
+	r, err := s.scanResource(s.pool.QueryRow(ctx, `SELECT `+resourceSelect+` FROM resources
 		WHERE id = $1 AND ($2 = '' OR tenant_id = $2)`, id, tenantID))
 	return r, translate("get resource", "resource", err)
 }
@@ -81,6 +100,9 @@ func (s *Store) ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*r
 	}
 	if f.TenantID != "" {
 		where = append(where, "tenant_id = "+arg(f.TenantID))
+	}
+	if f.AccountID != "" {
+		where = append(where, "offers->>'account_id' = "+arg(f.AccountID))
 	}
 	if f.Status != "" {
 		where = append(where, "status = "+arg(string(f.Status)))
@@ -101,7 +123,7 @@ func (s *Store) ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*r
 		q += " LIMIT " + arg(f.Limit)
 	}
 	rows, _ := s.pool.Query(ctx, q, args...)
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*ragkb.Resource, error) { return scanResource(row) })
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*ragkb.Resource, error) { return s.scanResource(row) })
 	return out, translate("list resources", "resource", err)
 }
 
@@ -109,9 +131,13 @@ func (s *Store) ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*r
 // no such resource of r.TenantID, ECONFLICT when checkVersion and the stored
 // version is not r.Version. It increments the stored version and r.Version
 // (callers restore r.Version when the transaction fails).
-func updateResource(ctx context.Context, tx pgx.Tx, r *ragkb.Resource, checkVersion bool) error {
-	args := append(resourceArgs(r), r.Version, checkVersion)
-	err := tx.QueryRow(ctx, `UPDATE resources SET name = $3, type = $4, language = $5, status = $6, error = $7,
+func (s *Store) updateResource(ctx context.Context, tx pgx.Tx, r *ragkb.Resource, checkVersion bool) error {
+	args, err := s.resourceArgs(r)
+	if err != nil {
+		return err
+	}
+	args = append(args, r.Version, checkVersion)
+	err = tx.QueryRow(ctx, `UPDATE resources SET name = $3, type = $4, language = $5, status = $6, error = $7,
 		warnings = $8, attempts = $9, documents = $10, chunks = $11, last_run = $12, knowledge_base = $13,
 		faq_page = $14, policy = $15, offers = $16, created_at = $17, updated_at = $18, indexed_at = $19,
 		next_refresh_at = $20, refresh_available_at = $21, last_manual_refresh_at = $22, orders = $23, version = version + 1
@@ -134,7 +160,7 @@ func updateResource(ctx context.Context, tx pgx.Tx, r *ragkb.Resource, checkVers
 func (s *Store) UpdateResource(ctx context.Context, r *ragkb.Resource, job *ragkb.Job) error {
 	v := r.Version
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		if err := updateResource(ctx, tx, r, true); err != nil {
+		if err := s.updateResource(ctx, tx, r, true); err != nil {
 			return err
 		}
 		if job == nil {

@@ -67,6 +67,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock for default timestamps (default time.Now).
 	Now func() time.Time
+	// Secrets, when set, seals resource tokens, account credentials and
+	// webhook secrets at rest; values written before are sealed by New.
+	Secrets ragkb.SecretBox
 	// EfSearch is hnsw.ef_search, the size of the candidate list of a vector
 	// search (default 100; raised to the query's K when smaller).
 	EfSearch int
@@ -93,6 +96,7 @@ type Store struct {
 	log      *slog.Logger
 	now      func() time.Time
 	terms    termStats
+	box      ragkb.SecretBox
 }
 
 // New connects to cfg.URL, applies pending migrations, creates the vectors
@@ -124,7 +128,12 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, translate("connect", "database", err)
 	}
-	return &Store{pool: pool, dims: cfg.Dimensions, efSearch: cfg.EfSearch, log: cfg.Logger, now: cfg.Now}, nil
+	s := &Store{pool: pool, dims: cfg.Dimensions, efSearch: cfg.EfSearch, log: cfg.Logger, now: cfg.Now, box: cfg.Secrets}
+	if err := s.resealSecrets(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // Migrate applies the pending schema migrations to the database at url (for

@@ -13,7 +13,7 @@ import (
 // filter sets no limit.
 const DefaultEventLimit = 100
 
-const eventColumns = `id, tenant_id, type, resource_id, assistant_id, question, detail, created_at`
+const eventColumns = `id, tenant_id, type, resource_id, assistant_id, question, detail, created_at, account_id`
 
 // CreateEvent records e.
 func (s *Store) CreateEvent(ctx context.Context, e *ragkb.Event) error {
@@ -23,8 +23,8 @@ func (s *Store) CreateEvent(ctx context.Context, e *ragkb.Event) error {
 	if e.CreatedAt.IsZero() {
 		e.CreatedAt = s.now().UTC()
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO events (`+eventColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID, e.TenantID, string(e.Type), e.ResourceID, e.AssistantID, e.Question, e.Detail, ts(e.CreatedAt))
+	_, err := s.w.ExecContext(ctx, `INSERT INTO events (`+eventColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, e.TenantID, string(e.Type), e.ResourceID, e.AssistantID, e.Question, e.Detail, ts(e.CreatedAt), e.AccountID)
 	return translate("create event", "event", err)
 }
 
@@ -32,7 +32,7 @@ func scanEvent(sc scanner) (*ragkb.Event, error) {
 	var e ragkb.Event
 	var typ string
 	var created nullTime
-	if err := sc.Scan(&e.ID, &e.TenantID, &typ, &e.ResourceID, &e.AssistantID, &e.Question, &e.Detail, &created); err != nil {
+	if err := sc.Scan(&e.ID, &e.TenantID, &typ, &e.ResourceID, &e.AssistantID, &e.Question, &e.Detail, &created, &e.AccountID); err != nil {
 		return nil, err
 	}
 	e.Type, e.CreatedAt = ragkb.EventType(typ), created.Time()

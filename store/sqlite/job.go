@@ -107,7 +107,7 @@ func (s *Store) FinishJob(ctx context.Context, l ragkb.Lease, r *ragkb.Resource)
 		if resourceID != r.ID {
 			return ragkb.Invalid("resource", "the job belongs to another resource")
 		}
-		if err := updateResource(ctx, tx, r, false); err != nil {
+		if err := s.updateResource(ctx, tx, r, false); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM jobs WHERE id = ?`, l.JobID)

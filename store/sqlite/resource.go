@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/store"
 )
 
 // resourceSpec is the JSON column holding the type-specific fields.
@@ -33,7 +34,7 @@ func jsonText(v any) (string, error) {
 }
 
 // resourceArgs returns the values of resourceColumns for r, in order.
-func resourceArgs(r *ragkb.Resource) ([]any, error) {
+func (s *Store) resourceArgs(r *ragkb.Resource) ([]any, error) {
 	warnings, err := jsonText(r.Warnings)
 	if err != nil {
 		return nil, err
@@ -42,7 +43,15 @@ func resourceArgs(r *ragkb.Resource) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	spec, err := jsonText(resourceSpec{r.KnowledgeBase, r.FAQPage, r.Policy, r.Offers, r.Orders})
+	offers, err := store.SealOffers(s.box, r.Offers)
+	if err != nil {
+		return nil, err
+	}
+	orders, err := store.SealOrders(s.box, r.Orders)
+	if err != nil {
+		return nil, err
+	}
+	spec, err := jsonText(resourceSpec{r.KnowledgeBase, r.FAQPage, r.Policy, offers, orders})
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +65,7 @@ const resourceSelect = resourceColumns + `, version`
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanResource(sc scanner) (*ragkb.Resource, error) {
+func (s *Store) scanResource(sc scanner) (*ragkb.Resource, error) {
 	var r ragkb.Resource
 	var typ, status, warnings, lastRun, spec string
 	var created, updated, indexed, nextRefresh, refreshAvail, lastManual nullTime
@@ -77,6 +86,12 @@ func scanResource(sc scanner) (*ragkb.Resource, error) {
 		return nil, fmt.Errorf("decode spec: %w", err)
 	}
 	r.KnowledgeBase, r.FAQPage, r.Policy, r.Offers, r.Orders = sp.KnowledgeBase, sp.FAQPage, sp.Policy, sp.Offers, sp.Orders
+	if err := store.OpenOffers(s.box, r.Offers); err != nil {
+		return nil, err
+	}
+	if err := store.OpenOrders(s.box, r.Orders); err != nil {
+		return nil, err
+	}
 	r.CreatedAt, r.UpdatedAt = created.Time(), updated.Time()
 	r.IndexedAt, r.NextRefreshAt = indexed.Ptr(), nextRefresh.Ptr()
 	r.RefreshAvailableAt, r.LastManualRefreshAt = refreshAvail.Ptr(), lastManual.Ptr()
@@ -94,7 +109,7 @@ func (s *Store) CreateResource(ctx context.Context, r *ragkb.Resource, job *ragk
 	if r.UpdatedAt.IsZero() {
 		r.UpdatedAt = r.CreatedAt
 	}
-	args, err := resourceArgs(r)
+	args, err := s.resourceArgs(r)
 	if err != nil {
 		return fmt.Errorf("sqlite: create resource: %w", err)
 	}
@@ -118,7 +133,7 @@ func (s *Store) GetResource(ctx context.Context, tenantID, id string) (*ragkb.Re
 		q += ` AND tenant_id = ?`
 		args = append(args, tenantID)
 	}
-	r, err := scanResource(s.r.QueryRowContext(ctx, q, args...))
+	r, err := s.scanResource(s.r.QueryRowContext(ctx, q, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ragkb.NotFound("resource")
 	}
@@ -139,6 +154,10 @@ func (s *Store) ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*r
 	if f.Status != "" {
 		where = append(where, `status = ?`)
 		args = append(args, string(f.Status))
+	}
+	if f.AccountID != "" {
+		where = append(where, `json_extract(spec, '$.offers.account_id') = ?`)
+		args = append(args, f.AccountID)
 	}
 	if len(f.Types) > 0 {
 		where = append(where, `type IN (`+placeholders(len(f.Types))+`)`)
@@ -161,7 +180,7 @@ func (s *Store) ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*r
 	defer rows.Close()
 	var out []*ragkb.Resource
 	for rows.Next() {
-		r, err := scanResource(rows)
+		r, err := s.scanResource(rows)
 		if err != nil {
 			return nil, translate("list resources", "resource", err)
 		}
@@ -175,7 +194,7 @@ func (s *Store) ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*r
 func (s *Store) UpdateResource(ctx context.Context, r *ragkb.Resource, job *ragkb.Job) error {
 	v := r.Version
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if err := updateResource(ctx, tx, r, true); err != nil {
+		if err := s.updateResource(ctx, tx, r, true); err != nil {
 			return err
 		}
 		if job == nil {
@@ -196,8 +215,8 @@ func (s *Store) UpdateResource(ctx context.Context, r *ragkb.Resource, job *ragk
 // r.TenantID, ECONFLICT when checkVersion and the stored version is not
 // r.Version. The stored version is incremented, and r.Version with it (the
 // callers restore r.Version when the transaction fails).
-func updateResource(ctx context.Context, tx *sql.Tx, r *ragkb.Resource, checkVersion bool) error {
-	args, err := resourceArgs(r)
+func (s *Store) updateResource(ctx context.Context, tx *sql.Tx, r *ragkb.Resource, checkVersion bool) error {
+	args, err := s.resourceArgs(r)
 	if err != nil {
 		return err
 	}

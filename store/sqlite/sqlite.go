@@ -46,6 +46,9 @@ type Config struct {
 	Now func() time.Time
 	// Readers is the size of the read-only connection pool (default 4).
 	Readers int
+	// Secrets, when set, seals resource tokens, account credentials and
+	// webhook secrets at rest; values written before are sealed on open.
+	Secrets ragkb.SecretBox
 	// BusyTimeout bounds how long a connection waits for a lock held by
 	// another process (default 10s).
 	BusyTimeout time.Duration
@@ -72,6 +75,7 @@ type Store struct {
 	r   *sql.DB // read-only connections
 	log *slog.Logger
 	now func() time.Time
+	box ragkb.SecretBox
 }
 
 // New opens (creating if needed) the database at cfg.Path and applies the
@@ -91,11 +95,13 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 			return nil, fmt.Errorf("sqlite: create directory: %w", err)
 		}
 	}
+	// secure_delete(FAST) zeroes deleted cells, so a secret sealed in place
+	// of its plain-text value leaves no readable copy in the page.
 	// mmap reads pages without a system call each; the full-text index is
 	// read page by page on every search.
 	common := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=mmap_size(%d)",
 		cfg.BusyTimeout.Milliseconds(), 256<<20)
-	w, err := sql.Open("sqlite", cfg.Path+"?"+common+"&_pragma=journal_mode(WAL)&_txlock=immediate")
+	w, err := sql.Open("sqlite", cfg.Path+"?"+common+"&_pragma=journal_mode(WAL)&_pragma=secure_delete(FAST)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open: %w", err)
 	}
@@ -103,8 +109,12 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	s := &Store{w: w, log: cfg.Logger, now: cfg.Now}
+	s := &Store{w: w, log: cfg.Logger, now: cfg.Now, box: cfg.Secrets}
 	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := s.resealSecrets(ctx); err != nil {
 		w.Close()
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -168,4 +169,22 @@ func TestConcurrentUse(t *testing.T) {
 	if err != nil || len(hits) != rounds*20 {
 		t.Errorf("SearchLexical after concurrent indexing = %d hits, %v; want %d", len(hits), err, rounds*20)
 	}
+}
+
+// TestSecretsAtRest reads the database file (and its WAL) byte by byte.
+func TestSecretsAtRest(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ragkb.db")
+	storetest.RunSecretsAtRest(t, func(box ragkb.SecretBox) (ragkb.Store, error) {
+		return sqlite.New(context.Background(), sqlite.Config{Path: path, Secrets: box})
+	}, func(t *testing.T) string {
+		var all []byte
+		for _, p := range []string{path, path + "-wal"} {
+			b, err := os.ReadFile(p)
+			if err != nil && !os.IsNotExist(err) {
+				t.Fatal(err)
+			}
+			all = append(all, b...)
+		}
+		return string(all)
+	})
 }

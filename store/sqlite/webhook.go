@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/store"
 )
 
 // DefaultDeliveryLimit is the number of deliveries listed when no limit is given.
@@ -28,12 +29,16 @@ func (s *Store) CreateWebhook(ctx context.Context, w *ragkb.Webhook) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: create webhook: %w", err)
 	}
+	secret, err := store.SealString(s.box, w.Secret)
+	if err != nil {
+		return fmt.Errorf("sqlite: create webhook: %w", err)
+	}
 	_, err = s.w.ExecContext(ctx, `INSERT INTO webhooks (`+webhookColumns+`) VALUES (?, ?, ?, ?, ?, ?)`,
-		w.ID, w.TenantID, w.URL, events, w.Secret, ts(w.CreatedAt))
+		w.ID, w.TenantID, w.URL, events, secret, ts(w.CreatedAt))
 	return translate("create webhook", "webhook", err)
 }
 
-func scanWebhook(sc scanner) (*ragkb.Webhook, error) {
+func (s *Store) scanWebhook(sc scanner) (*ragkb.Webhook, error) {
 	var w ragkb.Webhook
 	var events string
 	var created nullTime
@@ -44,6 +49,10 @@ func scanWebhook(sc scanner) (*ragkb.Webhook, error) {
 		return nil, fmt.Errorf("decode events: %w", err)
 	}
 	w.CreatedAt = created.Time()
+	var err error
+	if w.Secret, err = store.OpenString(s.box, w.Secret); err != nil {
+		return nil, fmt.Errorf("open webhook secret: %w", err)
+	}
 	return &w, nil
 }
 
@@ -56,7 +65,7 @@ func (s *Store) ListWebhooks(ctx context.Context, tenantID string) ([]*ragkb.Web
 	defer rows.Close()
 	var out []*ragkb.Webhook
 	for rows.Next() {
-		w, err := scanWebhook(rows)
+		w, err := s.scanWebhook(rows)
 		if err != nil {
 			return nil, translate("list webhooks", "webhook", err)
 		}
@@ -67,7 +76,7 @@ func (s *Store) ListWebhooks(ctx context.Context, tenantID string) ([]*ragkb.Web
 
 // GetWebhook returns one of the tenant's webhooks.
 func (s *Store) GetWebhook(ctx context.Context, tenantID, id string) (*ragkb.Webhook, error) {
-	w, err := scanWebhook(s.r.QueryRowContext(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE id = ? AND tenant_id = ?`, id, tenantID))
+	w, err := s.scanWebhook(s.r.QueryRowContext(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE id = ? AND tenant_id = ?`, id, tenantID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ragkb.NotFound("webhook")
 	}

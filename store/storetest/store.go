@@ -51,6 +51,10 @@ func RunStore(t *testing.T, newStore func(t *testing.T) ragkb.Store) {
 		{"WebhooksAndDeliveries", testWebhooksAndDeliveries},
 		{"AnswerLogs", testAnswerLogs},
 		{"TenantIsolation", testTenantIsolation},
+		{"Accounts", testAccounts},
+		{"AccountConcurrentUpdates", testAccountConcurrentUpdates},
+		{"AccountEvent", testAccountEvent},
+		{"ResourcesByAccount", testResourcesByAccount},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
