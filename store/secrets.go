@@ -99,6 +99,12 @@ func OpenString(box ragkb.SecretBox, v string) (string, error) {
 	return box.Open(v)
 }
 
+// OrdersNeedReseal reports whether a stored orders spec holds a token that is
+// plain text or sealed with an old key.
+func OrdersNeedReseal(box ragkb.SecretBox, o *ragkb.OrdersSpec) bool {
+	return box != nil && o != nil && o.Token != "" && box.NeedsReseal(o.Token)
+}
+
 // SealOrders returns a copy of o with its token sealed (o itself when there
 // is nothing to seal).
 func SealOrders(box ragkb.SecretBox, o *ragkb.OrdersSpec) (*ragkb.OrdersSpec, error) {
