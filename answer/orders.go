@@ -163,13 +163,15 @@ var (
 	// orderNumberRe: an order word, a few non-digits ("number is"), the number.
 	orderNumberRe = regexp.MustCompile(`(?i)\b(?:order|orders|zam[oó]wieni[a-z]*|bestellung|bestellnummer|auftrag|ordine|commande|pedido|n[ru]mer[a-z]*|nr|no)\b[^\d#\n@]{0,14}#?\s?([A-Za-z]{0,4}-?\d{3,20})\b`)
 	bareNumberRe  = regexp.MustCompile(`^\s*#?\s?([A-Za-z]{0,4}-?\d{3,20})\s*[.!]?\s*$`)
-	// myOrderRe: the customer speaks of their own order or parcel.
-	myOrderRe = regexp.MustCompile(`(?i)\b(?:my|our)\s+(?:order|parcel|package|shipment|delivery)|where\s+is\s+my|track(?:ing)?\s+(?:my|the)\s+(?:order|parcel|package)|order\s+status` +
-		`|\bmo(?:je|ja|ją|jego|jej|jÄ)\s+(?:zam[oó]wieni|paczk|przesyłk|przesylk)|\bgdzie\s+jest\s+(?:moj|moje|moja|zam[oó]wieni|paczk|przesyłk)|status\s+zam[oó]wienia` +
-		`|\bmeine?[rnms]?\s+(?:bestellung|paket|sendung|lieferung)|\bwo\s+ist\s+mein|bestellstatus` +
-		`|\b(?:il\s+)?mio\s+(?:ordine|pacco)|\b(?:la\s+)?mia\s+(?:spedizione|consegna)|\bdov['’]è\s+il\s+mio|stato\s+dell['’]ordine` +
-		`|\b(?:ma|mon)\s+(?:commande|colis|livraison)|\boù\s+est\s+ma|suivi\s+de\s+(?:ma\s+)?commande` +
-		`|\bmis?\s+(?:pedido|paquete|env[ií]o)|\bd[oó]nde\s+est[aá]\s+mi|estado\s+de\s+mi\s+pedido`)
+	// myOrderRe: the customer asks where their order is, or its status.
+	myOrderRe = regexp.MustCompile(`(?i)where(?:'s|\s+is|\s+are)\s+my\s+(?:order|parcel|package|shipment|delivery)|(?:status|track(?:ing)?)\s+(?:of\s+)?(?:my\s+)?(?:order|parcel|package|shipment)|\bmy\s+(?:order|parcel|package)(?:'s)?\s+status|when\s+will\s+my\s+(?:order|parcel|package)\s+(?:arrive|come|be\s+delivered|ship)` +
+		`|\bgdzie\s+(?:jest\s+)?(?:moja|moje|mój|moj)\s+(?:zam[oó]wieni|paczk|przesyłk|przesylk)|\bgdzie\s+jest\s+(?:zam[oó]wieni|paczk|przesyłk)|status\s+(?:mojego\s+)?zam[oó]wienia|kiedy\s+(?:dotrze|przyjdzie)\s+(?:moja|moje|mój)` +
+		`|\bwo\s+ist\s+mein(?:e)?\s+(?:bestellung|paket|sendung|lieferung)|status\s+meiner\s+bestellung|bestellstatus|wann\s+kommt\s+mein` +
+		`|\bdov['’]?\s?è\s+(?:il\s+mio|la\s+mia)\s+(?:ordine|pacco|spedizione)|stato\s+del(?:l['’]|\s+mio\s+)ordine|quando\s+arriva\s+(?:il\s+mio|la\s+mia)` +
+		`|\boù\s+(?:est|en\s+est)\s+(?:ma\s+commande|mon\s+colis)|suivi\s+de\s+(?:ma\s+)?commande|quand\s+(?:arrivera|vais-je\s+recevoir)\s+ma\s+commande` +
+		`|d[oó]nde\s+est[aá]\s+mi\s+(?:pedido|paquete|env[ií]o)|estado\s+de\s+mi\s+pedido|cu[aá]ndo\s+llega\s+mi`)
+	// orderWordRe: an order, parcel or delivery is spoken of.
+	orderWordRe = regexp.MustCompile(`(?i)\b(?:order|parcel|package|shipment|delivery|zam[oó]wieni|paczk|przesyłk|przesylk|dostaw|bestellung|paket|sendung|lieferung|ordine|pacco|spedizion|consegna|commande|colis|livraison|pedido|paquete|env[ií]o|entrega)`)
 	// problemRe: late, lost or damaged parcels (a person must handle them).
 	problemRe = regexp.MustCompile(`(?i)\blate\b|\bdelay|\blost\b|\bmissing\b|never\s+(?:arrived|came|received)|(?:not|n't)\s+(?:yet\s+)?(?:arrived|received|come|delivered)|\bdamaged|\bbroken|\bwrong\s+(?:item|product|size)|\bstolen` +
 		`|spó[źz]ni|sp[oó][źz]nia|opó[źz]n|op[oó][źz]ni|zagin|zgubi|nie\s+(?:dotar|dosz|otrzyma|przysz)|uszkodz|zniszcz|zepsu|\bpo[tt]łuczon|stłuczon` +
@@ -287,7 +289,13 @@ func (t *turn) order() (*ragkb.AnswerResponse, error) {
 	if number == "" {
 		number = orderNumber(raw)
 	}
-	about := number != "" || myOrderRe.MatchString(raw)
+	// Only questions about where an order is (or a parcel problem, or a
+	// short message that is little more than the number) are handled here:
+	// "can I return order 1001?" goes to the other tiers.
+	inQuestion := orderNumber(raw)
+	about := myOrderRe.MatchString(raw) ||
+		problemRe.MatchString(raw) && (orderWordRe.MatchString(raw) || inQuestion != "") ||
+		inQuestion != "" && len(strings.Fields(emailRe.ReplaceAllString(raw, ""))) <= 4
 	var users []string
 	for _, m := range t.req.Conversation {
 		if m.Role == "user" {
