@@ -101,6 +101,8 @@ type Usage struct {
 // AnswerResponse is the body returned by POST /v1/answer. Every answered
 // response has at least one citation.
 type AnswerResponse struct {
+	// AnswerID identifies this answer for feedback and privacy requests.
+	AnswerID string       `json:"answer_id,omitempty"`
 	Status   AnswerStatus `json:"status"`
 	Answer   string       `json:"answer"`
 	Tier     Tier         `json:"tier"`
@@ -245,9 +247,12 @@ type Delivery struct {
 	UpdatedAt   time.Time  `json:"updated_at"`
 }
 
-// AnswerLog records one answer for cost and latency statistics. It holds no
-// question text.
+// AnswerLog records one answer: the question log behind /v1/stats and
+// /v1/insights. Question is stored with personal data redacted.
 type AnswerLog struct {
+	// ID is the answer id (ans_...) shown to the chatbot; "" for rows logged
+	// before answers had ids.
+	ID               string       `json:"id,omitempty"`
 	TenantID         string       `json:"tenant_id"`
 	AssistantID      string       `json:"assistant_id,omitempty"`
 	Intent           string       `json:"intent"`
@@ -263,4 +268,20 @@ type AnswerLog struct {
 	Priority  string    `json:"priority,omitempty"`
 	Sentiment string    `json:"sentiment,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
+
+	Question   string  `json:"question,omitempty"`
+	Language   string  `json:"language,omitempty"`
+	Confidence float64 `json:"confidence,omitempty"`
+	// Citations are the cited sources (resource, chunk, title).
+	Citations []LogCitation `json:"citations,omitempty"`
+	// Model is the premium model that was called ("" when none); Cost is
+	// what its tokens cost at the configured price (USD).
+	Model string  `json:"model,omitempty"`
+	Cost  float64 `json:"cost,omitempty"`
+	// Turn counts the customer's earlier messages in the conversation: 0
+	// starts a conversation (cost per conversation divides by those).
+	Turn   int    `json:"turn"`
+	Reason string `json:"reason,omitempty"`
+	// Feedback is nil until the chatbot or helpdesk sends some.
+	Feedback *Feedback `json:"feedback,omitempty"`
 }

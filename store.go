@@ -130,6 +130,21 @@ type Store interface {
 	RecordAnswer(ctx context.Context, l *AnswerLog) error
 	// ListAnswerLogs lists a tenant's answer logs created at or after since.
 	ListAnswerLogs(ctx context.Context, tenantID string, since time.Time) ([]*AnswerLog, error)
+
+	// RecordAnswers appends answer logs in one transaction (the question
+	// log's batched writer); zero CreatedAt values are filled in.
+	RecordAnswers(ctx context.Context, logs []*AnswerLog) error
+	// FindAnswerLogs lists a tenant's answer logs in a time range, oldest first.
+	FindAnswerLogs(ctx context.Context, f AnswerLogFilter) ([]*AnswerLog, error)
+	// GetAnswerLog returns one answer log by its answer id; ENOTFOUND if the
+	// tenant has none with that id.
+	GetAnswerLog(ctx context.Context, tenantID, id string) (*AnswerLog, error)
+	// SetAnswerFeedback replaces the feedback of one answer; ENOTFOUND if the
+	// tenant has no answer with that id.
+	SetAnswerFeedback(ctx context.Context, tenantID, id string, f *Feedback) error
+	// DeleteAnswerLogs deletes answer logs (privacy requests, retention) and
+	// returns how many went. EINVALID for d.TenantID "" without d.Before.
+	DeleteAnswerLogs(ctx context.Context, d AnswerLogDeletion) (int64, error)
 }
 
 // ResourceFilter selects resources. Empty fields match everything.

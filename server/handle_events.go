@@ -177,6 +177,13 @@ func (s *Server) handleStats() gin.HandlerFunc {
 			}
 			since = t
 		}
+		if s.d.Insights != nil {
+			// Answers are logged in the background: include the latest.
+			if err := s.d.Insights.Flush(c.Request.Context()); err != nil {
+				writeError(c, s.log, err)
+				return
+			}
+		}
 		logs, err := s.d.Store.ListAnswerLogs(c.Request.Context(), tenantOf(c), since)
 		if err != nil {
 			writeError(c, s.log, err)

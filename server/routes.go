@@ -62,4 +62,11 @@ func (s *Server) routes(e *gin.Engine) {
 	v1.GET("/webhooks/:id/deliveries", s.allow(merchant), s.handleListDeliveries())
 
 	v1.GET("/stats", s.allow(merchant), s.handleStats())
+
+	v1.POST("/answers/:id/feedback", s.allow(chatbot, merchant), s.handleAnswerFeedback())
+	v1.GET("/answers/:id", s.allow(merchant), s.handleGetAnswer())
+	v1.DELETE("/answers/:id", s.allow(merchant), s.handleDeleteAnswer())
+	v1.GET("/insights", s.allow(merchant), s.handleInsights())
+	v1.DELETE("/insights/log", s.allow(merchant), s.handleDeleteInsightsLog())
+	v1.POST("/insights/topics/:id/apply", s.allow(merchant), s.handleApplyTopic())
 }

@@ -49,6 +49,8 @@ type Deps struct {
 	Triage   Triager
 	Searcher Searcher
 	Events   EventSink
+	// Insights serves the question log, feedback and /v1/insights (nil: 503).
+	Insights Insights
 	// Accounts connects and removes accounts; nil answers 503 on those routes.
 	Accounts AccountService
 	// ValidateSpec checks a resource's type-specific fields (connectors).

@@ -20,6 +20,7 @@ import (
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/accounts"
 	"github.com/ragkb/ragkb/answer"
+	"github.com/ragkb/ragkb/answer/insights"
 	"github.com/ragkb/ragkb/answer/intent"
 	"github.com/ragkb/ragkb/answer/llm"
 	"github.com/ragkb/ragkb/connectors"
@@ -57,6 +58,8 @@ type app struct {
 	indexer    *indexer.Indexer
 	retriever  *retriever.Retriever
 	answers    *answer.Service
+	questions  *insights.Writer
+	insights   *insights.Service
 	events     *webhook.Recorder
 	dispatcher *webhook.Dispatcher
 	worker     *worker.Worker
@@ -193,8 +196,23 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 		}
 		model = c
 	}
+	// The question log is written in the background: answers never wait for it.
+	if a.questions, err = insights.NewWriter(insights.WriterConfig{
+		Store: a.store, Queue: cfg.LogQueue, Retention: time.Duration(cfg.LogRetentionDays) * 24 * time.Hour,
+		Prices: cfg.LLMPrices, Model: cfg.LLMModel, Registerer: a.registry, Logger: log,
+	}); err != nil {
+		return nil, err
+	}
+	a.questions.Start(ctx)
+	a.closers = append(a.closers, func() error { a.questions.Stop(); return nil })
+	if a.insights, err = insights.New(insights.Config{
+		Store: a.store, Writer: a.questions, Embedder: a.embedder, Searcher: a.retriever,
+		MaxExamples: knowledgebase.MaxExamples, Registerer: a.registry, Logger: log,
+	}); err != nil {
+		return nil, err
+	}
 	if a.answers, err = answer.New(answer.Config{
-		Store: a.store, Searcher: a.retriever, Events: a.events, LLM: model, Relevance: a.relevance.threshold,
+		Store: insights.WithWriter(a.store, a.questions), Searcher: a.retriever, Events: a.events, LLM: model, Relevance: a.relevance.threshold,
 		Orders: a.orders, Metrics: answer.NewMetrics(a.registry), Logger: log,
 	}); err != nil {
 		return nil, err
@@ -326,7 +344,7 @@ func (a *app) handler() http.Handler {
 func (a *app) server() *server.Server {
 	return server.New(server.Deps{
 		Store: a.store, Vectors: a.vectors, Answers: a.answers, Triage: a.answers, Searcher: a.retriever, Events: a.events, Accounts: a.accounts,
-		ValidateSpec: validateSpec, BuiltinIntents: intent.BuiltinNames(), DescribeIntent: intent.BuiltinDescription,
+		Insights: a.insights, ValidateSpec: validateSpec, BuiltinIntents: intent.BuiltinNames(), DescribeIntent: intent.BuiltinDescription,
 		Gatherer: a.registry, Registerer: a.registry,
 		NextRefresh: func(now time.Time) time.Time { return a.worker.NextRefresh(now) },
 		Logger:      a.log, Version: version,

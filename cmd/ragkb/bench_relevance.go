@@ -209,7 +209,9 @@ func benchRelevanceWith(ctx context.Context, w io.Writer, progress io.Writer, la
 			formulas[i].name += " **(in use)**"
 		}
 	}
-	type point struct{ th, prec, rec, f1, oosRefused float64 }
+	// right, wrong and refused are shares of every question asked (in
+	// scope and held out): an answer citing another entry is wrong.
+	type point struct{ th, prec, rec, f1, oosRefused, right, wrong, refused float64 }
 	evaluate := func(score func(o obs) float64, th float64) point {
 		answered, good, refusedOut := 0, 0, 0
 		for _, o := range obsv {
@@ -222,7 +224,9 @@ func benchRelevanceWith(ctx context.Context, w io.Writer, progress io.Writer, la
 				refusedOut++
 			}
 		}
-		p := point{th: th, rec: float64(good) / float64(nIn), oosRefused: float64(refusedOut) / float64(nOut)}
+		all := float64(len(obsv))
+		p := point{th: th, rec: float64(good) / float64(nIn), oosRefused: float64(refusedOut) / float64(nOut),
+			right: float64(good) / all, wrong: float64(answered-good) / all, refused: 1 - float64(answered)/all}
 		if answered > 0 {
 			p.prec = float64(good) / float64(answered)
 		}
@@ -244,14 +248,14 @@ func benchRelevanceWith(ctx context.Context, w io.Writer, progress io.Writer, la
 		}
 		fmt.Fprintf(w, "| %s | %.3f | %.1f%% | %.1f%% | %.3f | %.1f%% |\n", f.name, best.th, 100*best.prec, 100*best.rec, best.f1, 100*best.oosRefused)
 	}
-	fmt.Fprintf(w, "\nWith the formula in use, by threshold:\n\n| threshold | precision | recall | F1 | held-out refused |\n|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(w, "\nWith the formula in use, by threshold (right / wrong / refused are shares of all %d questions; the default is chosen for few wrong answers first, then many right ones):\n\n| threshold | right | wrong | refused | precision | recall | F1 | held-out refused |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n", len(obsv))
 	for th := inUse.threshold - 0.125; th <= inUse.threshold+0.1251; th += 0.025 {
 		p := evaluate(func(o obs) float64 { return inUse.score(o.dense, o.cov) }, th)
 		mark := ""
 		if th > inUse.threshold-0.0001 && th < inUse.threshold+0.0001 {
 			mark = " **(in use)**"
 		}
-		fmt.Fprintf(w, "| %.3f%s | %.1f%% | %.1f%% | %.3f | %.1f%% |\n", th, mark, 100*p.prec, 100*p.rec, p.f1, 100*p.oosRefused)
+		fmt.Fprintf(w, "| %.3f%s | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.3f | %.1f%% |\n", th, mark, 100*p.right, 100*p.wrong, 100*p.refused, 100*p.prec, 100*p.rec, p.f1, 100*p.oosRefused)
 	}
 	name := "answer.DefaultRelevance"
 	if env != nil {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/answer/insights"
 	"github.com/ragkb/ragkb/answer/llm"
 	"github.com/ragkb/ragkb/internal/secretbox"
 )
@@ -48,11 +50,15 @@ type config struct {
 	MetricsToken          string
 	MetricsAddr           string
 	EmbeddingTimeout      time.Duration
-	AllegroAPIURL         string
-	AllegroAuthURL        string
-	AllegroClientID       string
-	AllegroSecret         string
-	SecretKey             string
+	// Question log and insights.
+	LogRetentionDays int
+	LogQueue         int
+	LLMPrices        insights.Prices
+	AllegroAPIURL    string
+	AllegroAuthURL   string
+	AllegroClientID  string
+	AllegroSecret    string
+	SecretKey        string
 }
 
 // envVar documents one variable for the README and `ragkb help`.
@@ -89,6 +95,9 @@ var envVars = []envVar{
 	{"RAGKB_WORKERS", "2", "indexing jobs run at once per process"},
 	{"RAGKB_SHUTDOWN_TIMEOUT", "20s", "how long SIGTERM waits for requests and jobs"},
 	{"RAGKB_RELEVANCE", "0 (built-in)", "override the grounded-answer relevance threshold"},
+	{"RAGKB_LOG_RETENTION_DAYS", "90", "question log (insights): days kept before deletion; 0 keeps it forever"},
+	{"RAGKB_LOG_QUEUE", "10000", "question log: answers waiting to be written; beyond it rows are dropped and counted"},
+	{"RAGKB_LLM_PRICES", "", "premium model prices for insights costs: model=prompt:completion USD per million tokens, comma-separated (* = any model)"},
 	{"RAGKB_ALLEGRO_API_URL", "https://api.allegro.pl", "operator-only base of the Allegro API (sandbox, proxy, tests)"},
 	{"RAGKB_ALLEGRO_AUTH_URL", "https://allegro.pl", "operator-only base of Allegro's OAuth endpoints (/auth/oauth/device, /auth/oauth/token)"},
 	{"RAGKB_ALLEGRO_CLIENT_ID", "", "the operator's registered Allegro application (device flow); empty = no Allegro accounts"},
@@ -171,6 +180,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.Relevance, err = strconv.ParseFloat(get("RAGKB_RELEVANCE", "0"), 64); err != nil || c.Relevance < 0 || c.Relevance > 1 {
 		return c, fmt.Errorf("RAGKB_RELEVANCE: must be a number from 0 to 1")
+	}
+	if c.LogRetentionDays, err = strconv.Atoi(get("RAGKB_LOG_RETENTION_DAYS", "90")); err != nil || c.LogRetentionDays < 0 || c.LogRetentionDays > 36500 {
+		return c, fmt.Errorf("RAGKB_LOG_RETENTION_DAYS: must be a number of days from 0 (keep forever) to 36500")
+	}
+	if c.LogQueue, err = strconv.Atoi(get("RAGKB_LOG_QUEUE", "10000")); err != nil || c.LogQueue < 1 || c.LogQueue > 10_000_000 {
+		return c, fmt.Errorf("RAGKB_LOG_QUEUE: must be a number from 1 to 10000000")
+	}
+	if c.LLMPrices, err = insights.ParsePrices(get("RAGKB_LLM_PRICES", "")); err != nil {
+		return c, fmt.Errorf("RAGKB_LLM_PRICES: %s", ragkb.ErrorMessage(err))
 	}
 	if c.RateLimit, err = strconv.ParseFloat(get("RAGKB_RATE_LIMIT", "20"), 64); err != nil || c.RateLimit < 0 {
 		return c, fmt.Errorf("RAGKB_RATE_LIMIT: must be a number of requests per second, 0 or more")

@@ -5,6 +5,8 @@
 //	ragkb migrate   apply database migrations and exit
 //	ragkb bench     run the benchmarks and write BENCHMARKS.md
 //	ragkb version
+//	ragkb import FILE|URL, ragkb ask "question", ragkb resources list|retry|refresh
+//	                (client commands: talk to a running server, see package client)
 //
 // Configuration comes from the environment (see `ragkb help`).
 package main
@@ -47,8 +49,35 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintln(stdout, "ragkb", version)
 		return nil
 	case "help", "-h", "--help":
+		if h, ok := commandHelp[first(rest)]; ok {
+			fmt.Fprintln(stdout, h)
+			return nil
+		}
+		if c := first(rest); c == "import" || c == "ask" || c == "resources" {
+			return runClientCommand(ctx, c, []string{"-h"}, getenv, stdout, stderr)
+		}
 		usage(stdout)
 		return nil
+	case "import", "ask", "resources":
+		return runClientCommand(ctx, cmd, rest, getenv, stdout, stderr)
+	case "bench":
+		if wantsHelp(rest) {
+			fmt.Fprintln(stdout, commandHelp[cmd]+"\n\nFlags:")
+			_ = runBench(ctx, []string{"-h"}, stdout, stdout)
+			return nil
+		}
+	case "serve", "worker", "migrate":
+		if wantsHelp(rest) {
+			fmt.Fprintln(stdout, commandHelp[cmd])
+			return nil
+		}
+		if err := noArgs(cmd, rest, stderr); err != nil {
+			return err
+		}
+	default:
+		fmt.Fprintf(stderr, "ragkb: unknown command %q\n\n", cmd)
+		usage(stderr)
+		return errUsage
 	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {
@@ -64,10 +93,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runMigrate(ctx, cfg, log, stdout)
 	case "bench":
 		return runBench(ctx, rest, stdout, stderr)
-	default:
-		usage(stderr)
-		return fmt.Errorf("unknown command %q: %w", cmd, errUsage)
 	}
+	return nil // not reached: every command is handled above
+}
+
+func first(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	return args[0]
 }
 
 func usage(w io.Writer) {
@@ -79,6 +113,14 @@ Commands:
   migrate   apply database migrations and exit
   bench     run the benchmarks (-out FILE, -sizes 10000,100000, -sections ..., -database-url URL)
   version   print the version
+
+Client commands (talk to a running server: RAGKB_URL, default http://localhost:8080,
+and RAGKB_KEY, a merchant key):
+  import    add a questionnaire (.json), an FAQ (.csv) or a feed URL and wait for its status
+  ask       ask a question and print the answer with its citations
+  resources list, retry or refresh resources
+
+ragkb COMMAND -h prints a command's help.
 
 Environment:
 `)

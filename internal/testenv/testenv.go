@@ -1,6 +1,6 @@
 // Package testenv tells tests where the real services that `make test`
 // starts are (scripts/test-services.sh): the embedding server of semantic
-// mode today. Locally a test that needs a missing service skips and says how
+// mode and Chromium for the browser test. Locally a test that needs a missing service skips and says how
 // to get it; in CI (CI=true) it fails, so a broken install never passes as a
 // skip.
 package testenv

@@ -213,34 +213,3 @@ func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*ragkb.Delivery, error) { return scanDelivery(row) })
 	return out, translate("list due deliveries", "delivery", err)
 }
-
-// RecordAnswer appends l to the answer logs; a zero CreatedAt is filled in.
-func (s *Store) RecordAnswer(ctx context.Context, l *ragkb.AnswerLog) error {
-	if l.CreatedAt.IsZero() {
-		l.CreatedAt = s.clock()
-	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO answer_logs (tenant_id, assistant_id, intent, status, tier, llm_calls,
-		prompt_tokens, completion_tokens, latency_ms, topic, priority, sentiment, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-		l.TenantID, l.AssistantID, l.Intent, string(l.Status), string(l.Tier), l.LLMCalls, l.PromptTokens,
-		l.CompletionTokens, l.LatencyMS, l.Topic, l.Priority, l.Sentiment, l.CreatedAt)
-	return translate("record answer", "answer log", err)
-}
-
-// ListAnswerLogs lists a tenant's answer logs created at or after since, oldest first.
-func (s *Store) ListAnswerLogs(ctx context.Context, tenantID string, since time.Time) ([]*ragkb.AnswerLog, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT tenant_id, assistant_id, intent, status, tier, llm_calls, prompt_tokens,
-		completion_tokens, latency_ms, topic, priority, sentiment, created_at FROM answer_logs
-		WHERE tenant_id = $1 AND created_at >= $2 ORDER BY created_at, seq`, tenantID, since)
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*ragkb.AnswerLog, error) {
-		var l ragkb.AnswerLog
-		err := row.Scan(&l.TenantID, &l.AssistantID, &l.Intent, &l.Status, &l.Tier, &l.LLMCalls, &l.PromptTokens,
-			&l.CompletionTokens, &l.LatencyMS, &l.Topic, &l.Priority, &l.Sentiment, &l.CreatedAt)
-		l.CreatedAt = utc(l.CreatedAt)
-		return &l, err
-	})
-	if err != nil {
-		return nil, translate("list answer logs", "answer log", err)
-	}
-	return out, nil
-}

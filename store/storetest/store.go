@@ -50,6 +50,7 @@ func RunStore(t *testing.T, newStore func(t *testing.T) ragkb.Store) {
 		{"Intents", testIntents},
 		{"WebhooksAndDeliveries", testWebhooksAndDeliveries},
 		{"AnswerLogs", testAnswerLogs},
+		{"QuestionLog", testQuestionLog},
 		{"TenantIsolation", testTenantIsolation},
 		{"Accounts", testAccounts},
 		{"AccountConcurrentUpdates", testAccountConcurrentUpdates},
