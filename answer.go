@@ -10,7 +10,9 @@ const (
 	AnswerAnswered AnswerStatus = "answered"
 	AnswerFallback AnswerStatus = "fallback"
 	AnswerAgent    AnswerStatus = "agent"
-	// AnswerClarify asks the customer for what is missing (Needed).
+	// AnswerClarify: the customer must choose between close approved
+	// answers (AnswerResponse.Options), say more, or give what an order
+	// lookup needs (AnswerResponse.Needed).
 	AnswerClarify AnswerStatus = "clarify"
 	// AnswerTriaged marks the log of a POST /v1/triage call: the message was
 	// classified, not answered (it counts in the triage stats only).
@@ -46,6 +48,9 @@ type AnswerRequest struct {
 	// OrderID is the order the ticket is about (never logged beyond events'
 	// order number).
 	OrderID string `json:"order_id,omitempty"`
+	// OptionID chooses an option of a previous clarify answer; Question may
+	// then be empty.
+	OptionID string `json:"option_id,omitempty"`
 }
 
 // Customer identifies the buyer for an order lookup. Verified is set only by
@@ -65,6 +70,15 @@ type OrderInfo struct {
 	Carrier        string `json:"carrier,omitempty"`
 	TrackingNumber string `json:"tracking_number,omitempty"`
 	TrackingURL    string `json:"tracking_url,omitempty"`
+}
+
+// AnswerOption is one choice of a clarify answer: Label is shown to the
+// customer (in their language where ragkb has one), and sending Question,
+// or ID as AnswerRequest.OptionID, answers it.
+type AnswerOption struct {
+	ID       string `json:"id"`
+	Label    string `json:"label"`
+	Question string `json:"question"`
 }
 
 // IntentMatch is the intent the question was classified as. OutOfScope
@@ -122,6 +136,8 @@ type AnswerResponse struct {
 	LatencyMS   float64    `json:"latency_ms"`
 	// Reason explains fallbacks and downgrades for developers (not customers).
 	Reason string `json:"reason,omitempty"`
+	// Options are the choices of a clarify answer (at most three).
+	Options []AnswerOption `json:"options,omitempty"`
 	// Triage is the helpdesk classification of the question (topic,
 	// priority, sentiment), computed without a model call.
 	Triage *Triage `json:"triage,omitempty"`
@@ -167,6 +183,16 @@ type Assistant struct {
 	AutoClose       bool     `json:"auto_close"`
 	PremiumIntents  []string `json:"premium_intents"`
 	Language        string   `json:"language,omitempty"`
+	// FallbackMessages and AgentMessages hold the messages per language
+	// (ISO 639-1 code → text); the customer's language is picked first,
+	// then FallbackMessage / AgentMessage, then the built-in text.
+	FallbackMessages map[string]string `json:"fallback_messages,omitempty"`
+	AgentMessages    map[string]string `json:"agent_messages,omitempty"`
+	// AgentOptOut lists topics the assistant answers itself instead of
+	// passing them to an agent: "complaint" (angry messages) and
+	// "order_status" (a question about one order). Cards, fraud, disputes,
+	// legal threats and health always go to a person.
+	AgentOptOut []string `json:"agent_opt_out,omitempty"`
 	// Translate lets the assistant translate an answer with the LLM when no
 	// approved text is in the customer's language (figures kept unchanged).
 	Translate bool `json:"translate"`
@@ -204,6 +230,9 @@ const (
 	EventAssistantFailed EventType = "assistant_failed"
 	EventAgentRequested  EventType = "agent_requested"
 	EventResourceFailed  EventType = "resource_failed"
+	// EventClarifyAsked: the assistant asked the customer to choose between
+	// close approved answers.
+	EventClarifyAsked EventType = "clarify_asked"
 	// EventTicketUrgent is recorded when triage rates a message urgent.
 	EventTicketUrgent EventType = "ticket_urgent"
 )

@@ -69,6 +69,10 @@ type Resource struct {
 	// it still matches the stored one (optimistic concurrency), so two writers
 	// that read the same version cannot silently undo each other.
 	Version int64 `json:"-"`
+
+	// ConfirmShrink is set by the worker for the run of a JobConfirmed job:
+	// the merchant accepted that the source lost documents. Never stored.
+	ConfirmShrink bool `json:"-"`
 }
 
 // RunStats says what the last successful indexing run did.
@@ -269,6 +273,10 @@ type JobKind string
 const (
 	JobIndex   JobKind = "index"   // created, updated or retried
 	JobRefresh JobKind = "refresh" // fetch the source again
+	// JobConfirmed is a retry, refresh or update the merchant confirmed
+	// (confirm=true): a source that ended early or shrank by more than half is
+	// indexed as it was read.
+	JobConfirmed JobKind = "confirmed"
 )
 
 // Job is a unit of work on a resource, leased by one worker at a time. A job

@@ -291,6 +291,15 @@ type FetchResult struct {
 	Warnings  []string
 	// Skipped counts items that could not be read (each should have a warning).
 	Skipped int
+	// Incomplete says, in words a merchant can act on, why the source was
+	// read only in part: a feed cut off halfway, a sitemap or listing that
+	// ended early. What was not read is unknown, not gone: the indexer then
+	// deletes nothing unless the merchant confirmed the run.
+	Incomplete []string
+	// Unread are the SourceIDs of items the source still lists but that could
+	// not be read this time (a page that timed out): their indexed documents
+	// are kept as they are.
+	Unread []string
 }
 
 // Check verifies that every document and chunk of c belongs to c's tenant

@@ -75,6 +75,10 @@ type Config struct {
 	FastConfidence float64
 	// MaxQuestionChars bounds the question (default 2000).
 	MaxQuestionChars int
+	// MinMargin is the smallest lead of the best intent over the runner-up
+	// for a fast answer (default 0.1): below it the choice is a guess, and
+	// two close approved answers are offered as a clarify question instead.
+	MinMargin float64
 	// TranslationCache is the number of checked translations kept in
 	// memory (default DefaultTranslationCache); see translate.go.
 	TranslationCache int
@@ -82,10 +86,20 @@ type Config struct {
 	IntentOptions intent.Options
 	// Orders reads live orders for "where is my order?" (orders.go); nil
 	// leaves order questions to the other tiers.
-	Orders  OrderLookup
-	Metrics *Metrics
-	Now     func() time.Time
-	Logger  *slog.Logger
+	Orders OrderLookup
+	// Embedder, when set, makes the intent lane semantic: approved questions
+	// and their examples are embedded (once per model and text) and compared
+	// with the question's embedding (one query embedding per question).
+	Embedder ragkb.Embedder
+	// SemanticOptions tunes the semantic lane (zero = defaults measured
+	// with multilingual-e5-small, see BENCHMARKS.md).
+	SemanticOptions intent.SemanticOptions
+	// EmbedTimeout bounds the wait for the question's embedding in the
+	// semantic lane (default 2s); past it the lexical lane decides.
+	EmbedTimeout time.Duration
+	Metrics      *Metrics
+	Now          func() time.Time
+	Logger       *slog.Logger
 }
 
 // DefaultRelevance is the grounded-answer threshold: the F1 optimum of
@@ -123,6 +137,8 @@ func New(cfg Config) (*Service, error) {
 	}
 	cfg.Relevance = cmp.Or(cfg.Relevance, DefaultRelevance)
 	cfg.FastConfidence = cmp.Or(cfg.FastConfidence, 0.5)
+	cfg.MinMargin = cmp.Or(cfg.MinMargin, 0.1)
+	cfg.EmbedTimeout = cmp.Or(cfg.EmbedTimeout, 2*time.Second)
 	cfg.MaxQuestionChars = cmp.Or(cfg.MaxQuestionChars, 2000)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -131,7 +147,7 @@ func New(cfg Config) (*Service, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{cfg: cfg, lanes: newLaneCache(cfg.IntentOptions), translator: NewTranslator(cfg.LLM, cfg.TranslationCache), orders: newOrderGuard(), log: log}, nil
+	return &Service{cfg: cfg, lanes: newLaneCache(cfg.IntentOptions, cfg.Embedder, cfg.SemanticOptions, log), translator: NewTranslator(cfg.LLM, cfg.TranslationCache), orders: newOrderGuard(), log: log}, nil
 }
 
 // PremiumEnabled reports whether a premium model is configured.
@@ -144,7 +160,9 @@ const maxConversation = 50
 func (s *Service) Validate(req *ragkb.AnswerRequest) error {
 	q := strings.TrimSpace(req.Question)
 	switch {
-	case q == "":
+	case req.OptionID != "" && !validOptionID(req.OptionID):
+		return ragkb.Invalid("option_id", "must be an option id from a clarify answer (\"opt_...\")")
+	case q == "" && req.OptionID == "":
 		return ragkb.Invalid("question", "is required")
 	case utf8.RuneCountInString(q) > s.cfg.MaxQuestionChars:
 		return ragkb.Invalid("question", "must be at most %d characters", s.cfg.MaxQuestionChars)
@@ -232,7 +250,7 @@ func (s *Service) Answer(ctx context.Context, tenantID string, req *ragkb.Answer
 		return nil, err
 	}
 	// Personal data never goes further than this line.
-	question, _ := guard.Redact(strings.TrimSpace(req.Question))
+	question, found := guard.Redact(strings.TrimSpace(req.Question))
 
 	language := req.Language
 	if language == "" && sc.assistant != nil {
@@ -243,6 +261,11 @@ func (s *Service) Answer(ctx context.Context, tenantID string, req *ragkb.Answer
 	}
 	ctx, note := retriever.WithNote(ctx)
 	t := &turn{s: s, ctx: ctx, tenantID: tenantID, req: req, question: question, language: language, sc: sc}
+	for _, f := range found {
+		if f.Type == "card" {
+			t.card = true
+		}
+	}
 	resp, err := t.order()
 	if err != nil {
 		return nil, err
@@ -278,12 +301,21 @@ type turn struct {
 	reason   string
 	intent   *ragkb.IntentMatch
 	usage    ragkb.Usage
+	// card: the question carried a payment card number.
+	card bool
+	// laneNote says what the intent lane weighed when it stepped aside.
+	laneNote string
 }
 
 func (t *turn) run() *ragkb.AnswerResponse {
 	s := t.s
 	// Guardrail: people and sensitive topics go to an agent before anything else.
-	if r := guard.Route(t.question); r.ToAgent {
+	if t.card {
+		// A card number in a chat is a card at risk, whatever else is asked.
+		t.reason = guard.ReasonCardNumber
+		return t.agent()
+	}
+	if r := guard.Route(t.question); r.ToAgent && !t.optedOut(r.Reason) {
 		t.reason = r.Reason
 		return t.agent()
 	}
@@ -291,11 +323,20 @@ func (t *turn) run() *ragkb.AnswerResponse {
 	if err != nil {
 		s.log.Error("answer: intent lane", "tenant_id", t.tenantID, "err", err)
 	}
+	if t.req.OptionID != "" {
+		if resp := t.chosen(ln); resp != nil {
+			return resp
+		}
+		if t.question == "" {
+			t.reason = "unknown option " + t.req.OptionID
+			return t.fallback()
+		}
+	}
 	var pred intent.Prediction
 	if ln != nil {
-		pred = ln.clf.Classify(t.question)
+		pred = t.classify(ln)
 		if pred.Intent != "" && pred.Intent != intent.OutOfScopeIntent {
-			t.intent = &ragkb.IntentMatch{Name: publicIntent(pred.Intent), Confidence: round(pred.Confidence), OutOfScope: pred.OutOfScope}
+			t.intent = &ragkb.IntentMatch{Name: publicIntent(pred.Intent), Confidence: round(min(pred.Confidence, maxGuessConfidence)), OutOfScope: pred.OutOfScope}
 		}
 		if resp := t.fast(ln, pred); resp != nil {
 			return resp
@@ -372,40 +413,6 @@ func (t *turn) followUp() []retriever.Hit {
 		}
 	}
 	return out
-}
-
-// fast answers from an approved text when the lane is confident.
-func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
-	if pred.OutOfScope || pred.Intent == "" || pred.Confidence < t.s.cfg.FastConfidence {
-		return nil
-	}
-	if pred.Intent == "human_agent" {
-		t.reason = "human_requested"
-		return t.agent()
-	}
-	if def, ok := ln.tenantIntents[pred.Intent]; ok && def.Tier == "agent" {
-		t.reason = "intent " + def.Name + " goes to an agent"
-		return t.agent()
-	}
-	var doc *ragkb.Document
-	if id, ok := strings.CutPrefix(pred.Intent, CustomPrefix); ok {
-		if d := ln.byDoc[id]; d != nil && t.sc.inScope(d.ResourceID) {
-			doc = d
-		}
-	} else {
-		doc = t.pickByLanguage(ln.byIntent[pred.Intent])
-		if doc == nil && relatedField[pred.Intent] != "" {
-			doc = t.pickByLanguage(ln.byIntent[relatedField[pred.Intent]])
-		}
-	}
-	if doc == nil {
-		return nil
-	}
-	c := ragkb.Citation{
-		ID: 1, ResourceID: doc.ResourceID, ResourceName: t.sc.names[doc.ResourceID],
-		Title: doc.Title, URL: doc.URL, Snippet: snippet(doc.Text, 240), Score: round(pred.Confidence),
-	}
-	return t.answered(doc.Text, ragkb.TierFast, []ragkb.Citation{c})
 }
 
 // relatedField maps a built-in intent that has no questionnaire field of its
@@ -492,12 +499,27 @@ func Complex(question string) bool {
 
 // grounded builds an extractive answer from the best passages.
 func (t *turn) grounded(hits []retriever.Hit) *ragkb.AnswerResponse {
+	hits = slices.DeleteFunc(slices.Clone(hits), func(h retriever.Hit) bool {
+		return h.Chunk.Kind == ragkb.DocQA && guard.SpecificFit(t.question, h.Chunk.Title+"\n"+h.Chunk.Text) == guard.FitConflict
+	})
+	if len(hits) == 0 {
+		t.reason = "the approved texts found name another country, product, colour, payment method or day"
+		return t.fallback()
+	}
 	top := hits[0]
 	if top.Chunk.Kind == ragkb.DocQA {
 		// An approved answer (FAQ pair or questionnaire) that retrieval found:
 		// return it whole, it was written to be shown.
+		top = hits[PickQA(t.question, hits)]
 		c := t.citation(1, top)
 		return t.checked(top.Chunk.Text, []ragkb.Citation{c}, []string{top.Chunk.Title + "\n" + top.Chunk.Text})
+	}
+	if top.Chunk.Kind == ragkb.DocOffer {
+		resp, rest := t.offer(hits)
+		if resp != nil {
+			return resp
+		}
+		hits = rest
 	}
 	text, used := Extract(t.question, hits, 3)
 	if text == "" {
@@ -574,19 +596,26 @@ func (t *turn) answered(text string, tier ragkb.Tier, cites []ragkb.Citation) *r
 }
 
 func (t *turn) fallback() *ragkb.AnswerResponse {
-	custom := ""
-	if t.sc.assistant != nil {
-		custom = t.sc.assistant.FallbackMessage
+	var msg string
+	if a := t.sc.assistant; a != nil {
+		msg = message(defaultFallback, t.language, a.FallbackMessages, a.FallbackMessage)
+	} else {
+		msg = localized(defaultFallback, t.language, "")
 	}
-	return &ragkb.AnswerResponse{Status: ragkb.AnswerFallback, Answer: localized(defaultFallback, t.language, custom), Tier: ragkb.TierGrounded, Intent: t.intent, Usage: t.usage, Reason: t.reason}
+	if t.laneNote != "" {
+		t.reason += " (intent lane: " + t.laneNote + ")"
+	}
+	return &ragkb.AnswerResponse{Status: ragkb.AnswerFallback, Answer: msg, Tier: ragkb.TierGrounded, Intent: t.intent, Usage: t.usage, Reason: t.reason}
 }
 
 func (t *turn) agent() *ragkb.AnswerResponse {
-	custom := ""
-	if t.sc.assistant != nil {
-		custom = t.sc.assistant.AgentMessage
+	var msg string
+	if a := t.sc.assistant; a != nil {
+		msg = message(defaultAgent, t.language, a.AgentMessages, a.AgentMessage)
+	} else {
+		msg = localized(defaultAgent, t.language, "")
 	}
-	return &ragkb.AnswerResponse{Status: ragkb.AnswerAgent, Answer: localized(defaultAgent, t.language, custom), Tier: ragkb.TierFast, Intent: t.intent, Usage: t.usage, Reason: t.reason}
+	return &ragkb.AnswerResponse{Status: ragkb.AnswerAgent, Answer: msg, Tier: ragkb.TierFast, Intent: t.intent, Usage: t.usage, Reason: t.reason}
 }
 
 // record writes the answer log, metrics and events. Failures are logged: the
@@ -627,6 +656,12 @@ func (s *Service) record(ctx context.Context, tenantID string, sc *scope, questi
 		}
 	case ragkb.AnswerAgent:
 		ev = &ragkb.Event{Type: ragkb.EventAgentRequested, Detail: reason}
+	case ragkb.AnswerClarify:
+		labels := make([]string, len(resp.Options))
+		for i, o := range resp.Options {
+			labels[i] = o.Label
+		}
+		ev = &ragkb.Event{Type: ragkb.EventClarifyAsked, Detail: "options: " + strings.Join(labels, " | ")}
 	}
 	if ev != nil {
 		ev.ID, ev.TenantID, ev.AssistantID, ev.Question, ev.CreatedAt = ragkb.NewID("evt"), tenantID, asst, question, s.cfg.Now().UTC()

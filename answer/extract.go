@@ -3,9 +3,9 @@ package answer
 import (
 	"sort"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
+	"github.com/ragkb/ragkb/internal/sentence"
 	"github.com/ragkb/ragkb/retriever"
 )
 
@@ -74,32 +74,9 @@ func Extract(question string, hits []retriever.Hit, max int) (string, []int) {
 	return strings.Join(parts, " "), used
 }
 
-// splitSentences splits text into trimmed sentences and lines.
-func splitSentences(text string) []string {
-	var out []string
-	var b strings.Builder
-	rs := []rune(text)
-	for i, r := range rs {
-		if r == '\n' {
-			if s := strings.TrimSpace(b.String()); s != "" {
-				out = append(out, s)
-			}
-			b.Reset()
-			continue
-		}
-		b.WriteRune(r)
-		if (r == '.' || r == '!' || r == '?') && (i+1 == len(rs) || unicode.IsSpace(rs[i+1])) {
-			if s := strings.TrimSpace(b.String()); s != "" {
-				out = append(out, s)
-			}
-			b.Reset()
-		}
-	}
-	if s := strings.TrimSpace(b.String()); s != "" {
-		out = append(out, s)
-	}
-	return out
-}
+// splitSentences splits text into trimmed sentences and lines, knowing the
+// abbreviations of the six languages ("ul. Długa 5", "z.B.", "S.p.A.").
+func splitSentences(text string) []string { return sentence.Split(text) }
 
 // snippet returns the start of text, cut at a word boundary.
 func snippet(text string, max int) string {

@@ -29,3 +29,36 @@ func localized(m map[string]string, lang, custom string) string {
 	}
 	return m["en"]
 }
+
+// clarifyQuestion asks the customer to choose between options.
+var clarifyQuestion = map[string]string{
+	"en": "Did you mean one of these?",
+	"it": "Intendevi una di queste?",
+	"fr": "Vouliez-vous dire l'une de ces questions ?",
+	"de": "Meinten Sie eine dieser Fragen?",
+	"pl": "Czy chodziło o jedno z tych pytań?",
+	"es": "¿Te refieres a una de estas?",
+}
+
+// topicLabels name the questionnaire topics in the customer's language, for
+// clarify options when the approved question is in another language.
+var topicLabels = map[string]map[string]string{
+	"delivery_time":          {"en": "Delivery times", "it": "Tempi di consegna", "fr": "Délais de livraison", "de": "Lieferzeiten", "pl": "Czas dostawy", "es": "Plazos de entrega"},
+	"store_pickup":           {"en": "Pickup in store", "it": "Ritiro in negozio", "fr": "Retrait en magasin", "de": "Abholung im Geschäft", "pl": "Odbiór osobisty", "es": "Recogida en tienda"},
+	"delivery_methods":       {"en": "Delivery methods", "it": "Metodi di spedizione", "fr": "Modes de livraison", "de": "Versandarten", "pl": "Metody dostawy", "es": "Métodos de envío"},
+	"discounts":              {"en": "Discounts", "it": "Sconti", "fr": "Réductions", "de": "Rabatte", "pl": "Rabaty", "es": "Descuentos"},
+	"store_location":         {"en": "Where the shop is", "it": "Dove si trova il negozio", "fr": "Où se trouve la boutique", "de": "Wo das Geschäft ist", "pl": "Gdzie jest sklep", "es": "Dónde está la tienda"},
+	"new_products_only":      {"en": "New products only", "it": "Solo prodotti nuovi", "fr": "Produits neufs uniquement", "de": "Nur neue Produkte", "pl": "Tylko nowe produkty", "es": "Solo productos nuevos"},
+	"original_products_only": {"en": "Original products", "it": "Prodotti originali", "fr": "Produits authentiques", "de": "Originalprodukte", "pl": "Oryginalne produkty", "es": "Productos originales"},
+	"warranty":               {"en": "Warranty", "it": "Garanzia", "fr": "Garantie", "de": "Garantie", "pl": "Gwarancja", "es": "Garantía"},
+	"invoice":                {"en": "Invoices", "it": "Fatture", "fr": "Factures", "de": "Rechnungen", "pl": "Faktury", "es": "Facturas"},
+}
+
+// message picks an assistant's message for the customer's language: the
+// per-language one, else the assistant's single one, else the built-in.
+func message(builtin map[string]string, lang string, perLang map[string]string, custom string) string {
+	if s := perLang[lang]; s != "" {
+		return s
+	}
+	return localized(builtin, lang, custom)
+}

@@ -354,13 +354,13 @@ func (t *turn) order() (*ragkb.AnswerResponse, error) {
 	}
 	switch {
 	case number == "" && f.empty() && !verified:
-		return t.clarify(msgNeedBoth, "order_number", "email"), nil
+		return t.needInfo(msgNeedBoth, "order_number", "email"), nil
 	case number == "":
-		return t.clarify(msgNeedNumber, "order_number"), nil
+		return t.needInfo(msgNeedNumber, "order_number"), nil
 	case !orders.ValidNumber(number):
-		return t.clarify(msgNotFound, "order_number", "email"), nil
+		return t.needInfo(msgNotFound, "order_number", "email"), nil
 	case f.empty() && !verified:
-		return t.clarify(msgNeedEmail, "email"), nil
+		return t.needInfo(msgNeedEmail, "email"), nil
 	}
 	now := t.s.cfg.Now()
 	key := "tenant:" + t.tenantID
@@ -419,7 +419,7 @@ func (t *turn) order() (*ragkb.AnswerResponse, error) {
 	if found == nil || !verified && !f.matches(found) {
 		t.s.orders.failed(now, key)
 		t.reason = "order not found or not verified"
-		return t.clarify(msgNotFound, "order_number", "email"), nil
+		return t.needInfo(msgNotFound, "order_number", "email"), nil
 	}
 	if found.Status == "" {
 		t.reason = "the order's status needs a person"
@@ -443,7 +443,7 @@ func (t *turn) lookup(r *ragkb.Resource, number string) (*orders.Order, error) {
 	return t.s.cfg.Orders.Lookup(ctx, r, number)
 }
 
-func (t *turn) clarify(msgs map[string]string, needed ...string) *ragkb.AnswerResponse {
+func (t *turn) needInfo(msgs map[string]string, needed ...string) *ragkb.AnswerResponse {
 	return &ragkb.AnswerResponse{Status: ragkb.AnswerClarify, Answer: localized(msgs, t.language, ""), Tier: ragkb.TierFast,
 		Intent: t.intent, Needed: needed, Usage: t.usage, Reason: t.reason}
 }

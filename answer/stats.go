@@ -13,6 +13,7 @@ type IntentStats struct {
 	Answered         int            `json:"answered"`
 	Fallback         int            `json:"fallback"`
 	Agent            int            `json:"agent"`
+	Clarify          int            `json:"clarify"`
 	Tiers            map[string]int `json:"tiers"`
 	LLMCalls         int            `json:"llm_calls"`
 	PromptTokens     int            `json:"prompt_tokens"`
@@ -42,6 +43,8 @@ func Stats(logs []*ragkb.AnswerLog) []IntentStats {
 			s.Fallback++
 		case ragkb.AnswerAgent:
 			s.Agent++
+		case ragkb.AnswerClarify:
+			s.Clarify++
 		}
 		s.Tiers[string(l.Tier)]++
 		s.LLMCalls += l.LLMCalls

@@ -511,9 +511,13 @@ func TestSitemap(t *testing.T) {
 	defer srv.Close()
 	srvURL = srv.URL
 	f := testFetcher(newClock(), nil)
-	pages, warnings, err := f.Sitemap(context.Background(), srv.URL+"/faq", 100)
+	sm, err := f.Sitemap(context.Background(), srv.URL+"/faq", 100)
 	if err != nil {
 		t.Fatal(err)
+	}
+	pages, warnings := sm.Pages, sm.Warnings
+	if len(sm.Incomplete) != 1 {
+		t.Errorf("incomplete: got %q, want the missing sitemap named", sm.Incomplete)
 	}
 	var got []string
 	for _, p := range pages {
@@ -528,9 +532,9 @@ func TestSitemap(t *testing.T) {
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "missing.xml") {
 		t.Errorf("warnings: got %q, want one about missing.xml", warnings)
 	}
-	pages, _, err = f.Sitemap(context.Background(), srv.URL, 2)
-	if err != nil || len(pages) != 2 {
-		t.Errorf("limit: got %d pages (%v), want 2", len(pages), err)
+	sm, err = f.Sitemap(context.Background(), srv.URL, 2)
+	if err != nil || len(sm.Pages) != 2 {
+		t.Errorf("limit: got %v (%v), want 2 pages", sm, err)
 	}
 }
 
@@ -551,6 +555,11 @@ func TestParseSitemapLimits(t *testing.T) {
 	if _, _, err := ParseSitemap([]byte("<html><body>not a sitemap</body></html>")); err == nil {
 		t.Error("an HTML page must not parse as a sitemap")
 	}
+	cut := b.String()[:b.Len()/2]
+	pages, _, err = ParseSitemap([]byte(cut))
+	if !errors.Is(err, ErrSitemapCut) || len(pages) == 0 {
+		t.Errorf("a sitemap cut in half: got %d pages and %v, want the pages read and ErrSitemapCut", len(pages), err)
+	}
 }
 
 func FuzzSitemap(f *testing.F) {
@@ -558,8 +567,8 @@ func FuzzSitemap(f *testing.F) {
 	f.Add([]byte(`<sitemapindex><sitemap><loc>https://a.example/s.xml</loc></sitemap></sitemapindex>`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		pages, children, err := ParseSitemap(b)
-		if err != nil && (len(pages) > 0 || len(children) > 0) {
-			t.Errorf("results with an error")
+		if err != nil && !errors.Is(err, ErrSitemapCut) && (len(pages) > 0 || len(children) > 0) {
+			t.Errorf("results with an error other than a cut")
 		}
 	})
 }

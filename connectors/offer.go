@@ -267,6 +267,11 @@ func MinorUnits(amount string, minor int) (string, bool) {
 	if minor < 2 {
 		out, _ = NormalizePrice(out)
 	}
+	// Beyond cents, zeros the shop's currency setting adds say nothing:
+	// 18000 with currency_minor_unit 3 is "18.00", not "18.000".
+	for minor > 2 && strings.HasSuffix(out, "0") {
+		out, minor = out[:len(out)-1], minor-1
+	}
 	if neg {
 		out = "-" + out
 	}

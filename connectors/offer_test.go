@@ -65,7 +65,10 @@ func TestMinorUnits(t *testing.T) {
 		{name: "pence", in: "1105", minor: 2, want: "11.05", ok: true},
 		{name: "small", in: "5", minor: 2, want: "0.05", ok: true},
 		{name: "yen", in: "1200", minor: 0, want: "1200.00", ok: true},
-		{name: "three", in: "1500", minor: 3, want: "1.500", ok: true},
+		{name: "three, zeros dropped to cents", in: "1500", minor: 3, want: "1.50", ok: true},
+		{name: "three, all digits", in: "35125", minor: 3, want: "35.125", ok: true},
+		{name: "woo capture 18000 at 3", in: "18000", minor: 3, want: "18.00", ok: true},
+		{name: "four", in: "123400", minor: 4, want: "12.34", ok: true},
 		{name: "not a number", in: "12.5", minor: 2, ok: false},
 	}
 	for _, tt := range tests {

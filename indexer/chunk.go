@@ -2,8 +2,9 @@ package indexer
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/ragkb/ragkb/internal/sentence"
 )
 
 // Split cuts text into pieces of at most size runes, preferring paragraph,
@@ -69,37 +70,9 @@ func Split(text string, size, overlap int) []string {
 }
 
 // sentences splits text into sentence-like units that keep their trailing
-// whitespace, so joining them restores the text.
-func sentences(text string) []string {
-	var units []string
-	start := 0
-	runes := []rune(text)
-	for i := 0; i < len(runes); i++ {
-		r := runes[i]
-		end := false
-		switch {
-		case r == '\n':
-			end = true
-		case r == '.' || r == '!' || r == '?' || r == '。' || r == ';':
-			if i+1 == len(runes) || unicode.IsSpace(runes[i+1]) {
-				end = true
-			}
-		}
-		if end {
-			j := i + 1
-			for j < len(runes) && unicode.IsSpace(runes[j]) {
-				j++
-			}
-			units = append(units, string(runes[start:j]))
-			start = j
-			i = j - 1
-		}
-	}
-	if start < len(runes) {
-		units = append(units, string(runes[start:]))
-	}
-	return units
-}
+// whitespace, so joining them restores the text; abbreviations ("ul.",
+// "z.B.") do not end a unit.
+func sentences(text string) []string { return sentence.Units(text) }
 
 func hardSplit(s string, size int) []string {
 	words := strings.Fields(s)

@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -175,7 +176,7 @@ func (ix *Indexer) Run(ctx context.Context, l ragkb.Lease, r *ragkb.Resource) (*
 	}
 	var remove []string
 	for _, d := range existing {
-		if !seen[d.ID] {
+		if !seen[d.ID] && !unread(fetched.Unread, d.SourceID) {
 			remove = append(remove, d.ID)
 			stats.Removed++
 		}
@@ -183,6 +184,10 @@ func (ix *Indexer) Run(ctx context.Context, l ragkb.Lease, r *ragkb.Resource) (*
 	if len(seen) == 0 && r.Type != ragkb.TypeOrders {
 		return nil, ragkb.Errorf(ragkb.EINVALID, "No readable content was found in this resource")
 	}
+	if err := checkShrink(r, fetched, len(existing), len(remove)); err != nil {
+		return nil, err
+	}
+	warnings = append(warnings, fetched.Incomplete...)
 
 	examples := map[string][]string{}
 	for _, d := range upsert {
@@ -191,6 +196,7 @@ func (ix *Indexer) Run(ctx context.Context, l ragkb.Lease, r *ragkb.Resource) (*
 		}
 	}
 	if err := ix.embed(ctx, r, chunks, examples); err != nil {
+		ix.dropIfDeleted(r)
 		return nil, err
 	}
 	stats.Embedded = len(chunks)
@@ -200,6 +206,7 @@ func (ix *Indexer) Run(ctx context.Context, l ragkb.Lease, r *ragkb.Resource) (*
 		Upsert: upsert, Chunks: chunks, Delete: remove,
 	})
 	if err != nil {
+		ix.dropIfDeleted(r)
 		return nil, fmt.Errorf("indexer: apply: %w", err)
 	}
 	if len(removed) > 0 {
@@ -223,10 +230,75 @@ func (ix *Indexer) Run(ctx context.Context, l ragkb.Lease, r *ragkb.Resource) (*
 	return &Result{Stats: stats, Warnings: warnings}, nil
 }
 
+// MinShrinkDocuments is the size from which a resource whose fetched source
+// lost more than half of its documents needs the merchant's confirmation.
+const MinShrinkDocuments = 4
+
+// ErrShrink is the error of a run stopped because the source broke halfway or
+// shrank sharply; errors.Is finds it in the *ragkb.Error the indexer returns.
+var ErrShrink = errors.New("indexer: the source shrank")
+
+// checkShrink refuses a run that would delete what the source could not be
+// read for: a source read only in part, or one that lost more than half of
+// its documents, unless the merchant confirmed the run (r.ConfirmShrink).
+// Questionnaires and inline policies are the merchant's own edits.
+func checkShrink(r *ragkb.Resource, fetched *ragkb.FetchResult, existing, removed int) error {
+	if r.ConfirmShrink || removed == 0 || !fetchedSource(r) {
+		return nil
+	}
+	const keep = "Nothing was deleted: the last good content keeps answering. Fix the source and refresh, " +
+		"or, if the source really is this small now, retry with confirm=true."
+	if len(fetched.Incomplete) > 0 {
+		return &ragkb.Error{Code: ragkb.EINVALID, Err: ErrShrink, Message: fmt.Sprintf(
+			"%s; %d of %d indexed documents were not in what could be read. %s",
+			strings.TrimSuffix(strings.Join(fetched.Incomplete, "; "), "."), removed, existing, keep)}
+	}
+	if existing >= MinShrinkDocuments && removed*2 > existing {
+		return &ragkb.Error{Code: ragkb.EINVALID, Err: ErrShrink, Message: fmt.Sprintf(
+			"The source now has %d documents where %d were indexed: %d would be deleted, more than half. %s",
+			existing-removed, existing, removed, keep)}
+	}
+	return nil
+}
+
+// fetchedSource reports whether r is read from a URL (not typed in by the merchant).
+func fetchedSource(r *ragkb.Resource) bool {
+	switch r.Type {
+	case ragkb.TypeFAQPage, ragkb.TypeOffers:
+		return true
+	case ragkb.TypePolicy:
+		return r.Policy != nil && strings.TrimSpace(r.Policy.URL) != ""
+	}
+	return false
+}
+
+// unread reports whether sourceID is one of the items (or belongs to one of
+// the pages, "page#…") the connector could not read this time.
+func unread(list []string, sourceID string) bool {
+	for _, u := range list {
+		if sourceID == u || strings.HasPrefix(sourceID, u+"#") {
+			return true
+		}
+	}
+	return false
+}
+
+// MaxQARunes is the longest answer of a question-and-answer document kept in
+// one chunk, so that a grounded answer from an FAQ entry is the entry's
+// whole answer, never a piece of it. Offer documents (name, price, the
+// lines of each aspect and a description cut at 1,500 characters) are kept
+// whole up to the same size, so that an answer about an offer always sees
+// its name-and-price line.
+const MaxQARunes = 4000
+
 // chunk splits a document. A question-and-answer pair is one chunk unless the
-// answer is long; the title travels with every chunk.
+// answer is longer than MaxQARunes; the title travels with every chunk.
 func (ix *Indexer) chunk(d *ragkb.Document) []*ragkb.Chunk {
-	pieces := Split(d.Text, ix.cfg.ChunkSize, ix.cfg.ChunkOverlap)
+	size := ix.cfg.ChunkSize
+	if d.Kind == ragkb.DocQA || d.Kind == ragkb.DocOffer {
+		size = max(size, MaxQARunes)
+	}
+	pieces := Split(d.Text, size, ix.cfg.ChunkOverlap)
 	if len(pieces) == 0 {
 		pieces = []string{d.Title}
 	}

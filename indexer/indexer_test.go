@@ -23,6 +23,8 @@ type env struct {
 	tenant  string
 	res     *ragkb.Resource
 	docs    []*ragkb.Document // what the fake connector returns next
+	// incomplete and unread are the FetchResult fields of the next fetch.
+	incomplete, unread []string
 }
 
 func newEnv(t *testing.T) *env {
@@ -62,10 +64,21 @@ func offer(id, title, text string) *ragkb.Document {
 // run claims the resource's job and runs the indexer once.
 func (e *env) run(t *testing.T) *indexer.Result {
 	t.Helper()
+	res, err := e.try(t, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// try runs the indexer once (confirmed or not) and queues the next run,
+// whatever the outcome.
+func (e *env) try(t *testing.T, confirm bool) (*indexer.Result, error) {
+	t.Helper()
 	ctx := context.Background()
 	ix, err := indexer.New(indexer.Config{Store: e.store, Vectors: e.vectors, Embedder: e.emb,
 		Connector: ragkb.ConnectorFunc(func(context.Context, *ragkb.Resource) (*ragkb.FetchResult, error) {
-			return &ragkb.FetchResult{Documents: e.docs}, nil
+			return &ragkb.FetchResult{Documents: e.docs, Incomplete: e.incomplete, Unread: e.unread}, nil
 		})})
 	if err != nil {
 		t.Fatal(err)
@@ -75,12 +88,14 @@ func (e *env) run(t *testing.T) *indexer.Result {
 		t.Fatal(err)
 	}
 	l := ragkb.Lease{JobID: job.ID, Owner: "t"}
-	res, err := ix.Run(ctx, l, e.res)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := *e.res
+	r.ConfirmShrink = confirm
+	res, runErr := ix.Run(ctx, l, &r)
 	fresh, _ := e.store.GetResource(ctx, e.tenant, e.res.ID)
 	fresh.Status = ragkb.StatusSuccess
+	if runErr != nil {
+		fresh.Status = ragkb.StatusFailed
+	}
 	if err := e.store.FinishJob(ctx, l, fresh); err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +103,7 @@ func (e *env) run(t *testing.T) *indexer.Result {
 	if err := e.store.UpdateResource(ctx, fresh, &ragkb.Job{ID: ragkb.NewID("job"), TenantID: e.tenant, ResourceID: e.res.ID, Kind: ragkb.JobRefresh, CreatedAt: time.Now().UTC()}); err != nil {
 		t.Fatal(err)
 	}
-	return res
+	return res, runErr
 }
 
 func TestIncrementalRuns(t *testing.T) {

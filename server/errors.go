@@ -96,8 +96,12 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 		secs := int(e.RetryAfter.Seconds() + 0.999)
 		c.Header("Retry-After", strconv.Itoa(secs))
 	}
-	if code == ragkb.EINTERNAL {
+	switch code {
+	case ragkb.EINTERNAL:
 		log.ErrorContext(c.Request.Context(), "request failed", "request_id", p.RequestID, "path", c.Request.URL.Path, "err", err)
+	case ragkb.EUNAVAILABLE:
+		// A full disk or a database outage: the operator must see it.
+		log.WarnContext(c.Request.Context(), "request failed: a dependency is unavailable", "request_id", p.RequestID, "path", c.Request.URL.Path, "detail", p.Detail, "err", err)
 	}
 	if v, ok := c.Get(ctxRefreshAvailable); ok {
 		if t, ok := v.(time.Time); ok {

@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -23,6 +24,32 @@ type assistantRequest struct {
 	Translate       bool     `json:"translate"`
 	// Triage is the assistant's triage rules and topic map (see answer/triage).
 	Triage *ragkb.TriageConfig `json:"triage"`
+	// Per-language messages and agent opt-outs (issue 9).
+	FallbackMessages map[string]string `json:"fallback_messages"`
+	AgentMessages    map[string]string `json:"agent_messages"`
+	AgentOptOut      []string          `json:"agent_opt_out"`
+}
+
+// agentOptOuts are the topics an assistant may answer itself instead of
+// passing them to an agent.
+var agentOptOuts = []string{"complaint", "order_status"}
+
+// validMessages checks per-language messages: ISO 639-1 keys, bounded texts.
+func validMessages(field string, m map[string]string) error {
+	if len(m) > 50 {
+		return ragkb.Invalid(field, "must hold at most 50 languages")
+	}
+	for k, v := range m {
+		switch {
+		case !ragkb.ValidLanguage(k):
+			return ragkb.Invalid(field, "%q is not an ISO 639-1 code such as \"pl\"", k)
+		case strings.TrimSpace(v) == "":
+			return ragkb.Invalid(field+"."+k, "must not be empty")
+		case utf8.RuneCountInString(v) > 2000:
+			return ragkb.Invalid(field+"."+k, "must be at most 2000 characters")
+		}
+	}
+	return nil
 }
 
 func (s *Server) validateAssistant(c *gin.Context, req *assistantRequest, a *ragkb.Assistant) error {
@@ -56,6 +83,18 @@ func (s *Server) validateAssistant(c *gin.Context, req *assistantRequest, a *rag
 			}
 		}
 	}
+	if err := validMessages("fallback_messages", req.FallbackMessages); err != nil {
+		return err
+	}
+	if err := validMessages("agent_messages", req.AgentMessages); err != nil {
+		return err
+	}
+	for i, o := range req.AgentOptOut {
+		if !slices.Contains(agentOptOuts, o) {
+			return ragkb.Invalid(fmt.Sprintf("agent_opt_out[%d]", i), "must be one of %s", strings.Join(agentOptOuts, ", "))
+		}
+	}
+	a.FallbackMessages, a.AgentMessages, a.AgentOptOut = req.FallbackMessages, req.AgentMessages, req.AgentOptOut
 	for i, in := range req.PremiumIntents {
 		if !intentName.MatchString(in) {
 			return ragkb.Invalid(fmt.Sprintf("premium_intents[%d]", i), "%q is not an intent name", in)

@@ -28,10 +28,10 @@ func (s *Server) handleListEvents() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		f := ragkb.EventFilter{TenantID: tenantOf(c)}
 		switch t := ragkb.EventType(c.Query("type")); t {
-		case "", ragkb.EventAssistantFailed, ragkb.EventAgentRequested, ragkb.EventResourceFailed, ragkb.EventTicketUrgent, ragkb.EventAccountFailed:
+		case "", ragkb.EventAssistantFailed, ragkb.EventAgentRequested, ragkb.EventResourceFailed, ragkb.EventTicketUrgent, ragkb.EventAccountFailed, ragkb.EventClarifyAsked:
 			f.Type = t
 		default:
-			writeError(c, s.log, ragkb.Invalid("type", "must be assistant_failed, agent_requested, resource_failed, ticket_urgent or account_failed"))
+			writeError(c, s.log, ragkb.Invalid("type", "must be assistant_failed, agent_requested, resource_failed, ticket_urgent, account_failed or clarify_asked"))
 			return
 		}
 		n, err := limitParam(c, 100, 1000)

@@ -84,6 +84,20 @@ func hasSource(r *ragkb.Resource) bool {
 	return false
 }
 
+// jobKind is kind, or ragkb.JobConfirmed when the merchant sent
+// ?confirm=true: a source that ended early or lost more than half of its
+// documents is then indexed as it was read (otherwise such a run fails and
+// deletes nothing).
+func jobKind(c *gin.Context, kind ragkb.JobKind) (ragkb.JobKind, error) {
+	switch strings.ToLower(c.Query("confirm")) {
+	case "", "false", "0":
+		return kind, nil
+	case "true", "1":
+		return ragkb.JobConfirmed, nil
+	}
+	return "", ragkb.Invalid("confirm", "must be true or false")
+}
+
 func (s *Server) newJob(r *ragkb.Resource, kind ragkb.JobKind) *ragkb.Job {
 	return &ragkb.Job{ID: ragkb.NewID("job"), TenantID: r.TenantID, ResourceID: r.ID, Kind: kind, CreatedAt: s.d.Now().UTC()}
 }
@@ -214,6 +228,11 @@ func (s *Server) handleUpdateResource() gin.HandlerFunc {
 		if !ok {
 			return
 		}
+		kind, err := jobKind(c, ragkb.JobIndex)
+		if err != nil {
+			writeError(c, s.log, err)
+			return
+		}
 		var req resourceRequest
 		if err := decodeResource(c, &req); err != nil {
 			writeError(c, s.log, err)
@@ -262,7 +281,7 @@ func (s *Server) handleUpdateResource() gin.HandlerFunc {
 		}
 		next.Status, next.Error, next.Warnings, next.Attempts = ragkb.StatusProcessing, "", nil, 0
 		next.UpdatedAt = now
-		if err := s.d.Store.UpdateResource(c.Request.Context(), &next, s.newJob(&next, ragkb.JobIndex)); err != nil {
+		if err := s.d.Store.UpdateResource(c.Request.Context(), &next, s.newJob(&next, kind)); err != nil {
 			writeError(c, s.log, err)
 			return
 		}
@@ -293,12 +312,17 @@ func (s *Server) handleRetryResource() gin.HandlerFunc {
 		if !ok {
 			return
 		}
+		kind, err := jobKind(c, ragkb.JobIndex)
+		if err != nil {
+			writeError(c, s.log, err)
+			return
+		}
 		if r.Status != ragkb.StatusFailed {
 			writeError(c, s.log, ragkb.Errorf(ragkb.ECONFLICT, "only a failed resource can be retried; this one is %s", r.Status))
 			return
 		}
 		r.Status, r.Error, r.Attempts, r.UpdatedAt = ragkb.StatusProcessing, "", 0, s.d.Now().UTC()
-		if err := s.d.Store.UpdateResource(c.Request.Context(), r, s.newJob(r, ragkb.JobIndex)); err != nil {
+		if err := s.d.Store.UpdateResource(c.Request.Context(), r, s.newJob(r, kind)); err != nil {
 			writeError(c, s.log, err)
 			return
 		}
@@ -310,6 +334,11 @@ func (s *Server) handleRefreshResource() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		r, ok := s.resource(c)
 		if !ok {
+			return
+		}
+		kind, err := jobKind(c, ragkb.JobRefresh)
+		if err != nil {
+			writeError(c, s.log, err)
 			return
 		}
 		if !hasSource(r) {
@@ -331,7 +360,7 @@ func (s *Server) handleRefreshResource() gin.HandlerFunc {
 			r.LastManualRefreshAt, r.RefreshAvailableAt = &now, &avail
 		}
 		r.Status, r.Error, r.Attempts, r.UpdatedAt = ragkb.StatusProcessing, "", 0, now
-		if err := s.d.Store.UpdateResource(c.Request.Context(), r, s.newJob(r, ragkb.JobRefresh)); err != nil {
+		if err := s.d.Store.UpdateResource(c.Request.Context(), r, s.newJob(r, kind)); err != nil {
 			writeError(c, s.log, err)
 			return
 		}

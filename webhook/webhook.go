@@ -99,7 +99,7 @@ func NewSecret() string {
 // ValidEventType reports whether t is an event a webhook may subscribe to.
 func ValidEventType(t ragkb.EventType) bool {
 	switch t {
-	case ragkb.EventAssistantFailed, ragkb.EventAgentRequested, ragkb.EventResourceFailed, ragkb.EventTicketUrgent, ragkb.EventAccountFailed:
+	case ragkb.EventAssistantFailed, ragkb.EventAgentRequested, ragkb.EventResourceFailed, ragkb.EventTicketUrgent, ragkb.EventAccountFailed, ragkb.EventClarifyAsked:
 		return true
 	}
 	return false

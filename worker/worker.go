@@ -69,6 +69,17 @@ type Worker struct {
 	wg     sync.WaitGroup
 	mu     sync.Mutex
 	stopCh chan struct{}
+
+	// pending holds failures that could not be saved (the disk was full,
+	// the database down), by job id: when the job is claimed again the
+	// failure is saved instead of running the job again.
+	pendingMu sync.Mutex
+	pending   map[string]pendingFailure
+}
+
+// pendingFailure is a failure waiting to be saved.
+type pendingFailure struct {
+	msg, reason string
 }
 
 // ParseSchedule parses a refresh schedule (standard cron or @monthly-style descriptors).
@@ -108,7 +119,7 @@ func New(cfg Config) (*Worker, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	w := &Worker{cfg: cfg, log: log.With("worker", cfg.Owner)}
+	w := &Worker{cfg: cfg, log: log.With("worker", cfg.Owner), pending: map[string]pendingFailure{}}
 	if cfg.Schedule != "off" {
 		s, err := ParseSchedule(cfg.Schedule)
 		if err != nil {
@@ -217,9 +228,15 @@ func (w *Worker) process(ctx context.Context, job *ragkb.Job) error {
 		_ = w.cfg.Store.ReleaseJob(bg, l)
 		return fmt.Errorf("worker: load resource: %w", err)
 	}
+	if p, ok := w.takePending(job.ID); ok {
+		// The last run failed but the failure could not be saved: save it
+		// now rather than run the job again.
+		log.Info("saving an earlier failure of this job", "reason", p.reason)
+		return w.fail(bg, l, r, job, p.msg, p.reason, log)
+	}
 	if job.Attempts > w.cfg.MaxAttempts {
-		msg := fmt.Sprintf("Indexing was interrupted %d times and has stopped; use retry to try again", job.Attempts-1)
-		return w.fail(bg, l, r, job, msg, log)
+		msg := fmt.Sprintf("Indexing was started %d times without finishing (the service was stopped, restarted or could not save its work each time) and has stopped; use retry to try again", job.Attempts-1)
+		return w.fail(bg, l, r, job, msg, "interrupted", log)
 	}
 
 	runCtx, cancel := context.WithCancel(ctx)
@@ -248,6 +265,7 @@ func (w *Worker) process(ctx context.Context, job *ragkb.Job) error {
 		}
 	}()
 	log.Info("indexing started")
+	r.ConfirmShrink = job.Kind == ragkb.JobConfirmed
 	res, runErr := w.cfg.Runner.Run(runCtx, l, r)
 	cancel()
 	<-hbDone
@@ -278,7 +296,19 @@ func (w *Worker) process(ctx context.Context, job *ragkb.Job) error {
 			log.Warn("lease lost while writing", "err", runErr)
 			return nil
 		}
-		return w.fail(bg, l, fresh, job, failureMessage(runErr), log, runErr)
+		if ragkb.IsDatabaseUnavailable(runErr) && job.Attempts < w.cfg.MaxAttempts {
+			// A database restart or a lost connection: run again soon
+			// rather than ask the merchant to retry. The job is taken
+			// again when this shortened lease ends.
+			delay := min(w.cfg.Lease, time.Second<<min(job.Attempts-1, 10))
+			if err := w.cfg.Store.ExtendLease(bg, l, w.cfg.Now().Add(delay)); err != nil {
+				log.Warn("shorten lease for a retry", "err", err)
+			}
+			w.cfg.Metrics.outcome("retried")
+			log.Warn("indexing hit an unavailable database; retrying", "in", delay.String(), "err", runErr)
+			return nil
+		}
+		return w.fail(bg, l, fresh, job, failureMessage(runErr), failureReason(runErr), log, runErr)
 	}
 	now := w.cfg.Now().UTC()
 	fresh.Status, fresh.Error, fresh.Warnings, fresh.IndexedAt = ragkb.StatusSuccess, "", res.Warnings, &now
@@ -309,6 +339,10 @@ func (w *Worker) process(ctx context.Context, job *ragkb.Job) error {
 // failureMessage is the reason shown to the merchant.
 func failureMessage(err error) string {
 	var e *ragkb.Error
+	if ragkb.IsStorageFault(err) && errors.As(err, &e) {
+		return "Indexing stopped because " + e.Message + ". The content indexed before keeps answering; " +
+			"once the server's operator has fixed the disk, use retry"
+	}
 	if errors.As(err, &e) && e.Code != ragkb.EINTERNAL && e.Message != "" {
 		return e.Message
 	}
@@ -318,17 +352,66 @@ func failureMessage(err error) string {
 	return "Indexing failed because of an internal error; retry it, and contact support if it fails again"
 }
 
-func (w *Worker) fail(ctx context.Context, l ragkb.Lease, r *ragkb.Resource, job *ragkb.Job, msg string, log *slog.Logger, cause ...error) error {
+// failureReason is a bounded label for a failure's cause (metrics, logs).
+func failureReason(err error) string {
+	if k := ragkb.StorageFaultKind(err); k != "" {
+		return k
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timeout"
+	case ragkb.ErrorCodeOf(err) == ragkb.EUNAVAILABLE:
+		return "unavailable"
+	case ragkb.ErrorCodeOf(err) == ragkb.EINTERNAL:
+		return "internal"
+	}
+	return "source"
+}
+
+func (w *Worker) takePending(jobID string) (pendingFailure, bool) {
+	w.pendingMu.Lock()
+	defer w.pendingMu.Unlock()
+	p, ok := w.pending[jobID]
+	delete(w.pending, jobID)
+	w.cfg.Metrics.setUnrecorded(len(w.pending))
+	return p, ok
+}
+
+func (w *Worker) keepPending(jobID string, p pendingFailure) {
+	w.pendingMu.Lock()
+	defer w.pendingMu.Unlock()
+	const maxPending = 10_000 // one entry per stuck job; bounded all the same
+	if len(w.pending) < maxPending {
+		w.pending[jobID] = p
+	}
+	w.cfg.Metrics.setUnrecorded(len(w.pending))
+}
+
+// fail saves r as failed with msg. When that cannot be saved (a full disk
+// fails the write too) the failure is kept and saved the next time the job
+// is claimed, once its lease has expired, instead of running it again.
+func (w *Worker) fail(ctx context.Context, l ragkb.Lease, r *ragkb.Resource, job *ragkb.Job, msg, reason string, log *slog.Logger, cause ...error) error {
 	now := w.cfg.Now().UTC()
 	r.Status, r.Error, r.Attempts, r.UpdatedAt = ragkb.StatusFailed, msg, job.Attempts, now
 	if err := w.cfg.Store.FinishJob(ctx, l, r); err != nil {
 		if ragkb.ErrorCodeOf(err) == ragkb.ECONFLICT {
 			return nil
 		}
+		if reason == "disk_full" || reason == "read_only" {
+			w.keepPending(job.ID, pendingFailure{msg: msg, reason: reason})
+			log.Error("indexing failed and the failure cannot be saved yet; it is saved when the job's lease expires and it is claimed again",
+				"reason", reason, "message", msg, "save_err", err)
+		} else {
+			// Another passing fault (the database is down): the job is run
+			// again when its lease expires, within MaxAttempts.
+			log.Error("indexing failed and the failure cannot be saved; the job runs again when its lease expires",
+				"reason", reason, "message", msg, "save_err", err)
+		}
 		return fmt.Errorf("worker: save failure: %w", err)
 	}
 	w.cfg.Metrics.outcome("failed")
-	attrs := []any{"reason", msg}
+	w.cfg.Metrics.failure(reason)
+	attrs := []any{"reason", reason, "message", msg}
 	if len(cause) > 0 {
 		attrs = append(attrs, "err", cause[0])
 	}

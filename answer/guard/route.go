@@ -2,6 +2,7 @@ package guard
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -13,6 +14,15 @@ const (
 	ReasonDispute        = "sensitive:dispute" // chargebacks and payment disputes
 	ReasonLegal          = "sensitive:legal"   // lawyers, courts, authorities, consumer bodies
 	ReasonHealth         = "sensitive:health"  // allergic reactions, injuries, emergencies, dangerous products
+	// ReasonCardNumber: the message carried a payment card number (found
+	// by Redact), which only a person should handle.
+	ReasonCardNumber = "sensitive:card_number"
+	// ReasonComplaint: anger, insults, "this is unacceptable": a person
+	// handles it unless the assistant opts out.
+	ReasonComplaint = "complaint"
+	// ReasonOrder: a question about one order, named by its number ("my
+	// order 5531 still hasn't arrived"): no generic text answers it.
+	ReasonOrder = "order_specific"
 )
 
 // Routing says whether a question must go to a person, and why.
@@ -164,6 +174,51 @@ var routeRules = []routeRule{
 	)},
 }
 
+// complaintRule recognises angry complaints in the six languages: words of
+// outrage and insult, not every mention of a problem ("my parcel is late"
+// is a delivery question).
+var complaintRule = routeRule{ReasonComplaint, mustAll(
+	// en
+	`\b(?:unacceptable|disgrace\w*|disgusting|outrageous|ridiculous|pathetic|shameful|appalling|atrocious|incompetent|rip[- ]?off)\b`,
+	`\b(?:terrible|horrible|awful|worst|lousy|rubbish|useless) (?:service|shop|store|company|customer service|support|experience|quality)\b`,
+	`\b(?:i am|i'm|im|we are|we're) (?:so |very |really |extremely |absolutely )?(?:angry|furious|livid|fuming|disgusted|outraged|fed up|sick and tired)\b`,
+	`\b(?:fed up|sick of|shame on you|never (?:again|buying|ordering|order|buy) (?:from|here)|this is a joke|what a joke)\b`,
+	// pl
+	`\b(?:skandal\w*|niedopuszczaln\w*|nie do przyjecia|zenad\w*|zenujac\w*|zalosn\w*|oburz\w*|wsciek\w*|bezczeln\w*|kpina|kpiny|beznadziejn\w*|karygodn\w*|hanba|wstyd(?:liwe)?)\b`,
+	`\b(?:najgorsz\w* (?:sklep|obsluga|firma|serwis)|nigdy wiecej|mam dosc|jestem (?:bardzo |strasznie )?(?:zly|zla|wkurzon\w*|zawiedzion\w*))\b`,
+	// de
+	`\b(?:inakzeptabel|unverschamt\w*|frechheit|skandal\w*|zumutung|lacherlich|miserabel|katastrophal|emport|wutend|stinksauer|nie wieder|schlechteste\w* (?:shop|laden|service|firma|kundenservice))\b`,
+	`\bich bin (?:so |sehr |total |echt )?(?:sauer|wutend|enttauscht|verargert)\b`,
+	// it
+	`\b(?:inaccettabil\w*|vergogn\w*|scandal\w*|schifo\w*|ridicol\w*|indecente|incompetent\w*|arrabbiat\w*|furios\w*|mai piu|pessim\w* (?:servizio|negozio|assistenza|esperienza))\b`,
+	`\bsono (?:molto |davvero |estremamente )?(?:deluso|delusa|arrabbiato|arrabbiata|indignato|indignata|stufo|stufa)\b`,
+	// fr
+	`\b(?:inacceptable|inadmissible|honte\w*|honteu\w*|scandale\w*|scandaleu\w*|lamentable|ridicule|inadmissible|furieu\w*|en colere|plus jamais|minable|incompetent\w*)\b`,
+	`\bje suis (?:tres |vraiment |extremement )?(?:decu|decue|furieux|furieuse|en colere|outre|outree|indigne|indignee)\b`,
+	// es
+	`\b(?:inaceptable|verguenza|vergonzos\w*|escandal\w*|indignante|pesim\w*|ridicul\w*|furios\w*|enfadad\w*|cabread\w*|harto|harta|nunca mas|incompetente\w*|tomadura de pelo)\b`,
+	`\bestoy (?:muy |super |realmente )?(?:decepcionad\w*|enfadad\w*|molest\w*|indignad\w*)\b`,
+)}
+
+// orderRe finds a word for an order or parcel followed by its number
+// ("order 5531", "zamówienie nr 5531", "commande n° 5531", "#5531").
+var orderRe = regexp.MustCompile(`(?:\b(?:order|orders|zamowieni\w*|ordine|ordini|commande|bestellung\w*|bestellnummer|auftrag\w*|pedido|pedidos|paczk\w*|przesylk\w*|parcel|package|shipment|sendung|colis|pacco|paquete|envio|numer zamowienia|order number|numero d'ordine|numero de commande|numero de pedido)\b\s*(?:(?:#|nr\.?|no\.?|n\.|n°|number|numer|numero|nummer|num\.?|id|:)\s*)*|#\s?)(\d{3,})\b(\s*\S+)?`)
+
+// amountWords after a number mean it is a quantity or a price, not an order.
+var amountWords = []string{"eur", "euro", "euros", "zl", "pln", "usd", "chf", "gbp", "pieces", "piece", "szt", "sztuk", "items", "stuck", "pezzi", "unidades", "kg", "g", "zloty", "zlotych", "dollars", "%"}
+
+// OrderNumber reports whether text asks about one order by its number.
+func OrderNumber(text string) bool {
+	f := strings.Join(strings.Fields(fold(text)), " ")
+	for _, m := range orderRe.FindAllStringSubmatch(f, -1) {
+		next := strings.Trim(strings.TrimSpace(m[2]), ".,;:!?")
+		if !slices.Contains(amountWords, next) {
+			return true
+		}
+	}
+	return false
+}
+
 // Route decides whether text (a customer's question, ideally already
 // redacted) must go to a person: when the customer asks for one, or when
 // the topic is one a bot must not handle (stolen or blocked cards, fraud,
@@ -181,6 +236,14 @@ func Route(text string) Routing {
 			if re.MatchString(f) {
 				return Routing{ToAgent: true, Reason: rule.reason}
 			}
+		}
+	}
+	if OrderNumber(text) {
+		return Routing{ToAgent: true, Reason: ReasonOrder}
+	}
+	for _, re := range complaintRule.res {
+		if re.MatchString(f) {
+			return Routing{ToAgent: true, Reason: ReasonComplaint}
 		}
 	}
 	return Routing{}

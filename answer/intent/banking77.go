@@ -1,6 +1,7 @@
 package intent
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -48,6 +49,15 @@ type Report struct {
 	// OOSFalseRate is the share of the trained intents' test questions
 	// flagged OutOfScope by that second classifier.
 	OOSFalseRate float64 `json:"oos_false_rate"`
+
+	// Right, Wrong and Refused split the test questions by what the fast
+	// lane would do: answer with the right intent, answer with a wrong one,
+	// or step aside (OutOfScope). They add up to 1.
+	Right   float64 `json:"right"`
+	Wrong   float64 `json:"wrong"`
+	Refused float64 `json:"refused"`
+	// Mode is "local" (lexical) or "semantic" (with an embedder).
+	Mode string `json:"mode"`
 }
 
 // String formats the report on one line for logs.
@@ -73,6 +83,52 @@ func EvaluateBanking77(dir string, shots int, seed int64) (Report, error) {
 }
 
 func evaluateBanking77(dir string, shots int, seed int64, opts Options) (Report, error) {
+	return evaluate(dir, shots, seed, func(train []Example) (func(i int, text string) Prediction, []string, error) {
+		c := Train(train, opts)
+		return func(_ int, text string) Prediction { return c.Classify(text) }, c.Intents(), nil
+	})
+}
+
+// EvaluateBanking77Semantic is EvaluateBanking77 for the semantic lane:
+// training and test questions are embedded with embed (through cache, under
+// the name model) and classified by a Semantic over the lexical classifier.
+// MeanLatency excludes the question's embedding (measured by the caller).
+func EvaluateBanking77Semantic(ctx context.Context, dir string, shots int, seed int64, model string, embed EmbedFunc, cache *VectorCache, opts SemanticOptions) (Report, error) {
+	testSet, err := readBanking77(filepath.Join(dir, "test.csv"))
+	if err != nil {
+		return Report{}, err
+	}
+	texts := make([]string, len(testSet))
+	for i, e := range testSet {
+		texts[i] = e.Text
+	}
+	qvecs, err := cache.Embed(ctx, model, texts, embed)
+	if err != nil {
+		return Report{}, err
+	}
+	r, err := evaluate(dir, shots, seed, func(train []Example) (func(i int, text string) Prediction, []string, error) {
+		tt := make([]string, len(train))
+		for i, e := range train {
+			tt[i] = e.Text
+		}
+		vecs, err := cache.Embed(ctx, model, tt, embed)
+		if err != nil {
+			return nil, nil, err
+		}
+		c := Train(train, Options{})
+		s, err := NewSemantic(c, train, vecs, opts)
+		if err != nil {
+			return nil, nil, err
+		}
+		return func(i int, text string) Prediction { return s.Classify(text, qvecs[i]) }, c.Intents(), nil
+	})
+	r.Mode = "semantic"
+	return r, err
+}
+
+// evaluate runs an evaluation on BANKING77 with the classifier that build
+// trains; the returned function classifies the i-th test question.
+func evaluate(dir string, shots int, seed int64, build func(train []Example) (func(i int, text string) Prediction, []string, error)) (Report, error) {
 	trainSet, err := readBanking77(filepath.Join(dir, "train.csv"))
 	if err != nil {
 		return Report{}, err
@@ -88,17 +144,20 @@ func evaluateBanking77(dir string, shots int, seed int64, opts Options) (Report,
 	if shots > 0 {
 		trainSet = sampleShots(trainSet, shots, rng)
 	}
-	r := Report{Shots: shots, Train: len(trainSet), Test: len(testSet)}
+	r := Report{Shots: shots, Train: len(trainSet), Test: len(testSet), Mode: "local"}
 
 	start := time.Now()
-	c := Train(trainSet, opts)
+	classify, intents, err := build(trainSet)
+	if err != nil {
+		return Report{}, err
+	}
 	r.TrainTime = time.Since(start)
-	r.Intents = len(c.Intents())
+	r.Intents = len(intents)
 
 	preds := make([]Prediction, len(testSet))
 	start = time.Now()
 	for i, e := range testSet {
-		preds[i] = c.Classify(e.Text)
+		preds[i] = classify(i, e.Text)
 	}
 	r.MeanLatency = time.Since(start) / time.Duration(max(len(testSet), 1))
 
@@ -119,12 +178,15 @@ func evaluateBanking77(dir string, shots int, seed int64, opts Options) (Report,
 	}
 	r.Accuracy = ratio(correct, len(testSet))
 	r.InScopeFalseOOS = ratio(flagged, len(testSet))
+	r.Right = ratio(answeredOK, len(testSet))
+	r.Wrong = ratio(answered-answeredOK, len(testSet))
+	r.Refused = ratio(flagged, len(testSet))
 	r.AnsweredAccuracy = ratio(answeredOK, answered)
 	r.MacroF1 = macroF1(testSet, preds)
 	r.ECE = expectedCalibrationError(testSet, preds, 10)
 
 	// Out of scope: leave some intents out entirely.
-	names := c.Intents()
+	names := slices.Clone(intents)
 	rng.Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
 	out := make(map[string]bool, heldOutIntents)
 	for _, n := range names[:min(heldOutIntents, len(names))] {
@@ -137,10 +199,13 @@ func evaluateBanking77(dir string, shots int, seed int64, opts Options) (Report,
 			kept = append(kept, e)
 		}
 	}
-	c2 := Train(kept, opts)
+	classify2, _, err := build(kept)
+	if err != nil {
+		return Report{}, err
+	}
 	var nOut, nOutFlagged, nIn, nInFlagged int
-	for _, e := range testSet {
-		p := c2.Classify(e.Text)
+	for i, e := range testSet {
+		p := classify2(i, e.Text)
 		if out[e.Intent] {
 			nOut++
 			if p.OutOfScope {

@@ -75,6 +75,12 @@ type Prediction struct {
 	Similarity float64
 	// Top lists the best intents, most likely first (Options.TopN).
 	Top []Scored
+	// Margin is Confidence minus the confidence of the runner-up: a small
+	// margin means two intents are close and the choice is a guess.
+	Margin float64
+	// DenseSimilarity is the embedding similarity of the question to the
+	// closest example of Intent (Semantic only; 0 otherwise).
+	DenseSimilarity float64
 }
 
 // Options tune training and the out-of-scope decision. Zero values mean the
@@ -430,7 +436,42 @@ func (c *Classifier) Classify(text string) Prediction {
 		z[i] /= c.temperature
 	}
 	softmaxInPlace(z)
-	order := s.order
+	return c.predict(z, s.order, maxSim, len(x.idx) == 0)
+}
+
+// Probabilities returns the calibrated probability of every intent the
+// classifier knows (OutOfScopeIntent included).
+func (c *Classifier) Probabilities(text string) map[string]float64 {
+	if len(c.intents) == 0 {
+		return nil
+	}
+	z, _, _ := c.distribution(text)
+	m := make(map[string]float64, len(z))
+	for i, p := range z {
+		m[c.intents[i]] = p
+	}
+	return m
+}
+
+// distribution returns the calibrated probability of every intent (in the
+// order of c.intents) and the similarity to the nearest training example.
+func (c *Classifier) distribution(text string) ([]float64, float64, bool) {
+	text = truncate(text, MaxTextBytes)
+	s := c.scratch.Get().(*scratch)
+	defer c.scratch.Put(s)
+	x, _ := c.vocab.vector(c.ext.extract(text))
+	maxSim := c.scores(x, s)
+	z := slices.Clone(s.z)
+	for i := range z {
+		z[i] /= c.temperature
+	}
+	softmaxInPlace(z)
+	return z, maxSim, len(x.idx) == 0
+}
+
+// predict turns a probability vector over c.intents into a Prediction;
+// order is scratch space of the same length.
+func (c *Classifier) predict(z []float64, order []int, maxSim float64, empty bool) Prediction {
 	for i := range order {
 		order[i] = i
 	}
@@ -440,7 +481,12 @@ func (c *Classifier) Classify(text string) Prediction {
 		Confidence: z[order[0]],
 		Similarity: maxSim,
 	}
-	p.OutOfScope = p.Intent == OutOfScopeIntent || len(x.idx) == 0 || maxSim < c.opts.MinSimilarity || p.Confidence < c.opts.MinConfidence
+	p.OutOfScope = p.Intent == OutOfScopeIntent || empty || maxSim < c.opts.MinSimilarity || p.Confidence < c.opts.MinConfidence
+	if len(order) > 1 {
+		p.Margin = z[order[0]] - z[order[1]]
+	} else {
+		p.Margin = p.Confidence
+	}
 	n := min(c.opts.TopN, len(order))
 	p.Top = make([]Scored, n)
 	for i := range n {

@@ -190,11 +190,12 @@ func Classify(in Input) ragkb.Triage {
 		routing = &r
 	}
 	threat := false
-	if routing.ToAgent {
-		rt, ok := routeTags[routing.Reason]
-		if !ok {
-			rt = [2]string{"sensitive", routing.Reason}
-		}
+	// Only the sensitive topics are threats; the answer lane's other routing
+	// reasons (complaint, one order, a card number) are weighed by triage's
+	// own features.
+	rt, routed := routeTags[routing.Reason]
+	routed = routed && routing.ToAgent
+	if routed {
 		tag(rt[0], rt[1])
 		threat = routing.Reason != guard.ReasonHumanRequested
 	}
@@ -342,9 +343,9 @@ func Classify(in Input) ragkb.Triage {
 	// tickets, and problems a bot cannot fix (a damaged or wrong item, a
 	// refund owed, a customer writing again about a problem).
 	switch {
-	case routing.ToAgent, in.AgentIntent, threat:
+	case routed, in.AgentIntent, threat:
 		t.NeedsAgent = true
-		if in.AgentIntent && !routing.ToAgent {
+		if in.AgentIntent && !routed {
 			tag(TagHumanRequested, "intent goes to a person")
 		}
 	case t.Priority == ragkb.PriorityUrgent, modify, cancel:

@@ -107,6 +107,20 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 	}
 	dims := a.embedder.Dimensions()
 
+	if cfg.DatabaseURL == "" || cfg.VectorStore == "embedded" {
+		// A full or read-only data directory is named at start, not as a
+		// database error later.
+		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+			if f := ragkb.StorageFault("", err); f != nil {
+				return nil, fmt.Errorf("RAGKB_DATA_DIR %s: %s", cfg.DataDir, f.Message)
+			}
+			return nil, fmt.Errorf("RAGKB_DATA_DIR %s: %w", cfg.DataDir, err)
+		}
+		if err := writable(cfg.DataDir); err != nil {
+			return nil, fmt.Errorf("RAGKB_DATA_DIR %s: %s", cfg.DataDir, ragkb.ErrorMessage(err))
+		}
+	}
+
 	box, err := openSecretBox(cfg, log)
 	if err != nil {
 		return nil, err
@@ -176,7 +190,8 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 		return nil, err
 	}
 	a.orders = orders.New(orders.Config{Fetcher: a.fetcher, AllegroAPI: cfg.AllegroAPIURL})
-	router = all.New(all.Config{Fetcher: a.fetcher, KnowledgeBase: knowledgebase.New(), Accounts: a.accounts, Orders: a.orders, Logger: log})
+	router = all.New(all.Config{Fetcher: a.fetcher, KnowledgeBase: knowledgebase.New(), Accounts: a.accounts,
+		Allegro: allegro.Config{APIURL: cfg.AllegroAPIURL}, Orders: a.orders, Logger: log})
 	a.connector = router
 	if a.indexer, err = indexer.New(indexer.Config{Store: a.store, Vectors: a.vectors, Embedder: a.embedder, Connector: a.connector, Logger: log}); err != nil {
 		return nil, err
@@ -211,8 +226,15 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 	}); err != nil {
 		return nil, err
 	}
+	// Semantic mode: the intent lane compares questions with approved
+	// questions by embedding too. The local embedder is lexical, which the
+	// lane already is, so it is not used there.
+	var laneEmbedder ragkb.Embedder
+	if cfg.Embedder == "openai" {
+		laneEmbedder = a.embedder
+	}
 	if a.answers, err = answer.New(answer.Config{
-		Store: insights.WithWriter(a.store, a.questions), Searcher: a.retriever, Events: a.events, LLM: model, Relevance: a.relevance.threshold,
+		Store: insights.WithWriter(a.store, a.questions), Searcher: a.retriever, Events: a.events, LLM: model, Relevance: a.relevance.threshold, Embedder: laneEmbedder, EmbedTimeout: cfg.EmbeddingQueryTimeout,
 		Orders: a.orders, Metrics: answer.NewMetrics(a.registry), Logger: log,
 	}); err != nil {
 		return nil, err
@@ -314,7 +336,7 @@ func (a *app) ready() map[string]func(context.Context) error {
 	if o, ok := a.embedder.(*embed.OpenAI); ok {
 		checks["embedding"] = o.Probe
 	}
-	if a.cfg.DatabaseURL == "" {
+	if a.cfg.DatabaseURL == "" || a.cfg.VectorStore == "embedded" {
 		checks["data_dir"] = func(context.Context) error { return writable(a.cfg.DataDir) }
 	}
 	return checks
@@ -325,6 +347,9 @@ func (a *app) ready() map[string]func(context.Context) error {
 func writable(dir string) error {
 	f, err := os.CreateTemp(dir, ".ready-*")
 	if err != nil {
+		if f := ragkb.StorageFault("the data directory cannot be written", err); f != nil {
+			return f
+		}
 		return ragkb.Errorf(ragkb.EUNAVAILABLE, "the data directory cannot be written: %v", err)
 	}
 	name := f.Name()
@@ -332,9 +357,26 @@ func writable(dir string) error {
 	cerr := f.Close()
 	_ = os.Remove(name)
 	if err := cmp.Or(werr, cerr); err != nil {
+		if f := ragkb.StorageFault("the data directory cannot be written", err); f != nil {
+			return f
+		}
 		return ragkb.Errorf(ragkb.EUNAVAILABLE, "the data directory cannot be written: %v", err)
 	}
 	return nil
+}
+
+// removeOrphanVectors deletes, at start, the vectors of resources deleted
+// while they were being indexed by a process that was then killed. A
+// failure is logged, not fatal: such vectors are never returned anyway.
+func (a *app) removeOrphanVectors(ctx context.Context) {
+	rctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	n, err := indexer.RemoveOrphanVectors(rctx, a.store, a.vectors, a.log)
+	if err != nil {
+		a.log.Warn("remove orphan vectors", "removed_resources", n, "err", err)
+		return
+	}
+	a.log.Info("orphan vectors checked", "removed_resources", n)
 }
 
 func (a *app) handler() http.Handler {

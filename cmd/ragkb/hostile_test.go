@@ -450,46 +450,12 @@ func TestNULQuestionKeepsAgentEventOnPostgres(t *testing.T) {
 func TestHangingEmbedderDegradesInsteadOfHanging(t *testing.T) {
 	var hang atomic.Bool
 	stop := make(chan struct{})
-	provider := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != "POST" || r.URL.Path != "/v1/embeddings" {
-			http.NotFound(w, r)
-			return
-		}
-		var req struct {
-			Model string   `json:"model"`
-			Input []string `json:"input"`
-		}
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Model != "e5-test" {
-			http.Error(w, `{"error":{"message":"bad request"}}`, 400)
-			return
-		}
+	provider := httptest.NewServer(&openAIEmbedder{hold: func([]string) chan struct{} {
 		if hang.Load() {
-			select {
-			case <-r.Context().Done():
-			case <-stop:
-			}
-			return
+			return stop
 		}
-		type datum struct {
-			Object    string    `json:"object"`
-			Index     int       `json:"index"`
-			Embedding []float32 `json:"embedding"`
-		}
-		out := struct {
-			Object string  `json:"object"`
-			Data   []datum `json:"data"`
-			Model  string  `json:"model"`
-		}{Object: "list", Model: req.Model}
-		for i, in := range req.Input {
-			v := make([]float32, 8)
-			for j, c := range in {
-				v[(j+int(c))%8] += 1
-			}
-			out.Data = append(out.Data, datum{Object: "embedding", Index: i, Embedding: v})
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(out)
-	}))
+		return nil
+	}})
 	defer provider.Close()
 	defer close(stop)
 
@@ -503,6 +469,7 @@ func TestHangingEmbedderDegradesInsteadOfHanging(t *testing.T) {
 	if r := s.waitStatus(merchant, res.ID, 20*time.Second); r.Status != ragkb.StatusSuccess {
 		t.Fatalf("indexing with a working provider: %s %s", r.Status, r.Error)
 	}
+	firstID := res.ID
 	hang.Store(true)
 
 	// Answers: the fast lane still answers; a grounded question is searched
@@ -546,5 +513,9 @@ func TestHangingEmbedderDegradesInsteadOfHanging(t *testing.T) {
 	r := s.waitStatus(merchant, res.ID, 60*time.Second)
 	if r.Status != ragkb.StatusFailed || !strings.Contains(r.Error, "did not answer") {
 		t.Errorf("indexing with a hanging embedder after %s: %s %q, want failed with \"did not answer\"", time.Since(start).Round(time.Second), r.Status, r.Error)
+	}
+	// Nothing lost: the resource indexed before the outage is untouched.
+	if r := s.waitStatus(merchant, firstID, time.Second); r.Status != ragkb.StatusSuccess || r.Documents == 0 {
+		t.Errorf("the resource indexed before the outage: %s, %d documents", r.Status, r.Documents)
 	}
 }

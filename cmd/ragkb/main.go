@@ -111,7 +111,7 @@ Commands:
   serve     run the API and the worker in one process (default)
   worker    run only the worker (PostgreSQL + pgvector or Qdrant)
   migrate   apply database migrations and exit
-  bench     run the benchmarks (-out FILE, -sizes 10000,100000, -sections ..., -database-url URL)
+  bench     run the benchmarks (-out FILE, -sizes 10000,100000, -sections ..., -database-url URL, -soak-duration 10m, -soak-rate 20)
   version   print the version
 
 Client commands (talk to a running server: RAGKB_URL, default http://localhost:8080,

@@ -175,32 +175,26 @@ const returnsPage = `<!doctype html><html><head><title>Returns</title></head><bo
 <h2>Refunds</h2><p>Refunds reach your account within 5 working days after we receive the parcel.</p></main>
 <footer>© Shop</footer></body></html>`
 
-// slowSource answers robots.txt with 404 and holds the first page request
-// until released (or until the client goes away).
-type slowSource struct {
-	once    sync.Once
-	hit     chan struct{}
-	release chan struct{}
-}
-
-func newSlowSource() *slowSource {
-	return &slowSource{hit: make(chan struct{}), release: make(chan struct{})}
-}
-
-func (s *slowSource) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/robots.txt" {
-		http.NotFound(w, r)
-		return
+// policyFetching creates a policy resource from url and waits until the
+// worker is fetching it from page (held there until released).
+func (p *proc) policyFetching(key, name, url string, page *heldPage) ragkb.Resource {
+	p.t.Helper()
+	var res ragkb.Resource
+	body := map[string]any{"name": name, "type": "policy", "policy": map[string]string{"url": url}}
+	if code := p.call("POST", "/v1/resources", key, body, &res); code != 202 {
+		p.t.Fatalf("create: got %d", code)
 	}
-	s.once.Do(func() { close(s.hit) })
 	select {
-	case <-s.release:
-	case <-r.Context().Done():
-		return
+	case <-page.hit:
+	case <-time.After(20 * time.Second):
+		p.t.Fatal("the worker never fetched the page")
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	io.WriteString(w, returnsPage)
+	return res
 }
+
+// newSlowSource serves returnsPage, holding the first page request until
+// released (or until the client goes away).
+func newSlowSource() *heldPage { return newHeldPage(returnsPage) }
 
 // TestKilledWorkerNeverLeavesProcessing kills a real ragkb process with
 // SIGKILL while its worker is inside a job, starts it again, and checks that
@@ -216,16 +210,7 @@ func TestKilledWorkerNeverLeavesProcessing(t *testing.T) {
 
 	p := startProcess(t, dir, "RAGKB_JOB_LEASE=2s")
 	key := p.merchant()
-	var res ragkb.Resource
-	body := map[string]any{"name": "Returns", "type": "policy", "policy": map[string]string{"url": web.URL + "/returns"}}
-	if code := p.call("POST", "/v1/resources", key, body, &res); code != 202 {
-		t.Fatalf("create: got %d", code)
-	}
-	select {
-	case <-src.hit:
-	case <-time.After(20 * time.Second):
-		t.Fatal("the worker never fetched the page")
-	}
+	res := p.policyFetching(key, "Returns", web.URL+"/returns", src)
 	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -269,14 +254,7 @@ func TestSigtermReleasesJob(t *testing.T) {
 	dir := t.TempDir()
 	p := startProcess(t, dir, "RAGKB_JOB_LEASE=60s")
 	key := p.merchant()
-	var res ragkb.Resource
-	body := map[string]any{"name": "Returns", "type": "policy", "policy": map[string]string{"url": web.URL + "/returns"}}
-	p.call("POST", "/v1/resources", key, body, &res)
-	select {
-	case <-src.hit:
-	case <-time.After(20 * time.Second):
-		t.Fatal("the worker never fetched the page")
-	}
+	res := p.policyFetching(key, "Returns", web.URL+"/returns", src)
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,7 @@ func runServe(ctx context.Context, cfg config, log *slog.Logger, stdout io.Write
 	if err := a.ensureAdminKey(ctx, stdout); err != nil {
 		return fmt.Errorf("admin key: %w", err)
 	}
+	a.removeOrphanVectors(ctx)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -95,6 +96,7 @@ func runWorker(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer a.close()
+	a.removeOrphanVectors(ctx)
 	bg, cancelBg := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelBg()
 	a.worker.Start(bg)

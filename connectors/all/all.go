@@ -35,7 +35,10 @@ type Config struct {
 	// Accounts gives the credentials of connected accounts to resources
 	// that name an account_id; nil refuses such resources.
 	Accounts ragkb.CredentialSource
-	// Allegro configures the Allegro connector (its Fetcher is Fetcher).
+	// Allegro configures the Allegro connector (its Fetcher is Fetcher); its
+	// APIURL is the operator's Allegro API base (RAGKB_ALLEGRO_API_URL).
+	// Allegro is the one host-locked source: the others read the merchant's
+	// own shop URL.
 	Allegro allegro.Config
 	// Orders checks orders resources' connections; nil uses one over Fetcher.
 	Orders *orders.Client

@@ -38,12 +38,22 @@ type Config struct {
 	PageSize int
 	// Workers is how many offer details are read at once (default 4).
 	Workers int
+	// APIURL is the operator's base of the Allegro API (RAGKB_ALLEGRO_API_URL:
+	// the sandbox, a proxy, a test server); default ProductionAPI. It replaces
+	// the production API for every resource; a resource naming SandboxAPI
+	// keeps the sandbox. Merchants can never set it.
+	APIURL string
 	// Logger receives debug output; nil discards it.
 	Logger *slog.Logger
 }
 
 // Validate names the first bad field.
 func (c Config) Validate() error {
+	if c.APIURL != "" {
+		if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return ragkb.Invalid("APIURL", "must be an http(s) URL such as %s", ProductionAPI)
+		}
+	}
 	if c.PageSize < 0 || c.PageSize > 1000 {
 		return ragkb.Invalid("PageSize", "must be between 1 and 1000")
 	}
@@ -56,6 +66,7 @@ func (c Config) Validate() error {
 // Connector implements ragkb.Connector for offers with source allegro.
 type Connector struct {
 	f        *connectors.Fetcher
+	api      string
 	pageSize int
 	workers  int
 	log      *slog.Logger
@@ -63,7 +74,7 @@ type Connector struct {
 
 // New returns an Allegro connector.
 func New(cfg Config) *Connector {
-	return &Connector{f: cfg.Fetcher, pageSize: min(cmp.Or(cfg.PageSize, 1000), 1000),
+	return &Connector{f: cfg.Fetcher, api: strings.TrimRight(cmp.Or(cfg.APIURL, ProductionAPI), "/"), pageSize: min(cmp.Or(cfg.PageSize, 1000), 1000),
 		workers: cmp.Or(cfg.Workers, 4), log: cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))}
 }
 
@@ -181,19 +192,23 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 	if c.f == nil {
 		return nil, ragkb.Errorf(ragkb.EUNAVAILABLE, "Fetching offers is not configured on this server")
 	}
-	base := strings.TrimRight(cmp.Or(strings.TrimSpace(r.Offers.URL), ProductionAPI), "/")
+	base := c.api
+	if u := strings.TrimRight(strings.TrimSpace(r.Offers.URL), "/"); u != "" && u != ProductionAPI {
+		base = u // the sandbox (the API accepts no other host from a merchant)
+	}
 	web := "https://allegro.pl"
 	if strings.Contains(base, "allegrosandbox") {
 		web = "https://allegro.pl.allegrosandbox.pl"
 	}
 	rn := &run{c: c, base: base, web: web, token: strings.TrimSpace(r.Offers.Token), words: connectors.WordsFor(r.Language), cache: map[string]*lookup{}}
-	ids, err := rn.list(ctx)
+	ids, incomplete, err := rn.list(ctx)
 	if err != nil {
 		return nil, err
 	}
 	type result struct {
 		doc  *ragkb.Document
 		warn string
+		gone bool // the offer ended: its document may leave the index
 	}
 	results := make([]result, len(ids))
 	sem := make(chan struct{}, c.workers)
@@ -219,6 +234,7 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 				})
 			default:
 				results[i].warn = fmt.Sprintf("Allegro offer %s was skipped: %s", id, ragkb.ErrorMessage(err))
+				results[i].gone = ragkb.ErrorCodeOf(err) == ragkb.ENOTFOUND
 			}
 		}()
 	}
@@ -227,10 +243,16 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 		return nil, stopErr
 	}
 	res := &ragkb.FetchResult{}
-	for _, x := range results {
+	if incomplete != "" {
+		res.Incomplete = append(res.Incomplete, incomplete)
+	}
+	for i, x := range results {
 		if x.warn != "" {
 			res.Warnings = append(res.Warnings, x.warn)
 			res.Skipped++
+			if !x.gone {
+				res.Unread = append(res.Unread, ids[i])
+			}
 		}
 		if x.doc != nil {
 			res.Documents = append(res.Documents, x.doc)
@@ -290,15 +312,14 @@ func translate(err error) error {
 }
 
 // list returns the ids of all active offers, paging by offset.
-func (rn *run) list(ctx context.Context) ([]string, error) {
-	var ids []string
+func (rn *run) list(ctx context.Context) (ids []string, incomplete string, err error) {
 	seen := map[string]bool{}
 	for offset := 0; ; {
 		q := url.Values{"limit": {strconv.Itoa(rn.c.pageSize)}, "offset": {strconv.Itoa(offset)},
 			"publication.status": {"ACTIVE"}}
 		var page listing
 		if err := rn.get(ctx, "/sale/offers?"+q.Encode(), &page); err != nil {
-			return nil, fmt.Errorf("allegro: list offers: %w", err)
+			return nil, "", fmt.Errorf("allegro: list offers: %w", err)
 		}
 		for _, o := range page.Offers {
 			if o.ID != "" && !seen[o.ID] {
@@ -308,7 +329,10 @@ func (rn *run) list(ctx context.Context) ([]string, error) {
 		}
 		offset += len(page.Offers)
 		if len(page.Offers) == 0 || offset >= page.TotalCount || len(page.Offers) < rn.c.pageSize {
-			return ids, nil
+			if offset < page.TotalCount {
+				incomplete = fmt.Sprintf("The Allegro offer list ended early: %d of the %d active offers it announced were listed", offset, page.TotalCount)
+			}
+			return ids, incomplete, nil
 		}
 	}
 }

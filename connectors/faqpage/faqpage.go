@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ragkb/ragkb"
@@ -67,10 +68,16 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 	res := &ragkb.FetchResult{}
 	if spec.Sitemap {
 		limit := min(cmp.Or(spec.MaxPages, DefaultMaxPages), MaxPages)
-		found, warnings, err := c.f.Sitemap(ctx, start, MaxPages*4)
-		res.Warnings = append(res.Warnings, warnings...)
+		sm, err := c.f.Sitemap(ctx, start, MaxPages*4)
 		if err != nil {
 			res.Warnings = append(res.Warnings, ragkb.ErrorMessage(err))
+			res.Incomplete = append(res.Incomplete, ragkb.ErrorMessage(err))
+		}
+		var found []connectors.SitemapURL
+		if sm != nil {
+			res.Warnings = append(res.Warnings, sm.Warnings...)
+			res.Incomplete = append(res.Incomplete, sm.Incomplete...)
+			found = sm.Pages
 		}
 		pages = crawlOrder(start, found, limit)
 	}
@@ -83,19 +90,24 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("faqpage: fetch: %w", err)
 		}
-		docs, err := c.page(ctx, p, p != start)
+		docs, missing, err := c.page(ctx, p, p != start)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("faqpage: fetch %s: %w", p, err)
 			}
 			firstErr = cmp.Or(firstErr, err)
 			res.Warnings = append(res.Warnings, ragkb.ErrorMessage(err))
+			res.Unread = append(res.Unread, connectors.WithoutFragment(p))
 			res.Skipped++
 			continue
 		}
 		if len(docs) == 0 {
 			empty = append(empty, p)
 			continue
+		}
+		if len(missing) > 0 {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("On %s %d questions and answers were read, but the page shows %d more questions that could not be paired with an answer: %s",
+				p, len(docs), len(missing), quoteList(missing, 3)))
 		}
 		for _, d := range docs {
 			key := NormalizeQuestion(d.Title) + "\x00" + d.Text
@@ -158,14 +170,14 @@ func faqLike(u string) bool {
 // page fetches one page and turns its pairs into documents. On pages the
 // crawl found by itself (strict), a bare details/summary only counts when
 // its summary is a question: product pages use them for specifications.
-func (c *Connector) page(ctx context.Context, pageURL string, strict bool) ([]*ragkb.Document, error) {
+func (c *Connector) page(ctx context.Context, pageURL string, strict bool) ([]*ragkb.Document, []string, error) {
 	resp, err := c.f.Fetch(ctx, connectors.Request{URL: pageURL, Accept: "text/html,application/xhtml+xml", Conditional: true})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	doc, err := connectors.ParseHTML(resp)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	lang := connectors.PageLanguage(doc)
 	pairs := Extract(doc)
@@ -175,7 +187,24 @@ func (c *Connector) page(ctx context.Context, pageURL string, strict bool) ([]*r
 		})
 	}
 	c.log.DebugContext(ctx, "faq page read", "url", resp.URL, "pairs", len(pairs))
-	return Documents(pageURL, lang, pairs), nil
+	var missing []string
+	if len(pairs) > 0 {
+		missing = Missing(doc, pairs)
+	}
+	return Documents(pageURL, lang, pairs), missing, nil
+}
+
+// quoteList quotes the first n items of list ("…" when there are more).
+func quoteList(list []string, n int) string {
+	var q []string
+	for i, s := range list {
+		if i == n {
+			q = append(q, "…")
+			break
+		}
+		q = append(q, strconv.Quote(s))
+	}
+	return strings.Join(q, ", ")
 }
 
 // Documents turns pairs into DocQA documents (without hashes). SourceID is

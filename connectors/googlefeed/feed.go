@@ -43,7 +43,26 @@ type Item struct {
 	MPN          string     `json:"mpn,omitempty"`
 	ProductType  string     `json:"product_type,omitempty"`
 	Shipping     []Shipping `json:"shipping,omitempty"`
+	// Attributes are the other attributes a customer may ask about, in feed
+	// order: standard ones (color, size, material) and a shop's own
+	// (mileage, fuel, dealership_address).
+	Attributes []Attribute `json:"attributes,omitempty"`
 }
+
+// Attribute is one other attribute of an item.
+type Attribute struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// ignoredAttributes carry nothing a customer asks: links, codes, internal
+// flags.
+var ignoredAttributes = map[string]bool{"image_link": true, "additional_image_link": true, "google_product_category": true,
+	"identifier_exists": true, "item_group_id": true, "mobile_link": true, "canonical_link": true, "ads_redirect": true,
+	"custom_label_0": true, "custom_label_1": true, "custom_label_2": true, "custom_label_3": true, "custom_label_4": true,
+	"adult": true, "is_bundle": true, "multipack": true, "excluded_destination": true, "included_destination": true,
+	"shipping_weight": true, "shipping_label": true, "tax": true, "sell_on_google_quantity": true, "vehicle_fulfillment(option)": true,
+	"updated": true, "published": true, "summary": true, "content": true, "author": true, "guid": true, "pubdate": true}
 
 // Feed is a parsed product feed.
 type Feed struct {
@@ -51,6 +70,9 @@ type Feed struct {
 	Items  []Item `json:"items"`
 	// Skipped lists items that could not be used (no id or title).
 	Skipped []string `json:"skipped,omitempty"`
+	// Incomplete says why the feed was read only in part (cut off or
+	// malformed halfway): the products after that point are unknown, not gone.
+	Incomplete string `json:"incomplete,omitempty"`
 }
 
 // ErrNotFeed is returned for input that is neither an XML feed nor a
@@ -58,19 +80,22 @@ type Feed struct {
 var ErrNotFeed = errors.New("googlefeed: not a Google product feed")
 
 // Parse reads an RSS 2.0 or Atom feed with Google attributes, or a
-// tab-separated (or comma-separated) file with a header row.
-func Parse(b []byte) (*Feed, error) {
+// tab-separated (or comma-separated) file with a header row, in UTF-8 or in
+// the charset its XML declaration names.
+func Parse(b []byte) (*Feed, error) { return ParseContent(b, "") }
+
+// ParseContent is Parse for a body served with the HTTP Content-Type
+// contentType, whose charset applies when the feed declares none.
+func ParseContent(b []byte, contentType string) (*Feed, error) {
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '<' {
-		return parseXML(b)
+		return parseXML(b, contentType)
 	}
-	return parseTable(b)
+	return parseTable(connectors.DecodeText(b, contentType))
 }
 
-func parseXML(b []byte) (*Feed, error) {
-	dec := xml.NewDecoder(bytes.NewReader(b))
-	dec.Strict = false
-	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+func parseXML(b []byte, contentType string) (*Feed, error) {
+	dec := connectors.NewXMLDecoder(b, contentType)
 	feed := &Feed{}
 	root := ""
 	for {
@@ -82,7 +107,7 @@ func parseXML(b []byte) (*Feed, error) {
 			if root == "" {
 				return nil, fmt.Errorf("%w: %v", ErrNotFeed, err)
 			}
-			feed.Skipped = append(feed.Skipped, "the feed is cut off or malformed after item "+fmt.Sprint(len(feed.Items)+len(feed.Skipped)))
+			feed.Incomplete = fmt.Sprintf("the feed is cut off or malformed after %d products (%v)", len(feed.Items)+len(feed.Skipped), err)
 			break
 		}
 		start, ok := tok.(xml.StartElement)
@@ -106,7 +131,7 @@ func parseXML(b []byte) (*Feed, error) {
 		}
 		it, err := readItem(dec)
 		if err != nil {
-			feed.Skipped = append(feed.Skipped, "an item could not be read")
+			feed.Incomplete = fmt.Sprintf("the feed is cut off or malformed inside product %d (%v)", len(feed.Items)+len(feed.Skipped)+1, err)
 			break
 		}
 		feed.add(it)
@@ -249,6 +274,11 @@ func (it *Item) set(name, text string) {
 		if sh := shippingFromString(text); text != "" {
 			it.Shipping = append(it.Shipping, sh)
 		}
+	default:
+		n := strings.ToLower(strings.TrimPrefix(name, "g:"))
+		if text != "" && !ignoredAttributes[n] && !strings.HasPrefix(text, "http") && len(text) <= 300 && len(it.Attributes) < 30 {
+			it.Attributes = append(it.Attributes, Attribute{Name: n, Value: text})
+		}
 	}
 }
 
@@ -309,6 +339,7 @@ func parseTable(b []byte) (*Feed, error) {
 		return nil, ErrNotFeed
 	}
 	feed := &Feed{Format: "tsv"}
+	var recs [][]string
 	for line := 2; ; line++ {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -321,6 +352,15 @@ func parseTable(b []byte) (*Feed, error) {
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
+		recs = append(recs, rec)
+	}
+	// A last line that is short and has no line break: the file was cut in
+	// the middle of a product.
+	if n := len(recs); n > 0 && len(b) > 0 && b[len(b)-1] != '\n' && len(recs[n-1]) < len(cols) {
+		feed.Incomplete = fmt.Sprintf("the feed ends in the middle of product %d", n)
+		recs = recs[:n-1]
+	}
+	for _, rec := range recs {
 		var it Item
 		for name, i := range idx {
 			if i < len(rec) {
@@ -357,12 +397,18 @@ func (it Item) Product(lang string) connectors.Product {
 		}
 		ship = append(ship, w)
 	}
+	var details []string
+	for _, a := range it.Attributes {
+		label := strings.ReplaceAll(a.Name, "_", " ")
+		details = append(details, strings.ToUpper(label[:1])+label[1:]+": "+a.Value)
+	}
 	return connectors.Product{
 		SourceID:    it.ID,
 		Name:        it.Title,
 		URL:         it.Link,
 		Description: connectors.HTMLText(it.Description),
 		Category:    it.ProductType,
+		Details:     details,
 		Offer: connectorsOffer(it, price, sale, first(cur, saleCur),
 			strings.Join(ship, "; ")),
 	}

@@ -53,7 +53,7 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 	if err != nil {
 		return nil, fmt.Errorf("googlefeed: fetch: %w", err)
 	}
-	feed, err := Parse(resp.Body)
+	feed, err := ParseContent(resp.Body, resp.Header.Get("Content-Type"))
 	if errors.Is(err, ErrNotFeed) {
 		return nil, &ragkb.Error{Code: ragkb.EINVALID, Field: "offers.url", Err: err,
 			Message: "The file at " + u + " is not a Google product feed (RSS, Atom or TSV with an id and title column)"}
@@ -62,6 +62,9 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 		return nil, fmt.Errorf("googlefeed: parse: %w", err)
 	}
 	res := &ragkb.FetchResult{Skipped: len(feed.Skipped)}
+	if feed.Incomplete != "" {
+		res.Incomplete = append(res.Incomplete, "The feed at "+u+" was read only in part: "+feed.Incomplete)
+	}
 	for _, s := range feed.Skipped {
 		res.Warnings = append(res.Warnings, "Feed: "+s)
 	}

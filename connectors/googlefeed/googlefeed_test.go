@@ -229,3 +229,56 @@ func BenchmarkGoogleFeed10k(b *testing.B) {
 	}
 	b.ReportMetric(float64(items)/b.Elapsed().Seconds(), "items/s")
 }
+
+func TestParseRealPayloads(t *testing.T) {
+	read := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join("../../testdata/real", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	utf8Feed, err := Parse(read("gfeed-hurom-cz/feed.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	latin2, err := Parse(read("hostile-iso88592/hurom-feed-iso88592.xml"))
+	if err != nil {
+		t.Fatalf("ISO-8859-2 feed: %v", err)
+	}
+	if len(latin2.Items) == 0 || len(latin2.Items) != len(utf8Feed.Items) {
+		t.Fatalf("ISO-8859-2 feed: got %d items, want %d like the UTF-8 original", len(latin2.Items), len(utf8Feed.Items))
+	}
+	for i := range latin2.Items {
+		if got, want := latin2.Items[i].Title, utf8Feed.Items[i].Title; got != want {
+			t.Errorf("item %d title %q, want %q", i, got, want)
+		}
+	}
+
+	full := read("gfeed-pallmann-fr/feed.xml")
+	whole, err := Parse(full)
+	if err != nil || whole.Incomplete != "" || len(whole.Items) != 305 {
+		t.Fatalf("whole feed: %d items, incomplete %q, err %v; want 305, complete", len(whole.Items), whole.Incomplete, err)
+	}
+	// hostile-feeds/broken-half.xml: the first 159,893 bytes, cut inside item 151.
+	half, err := Parse(full[:159893])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if half.Incomplete == "" || len(half.Items) != 150 {
+		t.Errorf("cut feed: %d items, incomplete %q; want 150 and a reason", len(half.Items), half.Incomplete)
+	}
+
+	tsv := read("gfeed-campers-tsv/feed.tsv")
+	complete, err := Parse(tsv)
+	if err != nil || complete.Incomplete != "" {
+		t.Fatalf("TSV: incomplete %q, err %v", complete.Incomplete, err)
+	}
+	cut, err := Parse(tsv[:len(tsv)/2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cut.Incomplete == "" {
+		t.Errorf("TSV cut in half: %d items and no reason; want it marked incomplete", len(cut.Items))
+	}
+}

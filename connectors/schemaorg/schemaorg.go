@@ -57,11 +57,13 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 		return nil, fmt.Errorf("schemaorg: %w", err)
 	}
 	if len(prods) == 0 {
-		pages, warnings, err := c.f.Sitemap(ctx, start, c.maxPages*4)
-		res.Warnings = append(res.Warnings, warnings...)
+		sm, err := c.f.Sitemap(ctx, start, c.maxPages*4)
 		if err != nil {
 			return nil, ragkb.Errorf(ragkb.EINVALID, "No schema.org product data was found on %s and its sitemap could not be read", start)
 		}
+		res.Warnings = append(res.Warnings, sm.Warnings...)
+		res.Incomplete = append(res.Incomplete, sm.Incomplete...)
+		pages := sm.Pages
 		seen := map[string]bool{}
 		for _, u := range productFirst(pages, c.maxPages) {
 			if err := ctx.Err(); err != nil {
@@ -70,6 +72,7 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 			ps, err := c.page(ctx, u)
 			if err != nil {
 				res.Warnings = append(res.Warnings, ragkb.ErrorMessage(err))
+				res.Unread = append(res.Unread, connectors.WithoutFragment(u))
 				res.Skipped++
 				continue
 			}

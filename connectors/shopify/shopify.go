@@ -290,9 +290,8 @@ func toProduct(p product, base, currency string) connectors.Product {
 	if len(variants) > 0 {
 		details = append(details, "Options: "+strings.Join(variants, "; "))
 	}
-	if tags := tagList(p.Tags); len(tags) > 0 {
-		details = append(details, "Tags: "+strings.Join(tags, ", "))
-	}
+	// Tags are the merchant's internal labels ("age:16+", "price:7.99",
+	// "format-detail:PDF"): never customer-facing text.
 	pr := connectors.Product{
 		SourceID:    p.ID.String(),
 		Name:        p.Title,

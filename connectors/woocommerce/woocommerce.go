@@ -129,6 +129,12 @@ func (c *Connector) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchR
 		}
 		if n, err := strconv.Atoi(resp.Header.Get("X-WP-TotalPages")); err == nil {
 			total = n
+			if page <= total && len(items) == 0 {
+				// A store may cap per_page below ours, so a short page is
+				// normal; an empty page before the announced last is not.
+				res.Incomplete = append(res.Incomplete, fmt.Sprintf("The WooCommerce product list ended early: page %d of the %d announced was empty", page, total))
+				break
+			}
 		} else if len(items) == c.perPage {
 			total = page + 1 // no header: continue until a short page
 		}

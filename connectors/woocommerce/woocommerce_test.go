@@ -3,6 +3,7 @@ package woocommerce
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -157,5 +158,32 @@ func TestFetchREST(t *testing.T) {
 				t.Errorf("got %v, want %s %q", err, tt.wantCode, tt.wantField)
 			}
 		})
+	}
+}
+
+func TestStoreAPIListEndingEarly(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/wp-json/wc/store/v1/products" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-WP-TotalPages", "3")
+		if r.URL.Query().Get("page") == "1" {
+			b, _ := os.ReadFile(filepath.Join(fixtures, "products_page1.json"))
+			w.Write(b)
+			return
+		}
+		io.WriteString(w, "[]") // the store's list broke after page 1
+	}))
+	defer srv.Close()
+	c := New(Config{Fetcher: connectors.NewFetcher(connectors.FetcherConfig{AllowPrivate: true, PerHostInterval: time.Nanosecond}), PerPage: 2})
+	res, err := c.Fetch(context.Background(), &ragkb.Resource{Type: ragkb.TypeOffers,
+		Offers: &ragkb.OffersSpec{Source: ragkb.SourceWooCommerce, URL: srv.URL}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Documents) != 2 || len(res.Incomplete) != 1 || !strings.Contains(res.Incomplete[0], "page 2 of the 3") {
+		t.Errorf("got %d documents, incomplete %q; want page 1's 2 and the early end named", len(res.Documents), res.Incomplete)
 	}
 }

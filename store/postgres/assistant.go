@@ -8,12 +8,12 @@ import (
 )
 
 const assistantColumns = `id, tenant_id, name, resource_ids, fallback_message, agent_message, auto_close,
-	premium_intents, language, created_at, updated_at, translate, triage`
+	premium_intents, language, created_at, updated_at, translate, triage, fallback_messages, agent_messages, agent_opt_out`
 
 func scanAssistant(row pgx.Row) (*ragkb.Assistant, error) {
 	var a ragkb.Assistant
 	err := row.Scan(&a.ID, &a.TenantID, &a.Name, &a.ResourceIDs, &a.FallbackMessage, &a.AgentMessage, &a.AutoClose,
-		&a.PremiumIntents, &a.Language, &a.CreatedAt, &a.UpdatedAt, &a.Translate, &a.Triage)
+		&a.PremiumIntents, &a.Language, &a.CreatedAt, &a.UpdatedAt, &a.Translate, &a.Triage, &a.FallbackMessages, &a.AgentMessages, &a.AgentOptOut)
 	a.CreatedAt, a.UpdatedAt = utc(a.CreatedAt), utc(a.UpdatedAt)
 	return &a, err
 }
@@ -30,9 +30,9 @@ func (s *Store) CreateAssistant(ctx context.Context, a *ragkb.Assistant) error {
 		a.UpdatedAt = a.CreatedAt
 	}
 	_, err := s.pool.Exec(ctx, `INSERT INTO assistants (`+assistantColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 		a.ID, a.TenantID, a.Name, a.ResourceIDs, a.FallbackMessage, a.AgentMessage, a.AutoClose, a.PremiumIntents,
-		a.Language, a.CreatedAt, a.UpdatedAt, a.Translate, a.Triage)
+		a.Language, a.CreatedAt, a.UpdatedAt, a.Translate, a.Triage, a.FallbackMessages, a.AgentMessages, a.AgentOptOut)
 	return translate("create assistant", "assistant", err)
 }
 
@@ -60,9 +60,9 @@ func (s *Store) UpdateAssistant(ctx context.Context, a *ragkb.Assistant) error {
 	}
 	tag, err := s.pool.Exec(ctx, `UPDATE assistants SET name = $3, resource_ids = $4, fallback_message = $5,
 		agent_message = $6, auto_close = $7, premium_intents = $8, language = $9, updated_at = $10,
-		translate = $11, triage = $12 WHERE id = $1 AND tenant_id = $2`,
+		translate = $11, triage = $12, fallback_messages = $13, agent_messages = $14, agent_opt_out = $15 WHERE id = $1 AND tenant_id = $2`,
 		a.ID, a.TenantID, a.Name, a.ResourceIDs, a.FallbackMessage, a.AgentMessage, a.AutoClose, a.PremiumIntents,
-		a.Language, a.UpdatedAt, a.Translate, a.Triage)
+		a.Language, a.UpdatedAt, a.Translate, a.Triage, a.FallbackMessages, a.AgentMessages, a.AgentOptOut)
 	if err != nil {
 		return translate("update assistant", "assistant", err)
 	}

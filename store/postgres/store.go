@@ -262,6 +262,8 @@ func translate(op, kind string, err error) error {
 			return &ragkb.Error{Code: ragkb.ECONFLICT, Message: "the " + kind + " was changed concurrently; try again", Err: wrapped}
 		case pe.Code == "22021" || pe.Code == "22P05" || pe.Code == "54000": // bad encoding, untranslatable char, too long
 			return &ragkb.Error{Code: ragkb.EINVALID, Message: "the " + kind + " contains text the database cannot store", Err: wrapped}
+		case pe.Code == "53100": // disk_full
+			return &ragkb.Error{Code: ragkb.EUNAVAILABLE, Message: ragkb.MsgDiskFull + ": the PostgreSQL database cannot grow", Err: wrapped}
 		case strings.HasPrefix(pe.Code, "08"), // connection exception
 			strings.HasPrefix(pe.Code, "53"), // insufficient resources
 			strings.HasPrefix(pe.Code, "57"), // operator intervention (shutdown, cancel)
@@ -278,7 +280,7 @@ func translate(op, kind string, err error) error {
 }
 
 func unavailable(op string, err error) error {
-	return &ragkb.Error{Code: ragkb.EUNAVAILABLE, Message: "the database is temporarily unavailable", Err: fmt.Errorf("postgres: %s: %w", op, err)}
+	return &ragkb.Error{Code: ragkb.EUNAVAILABLE, Message: ragkb.MsgDatabaseUnavailable, Err: fmt.Errorf("postgres: %s: %w", op, err)}
 }
 
 // utc returns t in UTC (pgx returns local times).

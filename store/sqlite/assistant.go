@@ -11,7 +11,7 @@ import (
 )
 
 const assistantColumns = `id, tenant_id, name, resource_ids, fallback_message, agent_message, auto_close,
-	premium_intents, language, created_at, updated_at, translate, triage`
+	premium_intents, language, created_at, updated_at, translate, triage, fallback_messages, agent_messages, agent_opt_out`
 
 func assistantArgs(a *ragkb.Assistant) ([]any, error) {
 	resources, err := jsonText(a.ResourceIDs)
@@ -30,17 +30,37 @@ func assistantArgs(a *ragkb.Assistant) ([]any, error) {
 		}
 		triage = string(b)
 	}
+	fallbacks, err := jsonText(a.FallbackMessages)
+	if err != nil {
+		return nil, err
+	}
+	agents, err := jsonText(a.AgentMessages)
+	if err != nil {
+		return nil, err
+	}
+	optOut, err := jsonText(a.AgentOptOut)
+	if err != nil {
+		return nil, err
+	}
 	return []any{a.ID, a.TenantID, a.Name, resources, a.FallbackMessage, a.AgentMessage, a.AutoClose,
-		premium, a.Language, ts(a.CreatedAt), ts(a.UpdatedAt), a.Translate, triage}, nil
+		premium, a.Language, ts(a.CreatedAt), ts(a.UpdatedAt), a.Translate, triage, fallbacks, agents, optOut}, nil
 }
 
 func scanAssistant(sc scanner) (*ragkb.Assistant, error) {
 	var a ragkb.Assistant
-	var resources, premium, triage string
+	var resources, premium, triage, fallbacks, agents, optOut string
 	var created, updated nullTime
 	if err := sc.Scan(&a.ID, &a.TenantID, &a.Name, &resources, &a.FallbackMessage, &a.AgentMessage, &a.AutoClose,
-		&premium, &a.Language, &created, &updated, &a.Translate, &triage); err != nil {
+		&premium, &a.Language, &created, &updated, &a.Translate, &triage, &fallbacks, &agents, &optOut); err != nil {
 		return nil, err
+	}
+	for _, f := range []struct {
+		name, text string
+		dst        any
+	}{{"fallback_messages", fallbacks, &a.FallbackMessages}, {"agent_messages", agents, &a.AgentMessages}, {"agent_opt_out", optOut, &a.AgentOptOut}} {
+		if err := json.Unmarshal([]byte(f.text), f.dst); err != nil {
+			return nil, fmt.Errorf("decode %s: %w", f.name, err)
+		}
 	}
 	if triage != "" {
 		if err := json.Unmarshal([]byte(triage), &a.Triage); err != nil {
@@ -114,7 +134,7 @@ func (s *Store) UpdateAssistant(ctx context.Context, a *ragkb.Assistant) error {
 	}
 	res, err := s.w.ExecContext(ctx, `UPDATE assistants SET name = ?, resource_ids = ?, fallback_message = ?,
 		agent_message = ?, auto_close = ?, premium_intents = ?, language = ?, created_at = ?, updated_at = ?,
-		translate = ?, triage = ? WHERE id = ? AND tenant_id = ?`, append(args[2:], a.ID, a.TenantID)...)
+		translate = ?, triage = ?, fallback_messages = ?, agent_messages = ?, agent_opt_out = ? WHERE id = ? AND tenant_id = ?`, append(args[2:], a.ID, a.TenantID)...)
 	return affected("update assistant", "assistant", res, err)
 }
 

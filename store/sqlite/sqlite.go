@@ -218,7 +218,17 @@ func translate(op, kind string, err error) error {
 			return &ragkb.Error{Code: ragkb.ECONFLICT, Message: kind + " already exists", Err: fmt.Errorf("sqlite: %s: %w", op, err)}
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
 			return &ragkb.Error{Code: ragkb.ENOTFOUND, Message: "the " + kind + "'s tenant or parent object was not found", Err: fmt.Errorf("sqlite: %s: %w", op, err)}
-		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR,
+		case sqlite3.SQLITE_FULL:
+			return &ragkb.Error{Code: ragkb.EUNAVAILABLE, Message: ragkb.MsgDiskFull + ": the database cannot grow", Err: fmt.Errorf("sqlite: %s: %w", op, err)}
+		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_READONLY_DBMOVED, sqlite3.SQLITE_READONLY_DIRECTORY,
+			sqlite3.SQLITE_READONLY_CANTINIT, sqlite3.SQLITE_READONLY_CANTLOCK, sqlite3.SQLITE_READONLY_RECOVERY, sqlite3.SQLITE_READONLY_ROLLBACK:
+			return &ragkb.Error{Code: ragkb.EUNAVAILABLE, Message: ragkb.MsgReadOnly + ": the database cannot be written", Err: fmt.Errorf("sqlite: %s: %w", op, err)}
+		case sqlite3.SQLITE_IOERR, sqlite3.SQLITE_IOERR_WRITE, sqlite3.SQLITE_IOERR_FSYNC, sqlite3.SQLITE_IOERR_SHMSIZE:
+			if f := ragkb.StorageFault("the database cannot be written", err); f != nil {
+				return f
+			}
+			return unavailable(op, err)
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED,
 			sqlite3.SQLITE_BUSY_SNAPSHOT, sqlite3.SQLITE_BUSY_TIMEOUT:
 			return unavailable(op, err)
 		}
@@ -227,7 +237,7 @@ func translate(op, kind string, err error) error {
 }
 
 func unavailable(op string, err error) error {
-	return &ragkb.Error{Code: ragkb.EUNAVAILABLE, Message: "the database is temporarily unavailable", Err: fmt.Errorf("sqlite: %s: %w", op, err)}
+	return &ragkb.Error{Code: ragkb.EUNAVAILABLE, Message: ragkb.MsgDatabaseUnavailable, Err: fmt.Errorf("sqlite: %s: %w", op, err)}
 }
 
 // ts stores t as unix nanoseconds; the zero time is NULL.

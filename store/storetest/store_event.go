@@ -75,6 +75,8 @@ func testAssistants(t *testing.T, s ragkb.Store) {
 	a1 := &ragkb.Assistant{ID: ragkb.NewID("asst"), TenantID: ten.ID, Name: "Main", ResourceIDs: []string{"res_1", "res_2"},
 		FallbackMessage: "Nie wiem.", AgentMessage: "Łączę z konsultantem.", AutoClose: true,
 		PremiumIntents: []string{"product_advice"}, Language: "pl", Translate: true, CreatedAt: t0, UpdatedAt: t0,
+		FallbackMessages: map[string]string{"de": "Das weiß ich nicht."}, AgentMessages: map[string]string{"en": "A colleague will reply."},
+		AgentOptOut: []string{"complaint"},
 		Triage: &ragkb.TriageConfig{
 			Rules:  []ragkb.TriageRule{{When: ragkb.TriageWhen{Intent: []string{"complaint"}, Sentiment: []string{"negative"}}, Priority: "urgent"}},
 			Topics: map[string]string{"subscription": "billing"},
@@ -98,6 +100,7 @@ func testAssistants(t *testing.T, s ragkb.Store) {
 	no := false
 	a1.Name, a1.ResourceIDs, a1.AutoClose, a1.PremiumIntents, a1.Translate, a1.UpdatedAt = "Renamed", []string{"res_3"}, false, nil, false, at(time.Hour)
 	a1.Triage = &ragkb.TriageConfig{Rules: []ragkb.TriageRule{{When: ragkb.TriageWhen{Topic: []string{"product"}}, Priority: "low", NeedsAgent: &no}}}
+	a1.FallbackMessages, a1.AgentOptOut = map[string]string{"it": "Non lo so."}, nil
 	must(t, s.UpdateAssistant(ctx, a1), "UpdateAssistant")
 	got, err = s.GetAssistant(ctx, ten.ID, a1.ID)
 	must(t, err, "GetAssistant after update")

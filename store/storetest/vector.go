@@ -27,6 +27,7 @@ func RunVectorStore(t *testing.T, newStore func(t *testing.T, dims int) ragkb.Ve
 		{"ReplaceByChunkID", vectorReplace},
 		{"Delete", vectorDelete},
 		{"DeleteResource", vectorDeleteResource},
+		{"VectorResources", vectorResources},
 		{"ResourceFilter", vectorResourceFilter},
 		{"TenantIsolation", vectorTenantIsolation},
 		{"BatchAcrossTenants", vectorBatchAcrossTenants},
@@ -204,6 +205,35 @@ func vectorDeleteResource(t *testing.T, s ragkb.VectorStore, dims int) {
 	hits := vecMustSearch(t, s, ragkb.VectorQuery{TenantID: tenant, Vector: vecAxis(dims, 0), K: 10})
 	if got, want := vecHitIDs(hits), []string{keep}; !slices.Equal(got, want) {
 		t.Fatalf("after DeleteResource hits = %v, want %v", got, want)
+	}
+}
+
+// vectorResources: a store that lists which resources hold vectors (for
+// indexer.RemoveOrphanVectors) lists exactly those, by tenant, and forgets a
+// deleted resource. Stores without the method skip.
+func vectorResources(t *testing.T, s ragkb.VectorStore, dims int) {
+	vo, ok := s.(interface {
+		VectorResources(ctx context.Context) (map[string][]string, error)
+	})
+	if !ok {
+		t.Skip("the store does not list vector owners")
+	}
+	t1, t2 := ragkb.NewID("ten"), ragkb.NewID("ten")
+	r1, r2, r3 := ragkb.NewID("res"), ragkb.NewID("res"), ragkb.NewID("res")
+	vecMustUpsert(t, s,
+		ragkb.VectorRecord{ChunkID: ragkb.NewID("chk"), TenantID: t1, ResourceID: r1, Vector: vecAxis(dims, 0)},
+		ragkb.VectorRecord{ChunkID: ragkb.NewID("chk"), TenantID: t1, ResourceID: r1, Vector: vecAxis(dims, 1)},
+		ragkb.VectorRecord{ChunkID: ragkb.NewID("chk"), TenantID: t1, ResourceID: r2, Vector: vecAxis(dims, 2)},
+		ragkb.VectorRecord{ChunkID: ragkb.NewID("chk"), TenantID: t2, ResourceID: r3, Vector: vecAxis(dims, 3)})
+	if err := s.DeleteResource(context.Background(), t1, r2); err != nil {
+		t.Fatal(err)
+	}
+	got, err := vo.VectorResources(context.Background())
+	if err != nil {
+		t.Fatalf("VectorResources: %v", err)
+	}
+	if !slices.Equal(got[t1], []string{r1}) || !slices.Equal(got[t2], []string{r3}) {
+		t.Fatalf("VectorResources = %v, want %s: [%s], %s: [%s]", got, t1, r1, t2, r3)
 	}
 }
 

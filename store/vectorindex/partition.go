@@ -145,6 +145,9 @@ func (p *partition) write(recs []record) error {
 			// Cut back to the last whole record so the journal stays readable.
 			p.journal.Truncate(p.jbytes)
 			p.journal.Seek(p.jbytes, 0)
+			if f := ragkb.StorageFault("the vectors could not be saved", err); f != nil {
+				return f
+			}
 			return &ragkb.Error{Code: ragkb.EUNAVAILABLE, Message: errUnavailable.Message, Err: err}
 		}
 		if err := p.journal.Sync(); err != nil {

@@ -1,0 +1,342 @@
+package answer
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/answer/guard"
+	"github.com/ragkb/ragkb/answer/intent"
+)
+
+// maxGuessConfidence caps the confidence reported for a classification: 1.00
+// is kept for questions that are an approved phrasing word for word and for
+// chosen clarify options, never for a guess.
+const maxGuessConfidence = 0.99
+
+// maxOptions is the most options a clarify answer offers (WhatsApp shows
+// three quick-reply buttons).
+const maxOptions = 3
+
+// Clarify thresholds: a candidate is offered when its confidence is at
+// least clarifyMin, and a clarify answer needs two candidates that together
+// reach the fast-lane confidence.
+const clarifyMin = 0.2
+
+// supportedMin is the confidence above which an approved text that names
+// exactly the specific things of the question (the country, the product…)
+// is answered although a more generic intent ranked first.
+const supportedMin = 0.1
+
+// classify runs the tenant's lane: the semantic classifier when the lane has
+// one and the question could be embedded, else the lexical one.
+func (t *turn) classify(ln *lane) intent.Prediction {
+	if ln.sem != nil && t.s.cfg.Embedder != nil {
+		ctx, cancel := context.WithTimeout(t.ctx, t.s.cfg.EmbedTimeout)
+		vecs, err := ragkb.EmbedQueries(ctx, t.s.cfg.Embedder, []string{intentText(t.question)})
+		cancel()
+		if err == nil && len(vecs) == 1 {
+			return ln.sem.Classify(t.question, vecs[0])
+		}
+		t.s.log.Warn("answer: question embedding failed, lexical lane", "tenant_id", t.tenantID, "err", err)
+	}
+	return ln.clf.Classify(t.question)
+}
+
+// intentText bounds what is embedded of a question.
+func intentText(q string) string {
+	if len(q) <= intent.MaxTextBytes {
+		return q
+	}
+	return strings.ToValidUTF8(q[:intent.MaxTextBytes], "")
+}
+
+// candidate is an approved text the lane proposes.
+type candidate struct {
+	name       string // classifier intent
+	doc        *ragkb.Document
+	confidence float64
+	fit        guard.Fit
+}
+
+// docFor returns the in-scope approved document of a classifier intent.
+func (t *turn) docFor(ln *lane, name string) *ragkb.Document {
+	if id, ok := strings.CutPrefix(name, CustomPrefix); ok {
+		if d := ln.byDoc[id]; d != nil && t.sc.inScope(d.ResourceID) {
+			return d
+		}
+		return nil
+	}
+	doc := t.pickByLanguage(ln.byIntent[name])
+	if doc == nil && relatedField[name] != "" {
+		doc = t.pickByLanguage(ln.byIntent[relatedField[name]])
+	}
+	return doc
+}
+
+// content is what an approved text says and is asked as, for the specific
+// words check.
+func content(d *ragkb.Document) string {
+	return d.Title + "\n" + strings.Join(d.Examples, "\n") + "\n" + d.Text
+}
+
+// fast answers from an approved text when the lane is confident, asks the
+// customer to choose when two or three approved texts are close, and
+// otherwise steps aside (nil) for retrieval. Precision first: an approved
+// text that names another country, product, colour, payment method or day
+// than the question is never the answer, and a lead over the runner-up
+// smaller than MinMargin is not a decision.
+func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
+	cfg := t.s.cfg
+	if name, ok := ln.phrasings[phrasingKey(t.question)]; ok {
+		// Word for word an approved question or example: not a guess.
+		if d := t.docFor(ln, name); d != nil {
+			t.intent = &ragkb.IntentMatch{Name: publicIntent(name), Confidence: 1}
+			return t.approved(d, 1)
+		}
+	}
+	if pred.Intent == "" {
+		return nil
+	}
+	if !pred.OutOfScope && pred.Confidence >= cfg.FastConfidence {
+		if pred.Intent == "human_agent" {
+			t.reason = guard.ReasonHumanRequested
+			return t.agent()
+		}
+		if def, ok := ln.tenantIntents[pred.Intent]; ok && def.Tier == "agent" {
+			t.reason = "intent " + def.Name + " goes to an agent"
+			return t.agent()
+		}
+	}
+	if pred.Intent == intent.OutOfScopeIntent {
+		return nil
+	}
+	var cands []candidate
+	seen := map[string]bool{}
+	for _, sc := range pred.Top {
+		d := t.docFor(ln, sc.Intent)
+		if d == nil || seen[d.ID] {
+			continue
+		}
+		seen[d.ID] = true
+		cands = append(cands, candidate{name: sc.Intent, doc: d, confidence: sc.Confidence, fit: guard.SpecificFit(t.question, content(d))})
+	}
+	vetoed := slices.ContainsFunc(cands, func(c candidate) bool { return c.fit == guard.FitConflict })
+	cands = slices.DeleteFunc(cands, func(c candidate) bool { return c.fit == guard.FitConflict })
+	if vetoed {
+		if c, ok := t.covering(ln); ok {
+			return t.approvedAs(c)
+		}
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	defer func() {
+		// Tell developers what the lane weighed when it stepped aside.
+		var b strings.Builder
+		for i, c := range cands {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s %.2f", c.name, c.confidence)
+			if c.fit == guard.FitSupported {
+				b.WriteString(" (names the same specific things)")
+			}
+		}
+		if vetoed {
+			b.WriteString("; vetoed: texts naming other specific things")
+		}
+		t.laneNote = b.String()
+	}()
+	best := cands[0]
+	runnerUp := 0.0
+	if len(cands) > 1 {
+		runnerUp = cands[1].confidence
+	}
+	// The lane's own margin counts candidates without an approved text too
+	// (a built-in intent the merchant did not fill in).
+	margin := min(best.confidence-runnerUp, pred.Margin)
+	if best.name != pred.Intent {
+		margin = best.confidence - max(runnerUp, pred.Confidence-best.confidence)
+	}
+	switch {
+	case best.name == pred.Intent && !pred.OutOfScope && best.confidence >= cfg.FastConfidence && margin >= cfg.MinMargin:
+		return t.approvedAs(best)
+	case best.fit == guard.FitSupported && best.confidence >= supportedMin && best.confidence >= 2*runnerUp &&
+		(best.name == pred.Intent || vetoed):
+		// A text naming exactly the question's specific words (a custom
+		// "Do you ship to Austria?") outranks a generic one that was vetoed.
+		return t.approvedAs(best)
+	}
+	if opts := t.clarifyOptions(cands, pred); len(opts) >= 2 {
+		return t.clarify(opts)
+	}
+	return nil
+}
+
+// covering looks, when the best candidates were vetoed for naming other
+// specific things, for the one approved text that covers exactly what the
+// question names ("Do you ship abroad?" for "Do you ship to Austria?") even
+// if the classifier ranked it low: it answers when it is the only such text
+// or at least twice as likely as the next, and its confidence is its share
+// of the probability of the texts that are not vetoed.
+func (t *turn) covering(ln *lane) (candidate, bool) {
+	qs := guard.Specifics(t.question)
+	if len(qs) == 0 || len(ln.specifics) == 0 {
+		return candidate{}, false
+	}
+	probs := ln.clf.Probabilities(t.question)
+	var sup []candidate
+	var pool float64
+	for name, ts := range ln.specifics {
+		fit := guard.FitSpecifics(qs, ts)
+		if fit == guard.FitConflict {
+			continue
+		}
+		d := t.docFor(ln, name)
+		if d == nil {
+			continue
+		}
+		pool += probs[name]
+		if fit == guard.FitSupported {
+			sup = append(sup, candidate{name: name, doc: d, confidence: probs[name], fit: fit})
+		}
+	}
+	// Texts that name nothing specific compete too.
+	for name, p := range probs {
+		if _, ok := ln.specifics[name]; !ok && t.docFor(ln, name) != nil {
+			pool += p
+		}
+	}
+	if len(sup) == 0 || pool <= 0 {
+		return candidate{}, false
+	}
+	slices.SortFunc(sup, func(a, b candidate) int { return cmp.Compare(b.confidence, a.confidence) })
+	if len(sup) > 1 && sup[0].confidence < 2*sup[1].confidence {
+		return candidate{}, false
+	}
+	best := sup[0]
+	best.confidence /= pool
+	if best.confidence < t.s.cfg.FastConfidence {
+		return candidate{}, false
+	}
+	return best, true
+}
+
+// approvedAs answers with a candidate's approved text.
+func (t *turn) approvedAs(c candidate) *ragkb.AnswerResponse {
+	conf := min(c.confidence, maxGuessConfidence)
+	t.intent = &ragkb.IntentMatch{Name: publicIntent(c.name), Confidence: round(conf)}
+	return t.approved(c.doc, conf)
+}
+
+// approved returns doc's text verbatim on the fast tier.
+func (t *turn) approved(doc *ragkb.Document, conf float64) *ragkb.AnswerResponse {
+	c := ragkb.Citation{
+		ID: 1, ResourceID: doc.ResourceID, ResourceName: t.sc.names[doc.ResourceID],
+		Title: doc.Title, URL: doc.URL, Snippet: snippet(doc.Text, 240), Score: round(conf),
+	}
+	resp := t.answered(doc.Text, ragkb.TierFast, []ragkb.Citation{c})
+	if doc.Language != "" && t.language != "" && doc.Language != t.language {
+		resp.AnswerLanguage = doc.Language
+	}
+	return resp
+}
+
+// clarifyOptions are the close candidates worth offering: at least two
+// with confidence clarifyMin or more that together reach the fast-lane
+// confidence, while the question is not plainly out of scope.
+func (t *turn) clarifyOptions(cands []candidate, pred intent.Prediction) []candidate {
+	var opts []candidate
+	var sum float64
+	for _, c := range cands {
+		if c.confidence >= clarifyMin && len(opts) < maxOptions {
+			opts = append(opts, c)
+			sum += c.confidence
+		}
+	}
+	if len(opts) < 2 || sum < t.s.cfg.FastConfidence {
+		return nil
+	}
+	if pred.DenseSimilarity > 0 && pred.DenseSimilarity < t.s.lanes.semOpts.MinSimilarity-0.03 {
+		return nil
+	}
+	return opts
+}
+
+// clarify asks the customer to choose between close approved answers.
+func (t *turn) clarify(cands []candidate) *ragkb.AnswerResponse {
+	opts := make([]ragkb.AnswerOption, len(cands))
+	for i, c := range cands {
+		opts[i] = ragkb.AnswerOption{ID: optionID(c.doc.ID), Label: t.label(c), Question: c.doc.Title}
+	}
+	t.reason = "close approved answers: the customer chooses"
+	return &ragkb.AnswerResponse{Status: ragkb.AnswerClarify, Answer: localized(clarifyQuestion, t.language, ""), Tier: ragkb.TierFast,
+		Intent: t.intent, Options: opts, Usage: t.usage, Reason: t.reason}
+}
+
+// label is an option's text for the customer: the approved question when it
+// is in the customer's language, else the questionnaire topic's name in it.
+func (t *turn) label(c candidate) string {
+	if c.doc.Language == "" || c.doc.Language == t.language || c.doc.Intent == "" {
+		return c.doc.Title
+	}
+	if m, ok := topicLabels[c.doc.Intent]; ok {
+		if l, ok := m[t.language]; ok {
+			return l
+		}
+	}
+	return c.doc.Title
+}
+
+// chosen answers a clarify option sent back as option_id.
+func (t *turn) chosen(ln *lane) *ragkb.AnswerResponse {
+	if ln == nil {
+		return nil
+	}
+	d := ln.options[t.req.OptionID]
+	if d == nil || !t.sc.inScope(d.ResourceID) {
+		return nil
+	}
+	name := d.Intent
+	if name == "" {
+		name = CustomPrefix + d.ID
+	}
+	t.intent = &ragkb.IntentMatch{Name: publicIntent(name), Confidence: 1}
+	return t.approved(d, 1)
+}
+
+// validOptionID reports whether id has the shape of an option id.
+func validOptionID(id string) bool {
+	rest, ok := strings.CutPrefix(id, "opt_")
+	if !ok || len(rest) != 16 {
+		return false
+	}
+	for _, r := range rest {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// optedOut reports whether the assistant answers a routing reason itself
+// instead of passing it to an agent (only complaints and order questions
+// can be opted out of; card, fraud, legal and health topics always go to a
+// person).
+func (t *turn) optedOut(reason string) bool {
+	a := t.sc.assistant
+	if a == nil {
+		return false
+	}
+	switch reason {
+	case guard.ReasonComplaint:
+		return slices.Contains(a.AgentOptOut, "complaint")
+	case guard.ReasonOrder:
+		return slices.Contains(a.AgentOptOut, "order_status")
+	}
+	return false
+}

@@ -1,0 +1,188 @@
+package intent
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// SemanticOptions tune a Semantic classifier. Zero fields take the defaults
+// (DefaultSemanticOptions), which were measured with multilingual-e5-small
+// on BANKING77 and the shop evaluation set (`ragkb bench -sections intent`);
+// another embedder needs its own MinSimilarity, measured the same way.
+type SemanticOptions struct {
+	// Temperature of the softmax over the dense similarities of the intents:
+	// embedding similarities of one model sit in a narrow band, so
+	// small differences must count (0.01).
+	Temperature float64
+	// DenseWeight in [0,1] is the share of the dense distribution in the
+	// combined one; the rest is the lexical classifier's (0.6).
+	DenseWeight float64
+	// MinSimilarity is the dense similarity to the nearest example of the
+	// winning intent below which the question is out of scope (0.82: an
+	// unrelated question sits near 0.77 with multilingual-e5-small, the same
+	// question in another language near 0.84).
+	MinSimilarity float64
+	// MinConfidence is the combined probability below which the question is
+	// out of scope (0.6: wrong answers at most 3% at 10 shots on BANKING77).
+	MinConfidence float64
+}
+
+// DefaultSemanticOptions returns the defaults NewSemantic uses for zero fields.
+func DefaultSemanticOptions() SemanticOptions { return SemanticOptions{}.withDefaults() }
+
+// WithDefaults returns o with its zero fields set to the defaults.
+func (o SemanticOptions) WithDefaults() SemanticOptions { return o.withDefaults() }
+
+func (o SemanticOptions) withDefaults() SemanticOptions {
+	o.Temperature = cmp.Or(o.Temperature, 0.01)
+	o.DenseWeight = cmp.Or(o.DenseWeight, 0.6)
+	o.MinSimilarity = cmp.Or(o.MinSimilarity, 0.82)
+	o.MinConfidence = cmp.Or(o.MinConfidence, 0.6)
+	return o
+}
+
+// Semantic adds embedding similarity to a lexical Classifier: the question's
+// vector is compared with the vectors of example phrasings (a merchant's
+// custom questions and their examples, the questions of the questionnaire,
+// or a whole training set), the nearest example of each intent gives a
+// dense distribution, and that is mixed with the lexical one. A multilingual
+// embedder so matches a custom question written in English when it is asked
+// in Polish or German, which shared character n-grams cannot.
+//
+// Intents without embedded examples keep their lexical probability (scaled
+// by 1-DenseWeight), so a tenant lane can embed only the intents it answers
+// with an approved text. Semantic is immutable and safe for concurrent use.
+type Semantic struct {
+	lex     *Classifier
+	opts    SemanticOptions
+	lexIdx  map[string]int
+	classes []string // dense classes
+	class   []int32  // class of each vector
+	vecs    [][]float32
+	extra   []string // dense classes unknown to lex, after lex.intents
+}
+
+// NewSemantic returns a Semantic over lex with examples[i] embedded as
+// vecs[i] (by the embedder that will embed the questions; vectors are
+// normalised here).
+func NewSemantic(lex *Classifier, examples []Example, vecs [][]float32, opts SemanticOptions) (*Semantic, error) {
+	if len(examples) != len(vecs) {
+		return nil, fmt.Errorf("intent: semantic: %d examples but %d vectors", len(examples), len(vecs))
+	}
+	s := &Semantic{lex: lex, opts: opts.withDefaults(), lexIdx: make(map[string]int, len(lex.intents))}
+	for i, name := range lex.intents {
+		s.lexIdx[name] = i
+	}
+	classOf := map[string]int32{}
+	for i, e := range examples {
+		if e.Intent == "" || len(vecs[i]) == 0 {
+			continue
+		}
+		c, ok := classOf[e.Intent]
+		if !ok {
+			c = int32(len(s.classes))
+			classOf[e.Intent] = c
+			s.classes = append(s.classes, e.Intent)
+			if _, known := s.lexIdx[e.Intent]; !known {
+				s.lexIdx[e.Intent] = len(lex.intents) + len(s.extra)
+				s.extra = append(s.extra, e.Intent)
+			}
+		}
+		s.class = append(s.class, c)
+		s.vecs = append(s.vecs, normalized(vecs[i]))
+	}
+	return s, nil
+}
+
+// Lexical returns the lexical classifier s extends.
+func (s *Semantic) Lexical() *Classifier { return s.lex }
+
+func normalized(v []float32) []float32 {
+	var n float64
+	for _, x := range v {
+		n += float64(x) * float64(x)
+	}
+	if n == 0 {
+		return v
+	}
+	inv := float32(1 / math.Sqrt(n))
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = x * inv
+	}
+	return out
+}
+
+func dot(a, b []float32) float64 {
+	n := min(len(a), len(b))
+	var sum float32
+	for i := range n {
+		sum += a[i] * b[i]
+	}
+	return float64(sum)
+}
+
+// Classify classifies text whose embedding (as a query, by the embedder of
+// the examples) is q. A nil q gives the lexical prediction.
+func (s *Semantic) Classify(text string, q []float32) Prediction {
+	if q == nil || len(s.vecs) == 0 {
+		return s.lex.Classify(text)
+	}
+	lexP, lexSim, empty := s.lex.distribution(text)
+	q = normalized(q)
+	best := make([]float64, len(s.classes))
+	for i := range best {
+		best[i] = -1
+	}
+	for i, v := range s.vecs {
+		if d := dot(q, v); d > best[s.class[i]] {
+			best[s.class[i]] = d
+		}
+	}
+	dense := make([]float64, len(best))
+	for i, b := range best {
+		dense[i] = b / s.opts.Temperature
+	}
+	softmaxInPlace(dense)
+
+	n := len(s.lex.intents) + len(s.extra)
+	z := make([]float64, n)
+	w := s.opts.DenseWeight
+	for i, p := range lexP {
+		z[i] = (1 - w) * p
+	}
+	sim := make([]float64, n) // dense similarity per combined intent, 0 when none
+	for c, name := range s.classes {
+		i := s.lexIdx[name]
+		z[i] += w * dense[c]
+		sim[i] = best[c]
+	}
+	names := s.lex.intents
+	if len(s.extra) > 0 {
+		names = append(slices.Clone(names), s.extra...)
+	}
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(z[b], z[a]) })
+	top := order[0]
+	p := Prediction{Intent: names[top], Confidence: z[top], Similarity: lexSim, DenseSimilarity: sim[top]}
+	if n > 1 {
+		p.Margin = z[top] - z[order[1]]
+	} else {
+		p.Margin = p.Confidence
+	}
+	hasDense := sim[top] != 0
+	p.OutOfScope = p.Intent == OutOfScopeIntent || p.Confidence < s.opts.MinConfidence ||
+		(hasDense && sim[top] < s.opts.MinSimilarity) ||
+		(!hasDense && (empty || lexSim < s.lex.opts.MinSimilarity))
+	k := min(max(s.lex.opts.TopN, 1), n)
+	p.Top = make([]Scored, k)
+	for i := range k {
+		p.Top[i] = Scored{Intent: names[order[i]], Confidence: z[order[i]]}
+	}
+	return p
+}
