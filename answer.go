@@ -11,7 +11,8 @@ const (
 	AnswerFallback AnswerStatus = "fallback"
 	AnswerAgent    AnswerStatus = "agent"
 	// AnswerClarify: the customer must choose between close approved
-	// answers (AnswerResponse.Options) or say more.
+	// answers (AnswerResponse.Options), say more, or give what an order
+	// lookup needs (AnswerResponse.Needed).
 	AnswerClarify AnswerStatus = "clarify"
 	// AnswerTriaged marks the log of a POST /v1/triage call: the message was
 	// classified, not answered (it counts in the triage stats only).
@@ -41,9 +42,34 @@ type AnswerRequest struct {
 	ResourceIDs  []string  `json:"resource_ids,omitempty"`
 	Language     string    `json:"language,omitempty"`
 	Conversation []Message `json:"conversation,omitempty"`
+	// Customer is what a helpdesk knows about the buyer (personal data:
+	// never logged or stored).
+	Customer *Customer `json:"customer,omitempty"`
+	// OrderID is the order the ticket is about (never logged beyond events'
+	// order number).
+	OrderID string `json:"order_id,omitempty"`
 	// OptionID chooses an option of a previous clarify answer; Question may
 	// then be empty.
 	OptionID string `json:"option_id,omitempty"`
+}
+
+// Customer identifies the buyer for an order lookup. Verified is set only by
+// a helpdesk that authenticated the buyer: the order is then shown without
+// matching e-mail, phone or postcode.
+type Customer struct {
+	Email    string `json:"email,omitempty"`
+	Phone    string `json:"phone,omitempty"`
+	Postcode string `json:"postcode,omitempty"`
+	Verified bool   `json:"verified,omitempty"`
+}
+
+// OrderInfo is what an order answer reveals of a verified order.
+type OrderInfo struct {
+	ID             string `json:"id"`
+	Status         string `json:"status"`
+	Carrier        string `json:"carrier,omitempty"`
+	TrackingNumber string `json:"tracking_number,omitempty"`
+	TrackingURL    string `json:"tracking_url,omitempty"`
 }
 
 // AnswerOption is one choice of a clarify answer: Label is shown to the
@@ -119,6 +145,11 @@ type AnswerResponse struct {
 	// without it (the embedding service: only the intent lane and lexical
 	// search were used). Reason says which.
 	Degraded bool `json:"degraded,omitempty"`
+	// Needed lists what an order lookup still needs (status clarify):
+	// "order_number", "email".
+	Needed []string `json:"needed,omitempty"`
+	// Order is the verified order the answer is about.
+	Order *OrderInfo `json:"order,omitempty"`
 }
 
 // SearchRequest is the body of POST /v1/search.

@@ -16,6 +16,9 @@ const (
 	TypeFAQPage       ResourceType = "faq_page"
 	TypePolicy        ResourceType = "policy"
 	TypeOffers        ResourceType = "offers"
+	// TypeOrders is a live connection to the shop's orders: checked, never
+	// indexed (no chunks), used to answer "where is my order?".
+	TypeOrders ResourceType = "orders"
 )
 
 // ResourceStatus is the indexing state shown to merchants.
@@ -53,6 +56,7 @@ type Resource struct {
 	FAQPage       *FAQPageSpec   `json:"faq_page,omitempty"`
 	Policy        *PolicySpec    `json:"policy,omitempty"`
 	Offers        *OffersSpec    `json:"offers,omitempty"`
+	Orders        *OrdersSpec    `json:"orders,omitempty"`
 
 	CreatedAt          time.Time  `json:"created_at"`
 	UpdatedAt          time.Time  `json:"updated_at"`
@@ -131,6 +135,18 @@ type OffersSpec struct {
 	AccountID string `json:"account_id,omitempty"`
 }
 
+// OrdersSpec connects the shop's order API (source shopify, woocommerce or
+// allegro). Token is a secret: stored, never returned. Templates override
+// the default per-status answers: status (paid, processing, shipped, ...) →
+// language ("en", "pl", ...) → text with {order}, {carrier},
+// {tracking_number}, {tracking_url} and {estimated_delivery} placeholders.
+type OrdersSpec struct {
+	Source    string                       `json:"source"`
+	URL       string                       `json:"url,omitempty"`
+	Token     string                       `json:"token,omitempty"`
+	Templates map[string]map[string]string `json:"templates,omitempty"`
+}
+
 // Offer sources.
 const (
 	SourceAllegro     = "allegro"
@@ -149,6 +165,13 @@ func (r *Resource) Public() *Resource {
 			o.Token = "********"
 		}
 		c.Offers = &o
+	}
+	if r.Orders != nil {
+		o := *r.Orders
+		if o.Token != "" {
+			o.Token = "********"
+		}
+		c.Orders = &o
 	}
 	return &c
 }

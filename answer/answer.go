@@ -84,6 +84,9 @@ type Config struct {
 	TranslationCache int
 	// IntentOptions tunes the classifier (zero = defaults).
 	IntentOptions intent.Options
+	// Orders reads live orders for "where is my order?" (orders.go); nil
+	// leaves order questions to the other tiers.
+	Orders OrderLookup
 	// Embedder, when set, makes the intent lane semantic: approved questions
 	// and their examples are embedded (once per model and text) and compared
 	// with the question's embedding (one query embedding per question).
@@ -118,6 +121,7 @@ type Service struct {
 	cfg        Config
 	lanes      *laneCache
 	translator *Translator // nil without an LLM
+	orders     *orderGuard
 	log        *slog.Logger
 }
 
@@ -143,7 +147,7 @@ func New(cfg Config) (*Service, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{cfg: cfg, lanes: newLaneCache(cfg.IntentOptions, cfg.Embedder, cfg.SemanticOptions, log), translator: NewTranslator(cfg.LLM, cfg.TranslationCache), log: log}, nil
+	return &Service{cfg: cfg, lanes: newLaneCache(cfg.IntentOptions, cfg.Embedder, cfg.SemanticOptions, log), translator: NewTranslator(cfg.LLM, cfg.TranslationCache), orders: newOrderGuard(), log: log}, nil
 }
 
 // PremiumEnabled reports whether a premium model is configured.
@@ -262,7 +266,12 @@ func (s *Service) Answer(ctx context.Context, tenantID string, req *ragkb.Answer
 			t.card = true
 		}
 	}
-	resp := t.run()
+	resp, err := t.order()
+	if err != nil {
+		return nil, err
+	} else if resp == nil {
+		resp = t.run()
+	}
 	t.translateAnswer(resp)
 	resp.Triage = s.triageTurn(t, resp)
 	if why := note.Degraded(); why != "" {

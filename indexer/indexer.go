@@ -116,7 +116,8 @@ func (ix *Indexer) Run(ctx context.Context, l ragkb.Lease, r *ragkb.Resource) (*
 		return nil, err
 	}
 	docs := fetched.Documents
-	if len(docs) == 0 {
+	// An orders resource is a live connection: checked, never indexed.
+	if len(docs) == 0 && r.Type != ragkb.TypeOrders {
 		msg := "No content was found in this resource"
 		if len(fetched.Warnings) > 0 {
 			msg += ": " + fetched.Warnings[0]
@@ -180,7 +181,7 @@ func (ix *Indexer) Run(ctx context.Context, l ragkb.Lease, r *ragkb.Resource) (*
 			stats.Removed++
 		}
 	}
-	if len(seen) == 0 {
+	if len(seen) == 0 && r.Type != ragkb.TypeOrders {
 		return nil, ragkb.Errorf(ragkb.EINVALID, "No readable content was found in this resource")
 	}
 	if err := checkShrink(r, fetched, len(existing), len(remove)); err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/answer"
 	"github.com/ragkb/ragkb/retriever"
 )
 
@@ -19,7 +20,7 @@ func (s *Server) handleAnswer() gin.HandlerFunc {
 			writeError(c, s.log, err)
 			return
 		}
-		resp, err := s.d.Answers.Answer(c.Request.Context(), tenantOf(c), &req)
+		resp, err := s.d.Answers.Answer(answer.WithKey(c.Request.Context(), key(c).ID), tenantOf(c), &req)
 		if err != nil {
 			writeError(c, s.log, err)
 			return

@@ -24,9 +24,10 @@ type resourceRequest struct {
 	FAQPage       *ragkb.FAQPageSpec   `json:"faq_page"`
 	Policy        *ragkb.PolicySpec    `json:"policy"`
 	Offers        *ragkb.OffersSpec    `json:"offers"`
+	Orders        *ragkb.OrdersSpec    `json:"orders"`
 }
 
-var resourceTypes = []ragkb.ResourceType{ragkb.TypeKnowledgeBase, ragkb.TypeFAQPage, ragkb.TypePolicy, ragkb.TypeOffers}
+var resourceTypes = []ragkb.ResourceType{ragkb.TypeKnowledgeBase, ragkb.TypeFAQPage, ragkb.TypePolicy, ragkb.TypeOffers, ragkb.TypeOrders}
 
 // validate checks the common fields and that exactly the type's own spec is given.
 func (s *Server) validateResource(req *resourceRequest, r *ragkb.Resource) error {
@@ -37,21 +38,21 @@ func (s *Server) validateResource(req *resourceRequest, r *ragkb.Resource) error
 	case utf8.RuneCountInString(name) > 200:
 		return ragkb.Invalid("name", "must be at most 200 characters")
 	case req.Type == "":
-		return ragkb.Invalid("type", "is required: one of knowledge_base, faq_page, policy, offers")
+		return ragkb.Invalid("type", "is required: one of knowledge_base, faq_page, policy, offers, orders")
 	}
 	known := false
 	for _, t := range resourceTypes {
 		known = known || req.Type == t
 	}
 	if !known {
-		return ragkb.Invalid("type", "%q is not a resource type: use knowledge_base, faq_page, policy or offers", req.Type)
+		return ragkb.Invalid("type", "%q is not a resource type: use knowledge_base, faq_page, policy, offers or orders", req.Type)
 	}
 	if req.Language != "" && !ragkb.ValidLanguage(req.Language) {
 		return ragkb.Invalid("language", "must be an ISO 639-1 code such as \"it\"")
 	}
 	specs := map[ragkb.ResourceType]bool{
 		ragkb.TypeKnowledgeBase: req.KnowledgeBase != nil, ragkb.TypeFAQPage: req.FAQPage != nil,
-		ragkb.TypePolicy: req.Policy != nil, ragkb.TypeOffers: req.Offers != nil,
+		ragkb.TypePolicy: req.Policy != nil, ragkb.TypeOffers: req.Offers != nil, ragkb.TypeOrders: req.Orders != nil,
 	}
 	if !specs[req.Type] {
 		return ragkb.Invalid(string(req.Type), "is required for a %s resource", req.Type)
@@ -63,6 +64,7 @@ func (s *Server) validateResource(req *resourceRequest, r *ragkb.Resource) error
 	}
 	r.Name, r.Type, r.Language = name, req.Type, req.Language
 	r.KnowledgeBase, r.FAQPage, r.Policy, r.Offers = req.KnowledgeBase, req.FAQPage, req.Policy, req.Offers
+	r.Orders = req.Orders
 	if s.d.ValidateSpec != nil {
 		if err := s.d.ValidateSpec(r); err != nil {
 			return err
@@ -252,6 +254,12 @@ func (s *Server) handleUpdateResource() gin.HandlerFunc {
 				req.Offers.Token = r.Offers.Token
 			}
 		}
+		if req.Orders != nil && r.Orders != nil && (req.Orders.Token == "" || req.Orders.Token == "********") {
+			req.Orders.Token = ""
+			if sameDestination(&ragkb.OffersSpec{Source: req.Orders.Source, URL: req.Orders.URL}, &ragkb.OffersSpec{Source: r.Orders.Source, URL: r.Orders.URL}) {
+				req.Orders.Token = r.Orders.Token
+			}
+		}
 		next := *r
 		if err := s.validateResource(&req, &next); err != nil {
 			writeError(c, s.log, err)
@@ -394,5 +402,5 @@ func sameDestination(a, b *ragkb.OffersSpec) bool {
 func sameContent(a, b *ragkb.Resource) bool {
 	return a.Name == b.Name && a.Language == b.Language && reflect.DeepEqual(a.Offers, b.Offers) &&
 		reflect.DeepEqual(a.KnowledgeBase, b.KnowledgeBase) && reflect.DeepEqual(a.FAQPage, b.FAQPage) &&
-		reflect.DeepEqual(a.Policy, b.Policy)
+		reflect.DeepEqual(a.Policy, b.Policy) && reflect.DeepEqual(a.Orders, b.Orders)
 }

@@ -98,3 +98,35 @@ func OpenString(box ragkb.SecretBox, v string) (string, error) {
 	}
 	return box.Open(v)
 }
+
+// OrdersNeedReseal reports whether a stored orders spec holds a token that is
+// plain text or sealed with an old key.
+func OrdersNeedReseal(box ragkb.SecretBox, o *ragkb.OrdersSpec) bool {
+	return box != nil && o != nil && o.Token != "" && box.NeedsReseal(o.Token)
+}
+
+// SealOrders returns a copy of o with its token sealed (o itself when there
+// is nothing to seal).
+func SealOrders(box ragkb.SecretBox, o *ragkb.OrdersSpec) (*ragkb.OrdersSpec, error) {
+	if box == nil || o == nil || o.Token == "" {
+		return o, nil
+	}
+	c := *o
+	var err error
+	if c.Token, err = box.Seal(o.Token); err != nil {
+		return nil, fmt.Errorf("seal orders token: %w", err)
+	}
+	return &c, nil
+}
+
+// OpenOrders opens o.Token in place.
+func OpenOrders(box ragkb.SecretBox, o *ragkb.OrdersSpec) error {
+	if box == nil || o == nil || o.Token == "" {
+		return nil
+	}
+	var err error
+	if o.Token, err = box.Open(o.Token); err != nil {
+		return fmt.Errorf("open orders token: %w", err)
+	}
+	return nil
+}

@@ -27,6 +27,7 @@ import (
 	"github.com/ragkb/ragkb/connectors/all"
 	"github.com/ragkb/ragkb/connectors/allegro"
 	"github.com/ragkb/ragkb/connectors/knowledgebase"
+	"github.com/ragkb/ragkb/connectors/orders"
 	"github.com/ragkb/ragkb/embed"
 	"github.com/ragkb/ragkb/indexer"
 	"github.com/ragkb/ragkb/internal/secretbox"
@@ -52,6 +53,7 @@ type app struct {
 	vectors    ragkb.VectorStore
 	embedder   ragkb.Embedder
 	fetcher    *connectors.Fetcher
+	orders     *orders.Client // live order lookups (orders resources)
 	connector  ragkb.Connector
 	indexer    *indexer.Indexer
 	retriever  *retriever.Retriever
@@ -187,8 +189,9 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 	if a.accounts, err = accounts.New(accCfg); err != nil {
 		return nil, err
 	}
+	a.orders = orders.New(orders.Config{Fetcher: a.fetcher, AllegroAPI: cfg.AllegroAPIURL})
 	router = all.New(all.Config{Fetcher: a.fetcher, KnowledgeBase: knowledgebase.New(), Accounts: a.accounts,
-		Allegro: allegro.Config{APIURL: cfg.AllegroAPIURL}, Logger: log})
+		Allegro: allegro.Config{APIURL: cfg.AllegroAPIURL}, Orders: a.orders, Logger: log})
 	a.connector = router
 	if a.indexer, err = indexer.New(indexer.Config{Store: a.store, Vectors: a.vectors, Embedder: a.embedder, Connector: a.connector, Logger: log}); err != nil {
 		return nil, err
@@ -232,7 +235,7 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 	}
 	if a.answers, err = answer.New(answer.Config{
 		Store: insights.WithWriter(a.store, a.questions), Searcher: a.retriever, Events: a.events, LLM: model, Relevance: a.relevance.threshold, Embedder: laneEmbedder, EmbedTimeout: cfg.EmbeddingQueryTimeout,
-		Metrics: answer.NewMetrics(a.registry), Logger: log,
+		Orders: a.orders, Metrics: answer.NewMetrics(a.registry), Logger: log,
 	}); err != nil {
 		return nil, err
 	}

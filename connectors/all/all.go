@@ -18,6 +18,7 @@ import (
 	"github.com/ragkb/ragkb/connectors/faqpage"
 	"github.com/ragkb/ragkb/connectors/googlefeed"
 	"github.com/ragkb/ragkb/connectors/knowledgebase"
+	"github.com/ragkb/ragkb/connectors/orders"
 	"github.com/ragkb/ragkb/connectors/policy"
 	"github.com/ragkb/ragkb/connectors/schemaorg"
 	"github.com/ragkb/ragkb/connectors/shopify"
@@ -39,6 +40,8 @@ type Config struct {
 	// Allegro is the one host-locked source: the others read the merchant's
 	// own shop URL.
 	Allegro allegro.Config
+	// Orders checks orders resources' connections; nil uses one over Fetcher.
+	Orders *orders.Client
 	// Logger receives debug output; nil discards it.
 	Logger *slog.Logger
 }
@@ -50,6 +53,7 @@ type Router struct {
 	kb      ragkb.Connector
 	faq     *faqpage.Connector
 	policy  *policy.Connector
+	orders  *orders.Client
 	sources map[string]ragkb.Connector
 	acc     ragkb.CredentialSource
 	shopify *shopify.Connector
@@ -66,7 +70,11 @@ func New(cfg Config) *Router {
 	alg.Fetcher, alg.Logger = f, log.With("connector", "allegro")
 	shop := shopify.New(shopify.Config{Fetcher: f, Logger: log.With("connector", "shopify")})
 	woo := woocommerce.New(woocommerce.Config{Fetcher: f, Logger: log.With("connector", "woocommerce")})
+	if cfg.Orders == nil {
+		cfg.Orders = orders.New(orders.Config{Fetcher: f})
+	}
 	return &Router{
+		orders:  cfg.Orders,
 		f:       f,
 		kb:      cfg.KnowledgeBase,
 		acc:     cfg.Accounts,
@@ -108,8 +116,14 @@ func (rt *Router) Fetch(ctx context.Context, r *ragkb.Resource) (*ragkb.FetchRes
 			return rt.fetchWithAccount(ctx, c, r)
 		}
 		return c.Fetch(ctx, r)
+	case ragkb.TypeOrders:
+		// Orders are never indexed: the run checks the connection.
+		if err := rt.orders.Check(ctx, r); err != nil {
+			return nil, err
+		}
+		return &ragkb.FetchResult{}, nil
 	}
-	return nil, ragkb.Invalid("type", "must be knowledge_base, faq_page, policy or offers (got %q)", r.Type)
+	return nil, ragkb.Invalid("type", "must be knowledge_base, faq_page, policy, offers or orders (got %q)", r.Type)
 }
 
 // fetchWithAccount reads r with the credentials of its connected account;
@@ -194,6 +208,8 @@ func urlField(r *ragkb.Resource) (field, u string) {
 		return "policy.url", r.Policy.URL
 	case r.Type == ragkb.TypeOffers && r.Offers != nil && r.Offers.AccountID == "":
 		return "offers.url", r.Offers.URL
+	case r.Type == ragkb.TypeOrders && r.Orders != nil:
+		return "orders.url", r.Orders.URL
 	}
 	return "", ""
 }
@@ -214,11 +230,12 @@ func ValidateSpec(r *ragkb.Resource) error {
 		ragkb.TypeFAQPage:       r.FAQPage != nil,
 		ragkb.TypePolicy:        r.Policy != nil,
 		ragkb.TypeOffers:        r.Offers != nil,
+		ragkb.TypeOrders:        r.Orders != nil,
 	}
 	if _, ok := blocks[r.Type]; !ok {
-		return ragkb.Invalid("type", "must be knowledge_base, faq_page, policy or offers (got %q)", r.Type)
+		return ragkb.Invalid("type", "must be knowledge_base, faq_page, policy, offers or orders (got %q)", r.Type)
 	}
-	for _, t := range []ragkb.ResourceType{ragkb.TypeKnowledgeBase, ragkb.TypeFAQPage, ragkb.TypePolicy, ragkb.TypeOffers} {
+	for _, t := range []ragkb.ResourceType{ragkb.TypeKnowledgeBase, ragkb.TypeFAQPage, ragkb.TypePolicy, ragkb.TypeOffers, ragkb.TypeOrders} {
 		if t != r.Type && blocks[t] {
 			return ragkb.Invalid(string(t), "must not be set for a %s resource", r.Type)
 		}
@@ -270,6 +287,8 @@ func ValidateSpec(r *ragkb.Resource) error {
 		}
 	case ragkb.TypeOffers:
 		return validateOffers(r.Offers)
+	case ragkb.TypeOrders:
+		return orders.Validate(r.Orders)
 	}
 	return nil
 }

@@ -13,7 +13,7 @@ import (
 
 const resourceColumns = `id, tenant_id, name, type, language, status, error, warnings, attempts,
 	documents, chunks, last_run, knowledge_base, faq_page, policy, offers, created_at, updated_at,
-	indexed_at, next_refresh_at, refresh_available_at, last_manual_refresh_at`
+	indexed_at, next_refresh_at, refresh_available_at, last_manual_refresh_at, orders`
 
 // resourceSelect is resourceColumns plus the version, which only the store writes.
 const resourceSelect = resourceColumns + `, version`
@@ -22,7 +22,7 @@ func (s *Store) scanResource(row pgx.Row) (*ragkb.Resource, error) {
 	var r ragkb.Resource
 	err := row.Scan(&r.ID, &r.TenantID, &r.Name, &r.Type, &r.Language, &r.Status, &r.Error, &r.Warnings,
 		&r.Attempts, &r.Documents, &r.Chunks, &r.LastRun, &r.KnowledgeBase, &r.FAQPage, &r.Policy, &r.Offers,
-		&r.CreatedAt, &r.UpdatedAt, &r.IndexedAt, &r.NextRefreshAt, &r.RefreshAvailableAt, &r.LastManualRefreshAt, &r.Version)
+		&r.CreatedAt, &r.UpdatedAt, &r.IndexedAt, &r.NextRefreshAt, &r.RefreshAvailableAt, &r.LastManualRefreshAt, &r.Orders, &r.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -30,6 +30,9 @@ func (s *Store) scanResource(row pgx.Row) (*ragkb.Resource, error) {
 	r.IndexedAt, r.NextRefreshAt = utcp(r.IndexedAt), utcp(r.NextRefreshAt)
 	r.RefreshAvailableAt, r.LastManualRefreshAt = utcp(r.RefreshAvailableAt), utcp(r.LastManualRefreshAt)
 	if err := store.OpenOffers(s.box, r.Offers); err != nil {
+		return nil, err
+	}
+	if err := store.OpenOrders(s.box, r.Orders); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -41,9 +44,13 @@ func (s *Store) resourceArgs(r *ragkb.Resource) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	orders, err := store.SealOrders(s.box, r.Orders)
+	if err != nil {
+		return nil, err
+	}
 	return []any{r.ID, r.TenantID, r.Name, string(r.Type), r.Language, string(r.Status), r.Error, r.Warnings,
 		r.Attempts, r.Documents, r.Chunks, r.LastRun, r.KnowledgeBase, r.FAQPage, r.Policy, offers,
-		r.CreatedAt, r.UpdatedAt, r.IndexedAt, r.NextRefreshAt, r.RefreshAvailableAt, r.LastManualRefreshAt}, nil
+		r.CreatedAt, r.UpdatedAt, r.IndexedAt, r.NextRefreshAt, r.RefreshAvailableAt, r.LastManualRefreshAt, orders}, nil
 }
 
 // CreateResource inserts r and, when job is non-nil, job, in one transaction.
@@ -64,7 +71,7 @@ func (s *Store) CreateResource(ctx context.Context, r *ragkb.Resource, job *ragk
 	}
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO resources (`+resourceColumns+`) VALUES
-			($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
+			($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
 			args...); err != nil {
 			return err
 		}
@@ -133,8 +140,8 @@ func (s *Store) updateResource(ctx context.Context, tx pgx.Tx, r *ragkb.Resource
 	err = tx.QueryRow(ctx, `UPDATE resources SET name = $3, type = $4, language = $5, status = $6, error = $7,
 		warnings = $8, attempts = $9, documents = $10, chunks = $11, last_run = $12, knowledge_base = $13,
 		faq_page = $14, policy = $15, offers = $16, created_at = $17, updated_at = $18, indexed_at = $19,
-		next_refresh_at = $20, refresh_available_at = $21, last_manual_refresh_at = $22, version = version + 1
-		WHERE id = $1 AND tenant_id = $2 AND (NOT $24 OR version = $23) RETURNING version`, args...).Scan(&r.Version)
+		next_refresh_at = $20, refresh_available_at = $21, last_manual_refresh_at = $22, orders = $23, version = version + 1
+		WHERE id = $1 AND tenant_id = $2 AND (NOT $25 OR version = $24) RETURNING version`, args...).Scan(&r.Version)
 	if !errors.Is(err, pgx.ErrNoRows) {
 		return err
 	}

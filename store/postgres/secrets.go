@@ -52,6 +52,35 @@ func (s *Store) resealSecrets(ctx context.Context) error {
 			}
 			n++
 		}
+		rows, _ = tx.Query(ctx, `SELECT id, orders FROM resources WHERE coalesce(orders->>'token', '') <> '' FOR UPDATE`)
+		type ordersSpec struct {
+			id     string
+			orders *ragkb.OrdersSpec
+		}
+		ospecs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ordersSpec, error) {
+			var sp ordersSpec
+			err := row.Scan(&sp.id, &sp.orders)
+			return sp, err
+		})
+		if err != nil {
+			return err
+		}
+		for _, sp := range ospecs {
+			if !store.OrdersNeedReseal(s.box, sp.orders) {
+				continue
+			}
+			if err := store.OpenOrders(s.box, sp.orders); err != nil {
+				return fmt.Errorf("resource %s: %w", sp.id, err)
+			}
+			sealed, err := store.SealOrders(s.box, sp.orders)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE resources SET orders = $2 WHERE id = $1`, sp.id, sealed); err != nil {
+				return err
+			}
+			n++
+		}
 		for _, t := range []struct{ table, col string }{{"accounts", "secrets"}, {"webhooks", "secret"}} {
 			rows, _ := tx.Query(ctx, `SELECT id, `+t.col+` FROM `+t.table+` WHERE `+t.col+` <> '' FOR UPDATE`)
 			vals, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) ([2]string, error) {

@@ -18,6 +18,7 @@ type resourceSpec struct {
 	FAQPage       *ragkb.FAQPageSpec   `json:"faq_page,omitempty"`
 	Policy        *ragkb.PolicySpec    `json:"policy,omitempty"`
 	Offers        *ragkb.OffersSpec    `json:"offers,omitempty"`
+	Orders        *ragkb.OrdersSpec    `json:"orders,omitempty"`
 }
 
 const resourceColumns = `id, tenant_id, name, type, language, status, error, warnings, attempts, documents, chunks,
@@ -46,7 +47,11 @@ func (s *Store) resourceArgs(r *ragkb.Resource) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	spec, err := jsonText(resourceSpec{r.KnowledgeBase, r.FAQPage, r.Policy, offers})
+	orders, err := store.SealOrders(s.box, r.Orders)
+	if err != nil {
+		return nil, err
+	}
+	spec, err := jsonText(resourceSpec{r.KnowledgeBase, r.FAQPage, r.Policy, offers, orders})
 	if err != nil {
 		return nil, err
 	}
@@ -80,8 +85,11 @@ func (s *Store) scanResource(sc scanner) (*ragkb.Resource, error) {
 	if err := json.Unmarshal([]byte(spec), &sp); err != nil {
 		return nil, fmt.Errorf("decode spec: %w", err)
 	}
-	r.KnowledgeBase, r.FAQPage, r.Policy, r.Offers = sp.KnowledgeBase, sp.FAQPage, sp.Policy, sp.Offers
+	r.KnowledgeBase, r.FAQPage, r.Policy, r.Offers, r.Orders = sp.KnowledgeBase, sp.FAQPage, sp.Policy, sp.Offers, sp.Orders
 	if err := store.OpenOffers(s.box, r.Offers); err != nil {
+		return nil, err
+	}
+	if err := store.OpenOrders(s.box, r.Orders); err != nil {
 		return nil, err
 	}
 	r.CreatedAt, r.UpdatedAt = created.Time(), updated.Time()

@@ -36,7 +36,8 @@ func (s *Store) resealSecrets(ctx context.Context) error {
 			}
 			return out, rows.Err()
 		}
-		specs, err := read(`SELECT id, spec FROM resources WHERE coalesce(json_extract(spec, '$.offers.token'), '') <> ''`)
+		specs, err := read(`SELECT id, spec FROM resources WHERE coalesce(json_extract(spec, '$.offers.token'), '') <> ''
+			OR coalesce(json_extract(spec, '$.orders.token'), '') <> ''`)
 		if err != nil {
 			return err
 		}
@@ -45,14 +46,25 @@ func (s *Store) resealSecrets(ctx context.Context) error {
 			if err := json.Unmarshal([]byte(r.val), &sp); err != nil {
 				return fmt.Errorf("resource %s: decode spec: %w", r.id, err)
 			}
-			if !store.OffersNeedReseal(s.box, sp.Offers) {
+			offers, orders := store.OffersNeedReseal(s.box, sp.Offers), store.OrdersNeedReseal(s.box, sp.Orders)
+			if !offers && !orders {
 				continue
 			}
-			if err := store.OpenOffers(s.box, sp.Offers); err != nil {
-				return fmt.Errorf("resource %s: %w", r.id, err)
+			if offers {
+				if err := store.OpenOffers(s.box, sp.Offers); err != nil {
+					return fmt.Errorf("resource %s: %w", r.id, err)
+				}
+				if sp.Offers, err = store.SealOffers(s.box, sp.Offers); err != nil {
+					return err
+				}
 			}
-			if sp.Offers, err = store.SealOffers(s.box, sp.Offers); err != nil {
-				return err
+			if orders {
+				if err := store.OpenOrders(s.box, sp.Orders); err != nil {
+					return fmt.Errorf("resource %s: %w", r.id, err)
+				}
+				if sp.Orders, err = store.SealOrders(s.box, sp.Orders); err != nil {
+					return err
+				}
 			}
 			spec, err := jsonText(sp)
 			if err != nil {

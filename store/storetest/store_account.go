@@ -179,7 +179,7 @@ func testResourcesByAccount(t *testing.T, s ragkb.Store) {
 }
 
 // Secrets written by RunSecretsAtRest; none may appear in the raw database.
-var plainSecrets = []string{"shpat-plain-resource-token-7c1e", "allegro-access-8d2f", "allegro-refresh-4b9a", "webhook-signing-secret-5e3d"}
+var plainSecrets = []string{"shpat-plain-resource-token-7c1e", "allegro-access-8d2f", "allegro-refresh-4b9a", "webhook-signing-secret-5e3d", "shpat-plain-orders-token-2a6f"}
 
 // RunSecretsAtRest checks that a store given a SecretBox keeps no secret
 // readable in the database: open opens the same database on every call
@@ -206,6 +206,9 @@ func RunSecretsAtRest(t *testing.T, open func(box ragkb.SecretBox) (ragkb.Store,
 	r := &ragkb.Resource{ID: ragkb.NewID("res"), TenantID: ten.ID, Name: "Shopify", Type: ragkb.TypeOffers, Status: ragkb.StatusSuccess,
 		Offers: &ragkb.OffersSpec{Source: ragkb.SourceShopify, URL: "https://shop.example", Token: plainSecrets[0]}, CreatedAt: t0, UpdatedAt: t0}
 	must(t, s.CreateResource(ctx, r, nil), "CreateResource")
+	ord := &ragkb.Resource{ID: ragkb.NewID("res"), TenantID: ten.ID, Name: "Orders", Type: ragkb.TypeOrders, Status: ragkb.StatusSuccess,
+		Orders: &ragkb.OrdersSpec{Source: ragkb.SourceShopify, URL: "https://shop.example", Token: plainSecrets[4]}, CreatedAt: t0, UpdatedAt: t0}
+	must(t, s.CreateResource(ctx, ord, nil), "CreateResource orders")
 	a := &ragkb.Account{ID: ragkb.NewID("acc"), TenantID: ten.ID, Name: "Allegro", Type: ragkb.AccountAllegro, Status: ragkb.AccountConnected,
 		Secrets: ragkb.AccountSecrets{AccessToken: plainSecrets[1], RefreshToken: plainSecrets[2]}, CreatedAt: t0, UpdatedAt: t0}
 	must(t, s.CreateAccount(ctx, a), "CreateAccount")
@@ -228,6 +231,9 @@ func RunSecretsAtRest(t *testing.T, open func(box ragkb.SecretBox) (ragkb.Store,
 		must(t, err, what+": GetAccount")
 		gw, err := s.GetWebhook(ctx, ten.ID, wh.ID)
 		must(t, err, what+": GetWebhook")
+		if gotOrders, err := s.GetResource(ctx, ten.ID, ord.ID); err != nil || gotOrders.Orders.Token != plainSecrets[4] {
+			t.Errorf("%s: orders token read back %+v (%v), want the original", what, gotOrders, err)
+		}
 		if gr.Offers.Token != plainSecrets[0] || ga.Secrets != a.Secrets || gw.Secret != plainSecrets[3] {
 			t.Errorf("%s: read back token %q, account secrets %+v, webhook secret %q; want the originals", what, gr.Offers.Token, ga.Secrets, gw.Secret)
 		}

@@ -272,6 +272,8 @@ func testResourceSpecRoundTrip(t *testing.T, s ragkb.Store) {
 		{"faq page", ragkb.Resource{Type: ragkb.TypeFAQPage, FAQPage: &ragkb.FAQPageSpec{URL: "https://shop.example/faq?lang=de", Sitemap: true, MaxPages: 50}}},
 		{"policy inline", ragkb.Resource{Type: ragkb.TypePolicy, Policy: &ragkb.PolicySpec{Title: "Zwroty", Content: "# Zwroty\n\n30 dni na zwrot \"bez\" podania przyczyny.", Format: "markdown"}}},
 		{"offers with token", ragkb.Resource{Type: ragkb.TypeOffers, Offers: &ragkb.OffersSpec{Source: ragkb.SourceAllegro, URL: "https://api.allegro.pl", Token: "secret-token"}}},
+		{"orders with token", ragkb.Resource{Type: ragkb.TypeOrders, Orders: &ragkb.OrdersSpec{Source: ragkb.SourceShopify, URL: "https://shop.example", Token: "secret-token",
+			Templates: map[string]map[string]string{"shipped": {"pl": "Wysłane: {tracking_url}"}}}}},
 		{"no spec", ragkb.Resource{Type: ragkb.TypePolicy}},
 	} {
 		r := tc.r
@@ -282,6 +284,9 @@ func testResourceSpecRoundTrip(t *testing.T, s ragkb.Store) {
 		must(t, err, tc.name+": GetResource")
 		if !reflect.DeepEqual(got, &r) {
 			t.Errorf("%s: round trip got %+v, want %+v", tc.name, got, &r)
+		}
+		if got.Orders != nil && got.Orders.Token != "secret-token" {
+			t.Errorf("%s: orders token = %q, want it stored", tc.name, got.Orders.Token)
 		}
 		if got.Offers != nil && got.Offers.Token != "secret-token" {
 			t.Errorf("%s: token = %q, want it stored", tc.name, got.Offers.Token)
