@@ -2,11 +2,8 @@ package retriever
 
 import (
 	"strings"
-	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+	"github.com/ragkb/ragkb/internal/textnorm"
 )
 
 // Relevance combines the dense similarity and the lexical coverage into one
@@ -44,16 +41,9 @@ func Terms(text string) []string {
 	return out
 }
 
-// Words splits text into normalised words.
-func Words(text string) []string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	s, _, err := transform.String(t, strings.ToLower(text))
-	if err != nil {
-		s = strings.ToLower(text)
-	}
-	s = strings.NewReplacer("ł", "l", "ß", "ss", "ø", "o", "đ", "d").Replace(s)
-	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
-}
+// Words splits text into normalised words (textnorm.Words: lower case,
+// diacritics and letters such as "ł" or "ß" folded to ASCII).
+func Words(text string) []string { return textnorm.Words(text) }
 
 // Coverage is the share of terms found in text. A term matches a word of the
 // text that shares its first five letters after a plural "s" is dropped (a

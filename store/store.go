@@ -20,10 +20,8 @@ package store
 
 import (
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/ragkb/ragkb/internal/textnorm"
 )
 
 // MaxLexicalTerms caps the terms LexicalTerms returns, which bounds the cost
@@ -67,22 +65,7 @@ func IsStopword(term string) bool { return stopwords[term] }
 // Tokens returns every term of text in order, duplicates included, split
 // and folded as LexicalTerms does: what a backend counts to weigh terms by
 // frequency and passages by length.
-func Tokens(text string) []string {
-	folded := strings.ToLower(text)
-	if !isASCII(folded) {
-		folded = foldDiacritics(folded)
-	}
-	return strings.FieldsFunc(folded, isSeparator)
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
+func Tokens(text string) []string { return textnorm.Tokens(text) }
 
 // splitTerms returns the distinct folded terms of text, at most max of them
 // (0 = no limit).
@@ -100,38 +83,6 @@ func splitTerms(text string, max int) []string {
 		}
 	}
 	return terms
-}
-
-func isSeparator(r rune) bool {
-	return !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.Mn, r)
-}
-
-// foldDiacritics removes combining marks after canonical decomposition, as
-// SQLite's "remove_diacritics 2" does: "ę" -> "e", "ü" -> "u"; letters that
-// do not decompose ("ł", "ß", "ø") and Hangul syllables are kept.
-func foldDiacritics(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	var buf [utf8.UTFMax]byte
-	for _, r := range s {
-		switch {
-		case r < utf8.RuneSelf:
-			b.WriteByte(byte(r))
-			continue
-		case unicode.Is(unicode.Mn, r):
-			continue
-		}
-		n := utf8.EncodeRune(buf[:], r)
-		if d := norm.NFD.Properties(buf[:n]).Decomposition(); len(d) > 0 {
-			base, size := utf8.DecodeRune(d)
-			if strings.IndexFunc(string(d[size:]), func(m rune) bool { return !unicode.Is(unicode.Mn, m) }) < 0 {
-				b.WriteRune(base)
-				continue
-			}
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // stopwords are very frequent function words (folded, lower case) of the
@@ -175,7 +126,7 @@ var stopwords = func() map[string]bool {
 	m := make(map[string]bool)
 	for _, l := range lists {
 		for _, w := range strings.Fields(l) {
-			m[foldDiacritics(w)] = true
+			m[textnorm.FoldSQLite(w)] = true
 		}
 	}
 	return m

@@ -79,22 +79,6 @@ func FuzzLexicalTerms(f *testing.F) {
 	})
 }
 
-func TestFoldDiacritics(t *testing.T) {
-	for _, tc := range []struct {
-		name, in, want string
-	}{
-		{"polish", "zażółć gęślą jaźń", "zazołc gesla jazn"},
-		{"german", "größe über", "große uber"},
-		{"french", "élève à côté", "eleve a cote"},
-		{"combining sequence", "e\u0301te\u0301", "ete"},
-		{"nested marks", "ǖ", "u"},
-		{"greek", "άλφα", "αλφα"},
-		{"hangul kept", "배송", "배송"},
-		{"cjk kept", "配送", "配送"},
-		{"ascii", "plain text 123", "plain text 123"},
-	} {
-		if got := foldDiacritics(tc.in); got != tc.want {
-			t.Errorf("%s: foldDiacritics(%q) = %q, want %q", tc.name, tc.in, got, tc.want)
-		}
-	}
+func isSeparator(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.Mn, r)
 }
