@@ -19,6 +19,8 @@
 package store
 
 import (
+	"math"
+	"slices"
 	"strings"
 
 	"github.com/ragkb/ragkb/internal/textnorm"
@@ -65,7 +67,11 @@ func IsStopword(term string) bool { return stopwords[term] }
 // Tokens returns every term of text in order, duplicates included, split
 // and folded as LexicalTerms does: what a backend counts to weigh terms by
 // frequency and passages by length.
-func Tokens(text string) []string { return textnorm.Tokens(text) }
+//
+// Since AnalysisVersion 2 this is textnorm.Words, the full folding: "ł",
+// "ß", "ø" are folded too ("złoty" -> "zloty"), so a question typed
+// without Polish or German letters finds the text that has them.
+func Tokens(text string) []string { return textnorm.Words(text) }
 
 // splitTerms returns the distinct folded terms of text, at most max of them
 // (0 = no limit).
@@ -131,3 +137,52 @@ var stopwords = func() map[string]bool {
 	}
 	return m
 }()
+
+// AnalysisVersion identifies how IndexTerms and TermVariants analyse text.
+// A backend records the version its lexical index was built with and
+// re-analyses its chunks when it opens an index built with another one, so
+// indexed text and queries never disagree. Version 1 folded and split
+// with SQLite's unicode61 rules (textnorm.Tokens); version 2 folds fully
+// (textnorm.Words) and stems each word in its chunk's language.
+const AnalysisVersion = 2
+
+// IndexTerms returns the terms a lexical index holds for text written in
+// lang (ISO 639-1), in order with duplicates: its Tokens, each stemmed
+// (textnorm.Stem) when lang has a stemmer.
+func IndexTerms(text, lang string) []string {
+	toks := Tokens(text)
+	for i, t := range toks {
+		toks[i] = textnorm.Stem(lang, t)
+	}
+	return toks
+}
+
+// TermVariants returns the forms under which a query term (one of
+// LexicalTerms) may be indexed: the term itself and its stem in every
+// supported language, distinct, the term first. A question's language is
+// not known to the index, and the stems of one word in the six languages
+// mostly coincide, so matching any of them finds the chunk whatever its
+// language.
+func TermVariants(term string) []string {
+	out := []string{term}
+	for _, l := range textnorm.StemLanguages {
+		if s := textnorm.Stem(l, term); !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Coordination weighs a chunk's lexical score by the share of the query's
+// terms it holds: sqrt(matched/terms). BM25 alone lets one rare term
+// outweigh all the others, so a long passage repeating one word of the
+// question beats the passage holding all of them. Measured with bench/peers
+// on BANKING77 (lexical top-1, FAQ / long / one-per-phrasing documents):
+// none 61.8/79.1/77.6%, sqrt 61.8/80.4/78.7%, linear 61.4/80.2/78.4%,
+// squared 60.9/80.1/78.2%.
+func Coordination(matched, terms int) float64 {
+	if terms <= 0 {
+		return 0
+	}
+	return math.Sqrt(float64(matched) / float64(terms))
+}

@@ -265,7 +265,7 @@ func (s *Store) DeleteResource(ctx context.Context, tenantID, id string) ([]stri
 			return ragkb.NotFound("resource")
 		}
 		delta := newTermDelta(tenantID)
-		ids, err := deleteChunks(ctx, tx, delta, `DELETE FROM chunks WHERE resource_id = ? RETURNING id, title, text`, id)
+		ids, err := deleteChunks(ctx, tx, delta, `DELETE FROM chunks WHERE resource_id = ? RETURNING id, analyzed`, id)
 		if err != nil {
 			return err
 		}

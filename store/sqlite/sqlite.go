@@ -118,6 +118,10 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
+	if err := s.reanalyze(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
 	r, err := sql.Open("sqlite", cfg.Path+"?"+common+"&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
