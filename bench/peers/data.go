@@ -17,6 +17,8 @@ import (
 type doc struct {
 	ID, Label, Title, Text string
 	Kind                   ragkb.DocKind
+	// Lang is the document's language ("en" when empty; "-" for unknown).
+	Lang string
 }
 
 // query is a test question and the intent it belongs to.

@@ -65,8 +65,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 	out := fl.String("out", "", "write the Markdown section here (default stdout)")
 	child := fl.String("child", "", "internal: run one system on -shapes (one shape) and print JSON")
 	maxQ := fl.Int("queries", 0, "internal: questions for the child (0 = all)")
+	langs := fl.String("languages", "", "measure lexical top-1 per language on the intent examples in this directory (answer/intent/builtins) instead")
 	if err := fl.Parse(args); err != nil {
 		return err
+	}
+	if *langs != "" {
+		return runLanguages(*langs, stdout)
 	}
 	if *child != "" {
 		return runChild(*child, *data, *shapes, *maxQ, stdout)

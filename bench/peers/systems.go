@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -87,7 +88,11 @@ func (s *ragkbSystem) index(ctx context.Context, dir string, docs []doc) error {
 	rdocs := make([]*ragkb.Document, len(docs))
 	s.docOf = make(map[string]string, len(docs))
 	for i, d := range docs {
-		rd := &ragkb.Document{SourceID: d.ID, Kind: d.Kind, Title: d.Title, Text: d.Text, Language: "en"}
+		lang := cmp.Or(d.Lang, "en")
+		if lang == "-" {
+			lang = ""
+		}
+		rd := &ragkb.Document{SourceID: d.ID, Kind: d.Kind, Title: d.Title, Text: d.Text, Language: lang}
 		rd.ComputeHash()
 		rdocs[i] = rd
 		s.docOf[indexer.DocumentID(r.ID, d.ID)] = d.ID

@@ -1,6 +1,7 @@
 package textnorm
 
 import (
+	"strings"
 	"sync"
 
 	"github.com/blevesearch/snowballstem"
@@ -23,7 +24,7 @@ var stemmers = map[string]func(*snowballstem.Env) bool{
 }
 
 // StemLanguages are the languages Stem changes words of, in a fixed order.
-var StemLanguages = []string{"en", "de", "fr", "it", "es"}
+var StemLanguages = []string{"en", "de", "fr", "it", "es", "pl"}
 
 var envs = sync.Pool{New: func() any { return snowballstem.NewEnv("") }}
 
@@ -49,5 +50,22 @@ func Stem(lang, word string) string {
 	return out
 }
 
-// stemPolish is identity until a measured choice exists.
-func stemPolish(word string) string { return word }
+// polishEndings are common inflectional endings of Polish nouns, adjectives
+// and verbs after folding (ą -> a, ę -> e, ó -> o), longest first.
+var polishEndings = []string{
+	"owie", "ami", "ach", "ego", "emu", "ych", "ymi", "ich", "imi", "owi", "iem", "cie",
+	"ow", "om", "em", "ie", "ym", "im", "ej", "aj", "sz", "my",
+	"a", "e", "i", "o", "u", "y", "c",
+}
+
+// stemPolish strips one inflectional ending (polishEndings) when at least
+// four letters remain: "fakturę"/"faktury"/"fakturami" -> "faktur",
+// "zamówienia"/"zamówieniu" -> "zamowieni". Snowball has no Polish stemmer.
+func stemPolish(word string) string {
+	for _, e := range polishEndings {
+		if len(word)-len(e) >= 4 && strings.HasSuffix(word, e) {
+			return word[:len(word)-len(e)]
+		}
+	}
+	return word
+}
