@@ -155,6 +155,11 @@ type ResourceFilter struct {
 	// AccountID selects the resources that read through this account.
 	AccountID string
 	Limit     int // 0 = no limit
+	// NamesOnly fills only ID, TenantID, Name, Type and Status: the
+	// resources' specs (inline content, feed settings, sealed credentials)
+	// are not read. For callers on the answer path that only need to know
+	// which resources exist and what they are called.
+	NamesOnly bool
 }
 
 // DocumentFilter selects documents of one tenant.

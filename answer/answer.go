@@ -205,7 +205,8 @@ func (s *Service) scope(ctx context.Context, tenantID string, req *ragkb.AnswerR
 		}
 		sc.assistant = a
 	}
-	rs, err := s.cfg.Store.ListResources(ctx, ragkb.ResourceFilter{TenantID: tenantID})
+	// Names only: the answer path never reads the resources' inline content.
+	rs, err := s.cfg.Store.ListResources(ctx, ragkb.ResourceFilter{TenantID: tenantID, NamesOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("answer: list resources: %w", err)
 	}

@@ -54,7 +54,7 @@ func (s *Server) handleSearch() gin.HandlerFunc {
 		}
 		ctx := c.Request.Context()
 		tenant := tenantOf(c)
-		rs, err := s.d.Store.ListResources(ctx, ragkb.ResourceFilter{TenantID: tenant})
+		rs, err := s.d.Store.ListResources(ctx, ragkb.ResourceFilter{TenantID: tenant, NamesOnly: true})
 		if err != nil {
 			writeError(c, s.log, err)
 			return

@@ -65,6 +65,17 @@ const resourceSelect = resourceColumns + `, version`
 
 type scanner interface{ Scan(dest ...any) error }
 
+// scanResourceName scans the columns of a NamesOnly listing.
+func scanResourceName(sc scanner) (*ragkb.Resource, error) {
+	var r ragkb.Resource
+	var typ, status string
+	if err := sc.Scan(&r.ID, &r.TenantID, &r.Name, &typ, &status); err != nil {
+		return nil, err
+	}
+	r.Type, r.Status = ragkb.ResourceType(typ), ragkb.ResourceStatus(status)
+	return &r, nil
+}
+
 func (s *Store) scanResource(sc scanner) (*ragkb.Resource, error) {
 	var r ragkb.Resource
 	var typ, status, warnings, lastRun, spec string
@@ -165,7 +176,11 @@ func (s *Store) ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*r
 			args = append(args, string(t))
 		}
 	}
-	q := `SELECT ` + resourceSelect + ` FROM resources`
+	cols := resourceSelect
+	if f.NamesOnly {
+		cols = `id, tenant_id, name, type, status`
+	}
+	q := `SELECT ` + cols + ` FROM resources`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, ` AND `)
 	}
@@ -180,7 +195,13 @@ func (s *Store) ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*r
 	defer rows.Close()
 	var out []*ragkb.Resource
 	for rows.Next() {
-		r, err := s.scanResource(rows)
+		var r *ragkb.Resource
+		var err error
+		if f.NamesOnly {
+			r, err = scanResourceName(rows)
+		} else {
+			r, err = s.scanResource(rows)
+		}
 		if err != nil {
 			return nil, translate("list resources", "resource", err)
 		}
