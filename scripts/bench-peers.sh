@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 out=BENCHMARKS.md
 sec=$(mktemp)
 trap 'rm -f "$sec" "$sec.new"' EXIT
-(cd bench/peers && go run . -data "$PWD/../../../shared/data/banking77" -out "$sec" "$@")
+(cd bench/peers && go run . -data "$PWD/../../../shared/data/banking77" -intents "$PWD/../../answer/intent/builtins" -out "$sec" "$@")
 
 # Replace the section (from its heading to the next "## " heading) or append it.
 touch "$out"

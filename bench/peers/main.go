@@ -65,7 +65,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	out := fl.String("out", "", "write the Markdown section here (default stdout)")
 	child := fl.String("child", "", "internal: run one system on -shapes (one shape) and print JSON")
 	maxQ := fl.Int("queries", 0, "internal: questions for the child (0 = all)")
-	langs := fl.String("languages", "", "measure lexical top-1 per language on the intent examples in this directory (answer/intent/builtins) instead")
+	langs := fl.String("languages", "", "only measure lexical top-1 per language on the intent examples in this directory (answer/intent/builtins)")
+	intents := fl.String("intents", "../../answer/intent/builtins", "intent examples for the per-language table (\"\" = skip)")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -117,7 +118,26 @@ func run(args []string, stdout, stderr io.Writer) error {
 		defer f.Close()
 		w = f
 	}
+	var perLang bytes.Buffer
+	if *intents != "" {
+		fmt.Fprintln(stderr, "peers: per-language table...")
+		if err := runLanguages(*intents, &perLang); err != nil {
+			return err
+		}
+	}
 	report(w, all, time.Since(start))
+	if perLang.Len() > 0 {
+		fmt.Fprintln(w, "### Per language: ragkb's lexical side with and without stems")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "The intent lane's built-in examples (`answer/intent/builtins`: 18 shop intents, hand-written in each language) as one document per example for half of them "+
+			"(even, then odd positions), the other half asked; top-1 = the first hit's intent is the question's, both folds together. "+
+			"\"Unknown\" indexes the documents without a language (no stems on the index side; queries still try their stems); "+
+			"\"known\" stems them (Snowball for en, de, fr, it, es; a light suffix stripper for pl, which Snowball lacks). Ties are broken by chunk id, "+
+			"which depends on the document's language: differences of about one point are noise.")
+		fmt.Fprintln(w)
+		w.Write(perLang.Bytes())
+		fmt.Fprintln(w)
+	}
 	return nil
 }
 

@@ -102,7 +102,93 @@ func Tokens(s string) []string {
 }
 
 // Words returns the words of s in order, duplicates included: runs of
-// letters and digits after Fold.
+// letters and digits after Fold. It folds and splits in one pass, and
+// ASCII words of lower-case text are returned as substrings of s.
 func Words(s string) []string {
-	return strings.FieldsFunc(Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+	words := make([]string, 0, len(s)/6+1)
+	var b []byte // the current word, when it differs from s
+	start, copied := -1, false
+	flush := func(end int) {
+		if start >= 0 {
+			if copied {
+				words = append(words, string(b))
+			} else {
+				words = append(words, s[start:end])
+			}
+		}
+		start, copied, b = -1, false, b[:0]
+	}
+	// appendWord adds folded bytes to the current word, copying it out of s
+	// from the first byte that differs.
+	begin := func(i int) {
+		if start < 0 {
+			start = i
+		}
+	}
+	toCopy := func(i int) {
+		if !copied {
+			b = append(b[:0], s[start:i]...)
+			copied = true
+		}
+	}
+	var buf [utf8.UTFMax]byte
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+				begin(i)
+				if copied {
+					b = append(b, c)
+				}
+			case 'A' <= c && c <= 'Z':
+				begin(i)
+				toCopy(i)
+				b = append(b, c+'a'-'A')
+			default:
+				flush(i)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.Is(unicode.Mn, r) {
+			// A combining mark: dropped, inside a word or not.
+			if start >= 0 {
+				toCopy(i)
+			}
+			i += size
+			continue
+		}
+		r = unicode.ToLower(r)
+		var out string
+		if f, ok := letters[r]; ok {
+			out = f
+		} else {
+			n := utf8.EncodeRune(buf[:], r)
+			out = string(buf[:n])
+			if d := norm.NFD.Properties(buf[:n]).Decomposition(); len(d) > 0 {
+				base, bs := utf8.DecodeRune(d)
+				if strings.IndexFunc(string(d[bs:]), func(m rune) bool { return !unicode.Is(unicode.Mn, m) }) < 0 {
+					if f, ok := letters[base]; ok {
+						out = f
+					} else {
+						out = string(d[:bs])
+					}
+				}
+			}
+		}
+		fr, _ := utf8.DecodeRuneInString(out)
+		if !unicode.IsLetter(fr) && !unicode.IsNumber(fr) {
+			flush(i)
+			i += size
+			continue
+		}
+		begin(i)
+		toCopy(i)
+		b = append(b, out...)
+		i += size
+	}
+	flush(len(s))
+	return words
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/ragkb/ragkb/internal/textnorm"
 )
@@ -84,5 +85,26 @@ func TestFoldSQLite(t *testing.T) {
 		if got := textnorm.FoldSQLite(tc.in); got != tc.want {
 			t.Errorf("%s: textnorm.FoldSQLite(%q) = %q, want %q", tc.name, tc.in, got, tc.want)
 		}
+	}
+}
+
+// FuzzWords checks the one-pass Words against its definition: Fold, then
+// runs of letters and digits.
+func FuzzWords(f *testing.F) {
+	for _, s := range []string{"Can I get a VAT invoice?", "Łódź Straße", "e\u0301cole", "İstanbul ıi", "配送 배송", "a\u0301b \u0301c", "ǅ ﬁ ½ Ⅻ", "\xff\xfeabc"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := strings.FieldsFunc(textnorm.Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+		if got := textnorm.Words(s); !slices.Equal(got, want) {
+			t.Fatalf("Words(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+func BenchmarkWords(b *testing.B) {
+	text := strings.Repeat("We issue a VAT invoice for every order; delivery to Kraków takes one or two working days. ", 10)
+	for b.Loop() {
+		textnorm.Words(text)
 	}
 }
