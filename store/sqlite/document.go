@@ -268,8 +268,7 @@ func rowPlaceholders(cols, n int) string {
 func (s *Store) GetChunks(ctx context.Context, tenantID string, ids []string) ([]*ragkb.Chunk, error) {
 	byID := make(map[string]*ragkb.Chunk, len(ids))
 	for batch := range chunked(ids, 500) {
-		rows, err := s.r.QueryContext(ctx, `SELECT id, tenant_id, resource_id, document_id, ordinal, kind, title, url, text, language
-			FROM chunks WHERE tenant_id = ? AND id IN (`+placeholders(len(batch))+`)`, append([]any{tenantID}, anySlice(batch)...)...)
+		rows, err := s.stmts.chunks.QueryContext(ctx, tenantID, jsonArray(batch))
 		if err != nil {
 			return nil, translate("get chunks", "chunk", err)
 		}

@@ -130,16 +130,13 @@ type termGroup struct {
 // lexicalCandidates adds up to n of the tenant's chunks matching expr to
 // cands: chunk id -> its analysed terms (analysis.String).
 func (s *Store) lexicalCandidates(ctx context.Context, q ragkb.LexicalQuery, expr string, n int, cands map[string]string) error {
-	filter := `c.tenant_id = ?`
-	args := []any{expr, q.TenantID}
+	var rows *sql.Rows
+	var err error
 	if len(q.ResourceIDs) > 0 {
-		filter += ` AND c.resource_id IN (` + placeholders(len(q.ResourceIDs)) + `)`
-		args = append(args, anySlice(q.ResourceIDs)...)
+		rows, err = s.stmts.candsIn.QueryContext(ctx, expr, q.TenantID, jsonArray(q.ResourceIDs), n)
+	} else {
+		rows, err = s.stmts.cands.QueryContext(ctx, expr, q.TenantID, n)
 	}
-	// CROSS JOIN keeps FTS5 as the outer loop, so LIMIT stops the scan.
-	rows, err := s.r.QueryContext(ctx, `SELECT c.id, c.analyzed
-		FROM chunks_fts CROSS JOIN chunks AS c ON c.seq = chunks_fts.rowid
-		WHERE chunks_fts MATCH ? AND `+filter+` LIMIT ?`, append(args, n)...)
 	if err != nil {
 		return err
 	}
@@ -163,15 +160,14 @@ type lexStats struct {
 // lexicalStats reads the tenant's document frequencies of terms and corpus size.
 func (s *Store) lexicalStats(ctx context.Context, tenantID string, terms []string) (lexStats, error) {
 	st := lexStats{df: make(map[string]int, len(terms))}
-	err := s.r.QueryRowContext(ctx, `SELECT chunks, tokens FROM lexical_stats WHERE tenant_id = ?`, tenantID).Scan(&st.chunks, &st.tokens)
+	err := s.stmts.stats.QueryRowContext(ctx, tenantID).Scan(&st.chunks, &st.tokens)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil // no chunks
 	}
 	if err != nil {
 		return st, err
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT term, docs FROM lexical_terms WHERE tenant_id = ? AND term IN (`+placeholders(len(terms))+`)`,
-		append([]any{tenantID}, anySlice(terms)...)...)
+	rows, err := s.stmts.terms.QueryContext(ctx, tenantID, jsonArray(terms))
 	if err != nil {
 		return st, err
 	}
