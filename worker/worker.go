@@ -22,24 +22,13 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/ragkb/ragkb"
-	"github.com/ragkb/ragkb/indexer"
 )
-
-// Runner indexes one resource under a lease (indexer.Indexer).
-type Runner interface {
-	Run(ctx context.Context, l ragkb.Lease, r *ragkb.Resource) (*indexer.Result, error)
-}
-
-// EventSink records events (webhook.Recorder).
-type EventSink interface {
-	Record(ctx context.Context, e *ragkb.Event) error
-}
 
 // Config configures a Worker.
 type Config struct {
 	Store  ragkb.Store
-	Runner Runner
-	Events EventSink
+	Runner ragkb.Indexer
+	Events ragkb.EventRecorder
 	// Owner identifies this worker in leases (default host-pid-random).
 	Owner string
 	// Lease is how long a claimed job is held without a heartbeat (default 30s).

@@ -23,6 +23,7 @@ import (
 	"github.com/ragkb/ragkb/answer/insights"
 	"github.com/ragkb/ragkb/answer/intent"
 	"github.com/ragkb/ragkb/answer/llm"
+	"github.com/ragkb/ragkb/answer/triage"
 	"github.com/ragkb/ragkb/connectors"
 	"github.com/ragkb/ragkb/connectors/all"
 	"github.com/ragkb/ragkb/connectors/allegro"
@@ -333,9 +334,6 @@ func relevanceFor(cfg config) relevance {
 // ready lists the dependencies /readyz checks besides the stores.
 func (a *app) ready() map[string]func(context.Context) error {
 	checks := map[string]func(context.Context) error{}
-	if o, ok := a.embedder.(*embed.OpenAI); ok {
-		checks["embedding"] = o.Probe
-	}
 	if a.cfg.DatabaseURL == "" || a.cfg.VectorStore == "embedded" {
 		checks["data_dir"] = func(context.Context) error { return writable(a.cfg.DataDir) }
 	}
@@ -385,8 +383,8 @@ func (a *app) handler() http.Handler {
 
 func (a *app) server() *server.Server {
 	return server.New(server.Deps{
-		Store: a.store, Vectors: a.vectors, Answers: a.answers, Triage: a.answers, Searcher: a.retriever, Events: a.events, Accounts: a.accounts,
-		Insights: a.insights, ValidateSpec: validateSpec, BuiltinIntents: intent.BuiltinNames(), DescribeIntent: intent.BuiltinDescription,
+		Store: a.store, Vectors: a.vectors, Embedder: a.embedder, Answers: a.answers, Triage: a.answers, Searcher: a.retriever, Events: a.events, Accounts: a.accounts,
+		Insights: a.insights, ValidateSpec: validateSpec, ValidateTriage: triage.Validate, BuiltinIntents: intent.BuiltinNames(), DescribeIntent: intent.BuiltinDescription,
 		Gatherer: a.registry, Registerer: a.registry,
 		NextRefresh: func(now time.Time) time.Time { return a.worker.NextRefresh(now) },
 		Logger:      a.log, Version: version,

@@ -169,7 +169,7 @@ func benchRelevanceWith(ctx context.Context, w io.Writer, progress io.Writer, la
 		}
 	}
 	for i, t := range test {
-		hits, err := e.app.retriever.Search(ctx, retriever.Query{TenantID: e.tenant, Text: t[0], TopK: 1, Vector: vecs[i]})
+		hits, err := e.app.retriever.Search(ctx, ragkb.SearchQuery{TenantID: e.tenant, Text: t[0], TopK: 1, Vector: vecs[i]})
 		if err != nil {
 			return err
 		}

@@ -143,12 +143,12 @@ func TestLexicalTermCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("after replace and delete")
-	if _, err := s.DeleteResource(ctx, tenantID, r.ID); err != nil {
+	if err := s.DeleteResource(ctx, tenantID, r.ID); err != nil {
 		t.Fatal(err)
 	}
 	check("after DeleteResource")
 	res, _ = s.ListResources(ctx, ragkb.ResourceFilter{TenantID: other})
-	if _, err := s.DeleteResource(ctx, other, res[0].ID); err != nil {
+	if err := s.DeleteResource(ctx, other, res[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	check("empty")

@@ -265,7 +265,7 @@ func testTenantVersion(t *testing.T, s ragkb.Store) {
 		}},
 		{"DeleteIntent", func() { must(t, s.DeleteIntent(ctx, ten.ID, "greeting"), "DeleteIntent") }},
 		{"DeleteResource", func() {
-			_, err := s.DeleteResource(ctx, ten.ID, r.ID)
+			err := s.DeleteResource(ctx, ten.ID, r.ID)
 			must(t, err, "DeleteResource")
 		}},
 	}

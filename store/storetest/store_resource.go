@@ -309,17 +309,16 @@ func testDeleteResource(t *testing.T, s ragkb.Store) {
 	must(t, err, "GetResource")
 	must(t, s.UpdateResource(ctx, cur, &ragkb.Job{ID: ragkb.NewID("job"), Kind: ragkb.JobRefresh, CreatedAt: t0}), "UpdateResource with job")
 
-	_, err = s.DeleteResource(ctx, ten.ID, "res_missing")
-	isNotFound(t, err, "DeleteResource(missing)")
-	removed, err := s.DeleteResource(ctx, ten.ID, r.ID)
-	must(t, err, "DeleteResource")
-	if got, want := sorted(removed), chunkIDs(d1, d2); !slices.Equal(got, want) {
-		t.Errorf("DeleteResource removed %v, want %v", got, want)
+	isNotFound(t, s.DeleteResource(ctx, ten.ID, "res_missing"), "DeleteResource(missing)")
+	must(t, s.DeleteResource(ctx, ten.ID, r.ID), "DeleteResource")
+	if left, err := s.GetChunks(ctx, ten.ID, append(chunkIDs(d1, d2), chunkIDs(k)...)); err != nil {
+		t.Fatalf("GetChunks: %v", err)
+	} else if len(left) != len(chunkIDs(k)) {
+		t.Errorf("after DeleteResource %d chunks are left, want only the %d of the other resource", len(left), len(chunkIDs(k)))
 	}
 	_, err = s.GetResource(ctx, ten.ID, r.ID)
 	isNotFound(t, err, "GetResource after delete")
-	_, err = s.DeleteResource(ctx, ten.ID, r.ID)
-	isNotFound(t, err, "DeleteResource twice")
+	isNotFound(t, s.DeleteResource(ctx, ten.ID, r.ID), "DeleteResource twice")
 	docs, err := s.ListDocuments(ctx, ragkb.DocumentFilter{TenantID: ten.ID})
 	must(t, err, "ListDocuments")
 	if len(docs) != 1 || docs[0].ID != k.d.ID {
