@@ -74,11 +74,14 @@ type Store interface {
 	SearchLexical(ctx context.Context, q LexicalQuery) ([]ChunkHit, error)
 
 	// ClaimJob leases the oldest job that is not leased or whose lease has
-	// expired, incrementing its Attempts. ENOTFOUND when there is none. Two
-	// callers never hold the same job at once.
-	ClaimJob(ctx context.Context, owner string, now time.Time, lease time.Duration) (*Job, error)
-	// ExtendLease pushes the lease to until; ECONFLICT if the lease was lost.
-	ExtendLease(ctx context.Context, l Lease, until time.Time) error
+	// expired, for lease from now, incrementing its Attempts. ENOTFOUND when
+	// there is none. Two callers never hold the same job at once. Leases are
+	// taken, extended and checked (ApplyIndex, ClaimJob) with the store's
+	// own clock, never a caller's, so callers with skewed clocks agree.
+	ClaimJob(ctx context.Context, owner string, lease time.Duration) (*Job, error)
+	// ExtendLease pushes the lease to the store's now + lease; ECONFLICT if
+	// the lease was lost.
+	ExtendLease(ctx context.Context, l Lease, lease time.Duration) error
 	// FinishJob saves r (as UpdateResource without a job, but guarded by the
 	// lease instead of r.Version) and deletes the job, atomically; ECONFLICT
 	// (and nothing saved) if the lease was lost. It increments r.Version.

@@ -83,7 +83,7 @@ func (e *env) try(t *testing.T, confirm bool) (*ragkb.IndexResult, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	job, err := e.store.ClaimJob(ctx, "t", time.Now(), time.Minute)
+	job, err := e.store.ClaimJob(ctx, "t", time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}

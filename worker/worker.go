@@ -197,7 +197,7 @@ func (w *Worker) RunOnce(ctx context.Context) (bool, error) {
 	if ctx.Err() != nil {
 		return false, nil
 	}
-	job, err := w.cfg.Store.ClaimJob(ctx, w.cfg.Owner, w.cfg.Now(), w.cfg.Lease)
+	job, err := w.cfg.Store.ClaimJob(ctx, w.cfg.Owner, w.cfg.Lease)
 	if err != nil {
 		if ragkb.IsNotFound(err) {
 			return false, nil
@@ -241,7 +241,7 @@ func (w *Worker) process(ctx context.Context, job *ragkb.Job) error {
 			case <-runCtx.Done():
 				return
 			case <-t.C:
-				if err := w.cfg.Store.ExtendLease(runCtx, l, w.cfg.Now().Add(w.cfg.Lease)); err != nil {
+				if err := w.cfg.Store.ExtendLease(runCtx, l, w.cfg.Lease); err != nil {
 					if ragkb.ErrorCodeOf(err) == ragkb.ECONFLICT {
 						log.Warn("lease lost: another run replaced this job")
 						close(lost)
@@ -290,7 +290,7 @@ func (w *Worker) process(ctx context.Context, job *ragkb.Job) error {
 			// rather than ask the merchant to retry. The job is taken
 			// again when this shortened lease ends.
 			delay := min(w.cfg.Lease, time.Second<<min(job.Attempts-1, 10))
-			if err := w.cfg.Store.ExtendLease(bg, l, w.cfg.Now().Add(delay)); err != nil {
+			if err := w.cfg.Store.ExtendLease(bg, l, delay); err != nil {
 				log.Warn("shorten lease for a retry", "err", err)
 			}
 			w.cfg.Metrics.outcome("retried")

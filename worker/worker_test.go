@@ -154,7 +154,7 @@ func TestExpiredLeaseIsTakenOver(t *testing.T) {
 	f := newFixture(t)
 	r := f.resource(t, ragkb.TypeKnowledgeBase)
 	// w1 claims the job and "dies": it never finishes nor heartbeats.
-	if _, err := f.store.ClaimJob(ctx, "dead", f.clock.Now(), 10*time.Second); err != nil {
+	if _, err := f.store.ClaimJob(ctx, "dead", 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	ok := runnerFunc(func(context.Context, ragkb.Lease, *ragkb.Resource) (*ragkb.IndexResult, error) {
@@ -178,7 +178,7 @@ func TestTooManyInterruptionsFail(t *testing.T) {
 	f := newFixture(t)
 	r := f.resource(t, ragkb.TypeKnowledgeBase)
 	for i := 0; i < 5; i++ { // five workers die in a row
-		if _, err := f.store.ClaimJob(ctx, "dead", f.clock.Now(), time.Second); err != nil {
+		if _, err := f.store.ClaimJob(ctx, "dead", time.Second); err != nil {
 			t.Fatal(err)
 		}
 		f.clock.Add(2 * time.Second)
@@ -213,7 +213,7 @@ func TestStopReleasesRunningJob(t *testing.T) {
 		t.Fatalf("after stop: got %s, want processing (job handed back)", got.Status)
 	}
 	// Released: another worker claims it at once, without waiting for the lease.
-	job, err := f.store.ClaimJob(context.Background(), "w2", f.clock.Now(), time.Minute)
+	job, err := f.store.ClaimJob(context.Background(), "w2", time.Minute)
 	if err != nil || job.ResourceID != r.ID {
 		t.Fatalf("claim after release: got %+v, %v", job, err)
 	}

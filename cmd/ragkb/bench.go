@@ -160,7 +160,7 @@ func (e *benchEnv) index(ctx context.Context, r *ragkb.Resource, docs []*ragkb.D
 	if err := e.app.Store.CreateResource(ctx, r, job); err != nil {
 		return 0, 0, err
 	}
-	claimed, err := e.app.Store.ClaimJob(ctx, "bench", time.Now(), time.Hour)
+	claimed, err := e.app.Store.ClaimJob(ctx, "bench", time.Hour)
 	if err != nil {
 		return 0, 0, err
 	}

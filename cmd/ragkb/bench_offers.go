@@ -57,7 +57,7 @@ func (e *benchEnv) runJob(ctx context.Context, r *ragkb.Resource, create bool) (
 	} else if err := e.app.Store.UpdateResource(ctx, r, job); err != nil {
 		return nil, 0, err
 	}
-	claimed, err := e.app.Store.ClaimJob(ctx, "bench", time.Now(), time.Hour)
+	claimed, err := e.app.Store.ClaimJob(ctx, "bench", time.Hour)
 	if err != nil {
 		return nil, 0, err
 	}

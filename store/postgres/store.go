@@ -66,7 +66,7 @@ type Config struct {
 	Dimensions int
 	// Logger receives migration messages (default: discarded).
 	Logger *slog.Logger
-	// Now is the clock for default timestamps (default time.Now).
+	// Now is the clock for leases and default timestamps (default time.Now).
 	Now func() time.Time
 	// Secrets, when set, seals resource tokens, account credentials and
 	// webhook secrets at rest; values written before are sealed by New.

@@ -199,7 +199,7 @@ func testResourceCRUD(t *testing.T, s ragkb.Store) {
 	isNotFound(t, s.UpdateResource(ctx, &missing, nil), "UpdateResource(missing)")
 	isNotFound(t, s.UpdateResource(ctx, &missing, &ragkb.Job{ID: ragkb.NewID("job"), Kind: ragkb.JobIndex, CreatedAt: t0}),
 		"UpdateResource(missing, job)")
-	if _, err := s.ClaimJob(ctx, "w", time.Now(), time.Minute); ragkb.ErrorCodeOf(err) != ragkb.ENOTFOUND {
+	if _, err := claimAt(s, "w", time.Now(), time.Minute); ragkb.ErrorCodeOf(err) != ragkb.ENOTFOUND {
 		t.Errorf("ClaimJob after failed UpdateResource = %v, want ENOTFOUND (no job enqueued)", err)
 	}
 
@@ -209,7 +209,7 @@ func testResourceCRUD(t *testing.T, s ragkb.Store) {
 		Status: ragkb.StatusProcessing, CreatedAt: t0, UpdatedAt: t0, KnowledgeBase: &ragkb.KnowledgeBase{Invoice: "Yes."}}
 	job.ResourceID = r2.ID
 	must(t, s.CreateResource(ctx, r2, job), "CreateResource with job")
-	j, err := s.ClaimJob(ctx, "w", time.Now(), time.Minute)
+	j, err := claimAt(s, "w", time.Now(), time.Minute)
 	must(t, err, "ClaimJob")
 	if j.ID != job.ID || j.ResourceID != r2.ID || j.TenantID != ten.ID || j.Kind != ragkb.JobIndex {
 		t.Errorf("ClaimJob = %+v, want job %s of resource %s", j, job.ID, r2.ID)
@@ -335,7 +335,7 @@ func testDeleteResource(t *testing.T, s ragkb.Store) {
 	}
 	// The deleted resource's jobs are gone; only the kept resource's
 	// leftover lease from index() remains, and it is held.
-	if j, err := s.ClaimJob(ctx, "w", time.Now(), time.Minute); ragkb.ErrorCodeOf(err) != ragkb.ENOTFOUND {
+	if j, err := claimAt(s, "w", time.Now(), time.Minute); ragkb.ErrorCodeOf(err) != ragkb.ENOTFOUND {
 		t.Errorf("ClaimJob after delete = %+v, %v; want ENOTFOUND", j, err)
 	}
 }
