@@ -81,7 +81,7 @@ func (s *ragkbSystem) index(ctx context.Context, dir string, docs []doc) error {
 	if err := s.st.CreateResource(ctx, r, job); err != nil {
 		return err
 	}
-	claimed, err := s.st.ClaimJob(ctx, "bench", time.Now(), time.Hour)
+	claimed, err := s.st.ClaimJob(ctx, "bench", time.Hour)
 	if err != nil {
 		return err
 	}
