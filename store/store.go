@@ -94,6 +94,11 @@ func splitTerms(text string, max int) []string {
 // stopwords are very frequent function words (folded, lower case) of the
 // languages merchants use most. The list is short on purpose: it removes the
 // words that match nearly every passage and so only cost time.
+// Keeping the question words among them (can, could, would, should, get,
+// got, how, what, when, where, why) was measured with bench/peers on
+// BANKING77 (analysis version 1): lexical top-1 57.6 -> 57.6% on FAQ
+// entries, 80.9 -> 81.3% on long documents, hybrid 59.6 -> 59.3%: no gain,
+// so they stay dropped.
 var stopwords = func() map[string]bool {
 	lists := []string{
 		// en
