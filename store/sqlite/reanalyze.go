@@ -14,7 +14,7 @@ import (
 // chunks.analyzed when they were built with another store.AnalysisVersion
 // (an older ragkb): the chunks' stored title, text and language are
 // analysed again, in one transaction, so a crash leaves the old index
-// whole. About a second per 10,000 chunks.
+// whole. 10,000 short chunks take 0.4 s (BenchmarkReanalyze10k).
 func (s *Store) reanalyze(ctx context.Context) error {
 	var version int
 	if err := s.w.QueryRowContext(ctx, `SELECT version FROM lexical_analysis WHERE id = 1`).Scan(&version); err != nil {
