@@ -98,8 +98,12 @@ type Config struct {
 	// semantic lane (default 2s); past it the lexical lane decides.
 	EmbedTimeout time.Duration
 	Metrics      *Metrics
-	Now          func() time.Time
-	Logger       *slog.Logger
+	// LaneCacheBytes is the memory budget of the tenants' intent lanes
+	// (default DefaultLaneCacheBytes): past it the least recently used
+	// lanes are dropped and rebuilt on their next question.
+	LaneCacheBytes int64
+	Now            func() time.Time
+	Logger         *slog.Logger
 }
 
 // DefaultRelevance is the grounded-answer threshold: the F1 optimum of
@@ -147,7 +151,7 @@ func New(cfg Config) (*Service, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{cfg: cfg, lanes: newLaneCache(cfg.IntentOptions, cfg.Embedder, cfg.SemanticOptions, log), translator: NewTranslator(cfg.LLM, cfg.TranslationCache), orders: newOrderGuard(), log: log}, nil
+	return &Service{cfg: cfg, lanes: newLaneCache(cfg.IntentOptions, cfg.Embedder, cfg.SemanticOptions, cfg.LaneCacheBytes, cfg.Metrics, log), translator: NewTranslator(cfg.LLM, cfg.TranslationCache), orders: newOrderGuard(), log: log}, nil
 }
 
 // PremiumEnabled reports whether a premium model is configured.

@@ -48,7 +48,7 @@ func (s *Service) Triage(ctx context.Context, tenantID string, req *ragkb.Triage
 	}
 	var im *ragkb.IntentMatch
 	if ln != nil {
-		if p := ln.clf.Classify(text); p.Intent != "" && p.Intent != intent.OutOfScopeIntent {
+		if p := ln.classify(text); p.Intent != "" && p.Intent != intent.OutOfScopeIntent {
 			im = &ragkb.IntentMatch{Name: publicIntent(p.Intent), Confidence: round(p.Confidence), OutOfScope: p.OutOfScope}
 		}
 	}
@@ -83,7 +83,7 @@ func (s *Service) triageTurn(t *turn, resp *ragkb.AnswerResponse) *ragkb.Triage 
 	im := t.intent
 	if im == nil && ln != nil && resp.Status == ragkb.AnswerAgent {
 		// Routed to a person before the lane ran: classify for the topic.
-		if p := ln.clf.Classify(t.question); p.Intent != "" && p.Intent != intent.OutOfScopeIntent {
+		if p := ln.classify(t.question); p.Intent != "" && p.Intent != intent.OutOfScopeIntent {
 			im = &ragkb.IntentMatch{Name: publicIntent(p.Intent), Confidence: round(p.Confidence), OutOfScope: p.OutOfScope}
 		}
 	}
@@ -103,14 +103,6 @@ func (s *Service) triageTurn(t *turn, resp *ragkb.AnswerResponse) *ragkb.Triage 
 		tr.Reasons = append(tr.Reasons, "answered by the contact-agent message")
 	}
 	return tr
-}
-
-// peek returns the tenant's cached lane, if any, without checking that it
-// is current.
-func (lc *laneCache) peek(tenantID string) *lane {
-	lc.mu.Lock()
-	defer lc.mu.Unlock()
-	return lc.lanes[tenantID]
 }
 
 // turnRouting recovers the guardrail's routing of a turn without running the
