@@ -47,7 +47,7 @@ type Nearest struct {
 }
 
 // maxCandidates is how many phrasings step 2 scores exactly.
-const maxCandidates = 48
+const maxCandidates = 32
 
 // maxPostingShare is the share of phrasings above which a feature's posting
 // list is not walked in step 1 (when the list is also longer than
@@ -222,12 +222,10 @@ func (n *Nearest) search(q []rawFeature) []nearClass {
 			s.acc[d] += v / n.norm[d]
 		}
 	}
-	cands := s.touched
-	slices.SortFunc(cands, func(a, b int32) int { return cmp.Or(cmp.Compare(s.acc[b], s.acc[a]), cmp.Compare(a, b)) })
+	cands := topDocs(s.touched, s.acc, maxCandidates)
 	for _, d := range s.touched {
 		s.acc[d] = 0
 	}
-	cands = cands[:min(len(cands), maxCandidates)]
 	best := map[int32]float64{}
 	for _, d := range cands {
 		sim := n.cosine(q, qw, qinv, d)
@@ -244,8 +242,13 @@ func (n *Nearest) search(q []rawFeature) []nearClass {
 }
 
 // cosine is the exact TF-IDF cosine of the question (features q sorted by
-// key, weights qw, inverse norm qinv) and phrasing d.
+// key, weights qw, inverse norm qinv) and phrasing d. A feature they share
+// has the same IDF on both sides, so the phrasing's weight of it is the
+// question's divided by the question's term frequency, times its own.
 func (n *Nearest) cosine(q []rawFeature, qw []float32, qinv float32, d int32) float64 {
+	if n.norm[d] == 0 {
+		return 0
+	}
 	raw := n.base.ext.extract(n.texts[d])
 	var dot float64
 	i := 0
@@ -256,14 +259,63 @@ func (n *Nearest) cosine(q []rawFeature, qw []float32, qinv float32, d int32) fl
 		if i == len(q) {
 			break
 		}
-		if q[i].key == f.key {
-			dot += float64(qw[i]) * float64(n.weight(f))
+		if q[i].key == f.key && qw[i] != 0 {
+			tq := 1 + math.Log(float64(q[i].count))
+			td := 1 + math.Log(float64(f.count))
+			dot += float64(qw[i]) * float64(qw[i]) / tq * td
 		}
 	}
-	if n.norm[d] == 0 {
-		return 0
-	}
 	return dot * float64(qinv) / float64(n.norm[d])
+}
+
+// topDocs returns the k documents of docs with the highest score, best
+// first (ties by document), without sorting all of docs.
+func topDocs(docs []int32, score []float32, k int) []int32 {
+	better := func(a, b int32) bool { return score[a] > score[b] || score[a] == score[b] && a < b }
+	h := make([]int32, 0, k) // min-heap on "better": h[0] is the worst kept
+	down := func(i int) {
+		for {
+			l, r, m := 2*i+1, 2*i+2, i
+			if l < len(h) && better(h[m], h[l]) {
+				m = l
+			}
+			if r < len(h) && better(h[m], h[r]) {
+				m = r
+			}
+			if m == i {
+				return
+			}
+			h[i], h[m] = h[m], h[i]
+			i = m
+		}
+	}
+	for _, d := range docs {
+		switch {
+		case len(h) < k:
+			h = append(h, d)
+			for i := len(h) - 1; i > 0; {
+				p := (i - 1) / 2
+				if !better(h[p], h[i]) {
+					break
+				}
+				h[i], h[p] = h[p], h[i]
+				i = p
+			}
+		case better(d, h[0]):
+			h[0] = d
+			down(0)
+		}
+	}
+	slices.SortFunc(h, func(a, b int32) int {
+		if better(a, b) {
+			return -1
+		}
+		if better(b, a) {
+			return 1
+		}
+		return 0
+	})
+	return h
 }
 
 // NearSlope is the weight of a custom class's similarity in its score, in

@@ -31,10 +31,10 @@ func TestNearSlope(t *testing.T) {
 	for i, n := range c.intents {
 		idx[n] = i
 	}
-	var sxy, sxx float64
+	var sxy, sxx, pxy, pxx float64
 	s := c.scratch.Get().(*scratch)
 	for cls, texts := range probe {
-		for _, text := range texts {
+		for j, text := range texts {
 			x, _ := c.vocab.vector(c.ext.extract(text))
 			c.lin.logits(x, s.z)
 			lin := s.z[idx[cls]]
@@ -43,10 +43,14 @@ func TestNearSlope(t *testing.T) {
 			sim := sparseDot(x, ex)
 			sxy += lin * sim
 			sxx += sim * sim
+			if j > 0 {
+				pxy += lin * sim
+				pxx += sim * sim
+			}
 		}
 	}
 	slope := sxy / sxx
-	t.Logf("linear logit of one-example classes ≈ %.2f × similarity (NearSlope %.1f)", slope, NearSlope)
+	t.Logf("linear logit of one-example classes ≈ %.2f × similarity (NearSlope %.1f); %.2f on paraphrases only", slope, NearSlope, pxy/pxx)
 	if slope < NearSlope*0.75 || slope > NearSlope*1.25 {
 		t.Errorf("measured slope %.2f, NearSlope %.1f: update NearSlope", slope, NearSlope)
 	}
@@ -62,4 +66,52 @@ func sparseDot(a, b sparse) float64 {
 		d += float64(m[f] * b.val[i])
 	}
 	return d
+}
+
+// TestNearBanking77 measures custom questions in a Nearest index against
+// the trained linear classes they replace (Classifier.With): BANKING77's 77
+// intents become 77 custom questions of three phrasings each (a question and
+// two examples, seed 1) over the built-ins, and the 3,080 test questions
+// are classified. The index must not answer more wrongly than the trained
+// classes and must keep most of their right answers.
+func TestNearBanking77(t *testing.T) {
+	if testing.Short() {
+		t.Skip("BANKING77 evaluation")
+	}
+	dir := banking77Dir(t)
+	base := Train(Builtins(), Options{TopN: 5})
+	old, err := evaluate(dir, 3, 1, func(train []Example) (func(int, string) Prediction, []string, error) {
+		c := base.With(train)
+		return func(_ int, text string) Prediction { return c.Classify(text) }, uniqueIntents(train), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("trained classes (With): right %.1f%% wrong %.1f%% refused %.1f%%, %v per question", 100*old.Right, 100*old.Wrong, 100*old.Refused, old.MeanLatency)
+	near, err := evaluate(dir, 3, 1, func(train []Example) (func(int, string) Prediction, []string, error) {
+		n := NewNearest(base, train)
+		return func(_ int, text string) Prediction { return base.ClassifyNear(n, text) }, uniqueIntents(train), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("nearest index (slope %.0f): right %.1f%% wrong %.1f%% refused %.1f%%, %v per question", NearSlope, 100*near.Right, 100*near.Wrong, 100*near.Refused, near.MeanLatency)
+	if near.Wrong > old.Wrong+0.01 {
+		t.Errorf("nearest index answers %.1f%% wrongly, trained classes %.1f%%", 100*near.Wrong, 100*old.Wrong)
+	}
+	if near.Right < old.Right*0.8 {
+		t.Errorf("nearest index answers %.1f%% rightly, trained classes %.1f%%", 100*near.Right, 100*old.Right)
+	}
+}
+
+func uniqueIntents(es []Example) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, e := range es {
+		if !seen[e.Intent] {
+			seen[e.Intent] = true
+			out = append(out, e.Intent)
+		}
+	}
+	return out
 }
