@@ -235,7 +235,7 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger) (_ *app, err er
 	}
 	if a.answers, err = answer.New(answer.Config{
 		Store: insights.WithWriter(a.store, a.questions), Searcher: a.retriever, Events: a.events, LLM: model, Relevance: a.relevance.threshold, Embedder: laneEmbedder, EmbedTimeout: cfg.EmbeddingQueryTimeout,
-		Orders: a.orders, Metrics: answer.NewMetrics(a.registry), Logger: log,
+		Orders: a.orders, Metrics: answer.NewMetrics(a.registry), Logger: log, LaneCacheBytes: int64(cfg.LaneCacheMB) << 20,
 	}); err != nil {
 		return nil, err
 	}
