@@ -209,7 +209,7 @@ func (s *Service) scope(ctx context.Context, tenantID string, req *ragkb.AnswerR
 		}
 		sc.assistant = a
 	}
-	rs, err := s.cfg.Store.ListResources(ctx, ragkb.ResourceFilter{TenantID: tenantID})
+	rs, err := s.cfg.Store.ListResources(ctx, ragkb.ResourceFilter{TenantID: tenantID, NoSpec: true})
 	if err != nil {
 		return nil, fmt.Errorf("answer: list resources: %w", err)
 	}

@@ -165,7 +165,11 @@ func (s *Store) ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*r
 			args = append(args, string(t))
 		}
 	}
-	q := `SELECT ` + resourceSelect + ` FROM resources`
+	sel := resourceSelect
+	if f.NoSpec {
+		sel = strings.Replace(sel, "spec, created_at", "'{}', created_at", 1)
+	}
+	q := `SELECT ` + sel + ` FROM resources`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, ` AND `)
 	}
