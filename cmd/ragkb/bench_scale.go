@@ -117,7 +117,7 @@ type scaleRow struct {
 	n                                   int
 	upload, index, build                time.Duration
 	heapBefore, heapAfter, rss          float64 // MiB
-	exact, para                         [3]int  // right, wrong, refused
+	exact, para                         [4]int  // right, wrong, refused, wrong on the fast tier
 	fastP50, fastP99, allP50            time.Duration
 	fastShare                           float64
 	answerRPS, healthRPS, answerErrRate float64
@@ -145,12 +145,12 @@ func benchScale(ctx context.Context, w io.Writer, progress io.Writer) error {
 		rows = append(rows, r)
 	}
 	fmt.Fprintf(w, "## Scale of one tenant\n\n")
-	fmt.Fprintf(w, "`go run ./cmd/ragkb bench -sections scale` (sizes `-scale-sizes %s`), measured %s on %d CPUs shared with other work (load average %s at the end). One tenant, embedded default (SQLite, embedded vector index, local embedder), an in-process app per size in a fresh data directory. The custom questions are generated: product questions (40 brands × 16 model lines × 30 products × 10 attributes: \"Is the Kestrel Pro tent waterproof?\") and shipping questions (40 countries × 10 couriers), each uploaded with one example phrasing, as one NDJSON knowledge base (`POST /v1/resources`, `application/x-ndjson`) through the HTTP handler on loopback. *Index* is until the resource is `success`; *lane build* is the first answer after it (the tenant's lane is built then; later rebuilds run in the background while the previous lane answers); heap is the Go heap after a GC, before and after that build; RSS is the process's. Tenants with up to 150 custom questions train them into the classifier; more are matched by the nearest-phrasing index (README, Intent lane). Answers are asked in-process (`answer.Service.Answer`) for %d sampled questions word for word and %d paraphrases never uploaded (\"Will I stay dry in heavy rain with the Kestrel Pro tent?\"): *right* = answered with that question's text, *wrong* = answered with another text, *refused* = not answered (fallback, clarify, agent). The HTTP load is 32 connections for %s each on `/v1/answer` (the same questions) and on `/healthz` of the same server (rate limit off); the ratio is answer requests/s over healthz requests/s.\n\n",
+	fmt.Fprintf(w, "`go run ./cmd/ragkb bench -sections scale` (sizes `-scale-sizes %s`), measured %s on %d CPUs shared with other work (load average %s at the end). One tenant, embedded default (SQLite, embedded vector index, local embedder), an in-process app per size in a fresh data directory. The custom questions are generated: product questions (40 brands × 16 model lines × 30 products × 10 attributes: \"Is the Kestrel Pro tent waterproof?\") and shipping questions (40 countries × 10 couriers), each uploaded with one example phrasing, as one NDJSON knowledge base (`POST /v1/resources`, `application/x-ndjson`) through the HTTP handler on loopback. *Index* is until the resource is `success`; *lane build* is the first answer after it (the tenant's lane is built then; later rebuilds run in the background while the previous lane answers); heap is the Go heap after a GC, before and after that build; RSS is the process's. Tenants with up to 150 custom questions train them into the classifier; more are matched by the nearest-phrasing index (README, Intent lane). Answers are asked in-process (`answer.Service.Answer`) for %d sampled questions word for word and %d paraphrases never uploaded (\"Will I stay dry in heavy rain with the Kestrel Pro tent?\"): *right* = answered with that question's text (any tier), *wrong* = answered with another text (in brackets: of those, by the fast tier, i.e. the intent lane; the rest are grounded answers from retrieval after the lane stepped aside), *refused* = not answered (fallback, clarify, agent). The HTTP load is 32 connections for %s each on `/v1/answer` (the same questions) and on `/healthz` of the same server (rate limit off); the ratio is answer requests/s over healthz requests/s.\n\n",
 		scaleFlags.sizes, time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), loadAverage(), scaleFlags.queries, scaleFlags.queries, scaleFlags.load)
-	fmt.Fprintf(w, "| custom questions | upload | index | lane build | heap before → after build MiB | RSS MiB | exact right / wrong / refused | paraphrase right / wrong / refused | fast tier share | fast p50 | fast p99 | all p50 | /v1/answer req/s | /healthz req/s | ratio |\n|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|\n")
-	pct := func(c [3]int) string {
+	fmt.Fprintf(w, "| custom questions | upload | index | lane build | heap before → after build MiB | RSS MiB | exact right / wrong (fast tier) / refused | paraphrase right / wrong (fast tier) / refused | fast tier share | fast p50 | fast p99 | all p50 | /v1/answer req/s | /healthz req/s | ratio |\n|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	pct := func(c [4]int) string {
 		t := float64(max(c[0]+c[1]+c[2], 1))
-		return fmt.Sprintf("%.1f%% / %.1f%% / %.1f%%", 100*float64(c[0])/t, 100*float64(c[1])/t, 100*float64(c[2])/t)
+		return fmt.Sprintf("%.1f%% / %.1f%% (%.1f%%) / %.1f%%", 100*float64(c[0])/t, 100*float64(c[1])/t, 100*float64(c[3])/t, 100*float64(c[2])/t)
 	}
 	for _, r := range rows {
 		fmt.Fprintf(w, "| %d | %s | %s | %s | %.0f → %.0f | %.0f | %s | %s | %.0f%% | %s | %s | %s | %.0f | %.0f | %.3f |\n", r.n,
@@ -263,7 +263,8 @@ func benchScaleSize(ctx context.Context, n int, progress io.Writer) (scaleRow, e
 	rng := rand.New(rand.NewPCG(uint64(n), 16))
 	var fast, all []time.Duration
 	var asked []string
-	ask := func(q string, want *scaleQuestion, tally *[3]int) error {
+	wrongShown := 0
+	ask := func(q string, want *scaleQuestion, tally *[4]int) error {
 		t0 := time.Now()
 		ans, err := a.answers.Answer(ctx, ten.ID, &ragkb.AnswerRequest{Question: q})
 		d := time.Since(t0)
@@ -281,6 +282,13 @@ func benchScaleSize(ctx context.Context, n int, progress io.Writer) (scaleRow, e
 			tally[0]++
 		default:
 			tally[1]++
+			if ans.Tier == ragkb.TierFast {
+				tally[3]++
+			}
+			if wrongShown < 3 {
+				wrongShown++
+				fmt.Fprintf(progress, "bench: scale: %d: wrong: %q (for %q) -> %q (%s %v)\n", n, q, want.Question, ans.Answer, ans.Tier, ans.Intent)
+			}
 		}
 		return nil
 	}
