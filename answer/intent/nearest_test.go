@@ -2,6 +2,7 @@ package intent
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -19,7 +20,13 @@ func TestNearSlope(t *testing.T) {
 	}
 	var extra []Example
 	probe := map[string][]string{}
-	for name, texts := range byIntent {
+	names := make([]string, 0, len(byIntent))
+	for name := range byIntent {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		texts := byIntent[name]
 		for j := 0; j < 3 && j*7 < len(texts); j++ {
 			cls := fmt.Sprintf("pseudo:%s:%d", name, j)
 			extra = append(extra, Example{Intent: cls, Text: texts[j*7]})
@@ -114,4 +121,37 @@ func uniqueIntents(es []Example) []string {
 		}
 	}
 	return out
+}
+
+// TestSemanticWithNear: a Semantic lane whose custom questions live in a
+// Nearest index picks the custom question whose vector the question has,
+// and its lexical side sees the index's candidates.
+func TestSemanticWithNear(t *testing.T) {
+	base := Train(Builtins(), Options{TopN: 5})
+	var custom []Example
+	var vecs [][]float32
+	for i := range 300 {
+		name := fmt.Sprintf("custom:%d", i)
+		custom = append(custom, Example{Intent: name, Text: fmt.Sprintf("Is the Kestrel model %d tent waterproof?", 1000+i)})
+		v := make([]float32, 16)
+		v[i%16] = 1
+		v[(i/16)%16] += 0.5
+		vecs = append(vecs, v)
+	}
+	near := NewNearest(base, custom)
+	sem, err := NewSemantic(base, custom, vecs, SemanticOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sem = sem.WithNear(near)
+	p := sem.Classify("Is the Kestrel model 1042 tent waterproof?", vecs[42])
+	if p.Intent != "custom:42" {
+		t.Errorf("semantic with near: got %s (%.2f), want custom:42", p.Intent, p.Confidence)
+	}
+	if lp := sem.Classify("Is the Kestrel model 1042 tent waterproof?", nil); lp.Intent != "custom:42" || lp.OutOfScope {
+		t.Errorf("lexical side: got %s out of scope %v, want custom:42 in scope", lp.Intent, lp.OutOfScope)
+	}
+	if p := base.ClassifyNear(near, "Do you issue invoices?"); p.Intent != "invoice" {
+		t.Errorf("a built-in question with a near index: got %s, want invoice", p.Intent)
+	}
 }
