@@ -317,6 +317,15 @@ func (lc *laneCache) build(ctx context.Context, st Store, tenantID string, v int
 				continue
 			}
 			name = CustomPrefix + d.ID
+			if prev != nil {
+				// An unchanged custom question names the same things.
+				if old := prev.byDoc[d.ID]; old != nil && old.Hash != "" && old.Hash == d.Hash {
+					if sp := prev.specifics[name]; len(sp) > 0 {
+						l.specifics[name] = sp
+					}
+					continue
+				}
+			}
 		}
 		if sp := guard.Specifics(content(d)); len(sp) > 0 {
 			l.specifics[name] = append(l.specifics[name], sp...)
