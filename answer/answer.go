@@ -194,11 +194,12 @@ type scope struct {
 	assistant   *ragkb.Assistant
 	resourceIDs []string // empty = all the tenant's resources
 	names       map[string]string
+	versions    map[string]int64 // resource versions, by id
 	inScope     func(resourceID string) bool
 }
 
 func (s *Service) scope(ctx context.Context, tenantID string, req *ragkb.AnswerRequest) (*scope, error) {
-	sc := &scope{names: map[string]string{}}
+	sc := &scope{names: map[string]string{}, versions: map[string]int64{}}
 	if req.AssistantID != "" {
 		a, err := s.cfg.Store.GetAssistant(ctx, tenantID, req.AssistantID)
 		if err != nil {
@@ -217,6 +218,7 @@ func (s *Service) scope(ctx context.Context, tenantID string, req *ragkb.AnswerR
 	for _, r := range rs {
 		known[r.ID] = true
 		sc.names[r.ID] = r.Name
+		sc.versions[r.ID] = r.Version
 	}
 	for i, id := range req.ResourceIDs {
 		if !known[id] {
@@ -323,9 +325,19 @@ func (t *turn) run() *ragkb.AnswerResponse {
 		t.reason = r.Reason
 		return t.agent()
 	}
-	ln, err := s.lanes.get(t.ctx, s.cfg.Store, t.tenantID)
+	ln, stale, err := s.lanes.get(t.ctx, s.cfg.Store, t.tenantID)
 	if err != nil {
 		s.log.Error("answer: intent lane", "tenant_id", t.tenantID, "err", err)
+	}
+	if stale {
+		// The previous lane answers while the current one builds, but only
+		// with texts of resources unchanged since it was built: a deleted or
+		// re-indexed resource is left to retrieval, which reads the index.
+		inScope := t.sc.inScope
+		t.sc.inScope = func(id string) bool {
+			v, ok := t.sc.versions[id]
+			return ok && v == ln.resVersions[id] && inScope(id)
+		}
 	}
 	if t.req.OptionID != "" {
 		if resp := t.chosen(ln); resp != nil {

@@ -38,6 +38,9 @@ type lane struct {
 	near *intent.Nearest
 	// bytes is the lane's estimated memory (estimateBytes).
 	bytes int64
+	// resVersions are the versions of the tenant's resources when the lane
+	// was built: a stale lane answers only from resources still at them.
+	resVersions map[string]int64
 	// byIntent maps a questionnaire intent to its approved documents.
 	byIntent map[string][]*ragkb.Document
 	// byDoc maps custom question document ids to documents.
@@ -137,36 +140,54 @@ func newLaneCache(opts intent.Options, e ragkb.Embedder, semOpts intent.Semantic
 	return lc
 }
 
-// get returns the tenant's lane. When the cached lane is of an older
-// version it is returned at once while the current one builds in the
-// background; without a cached lane the caller waits for the build (shared
-// by concurrent callers) or for ctx.
-func (lc *laneCache) get(ctx context.Context, st Store, tenantID string) (*lane, error) {
+// laneFreshWait is how long an answer waits for the current lane when the
+// cached one is stale, before it goes on with the stale one: a small
+// tenant's rebuild (a fraction of a second) is waited for, so answers
+// reflect a change at once; a large tenant's never holds answers longer.
+const laneFreshWait = time.Second
+
+// get returns the tenant's lane and whether it is stale (of an older
+// version). When the cached lane is of an older version, the current one
+// builds in the background and get waits for it at most laneFreshWait,
+// then returns the stale one; without a cached lane the caller waits for
+// the build (shared by concurrent callers) or for ctx.
+func (lc *laneCache) get(ctx context.Context, st Store, tenantID string) (*lane, bool, error) {
 	v, err := st.TenantVersion(ctx, tenantID)
 	if err != nil {
-		return nil, fmt.Errorf("answer: tenant version: %w", err)
+		return nil, false, fmt.Errorf("answer: tenant version: %w", err)
 	}
 	lc.mu.Lock()
 	l, ok := lc.lanes.Get(tenantID)
 	lc.mu.Unlock()
 	if ok && l.version == v {
-		return l, nil
+		return l, false, nil
 	}
 	ch := lc.group.DoChan(tenantID, func() (any, error) {
 		return lc.refresh(context.WithoutCancel(ctx), st, tenantID, v)
 	})
+	var timeout <-chan time.Time
 	if ok {
-		// Stale: serve it while the build runs.
-		return l, nil
+		t := time.NewTimer(laneFreshWait)
+		defer t.Stop()
+		timeout = t.C
 	}
 	select {
 	case r := <-ch:
 		if r.Err != nil {
-			return nil, r.Err
+			if ok {
+				return l, true, nil
+			}
+			return nil, false, r.Err
 		}
-		return r.Val.(*lane), nil
+		nl := r.Val.(*lane)
+		return nl, nl.version != v, nil
+	case <-timeout:
+		return l, true, nil // serve the previous lane while the build runs
 	case <-ctx.Done():
-		return nil, fmt.Errorf("answer: intent lane: %w", ctx.Err())
+		if ok {
+			return l, true, nil
+		}
+		return nil, false, fmt.Errorf("answer: intent lane: %w", ctx.Err())
 	}
 }
 
@@ -176,8 +197,11 @@ func (lc *laneCache) get(ctx context.Context, st Store, tenantID string) (*lane,
 func (lc *laneCache) refresh(ctx context.Context, st Store, tenantID string, v int64) (*lane, error) {
 	ctx, cancel := context.WithTimeout(ctx, laneBuildTimeout)
 	defer cancel()
-	if lc.buildHook != nil {
-		lc.buildHook(tenantID)
+	lc.mu.Lock()
+	hook := lc.buildHook
+	lc.mu.Unlock()
+	if hook != nil {
+		hook(tenantID)
 	}
 	lc.mu.Lock()
 	prev, _ := lc.lanes.Peek(tenantID)
@@ -275,6 +299,16 @@ func (l *lane) estimateBytes() int64 {
 }
 
 func (lc *laneCache) build(ctx context.Context, st Store, tenantID string, v int64, prev *lane) (*lane, error) {
+	// Resources first: a resource that changes while the documents are
+	// read then counts as changed.
+	rs, err := st.ListResources(ctx, ragkb.ResourceFilter{TenantID: tenantID, NoSpec: true})
+	if err != nil {
+		return nil, fmt.Errorf("answer: list resources: %w", err)
+	}
+	resVersions := make(map[string]int64, len(rs))
+	for _, r := range rs {
+		resVersions[r.ID] = r.Version
+	}
 	docs, err := st.ListDocuments(ctx, ragkb.DocumentFilter{TenantID: tenantID, Kind: ragkb.DocQA})
 	if err != nil {
 		return nil, fmt.Errorf("answer: list approved texts: %w", err)
@@ -283,7 +317,7 @@ func (lc *laneCache) build(ctx context.Context, st Store, tenantID string, v int
 	if err != nil {
 		return nil, fmt.Errorf("answer: list intents: %w", err)
 	}
-	l := &lane{version: v, byIntent: map[string][]*ragkb.Document{}, byDoc: map[string]*ragkb.Document{}, tenantIntents: map[string]*ragkb.IntentDef{},
+	l := &lane{version: v, resVersions: resVersions, byIntent: map[string][]*ragkb.Document{}, byDoc: map[string]*ragkb.Document{}, tenantIntents: map[string]*ragkb.IntentDef{},
 		options: map[string]*ragkb.Document{}, phrasings: map[string]string{}, specifics: map[string][]guard.Specific{}}
 	var custom, own, dense []intent.Example
 	for _, d := range docs {
@@ -398,4 +432,12 @@ func examplesKey(es []intent.Example) string {
 // with customers' questions, so both sides are queries.
 func (lc *laneCache) embedQueries(ctx context.Context, texts []string) ([][]float32, error) {
 	return ragkb.EmbedQueries(ctx, lc.embedder, texts)
+}
+
+// SetLaneBuildHook sets a function that runs at the start of every lane
+// build (nil: none). It is for tests that need a build in progress.
+func (s *Service) SetLaneBuildHook(fn func(tenantID string)) {
+	s.lanes.mu.Lock()
+	defer s.lanes.mu.Unlock()
+	s.lanes.buildHook = fn
 }

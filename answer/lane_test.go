@@ -54,10 +54,10 @@ func TestLaneServedDuringRebuild(t *testing.T) {
 	}
 
 	started, release, done := make(chan string, 1), make(chan struct{}), make(chan struct{})
-	s.lanes.buildHook = func(string) {
+	s.SetLaneBuildHook(func(string) {
 		started <- "build"
 		<-release
-	}
+	})
 	if err := st.CreateIntent(ctx, &ragkb.IntentDef{TenantID: tenant, Name: "engraving", Tier: "fast",
 		Examples: []string{"Can you engrave my ring?", "Do you offer engraving?", "Is engraving possible on the watch?"}}); err != nil {
 		t.Fatal(err)
@@ -87,7 +87,7 @@ func TestLaneServedDuringRebuild(t *testing.T) {
 	}()
 	close(release)
 	<-done
-	s.lanes.buildHook = nil
+	s.SetLaneBuildHook(nil)
 	if got := s.lanes.peek(tenant).tenantIntents["engraving"]; got == nil {
 		t.Fatal("the new lane has no engraving intent")
 	}
@@ -103,10 +103,10 @@ func TestLaneCoalescedFirstBuild(t *testing.T) {
 	s, st, m := laneTestService(t, 0)
 	tenant := laneTenant(t, st, "Coalesced")
 	started, release := make(chan struct{}, 8), make(chan struct{})
-	s.lanes.buildHook = func(string) {
+	s.SetLaneBuildHook(func(string) {
 		started <- struct{}{}
 		<-release
-	}
+	})
 	errs := make(chan error, 8)
 	for range 8 {
 		go func() {

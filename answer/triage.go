@@ -42,7 +42,7 @@ func (s *Service) Triage(ctx context.Context, tenantID string, req *ragkb.Triage
 	if language == "" {
 		language, _ = lang.Detect(text)
 	}
-	ln, err := s.lanes.get(ctx, s.cfg.Store, tenantID)
+	ln, _, err := s.lanes.get(ctx, s.cfg.Store, tenantID)
 	if err != nil {
 		s.log.Error("answer: intent lane", "tenant_id", tenantID, "err", err)
 	}
@@ -76,7 +76,7 @@ func (s *Service) triageTurn(t *turn, resp *ragkb.AnswerResponse) *ragkb.Triage 
 	ln := s.lanes.peek(t.tenantID)
 	if ln == nil {
 		var err error
-		if ln, err = s.lanes.get(t.ctx, s.cfg.Store, t.tenantID); err != nil {
+		if ln, _, err = s.lanes.get(t.ctx, s.cfg.Store, t.tenantID); err != nil {
 			s.log.Error("answer: intent lane", "tenant_id", t.tenantID, "err", err)
 		}
 	}

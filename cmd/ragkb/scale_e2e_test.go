@@ -76,3 +76,50 @@ func TestScaleKnowledgeBase(t *testing.T) {
 		t.Fatal("no question answered")
 	}
 }
+
+// TestStaleLaneSkipsChangedResources: while a tenant's lane rebuilds, the
+// previous lane answers, but never with a text of a resource deleted since
+// it was built; and the answer does not wait for the build.
+func TestStaleLaneSkipsChangedResources(t *testing.T) {
+	s := startService(t, t.TempDir(), map[string]string{"RAGKB_RATE_LIMIT": "0"})
+	_, merchant, chatbot := s.tenantWithKeys("Stale shop")
+	const giftText = "Yes, gift cards from 25 to 200 EUR, sent by e-mail."
+	var res ragkb.Resource
+	s.call("POST", "/v1/resources", merchant, map[string]any{"name": "FAQ", "type": "knowledge_base", "language": "en",
+		"knowledge_base": map[string]any{"custom": []map[string]any{{"question": "Do you sell gift cards?", "answer": giftText}}}}, &res)
+	if r := s.waitStatus(merchant, res.ID, 60*time.Second); r.Status != ragkb.StatusSuccess {
+		t.Fatalf("resource: %s %s", r.Status, r.Error)
+	}
+	var a ragkb.AnswerResponse
+	s.call("POST", "/v1/answer", chatbot, map[string]string{"question": "Do you sell gift cards?"}, &a)
+	if a.Answer != giftText || a.Tier != ragkb.TierFast {
+		t.Fatalf("before the delete: got %s/%s %q", a.Status, a.Tier, a.Answer)
+	}
+
+	started, release := make(chan struct{}, 1), make(chan struct{})
+	s.app.answers.SetLaneBuildHook(func(string) {
+		select {
+		case started <- struct{}{}:
+		default:
+		}
+		<-release
+	})
+	defer func() {
+		s.app.answers.SetLaneBuildHook(nil)
+		close(release)
+	}()
+	if code := s.call("DELETE", "/v1/resources/"+res.ID, merchant, nil, nil); code != 204 {
+		t.Fatalf("delete: got %d", code)
+	}
+	a = ragkb.AnswerResponse{}
+	s.call("POST", "/v1/answer", chatbot, map[string]string{"question": "Do you sell gift cards?"}, &a)
+	select {
+	case <-started:
+	default:
+		t.Fatal("no lane build started after the delete")
+	}
+	// The build is still held here: the answer came from the previous lane.
+	if a.Status == ragkb.AnswerAnswered && a.Answer == giftText {
+		t.Errorf("during the rebuild the deleted resource's text was answered (%s)", a.Tier)
+	}
+}
