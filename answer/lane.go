@@ -95,10 +95,11 @@ const laneBuildTimeout = 10 * time.Minute
 // laneCache keeps the tenants' lanes, least recently used first out when
 // their estimated memory passes the budget, and rebuilds a tenant's lane in
 // the background when its version changes (documents or intents edited):
-// answers keep the previous lane until the new one is ready, so a tenant
-// that uploads knowledge bases all day never waits for a build. Only a
-// tenant without any lane (first question, or evicted) waits, for one build
-// shared by every concurrent caller.
+// answers wait for the new lane at most laneFreshWait, then keep the
+// previous one until the new one is ready, so a tenant that uploads
+// knowledge bases all day never waits long for a build. Only a tenant
+// without any lane (first question, or evicted) waits for the build, one
+// build shared by every concurrent caller.
 type laneCache struct {
 	builtins *intent.Classifier
 	opts     intent.Options
