@@ -194,13 +194,10 @@ func benchScaleSize(ctx context.Context, n int, progress io.Writer) (scaleRow, e
 	if err != nil {
 		return r, err
 	}
-	defer a.close()
-	if err := a.ensureAdminKey(ctx, io.Discard); err != nil {
-		return r, err
-	}
-	a.worker.Start(ctx)
-	defer a.worker.Stop()
-	srv := httptest.NewServer(a.handler())
+	defer a.Close()
+	a.Worker.Start(ctx)
+	defer a.Worker.Stop()
+	srv := httptest.NewServer(a.Handler())
 	defer srv.Close()
 	c := &soakClient{base: srv.URL, http: &http.Client{Timeout: 10 * time.Minute}}
 	var ten ragkb.Tenant
@@ -252,7 +249,7 @@ func benchScaleSize(ctx context.Context, n int, progress io.Writer) (scaleRow, e
 
 	r.heapBefore = heapMiB()
 	start = time.Now()
-	if _, err := a.answers.Answer(ctx, ten.ID, &ragkb.AnswerRequest{Question: qs[0].Question}); err != nil {
+	if _, err := a.Answers.Answer(ctx, ten.ID, &ragkb.AnswerRequest{Question: qs[0].Question}); err != nil {
 		return r, err
 	}
 	r.build = time.Since(start)
@@ -266,7 +263,7 @@ func benchScaleSize(ctx context.Context, n int, progress io.Writer) (scaleRow, e
 	wrongShown := 0
 	ask := func(q string, want *scaleQuestion, tally *[4]int) error {
 		t0 := time.Now()
-		ans, err := a.answers.Answer(ctx, ten.ID, &ragkb.AnswerRequest{Question: q})
+		ans, err := a.Answers.Answer(ctx, ten.ID, &ragkb.AnswerRequest{Question: q})
 		d := time.Since(t0)
 		if err != nil {
 			return err

@@ -97,7 +97,7 @@ func TestStaleLaneSkipsChangedResources(t *testing.T) {
 	}
 
 	started, release := make(chan struct{}, 1), make(chan struct{})
-	s.app.answers.SetLaneBuildHook(func(string) {
+	s.app.Answers.SetLaneBuildHook(func(string) {
 		select {
 		case started <- struct{}{}:
 		default:
@@ -105,7 +105,7 @@ func TestStaleLaneSkipsChangedResources(t *testing.T) {
 		<-release
 	})
 	defer func() {
-		s.app.answers.SetLaneBuildHook(nil)
+		s.app.Answers.SetLaneBuildHook(nil)
 		close(release)
 	}()
 	if code := s.call("DELETE", "/v1/resources/"+res.ID, merchant, nil, nil); code != 204 {
