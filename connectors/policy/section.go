@@ -60,14 +60,8 @@ func Sections(title, content, format string) ([]Section, error) {
 func FromBlocks(title string, blocks []connectors.Block) []Section {
 	title = strings.TrimSpace(title)
 	if title == "" {
-		for _, b := range blocks {
-			if b.Level == 0 {
-				break
-			}
-			if b.Level == 1 {
-				title = b.Text
-			}
-			break
+		if len(blocks) > 0 && blocks[0].Level == 1 {
+			title = blocks[0].Text
 		}
 		if title != "" {
 			blocks = blocks[1:]
