@@ -17,6 +17,7 @@ import (
 
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/internal/retryafter"
+	"golang.org/x/sync/errgroup"
 )
 
 // DispatcherStore is the part of ragkb.Store the Dispatcher reads and updates.
@@ -254,16 +255,14 @@ func (d *Dispatcher) run(pollCtx, sendCtx context.Context) (delivered int, full 
 	var (
 		mu   sync.Mutex
 		errs []error
-		wg   sync.WaitGroup
-		sem  = make(chan struct{}, d.cfg.Concurrency)
+		g    errgroup.Group // bounded fan-out; every delivery's error is kept
 	)
+	g.SetLimit(d.cfg.Concurrency)
 	for _, dl := range due {
 		if pollCtx.Err() != nil {
 			break // stopping: leave the rest pending
 		}
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
+		g.Go(func() error {
 			ok, err := d.deliver(sendCtx, dl)
 			mu.Lock()
 			defer mu.Unlock()
@@ -273,9 +272,10 @@ func (d *Dispatcher) run(pollCtx, sendCtx context.Context) (delivered int, full 
 			if err != nil {
 				errs = append(errs, fmt.Errorf("delivery %s: %w", dl.ID, err))
 			}
+			return nil
 		})
 	}
-	wg.Wait()
+	_ = g.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return delivered, false, fmt.Errorf("webhook: dispatch: %w", err)
 	}
