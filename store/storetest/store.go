@@ -52,6 +52,7 @@ func RunStore(t *testing.T, newStore func(t *testing.T, now func() time.Time) ra
 		{"Assistants", testAssistants},
 		{"Intents", testIntents},
 		{"WebhooksAndDeliveries", testWebhooksAndDeliveries},
+		{"DeliveryClaim", testDeliveryClaim},
 		{"AnswerLogs", testAnswerLogs},
 		{"QuestionLog", testQuestionLog},
 		{"TenantIsolation", testTenantIsolation},
