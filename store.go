@@ -109,6 +109,12 @@ type Store interface {
 	DeleteWebhook(ctx context.Context, tenantID, id string) error
 	CreateDelivery(ctx context.Context, d *Delivery) error
 	UpdateDelivery(ctx context.Context, d *Delivery) error
+	// ClaimDelivery atomically moves a delivery that is pending and due at
+	// now (NextAttempt unset or <= now) to NextAttempt until, so that no
+	// other dispatcher sends it meanwhile. ECONFLICT when it is no longer
+	// pending and due (another dispatcher claimed it first), ENOTFOUND when
+	// the tenant has no such delivery.
+	ClaimDelivery(ctx context.Context, tenantID, id string, now, until time.Time) error
 	// ListDeliveries lists a tenant's deliveries newest first (webhookID "" = all).
 	ListDeliveries(ctx context.Context, tenantID, webhookID string, limit int) ([]*Delivery, error)
 	// DueDeliveries lists pending deliveries of every tenant whose NextAttempt <= now.
