@@ -191,6 +191,8 @@ type scope struct {
 	resourceIDs []string // empty = all the tenant's resources
 	names       map[string]string
 	inScope     func(resourceID string) bool
+	// languages are the languages of the resources in scope.
+	languages []string
 }
 
 func (s *Service) scope(ctx context.Context, tenantID string, req *ragkb.AnswerRequest) (*scope, error) {
@@ -236,6 +238,7 @@ func (s *Service) scope(ctx context.Context, tenantID string, req *ragkb.AnswerR
 		set[id] = true
 	}
 	sc.inScope = func(id string) bool { return len(set) == 0 || set[id] }
+	sc.languages = scopeLanguages(rs, sc.inScope)
 	return sc, nil
 }
 
@@ -350,7 +353,13 @@ func (t *turn) run() *ragkb.AnswerResponse {
 	}
 	relevant := t.relevant(hits)
 	if len(relevant) == 0 {
+		relevant = t.namedOffer(hits)
+	}
+	if len(relevant) == 0 {
 		relevant = t.followUp()
+	}
+	if len(relevant) == 0 {
+		relevant = t.crossLanguage()
 	}
 	if len(relevant) == 0 {
 		t.reason = "no relevant source"

@@ -164,11 +164,7 @@ func NamesProduct(question, title, identity string) bool {
 	if len(terms) == 0 {
 		return true
 	}
-	have := map[string]bool{}
-	for _, w := range retriever.Words(title + " " + identity) {
-		have[w] = true
-		have[stemOf(w)] = true
-	}
+	have := wordSet(title + " " + identity)
 	var codes, words []string
 	for _, t := range terms {
 		if strings.IndexFunc(t, unicode.IsDigit) >= 0 {
@@ -177,9 +173,10 @@ func NamesProduct(question, title, identity string) bool {
 			words = append(words, t)
 		}
 	}
+	joined := joinedCodes(question)
 	strong := false
 	for _, c := range codes {
-		if !have[c] {
+		if !have[c] && !have[joined[c]] {
 			return false
 		}
 		strong = strong || len(c) > 1 // "310", "8gb", "1l"; not a lone "1" (volume 1 of any series)
@@ -194,6 +191,45 @@ func NamesProduct(question, title, identity string) bool {
 		}
 	}
 	return matched*2 > len(words) || len(words) == 0
+}
+
+// wordSet holds the words of text, their stems, and the model codes
+// written across two words joined ("H 400" also gives "h400", "h400" also
+// gives "400"), so that "H400" and "H 400" name the same model.
+func wordSet(text string) map[string]bool {
+	have := map[string]bool{}
+	ws := retriever.Words(text)
+	for i, w := range ws {
+		have[w], have[stemOf(w)] = true, true
+		if i+1 < len(ws) && isLetters(w) && len(w) <= 3 && isDigits(ws[i+1]) {
+			have[w+ws[i+1]] = true
+		}
+		if j := strings.IndexFunc(w, unicode.IsDigit); j > 0 && j <= 3 && isLetters(w[:j]) && isDigits(w[j:]) {
+			have[w[j:]] = true
+		}
+	}
+	return have
+}
+
+// joinedCodes maps each number of the question that follows a short
+// letter prefix ("H 400") to the prefix and number joined ("h400").
+func joinedCodes(question string) map[string]string {
+	out := map[string]string{}
+	ws := retriever.Words(question)
+	for i := 0; i+1 < len(ws); i++ {
+		if isLetters(ws[i]) && len(ws[i]) <= 3 && isDigits(ws[i+1]) {
+			out[ws[i+1]] = ws[i] + ws[i+1]
+		}
+	}
+	return out
+}
+
+func isLetters(s string) bool {
+	return s != "" && strings.IndexFunc(s, func(r rune) bool { return !unicode.IsLetter(r) }) < 0
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.IndexFunc(s, func(r rune) bool { return !unicode.IsDigit(r) }) < 0
 }
 
 func stemOf(w string) string {
@@ -235,11 +271,21 @@ type OfferAnswer struct {
 // price is never given in place of the delivery terms). A question about
 // no particular aspect returns ok with an empty Text: extraction decides.
 func ComposeOffer(question string, hits []retriever.Hit) (ans OfferAnswer, ok bool, reason string) {
+	return ComposeOfferIn(question, "", hits)
+}
+
+// ComposeOfferIn is ComposeOffer for a question in language lang (ISO
+// 639-1, "" when unknown). A question in another language than the offer
+// may carry one word of its own language the offer cannot hold ("How much
+// is the Anex Modu pram?" about a Polish "Anex Modu – wózek …"): see
+// mentionsNaming.
+func ComposeOfferIn(question, lang string, hits []retriever.Hit) (ans OfferAnswer, ok bool, reason string) {
 	aspect := AspectOf(question)
 	named, best := -1, 0
 	for i, h := range hits {
+		cross := lang != "" && h.Chunk.Language != "" && lang != h.Chunk.Language
 		if h.Chunk.Kind != ragkb.DocOffer || !NamesProduct(question, h.Chunk.Title, offerIdentity(h.Chunk.Text)) ||
-			!mentionsNaming(question, h.Chunk.Title+"\n"+h.Chunk.Text) {
+			!mentionsNaming(question, h.Chunk.Title+"\n"+h.Chunk.Text, cross) {
 			continue
 		}
 		// Of the offers that fit, the one whose name has the fewest words
@@ -303,23 +349,34 @@ func ComposeOffer(question string, hits []retriever.Hit) (ans OfferAnswer, ok bo
 // Zipper XXL" is not the hoodie whose offer never mentions an XXL. A model
 // code of several characters that the offer's name or codes hold is enough
 // on its own (NamesProduct checked it).
-func mentionsNaming(question, text string) bool {
-	have := map[string]bool{}
-	for _, w := range retriever.Words(text) {
-		have[w], have[stemOf(w)] = true, true
-	}
-	for _, t := range namingTerms(question) {
+//
+// crossLang: the question is in another language than the offer. Its
+// naming words may then include one common noun of its own language (a
+// word of at least four letters, not a size or a code) that the offer
+// cannot contain, when at least two other naming words are in the offer:
+// "pram" next to "Anex Modu".
+func mentionsNaming(question, text string, crossLang bool) bool {
+	have := wordSet(text)
+	terms := namingTerms(question)
+	for _, t := range terms {
 		if strings.IndexFunc(t, unicode.IsDigit) >= 0 && len(t) > 1 {
 			return true
 		}
 	}
-	for _, t := range namingTerms(question) {
-		if !have[t] && !have[stemOf(t)] {
-			return false
+	missing, found, noun := 0, 0, true
+	for _, t := range terms {
+		if have[t] || have[stemOf(t)] {
+			found++
+			continue
 		}
+		missing++
+		noun = noun && len(t) >= 4 && isLetters(t) && !sizeWords[t]
 	}
-	return true
+	return missing == 0 || crossLang && missing == 1 && noun && found >= 2
 }
+
+// sizeWords are sizes a question may name: never a noun of another language.
+var sizeWords = map[string]bool{"xxs": true, "xxl": true, "xxxl": true, "xxxxl": true, "small": true, "large": true, "medium": true}
 
 // extraWords counts the words of title the question does not contain.
 func extraWords(title, question string) int {
@@ -357,7 +414,7 @@ func askedTerms(question, title string) []string {
 // should use instead: the named offer alone, or only the other kinds of
 // source when the offer does not state what was asked.
 func (t *turn) offer(hits []retriever.Hit) (*ragkb.AnswerResponse, []retriever.Hit) {
-	oa, ok, reason := ComposeOffer(t.question, hits)
+	oa, ok, reason := ComposeOfferIn(t.question, t.language, hits)
 	if !ok {
 		var other []retriever.Hit
 		for _, h := range hits {
@@ -401,4 +458,116 @@ func PickQA(question string, hits []retriever.Hit) int {
 		}
 	}
 	return best
+}
+
+// namedOfferFloor is the share of the relevance threshold an offer must
+// still reach to answer through its name (see namedOffers).
+const namedOfferFloor = 0.4
+
+// namedOffers returns the offer hits below the relevance threshold that a
+// question names beyond doubt, best first; nil when there are none or the
+// name fits several offers that state different prices. A short product
+// question ("Kolik stojí odšťavňovač H 310 A?", "How much is the Anex Modu
+// pram?") shares few words with the offer's prose, in particular in
+// another language, so its relevance stays low although the product is
+// named exactly. It counts as named when the offer passes the identity
+// check (NamesProduct, mentionsNaming) and either
+//   - every word of the offer's name is in the question, or
+//   - the question's model code (several characters: "310", "8gb", "h400")
+//     is in the offer's name, or at least two naming words of the
+//     question are and none is missing from it.
+func namedOffers(question, lang string, hits []retriever.Hit, threshold float64) []retriever.Hit {
+	terms := namingTerms(question)
+	if len(terms) == 0 {
+		return nil
+	}
+	qwords := wordSet(question)
+	joined := joinedCodes(question)
+	var out []retriever.Hit
+	price := ""
+	for _, h := range hits {
+		if h.Chunk.Kind != ragkb.DocOffer || h.Relevance < threshold*namedOfferFloor {
+			continue
+		}
+		cross := lang != "" && h.Chunk.Language != "" && lang != h.Chunk.Language
+		if !NamesProduct(question, h.Chunk.Title, offerIdentity(h.Chunk.Text)) || !mentionsNaming(question, h.Chunk.Title+"\n"+h.Chunk.Text, cross) {
+			continue
+		}
+		title := wordSet(h.Chunk.Title)
+		whole := true
+		for _, w := range retriever.Terms(h.Chunk.Title) {
+			whole = whole && (qwords[w] || qwords[stemOf(w)])
+		}
+		code, inTitle := false, 0
+		for _, t := range terms {
+			if title[t] || title[stemOf(t)] || title[joined[t]] {
+				inTitle++
+				code = code || strings.IndexFunc(t, unicode.IsDigit) >= 0 && len(t) > 1
+			}
+		}
+		missing := len(terms) - inTitle
+		if !whole && !code && (inTitle < 2 || missing > 1 || missing == 1 && !cross) {
+			continue
+		}
+		// Several offers of that name (colours of one model) answer only
+		// when they cost the same: the first line is name and price.
+		p := priceOf(h.Chunk.Text)
+		if len(out) > 0 && p != price {
+			return nil
+		}
+		price = p
+		out = append(out, h)
+	}
+	return out
+}
+
+// priceOf is the price stated in an offer's first line ("… costs 9490.00.").
+func priceOf(text string) string {
+	first, _, _ := strings.Cut(text, "\n")
+	ws := retriever.Words(first)
+	for i := len(ws) - 1; i >= 0; i-- {
+		if isDigits(ws[i]) {
+			if i > 0 && isDigits(ws[i-1]) {
+				return ws[i-1] + "." + ws[i]
+			}
+			return ws[i]
+		}
+	}
+	return ""
+}
+
+// codeVariants are the question's model codes written the other way: "H
+// 400" joined ("h400"), "H400" apart ("h 400"). Shops write them either way
+// and a word search finds only the spelling asked.
+func codeVariants(question string) []string {
+	var out []string
+	ws := retriever.Words(question)
+	for i, w := range ws {
+		if i+1 < len(ws) && isLetters(w) && len(w) <= 3 && isDigits(ws[i+1]) {
+			out = append(out, w+ws[i+1])
+		}
+		if j := strings.IndexFunc(w, unicode.IsDigit); j > 0 && j <= 3 && isLetters(w[:j]) && isDigits(w[j:]) {
+			out = append(out, w[:j]+" "+w[j:])
+		}
+	}
+	return out
+}
+
+// namedOffer finds the offers a question names although none was relevant
+// enough (namedOffers), searching again with its model codes spelt the
+// other way when the first search did not find them.
+func (t *turn) namedOffer(hits []retriever.Hit) []retriever.Hit {
+	if named := namedOffers(t.question, t.language, hits, t.s.cfg.Relevance); len(named) > 0 {
+		return named
+	}
+	v := codeVariants(t.question)
+	if len(v) == 0 {
+		return nil
+	}
+	more, err := t.s.cfg.Searcher.Search(t.ctx, retriever.Query{TenantID: t.tenantID, ResourceIDs: t.sc.resourceIDs, Text: t.question + " " + strings.Join(v, " "), TopK: 5})
+	if err != nil {
+		t.s.log.Warn("answer: model code search", "tenant_id", t.tenantID, "err", err)
+		return nil
+	}
+	return namedOffers(t.question, t.language, more, t.s.cfg.Relevance)
 }

@@ -155,7 +155,9 @@ func evalShops() []evalShop {
 				{q: "Kolik stojí odšťavňovač H 310 A?", url: "hurom.cz/odstavnovac/h-310-a", words: []string{"9490"}},
 				{q: "Je odšťavňovač H 100 skladem?", url: "hurom.cz/odstavnovac/h-100", words: []string{"stock"}},
 				{q: "How much is the Hurom H 310 A juicer?", url: "hurom.cz/odstavnovac/h-310-a", words: []string{"9490"}},
-				{q: "Kolik stojí odšťavňovač H 400?", refuse: true},
+				// The feed sells the "Hurom H400": the H 400 a customer names.
+				{q: "Kolik stojí odšťavňovač H 400?", url: "hurom.cz/odstavnovac/hurom-h400", words: []string{"15990"}},
+				{q: "Kolik stojí odšťavňovač H 500?", refuse: true},
 			}},
 		{name: "hurom (ISO-8859-2 feed)",
 			routes:    map[string][2]string{"/feed.xml": {"hostile-iso88592/hurom-feed-iso88592.xml", evalXML}},
