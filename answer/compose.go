@@ -5,6 +5,7 @@ import (
 	"unicode"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/answer/guard"
 	"github.com/ragkb/ragkb/retriever"
 )
 
@@ -372,7 +373,12 @@ func mentionsNaming(question, text string, crossLang bool) bool {
 		missing++
 		noun = noun && len(t) >= 4 && isLetters(t) && !sizeWords[t]
 	}
-	return missing == 0 || crossLang && missing == 1 && noun && found >= 2
+	if missing == 0 {
+		return true
+	}
+	// The word let through must not be a colour, country, payment method,
+	// day or model the offer does not have ("czerwonym" is a colour).
+	return crossLang && missing == 1 && noun && found >= 2 && guard.SpecificFit(question, text) != guard.FitConflict
 }
 
 // sizeWords are sizes a question may name: never a noun of another language.

@@ -109,3 +109,63 @@ func TestPickQA(t *testing.T) {
 		t.Errorf("PickQA with one hit: got %d, want 0", got)
 	}
 }
+
+func TestComposeOfferAcrossLanguages(t *testing.T) {
+	pram := offerHit("Anex Modu – wózek wielofunkcyjny – Rooty", "Anex Modu – wózek wielofunkcyjny – Rooty kosztuje 5896.00 PLN.\nDostępny.")
+	pram.Chunk.Language = "pl"
+	nano := offerHit("IPod Nano - 8GB", "IPod Nano - 8GB costs 199.00 USD.\nIn stock.\nOptions: Pink — 199.00 USD; Black — 199.00 USD.")
+	nano.Chunk.Language = "en"
+	tests := []struct {
+		name, question, lang string
+		hit                  retriever.Hit
+		want                 string
+	}{
+		{"a noun of the question's language", "How much is the Anex Modu pram?", "en", pram, "Anex Modu – wózek wielofunkcyjny – Rooty kosztuje 5896.00 PLN."},
+		{"same language: every word must be there", "How much is the Anex Modu pram?", "pl", pram, ""},
+		{"two words missing", "How much is the Anex Modu pram seat?", "en", pram, ""},
+		{"a size is not a noun", "Ile kosztuje Anex Modu XXL?", "pl", pram, ""},
+		{"a colour the offer lacks", "Czy iPod Nano jest dostępny w kolorze zielonym?", "pl", nano, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _, reason := ComposeOfferIn(tt.question, tt.lang, []retriever.Hit{tt.hit})
+			if got.Text != tt.want {
+				t.Errorf("ComposeOfferIn(%q, %s) = %q (%s), want %q", tt.question, tt.lang, got.Text, reason, tt.want)
+			}
+		})
+	}
+}
+
+func TestNamedOffers(t *testing.T) {
+	low := func(title, text, lang string) retriever.Hit {
+		h := offerHit(title, text)
+		h.Relevance, h.Chunk.Language = 0.3, lang
+		return h
+	}
+	white := low("Odšťavňovač H 310 A | bílý", "Odšťavňovač H 310 A | bílý costs 9490.00.\nIn stock.", "cs")
+	black := low("Odšťavňovač H 310 A | černý", "Odšťavňovač H 310 A | černý costs 9490.00.\nIn stock.", "cs")
+	dearer := low("Odšťavňovač H 310 A | zlatý", "Odšťavňovač H 310 A | zlatý costs 12990.00.\nIn stock.", "cs")
+	h400 := low("Hurom H400 | stříbrný", "Hurom H400 | stříbrný costs 15990.00.\nIn stock.", "cs")
+	cap := low("Cap", "Cap costs 16.00 USD.\nIn stock.", "en")
+	tests := []struct {
+		name, question string
+		hits           []retriever.Hit
+		want           int
+	}{
+		{"model code", "How much is the Hurom H 310 A juicer?", []retriever.Hit{white, black}, 2},
+		{"same name, other prices: a guess", "Kolik stojí H 310 A?", []retriever.Hit{white, dearer}, 0},
+		{"code written apart", "Kolik stojí odšťavňovač H 400?", []retriever.Hit{h400}, 1},
+		{"another code", "Kolik stojí odšťavňovač H 500?", []retriever.Hit{h400, white}, 0},
+		{"whole name", "How much is the cap?", []retriever.Hit{cap}, 1},
+		{"name plus a word it lacks", "How much is the cap for kids?", []retriever.Hit{cap}, 0},
+		{"no product named", "How much is delivery?", []retriever.Hit{cap}, 0},
+		{"below the floor", "How much is the cap?", []retriever.Hit{{Chunk: cap.Chunk, Relevance: 0.1}}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := namedOffers(tt.question, "en", tt.hits, 0.425); len(got) != tt.want {
+				t.Errorf("namedOffers(%q) = %d hits, want %d", tt.question, len(got), tt.want)
+			}
+		})
+	}
+}
