@@ -509,7 +509,8 @@ func Complex(question string) bool {
 // grounded builds an extractive answer from the best passages.
 func (t *turn) grounded(hits []retriever.Hit) *ragkb.AnswerResponse {
 	hits = slices.DeleteFunc(slices.Clone(hits), func(h retriever.Hit) bool {
-		return h.Chunk.Kind == ragkb.DocQA && guard.SpecificFit(t.question, h.Chunk.Title+"\n"+h.Chunk.Text) == guard.FitConflict
+		return h.Chunk.Kind == ragkb.DocQA && (guard.SpecificFit(t.question, h.Chunk.Title+"\n"+h.Chunk.Text) == guard.FitConflict ||
+			!StatesPrice(t.question, h.Chunk.Title+"\n"+h.Chunk.Text))
 	})
 	if len(hits) == 0 {
 		t.reason = "the approved texts found name another country, product, colour, payment method or day"

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -34,7 +35,7 @@ var aspectStems = []struct {
 	{AspectAvailability, []string{"stock", "availab", "unavailab", "sold", "dostep", "niedostep", "magazyn", "disponib",
 		"indisponib", "rupture", "lager", "verfugbar", "lieferbar", "vorrat", "existenc", "agotad", "skladem", "dostupn"}},
 	{AspectDelivery, []string{"deliver", "shipping", "ship", "postage", "courier", "dostaw", "wysylk", "wysyla", "przesylk",
-		"kurier", "consegn", "spedizi", "spedi", "corriere", "livrai", "livrer", "livre", "expedi", "envoi", "versand",
+		"kurier", "wysl", "consegn", "spedizi", "spedi", "corriere", "livrai", "livrer", "livre", "expedi", "envoi", "versand",
 		"liefer", "zustell", "porto", "envio", "envia", "entreg", "doprav", "doruc", "posil"}},
 	{AspectOptions, []string{"colour", "color", "size", "variant", "option", "kolor", "rozmiar", "wariant", "wersj",
 		"colore", "colori", "taglia", "taglie", "misur", "versio", "couleur", "taille", "farbe", "grosse", "ausfuhr",
@@ -308,12 +309,20 @@ func ComposeOfferIn(question, lang string, hits []retriever.Hit) (ans OfferAnswe
 	var picked []string
 	switch aspect {
 	case AspectPrice:
+		if first != "" && priceOf(first) == "" {
+			// "Album." states no price: never answer a price question with it.
+			return OfferAnswer{}, false, "the offer does not state its price"
+		}
 	case AspectNone:
 		// "What is the mileage of …?": the lines that hold what is asked,
 		// the words of the question that do not name the product.
 		asked := askedTerms(question, h.Chunk.Title)
 		if len(asked) == 0 {
 			return OfferAnswer{Hit: named}, true, ""
+		}
+		if first != "" && retriever.Coverage(asked, first) > 0 && retriever.Coverage(asked, h.Chunk.Title) == 0 {
+			// "Is the Hoodie with Pocket on sale?": the first line says.
+			return OfferAnswer{Text: first, Hit: named}, true, ""
 		}
 		bestCov := 0.0
 		for _, l := range lines {
@@ -334,6 +343,11 @@ func ComposeOfferIn(question, lang string, hits []retriever.Hit) (ans OfferAnswe
 		}
 		if len(picked) == 0 {
 			return OfferAnswer{}, false, "the offer does not state its " + string(aspect)
+		}
+		if aspect == AspectDelivery && asksTime(question) && !slices.ContainsFunc(picked, statesDuration) {
+			// "Quel est le délai de livraison ?" is not answered by the
+			// delivery cost.
+			return OfferAnswer{}, false, "the offer does not state its delivery time"
 		}
 	}
 	if first != "" {
@@ -560,8 +574,9 @@ func codeVariants(question string) []string {
 }
 
 // namedOffer finds the offers a question names although none was relevant
-// enough (namedOffers), searching again with its model codes spelt the
-// other way when the first search did not find them.
+// enough (namedOffers), searching again for its model codes spelt the
+// other way (alone: the question's other words would outweigh them) when
+// the first search did not find them.
 func (t *turn) namedOffer(hits []retriever.Hit) []retriever.Hit {
 	if named := namedOffers(t.question, t.language, hits, t.s.cfg.Relevance); len(named) > 0 {
 		return named
@@ -570,10 +585,77 @@ func (t *turn) namedOffer(hits []retriever.Hit) []retriever.Hit {
 	if len(v) == 0 {
 		return nil
 	}
-	more, err := t.s.cfg.Searcher.Search(t.ctx, retriever.Query{TenantID: t.tenantID, ResourceIDs: t.sc.resourceIDs, Text: t.question + " " + strings.Join(v, " "), TopK: 5})
+	more, err := t.s.cfg.Searcher.Search(t.ctx, retriever.Query{TenantID: t.tenantID, ResourceIDs: t.sc.resourceIDs, Text: strings.Join(v, " "), TopK: 5})
 	if err != nil {
 		t.s.log.Warn("answer: model code search", "tenant_id", t.tenantID, "err", err)
 		return nil
 	}
 	return namedOffers(t.question, t.language, more, t.s.cfg.Relevance)
 }
+
+// timeStems are word beginnings asking how long or when (en, pl, de, it,
+// fr, es), matched on retriever.Words.
+var timeStems = []string{"long", "when", "soon", "fast", "quick", "time", "days", "kiedy", "jak szybko", "szybko", "czas", "dlugo",
+	"ile dni", "wann", "lange", "dauer", "schnell", "quando", "tempo", "tempi", "giorni", "quand", "delai", "temps", "combien de jours",
+	"rapide", "cuando", "tiempo", "plazo", "rapido", "dias"}
+
+// asksTime reports whether a question asks how long or when.
+func asksTime(question string) bool {
+	for _, w := range retriever.Words(question) {
+		for _, s := range timeStems {
+			if !strings.Contains(s, " ") && (w == s || len(s) >= 4 && strings.HasPrefix(w, s)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// durationUnits are word beginnings of time units in the six languages.
+var durationUnits = []string{"h", "day", "hour", "week", "dni", "dzien", "dnia", "godzin", "tydz", "tygod", "tag", "stund", "woche",
+	"giorn", "ore", "settiman", "jour", "heure", "semaine", "dia", "hora", "semana"}
+
+// statesDuration reports whether a line states a duration: a number
+// followed by a time unit ("24 godzin", "2-3 Tage", "24h").
+func statesDuration(line string) bool {
+	ws := retriever.Words(line)
+	for i, w := range ws {
+		unit := ""
+		if j := strings.IndexFunc(w, func(r rune) bool { return !unicode.IsDigit(r) }); j > 0 {
+			unit = w[j:] // "24h"
+		} else if j < 0 && i+1 < len(ws) {
+			unit = ws[i+1]
+		}
+		if unit == "" {
+			continue
+		}
+		for _, u := range durationUnits {
+			if unit == u || len(u) >= 3 && strings.HasPrefix(unit, u) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// StatesPrice reports whether an approved text can answer a price question:
+// it names a price, a cost or a fee, or an amount. A question that is not
+// about a price is always answered. "Was kostet eine Heizungswartung?" is
+// not answered by how long a service takes, although both are about the
+// service.
+func StatesPrice(question, text string) bool {
+	if AspectOf(question) != AspectPrice {
+		return true
+	}
+	for _, w := range retriever.Words(text) {
+		if hasStem(w, priceWords) || isDigits(w) && len(w) >= 2 {
+			return true
+		}
+	}
+	return false
+}
+
+// priceWords name prices, costs and fees in answers (en, pl, de, it, fr, es).
+var priceWords = []string{"price", "pricing", "cost", "fee", "charge", "free", "cena", "ceny", "koszt", "oplat", "platn", "bezplat",
+	"darmow", "preis", "kosten", "gebuhr", "kostenlos", "gratis", "prezz", "cost", "spes", "tariff", "gratuit", "prix", "cout", "frais",
+	"tarif", "precio", "coste", "tarifa", "eur", "usd", "pln", "gbp", "chf", "czk"}

@@ -169,3 +169,30 @@ func TestNamedOffers(t *testing.T) {
 		})
 	}
 }
+
+func TestComposeOfferAspects(t *testing.T) {
+	album := offerHit("Album", "Album.\nIn stock.")
+	hoodie := offerHit("Hoodie with Pocket", "Hoodie with Pocket costs 35.00 on sale (regular price 45.00).\nIn stock.")
+	feed := offerHit("PALLMANN P4", "PALLMANN P4 coûte 12.60 EUR.\nEn stock.\nLivraison vers FR (Standard): 15.00 EUR.")
+	book := offerHit("Nauka", "Nauka kosztuje 29.99 PLN.\nDostawa: od 12.99 PLN, wysyłka w ciągu 24 godzin.")
+	tests := []struct {
+		name, question string
+		hit            retriever.Hit
+		want           string
+		wantOK         bool
+	}{
+		{"no price stated", "How much is the Album?", album, "", false},
+		{"first line answers", "Is the Hoodie with Pocket on sale?", hoodie, "Hoodie with Pocket costs 35.00 on sale (regular price 45.00).", true},
+		{"delivery cost", "Combien coûte la livraison du PALLMANN P4 ?", feed, "PALLMANN P4 coûte 12.60 EUR. Livraison vers FR (Standard): 15.00 EUR.", true},
+		{"delivery time not stated", "Quel est le délai de livraison du PALLMANN P4 ?", feed, "", false},
+		{"delivery time stated", "Kiedy wyślecie Nauka?", book, "Nauka kosztuje 29.99 PLN. Dostawa: od 12.99 PLN, wysyłka w ciągu 24 godzin.", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok, reason := ComposeOffer(tt.question, []retriever.Hit{tt.hit})
+			if ok != tt.wantOK || got.Text != tt.want {
+				t.Errorf("ComposeOffer(%q) = %q, %v (%s); want %q, %v", tt.question, got.Text, ok, reason, tt.want, tt.wantOK)
+			}
+		})
+	}
+}

@@ -163,7 +163,7 @@ type concept map[string][]string
 func translateTerms(question string) ([]concept, float64) {
 	var content []string
 	for _, t := range retriever.Terms(question) {
-		if !genericWords[t] {
+		if !genericWords[t] && !frameWords[t] {
 			content = append(content, t)
 		}
 	}
@@ -226,6 +226,9 @@ const minTranslated = 0.6
 // its question rather than only its answer), or nil when none does or two
 // do equally well.
 func (t *turn) crossLanguage() []retriever.Hit {
+	if t.language == "" {
+		return nil
+	}
 	concepts, share := translateTerms(t.question)
 	if len(concepts) == 0 || share < minTranslated {
 		return nil
@@ -233,6 +236,11 @@ func (t *turn) crossLanguage() []retriever.Hit {
 	var best []retriever.Hit
 	bestScore, tie := 0.0, false
 	for _, l := range t.sc.languages {
+		if l == t.language {
+			// In the question's own language the search above already
+			// matched its words: a glossary guess would only add risk.
+			continue
+		}
 		var words []string
 		for _, c := range concepts {
 			words = append(words, c[l]...)
@@ -266,7 +274,8 @@ func (t *turn) crossLanguage() []retriever.Hit {
 	return best
 }
 
-// conceptScore is 0 when the entry misses a concept, else two points for
+// conceptScore is 0 when the entry misses a concept or holds fewer than
+// half of them in its question (title), else two points for
 // each concept in its question (title) and one for each in its answer,
 // plus the share of the question's words that are concepts: "Wysyłka
 // paczek" is more about shipping than "Moje zamówienie zostało dostarczone
@@ -299,6 +308,12 @@ func conceptScore(concepts []concept, lang, title, text string) float64 {
 			return 0
 		}
 	}
+	if titleHits*2 < len(concepts) {
+		// The entry's question is about something else and mentions the
+		// concepts in passing ("konto bankowe" in a payment entry is not
+		// about accounts).
+		return 0
+	}
 	if n := len(retriever.Terms(title)); n > 0 {
 		score += float64(titleHits) / float64(n)
 	}
@@ -315,3 +330,19 @@ func scopeLanguages(rs []*ragkb.Resource, inScope func(string) bool) []string {
 	}
 	return out
 }
+
+// frameWords are verbs and conjunctions that frame a service question in
+// the six languages ("I must", "to obtain", "if"): left aside when counting
+// how much of a question the glossary translated.
+var frameWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`must need should obtain receive happen
+	musze musi trzeba miec zeby aby gdy jesli zrobic robic otrzymac uzyskac
+	muss musste soll sollte brauche wenn damit erhalten machen
+	devo deve bisogna serve quando ottenere fare succede
+	dois doit faut quand obtenir faire recevoir
+	debo debe tengo hay cuando obtener hacer`) {
+		m[w] = true
+	}
+	return m
+}()

@@ -36,6 +36,12 @@ func reportEval(t *testing.T, results []evalResult, bad []string, minRightShare,
 	right, wrong, refused := evalShares(results)
 	n := float64(len(results))
 	t.Logf("real payloads: %d questions: right %.1f%%, wrong %.1f%%, refused %.1f%%", len(results), 100*float64(right)/n, 100*float64(wrong)/n, 100*float64(refused)/n)
+	t.Logf("per language, questions (right/wrong/refused %%): %s", strings.Join(evalLanguages(results), ", "))
+	for _, r := range results {
+		if r.lang == "" {
+			t.Errorf("question %q of %s has no language", r.question, r.shop)
+		}
+	}
 	if float64(right)/n < minRightShare {
 		t.Errorf("right: %d of %d (%.1f%%), want at least %.0f%%", right, len(results), 100*float64(right)/n, 100*minRightShare)
 	}
