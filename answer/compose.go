@@ -124,7 +124,8 @@ var genericWords = func() map[string]bool {
 	one jeden uno une ein
 	long dlugo quanto tempo combien temps lange tiempo dlouho
 	take takes trwa richiede prend dauert tarda trva
-	get dostac ricevere recevoir bekommen recibir dostat`) {
+	get dostac ricevere recevoir bekommen recibir dostat
+	use uses`) {
 		m[w] = true
 	}
 	return m
@@ -285,9 +286,9 @@ func ComposeOfferIn(question, lang string, hits []retriever.Hit) (ans OfferAnswe
 	aspect := AspectOf(question)
 	named, best := -1, 0
 	for i, h := range hits {
-		cross := lang != "" && h.Chunk.Language != "" && lang != h.Chunk.Language
+		cross, same := languagesOf(lang, h.Chunk.Language)
 		if h.Chunk.Kind != ragkb.DocOffer || !NamesProduct(question, h.Chunk.Title, offerIdentity(h.Chunk.Text)) ||
-			!mentionsNaming(question, h.Chunk.Title+"\n"+h.Chunk.Text, cross) {
+			!mentionsNaming(question, h.Chunk.Title+"\n"+h.Chunk.Text, cross, same) {
 			continue
 		}
 		// Of the offers that fit, the one whose name has the fewest words
@@ -361,20 +362,24 @@ func ComposeOfferIn(question, lang string, hits []retriever.Hit) (ans OfferAnswe
 
 // mentionsNaming reports whether every naming word of the question is
 // somewhere in the offer (its name, options or description): "Hoodie with
-// Zipper XXL" is not the hoodie whose offer never mentions an XXL. A model
-// code of several characters that the offer's name or codes hold is enough
-// on its own (NamesProduct checked it).
+// Zipper XXL" is not the hoodie whose offer never mentions an XXL.
 //
-// crossLang: the question is in another language than the offer. Its
-// naming words may then include one common noun of its own language (a
-// word of at least four letters, not a size or a code) that the offer
-// cannot contain, when at least two other naming words are in the offer:
-// "pram" next to "Anex Modu".
-func mentionsNaming(question, text string, crossLang bool) bool {
+// crossLang: the question is in another language than the offer. A model
+// code of several characters that the offer's name or codes hold
+// (NamesProduct checked it) is then enough on its own ("How much is the H
+// 310 A juicer?" about a Czech "Odšťavňovač H 310 A"), and otherwise its
+// naming words may include one common noun of its own language (a word of
+// at least four letters, not a size or a code) that the offer cannot
+// contain, when at least two other naming words are in the offer: "pram"
+// next to "Anex Modu". In the offer's own language every word counts: a
+// "MAGIC OIL 2K Original 2,75L" is not the "MAGIC OIL 2K ERGO monocouche
+// 2,75L" although their codes agree. sameLang false and crossLang false:
+// the languages are not known, and a model code is enough.
+func mentionsNaming(question, text string, crossLang, sameLang bool) bool {
 	have := wordSet(text)
 	terms := namingTerms(question)
 	for _, t := range terms {
-		if strings.IndexFunc(t, unicode.IsDigit) >= 0 && len(t) > 1 {
+		if !sameLang && strings.IndexFunc(t, unicode.IsDigit) >= 0 && len(t) > 1 {
 			return true
 		}
 	}
@@ -509,8 +514,8 @@ func namedOffers(question, lang string, hits []retriever.Hit, threshold float64)
 		if h.Chunk.Kind != ragkb.DocOffer || h.Relevance < threshold*namedOfferFloor {
 			continue
 		}
-		cross := lang != "" && h.Chunk.Language != "" && lang != h.Chunk.Language
-		if !NamesProduct(question, h.Chunk.Title, offerIdentity(h.Chunk.Text)) || !mentionsNaming(question, h.Chunk.Title+"\n"+h.Chunk.Text, cross) {
+		cross, same := languagesOf(lang, h.Chunk.Language)
+		if !NamesProduct(question, h.Chunk.Title, offerIdentity(h.Chunk.Text)) || !mentionsNaming(question, h.Chunk.Title+"\n"+h.Chunk.Text, cross, same) {
 			continue
 		}
 		title := wordSet(h.Chunk.Title)
@@ -659,3 +664,13 @@ func StatesPrice(question, text string) bool {
 var priceWords = []string{"price", "pricing", "cost", "fee", "charge", "free", "cena", "ceny", "koszt", "oplat", "platn", "bezplat",
 	"darmow", "preis", "kosten", "gebuhr", "kostenlos", "gratis", "prezz", "cost", "spes", "tariff", "gratuit", "prix", "cout", "frais",
 	"tarif", "precio", "coste", "tarifa", "eur", "usd", "pln", "gbp", "chf", "czk"}
+
+// languagesOf says whether a question in language q is in another language
+// than an offer in language o (cross) or in the same (same); both false
+// when either is unknown.
+func languagesOf(q, o string) (cross, same bool) {
+	if q == "" || o == "" {
+		return false, false
+	}
+	return q != o, q == o
+}

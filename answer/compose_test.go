@@ -115,6 +115,10 @@ func TestComposeOfferAcrossLanguages(t *testing.T) {
 	pram.Chunk.Language = "pl"
 	nano := offerHit("IPod Nano - 8GB", "IPod Nano - 8GB costs 199.00 USD.\nIn stock.\nOptions: Pink — 199.00 USD; Black — 199.00 USD.")
 	nano.Chunk.Language = "en"
+	ergo := offerHit("MAGIC OIL 2K ERGO monocouche 2,75L", "MAGIC OIL 2K ERGO monocouche 2,75L coûte 422.60 EUR.\nEn stock.")
+	ergo.Chunk.Language = "fr"
+	juicer := offerHit("Odšťavňovač H 310 A | bílý", "Odšťavňovač H 310 A | bílý costs 9490.00.\nIn stock.")
+	juicer.Chunk.Language = "cs"
 	tests := []struct {
 		name, question, lang string
 		hit                  retriever.Hit
@@ -125,6 +129,8 @@ func TestComposeOfferAcrossLanguages(t *testing.T) {
 		{"two words missing", "How much is the Anex Modu pram seat?", "en", pram, ""},
 		{"a size is not a noun", "Ile kosztuje Anex Modu XXL?", "pl", pram, ""},
 		{"a colour the offer lacks", "Czy iPod Nano jest dostępny w kolorze zielonym?", "pl", nano, ""},
+		{"same codes, another product", "Combien coûte le MAGIC OIL 2K Original 2,75L ?", "fr", ergo, ""},
+		{"a code is enough across languages", "How much is the H 310 A juicer?", "en", juicer, "Odšťavňovač H 310 A | bílý costs 9490.00."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -53,6 +53,8 @@ type evalResource struct {
 	// failed: the payload cannot be indexed and must fail with a reason
 	// containing failed.
 	failed string
+	// warning: the payload indexes in part and a warning must say so.
+	warning string
 }
 
 // evalShop is one merchant: a tenant with its resources and questions.
@@ -68,6 +70,9 @@ type evalShop struct {
 	// tls: the fake site serves https (WooCommerce REST v3 sends its key
 	// only over https).
 	tls bool
+	// cut keeps only the first bytes of a route's payload (a feed cut off
+	// in transfer, as hostile-feeds/broken-half.xml).
+	cut map[string]int
 }
 
 // evalResult is the outcome of one question.
@@ -191,6 +196,18 @@ func evalShops() []evalShop {
 				// The feed states a shipping cost, never a delivery time.
 				{lang: "fr", q: "Quel est le délai de livraison de la colle PALLMANN P4 ?", refuse: true},
 				{lang: "fr", q: "Combien coûte le vitrificateur Bona Traffic HD ?", refuse: true},
+			}},
+		// hostile-feeds/broken-half.xml: the RSS feed above cut inside item
+		// 151, as a merchant's first resource. Refreshing a good index with
+		// it deletes nothing (TestFeedCutInHalfDeletesNothing).
+		{name: "pallmann (RSS feed cut in half)",
+			routes:    map[string][2]string{"/feed.xml": {"gfeed-pallmann-fr/feed.xml", evalXML}},
+			cut:       map[string]int{"/feed.xml": 159893},
+			resources: []evalResource{{body: func(b string) map[string]any { return offersBody("Pallmann cut", "fr", "google_feed", b+"/feed.xml") }, warning: "read only in part"}},
+			questions: []evalQuestion{
+				{lang: "fr", q: "Combien coûte la PEAU DE MOUTON ?", url: "#peau-de-mouton", words: []string{"38.62"}},
+				// Item 152: in the half that never arrived.
+				{lang: "fr", q: "Combien coûte le MAGIC OIL 2K Original 2,75L ?", refuse: true},
 			}},
 		{name: "pallmann (Google Atom feed, French)",
 			routes:    map[string][2]string{"/feed.xml": {"gfeed-pallmann-fr-atom/feed.xml", evalXML}},
@@ -383,12 +400,15 @@ const evalAllegroToken = "allegro-eval-token"
 // payloadHandler serves routes from testdata/real, 404 for anything else
 // (robots.txt included). Shopify's page 2 and later are empty, as Shopify
 // answers past the last page.
-func payloadHandler(dir string, routes map[string][2]string) (http.Handler, error) {
+func payloadHandler(dir string, routes map[string][2]string, cut map[string]int) (http.Handler, error) {
 	bodies := map[string][]byte{}
 	for path, r := range routes {
 		b, err := os.ReadFile(filepath.Join(dir, r[0]))
 		if err != nil {
 			return nil, err
+		}
+		if n, ok := cut[path]; ok && n < len(b) {
+			b = b[:n]
 		}
 		bodies[path] = b
 	}
@@ -560,7 +580,7 @@ type evalTenant struct {
 func (e *evalRun) setupShop(dir string, s evalShop) (*evalTenant, error) {
 	site := ""
 	if len(s.routes) > 0 {
-		h, err := payloadHandler(dir, s.routes)
+		h, err := payloadHandler(dir, s.routes, s.cut)
 		if err != nil {
 			return nil, err
 		}
@@ -624,6 +644,8 @@ func checkResources(s evalShop, t *evalTenant) []string {
 			bad = append(bad, fmt.Sprintf("%s: %s is %s (%q), want failed with %q", s.name, r.Name, r.Status, r.Error, want.failed))
 		case want.failed == "" && r.Documents == 0:
 			bad = append(bad, fmt.Sprintf("%s: %s has no documents", s.name, r.Name))
+		case want.warning != "" && !strings.Contains(strings.Join(r.Warnings, " "), want.warning):
+			bad = append(bad, fmt.Sprintf("%s: %s warns %q, want %q", s.name, r.Name, r.Warnings, want.warning))
 		}
 	}
 	return bad
