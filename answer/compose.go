@@ -334,6 +334,9 @@ func ComposeOfferIn(question, lang string, hits []retriever.Hit) (ans OfferAnswe
 			}
 		}
 		if len(picked) == 0 {
+			picked = labelledLines(asked, lines)
+		}
+		if len(picked) == 0 {
 			return OfferAnswer{}, false, "the offer does not say what was asked"
 		}
 	default:
@@ -673,4 +676,47 @@ func languagesOf(q, o string) (cross, same bool) {
 		return false, false
 	}
 	return q != o, q == o
+}
+
+// attributeLabels are the labels of offer detail lines ("Mileage: 8827
+// miles.", "Rok wydania: 2020") in the six languages, lower case without
+// diacritics: a question in one language finds the line labelled in
+// another ("Quel est le kilométrage …?" finds "Mileage: …").
+var attributeLabels = [][]string{
+	{"mileage", "kilometrage", "kilometerstand", "przebieg", "chilometraggio", "kilometraje", "odometer"},
+	{"fuel", "paliwo", "kraftstoff", "carburante", "carburant", "combustible"},
+	{"year", "rok", "jahr", "baujahr", "anno", "annee", "ano"},
+	{"weight", "waga", "gewicht", "peso", "poids"},
+	{"pages", "stron", "strony", "seiten", "pagine", "paginas"},
+	{"author", "autor", "autore", "auteur"},
+	{"material", "materials", "materiale", "matiere", "tworzywo"},
+	{"dimensions", "size", "wymiar", "wymiary", "abmessungen", "masse", "dimensioni", "dimension", "dimensiones", "medidas"},
+}
+
+// labelledLines returns the lines of an offer whose label (the words
+// before its colon) is an attribute one of the asked terms names.
+func labelledLines(asked, lines []string) []string {
+	var out []string
+	for _, forms := range attributeLabels {
+		named := false
+		for _, a := range asked {
+			named = named || slices.Contains(forms, a)
+		}
+		if !named {
+			continue
+		}
+		for _, l := range lines {
+			label, _, ok := strings.Cut(l, ":")
+			if !ok {
+				continue
+			}
+			for _, w := range retriever.Words(label) {
+				if slices.Contains(forms, w) {
+					out = append(out, strings.TrimSpace(l))
+					break
+				}
+			}
+		}
+	}
+	return out
 }

@@ -180,6 +180,7 @@ func TestComposeOfferAspects(t *testing.T) {
 	album := offerHit("Album", "Album.\nIn stock.")
 	hoodie := offerHit("Hoodie with Pocket", "Hoodie with Pocket costs 35.00 on sale (regular price 45.00).\nIn stock.")
 	feed := offerHit("PALLMANN P4", "PALLMANN P4 coûte 12.60 EUR.\nEn stock.\nLivraison vers FR (Standard): 15.00 EUR.")
+	van := offerHit("Etrusco A7300 DB", "Etrusco A7300 DB costs 66290.00 GBP.\nYear: 2021.\nMileage: 10233 miles.")
 	book := offerHit("Nauka", "Nauka kosztuje 29.99 PLN.\nDostawa: od 12.99 PLN, wysyłka w ciągu 24 godzin.")
 	tests := []struct {
 		name, question string
@@ -192,6 +193,7 @@ func TestComposeOfferAspects(t *testing.T) {
 		{"delivery cost", "Combien coûte la livraison du PALLMANN P4 ?", feed, "PALLMANN P4 coûte 12.60 EUR. Livraison vers FR (Standard): 15.00 EUR.", true},
 		{"delivery time not stated", "Quel est le délai de livraison du PALLMANN P4 ?", feed, "", false},
 		{"delivery time stated", "Kiedy wyślecie Nauka?", book, "Nauka kosztuje 29.99 PLN. Dostawa: od 12.99 PLN, wysyłka w ciągu 24 godzin.", true},
+		{"a label in another language", "Quel est le kilométrage de l'Etrusco A7300 DB ?", van, "Etrusco A7300 DB costs 66290.00 GBP. Mileage: 10233 miles.", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -53,7 +53,7 @@ func benchRealPayloads(ctx context.Context, w io.Writer, progress io.Writer) err
 	fmt.Fprintf(w, "## Real payloads: customer questions answered right, wrong, refused\n\n")
 	fmt.Fprintf(w, "Every payload of `testdata/real` (public captures of real shops: Shopify, WooCommerce, Google feeds in RSS/Atom/TSV, schema.org pages, FAQ and terms pages in pl/de/it/en, the Allegro sandbox offer, ISO-8859-2 variants) is served by a local fake of its provider, indexed through the HTTP API by the real connectors and worker (Allegro through `RAGKB_ALLEGRO_API_URL`), and asked natural customer questions written from what each payload says, in its language and in English (`cmd/ragkb/realeval.go`). Right = answered, citing the expected URL and stating the expected words; questions about products the shop does not have are right only when refused. Reproduce: `go run ./cmd/ragkb bench -sections realpayloads` (semantic mode: set `RAGKB_BENCH_EMBEDDING_URL`).\n\n")
 	fmt.Fprintf(w, "| mode | questions | right | wrong | refused | time |\n|---|---:|---:|---:|---:|---:|\n")
-	var misses []string
+	var misses, perLang []string
 	for _, m := range modes {
 		fmt.Fprintf(progress, "bench: real payloads, %s...\n", m.name)
 		start := time.Now()
@@ -67,12 +67,14 @@ func benchRealPayloads(ctx context.Context, w io.Writer, progress io.Writer) err
 		right, wrong, refused := evalShares(results)
 		n := float64(len(results))
 		fmt.Fprintf(w, "| %s | %d | %.1f%% | %.1f%% | %.1f%% | %.0f s |\n", m.name, len(results), 100*float64(right)/n, 100*float64(wrong)/n, 100*float64(refused)/n, time.Since(start).Seconds())
+		perLang = append(perLang, fmt.Sprintf("- %s: %s", m.name, strings.Join(evalLanguages(results), ", ")))
 		for _, r := range results {
 			if r.verdict != "right" {
 				misses = append(misses, fmt.Sprintf("- %s, %s: %s — %q (%s)", m.name, r.verdict, r.shop, r.question, r.reason))
 			}
 		}
 	}
+	fmt.Fprintf(w, "\nPer question language, questions (right/wrong/refused %%):\n\n%s\n", strings.Join(perLang, "\n"))
 	if len(misses) > 0 {
 		fmt.Fprintf(w, "\nNot right:\n\n%s\n", strings.Join(misses, "\n"))
 	}
