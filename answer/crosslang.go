@@ -236,11 +236,11 @@ func (t *turn) crossLanguage() []retriever.Hit {
 	var best []retriever.Hit
 	bestScore, tie := 0.0, false
 	for _, l := range t.sc.languages {
-		if l == t.language {
-			// In the question's own language the search above already
-			// matched its words: a glossary guess would only add risk.
-			continue
-		}
+		// In the question's own language the search above already matched
+		// its words: the glossary bridges only inflections and synonyms
+		// ("zapłacić" for "Płatność"), and only to an entry whose question
+		// holds every concept.
+		same := l == t.language
 		var words []string
 		for _, c := range concepts {
 			words = append(words, c[l]...)
@@ -259,7 +259,7 @@ func (t *turn) crossLanguage() []retriever.Hit {
 			if h.Chunk.Kind != ragkb.DocQA || h.Chunk.Language != l {
 				continue
 			}
-			switch score := conceptScore(concepts, l, h.Chunk.Title, h.Chunk.Text); {
+			switch score := conceptScore(concepts, l, h.Chunk.Title, h.Chunk.Text, same); {
 			case score > bestScore:
 				best, bestScore, tie = []retriever.Hit{h}, score, false
 			case score == bestScore && score > 0 && best[0].Chunk.DocumentID != h.Chunk.DocumentID:
@@ -275,12 +275,13 @@ func (t *turn) crossLanguage() []retriever.Hit {
 }
 
 // conceptScore is 0 when the entry misses a concept or holds fewer than
-// half of them in its question (title), else two points for
+// half of them (allInTitle: not all of them) in its question (title), else
+// two points for
 // each concept in its question (title) and one for each in its answer,
 // plus the share of the question's words that are concepts: "Wysyłka
 // paczek" is more about shipping than "Moje zamówienie zostało dostarczone
 // uszkodzone".
-func conceptScore(concepts []concept, lang, title, text string) float64 {
+func conceptScore(concepts []concept, lang, title, text string, allInTitle bool) float64 {
 	stems := func(s string) map[string]bool {
 		m := map[string]bool{}
 		for _, w := range retriever.Words(s) {
@@ -308,7 +309,7 @@ func conceptScore(concepts []concept, lang, title, text string) float64 {
 			return 0
 		}
 	}
-	if titleHits*2 < len(concepts) {
+	if titleHits*2 < len(concepts) || allInTitle && titleHits < len(concepts) {
 		// The entry's question is about something else and mentions the
 		// concepts in passing ("konto bankowe" in a payment entry is not
 		// about accounts).

@@ -24,10 +24,20 @@ func TestConceptLookup(t *testing.T) {
 		})
 	}
 	cs, _ := translateTerms("Which courier do you ship with?")
-	ship := conceptScore(cs, "pl", "Wysyłka paczek", "Paczki wysyłane są za pomocą kuriera InPost")
-	damaged := conceptScore(cs, "pl", "Moje zamówienie zostało dostarczone uszkodzone", "Prosimy o spisanie raportu uszkodzenia paczki z kurierem")
-	other := conceptScore(cs, "pl", "Czas realizacji zamówień", "Zamówienia są przekazywane kurierowi.")
+	ship := conceptScore(cs, "pl", "Wysyłka paczek", "Paczki wysyłane są za pomocą kuriera InPost", false)
+	damaged := conceptScore(cs, "pl", "Moje zamówienie zostało dostarczone uszkodzone", "Prosimy o spisanie raportu uszkodzenia paczki z kurierem", false)
+	other := conceptScore(cs, "pl", "Czas realizacji zamówień", "Zamówienia są przekazywane kurierowi.", false)
 	if !(ship > damaged && damaged > 0 && other == 0) {
 		t.Errorf("concept scores: shipping entry %.2f, damaged entry %.2f, entry without shipping %.2f; want the first best and the last 0", ship, damaged, other)
+	}
+	// In the question's own language every concept must be in the entry's
+	// question: "konto bankowe" in a payment entry is not about accounts.
+	cs, _ = translateTerms("Czy muszę mieć konto, żeby zamawiać książki?")
+	if got := conceptScore(cs, "pl", "Płatność za zamówienie", "Płatność należy uiścić na podane poniżej konto bankowe.", true); got != 0 {
+		t.Errorf("same-language entry with a concept only in its answer: score %.2f, want 0", got)
+	}
+	cs, _ = translateTerms("Jak mogę zapłacić za zamówienie?")
+	if got := conceptScore(cs, "pl", "Płatność za zamówienie", "Płatność należy uiścić za pomocą przelewu.", true); got == 0 {
+		t.Errorf("same-language entry holding every concept in its question: score 0")
 	}
 }
