@@ -163,6 +163,12 @@ func namingTerms(question string) []string {
 // offer. An answer about a product must be about the product named, never
 // its closest neighbour in the catalogue.
 func NamesProduct(question, title, identity string) bool {
+	return namesProduct(question, title, identity, "")
+}
+
+// namesProduct is NamesProduct; asking is the offer's whole text, where a
+// question about no particular aspect may find the word it asks about.
+func namesProduct(question, title, identity, asking string) bool {
 	terms := namingTerms(question)
 	if len(terms) == 0 {
 		return true
@@ -188,12 +194,30 @@ func NamesProduct(question, title, identity string) bool {
 		return true
 	}
 	matched := 0
+	var rest []string
 	for _, w := range words {
 		if have[w] || have[stemOf(w)] {
 			matched++
+		} else {
+			rest = append(rest, w)
 		}
 	}
-	return matched*2 > len(words) || len(words) == 0
+	if matched*2 > len(words) || len(words) == 0 {
+		return true
+	}
+	// A question about no particular aspect asks about something the offer
+	// says beyond its name ("¿De qué están hechos los felpudos?": "hechos"
+	// is in the description): one such word counts as what is asked, when
+	// another names the product.
+	if asking != "" && matched > 0 && AspectOf(question) == AspectNone {
+		text := wordSet(asking)
+		for _, w := range rest {
+			if text[w] || text[stemOf(w)] {
+				return (matched+1)*2 > len(words)
+			}
+		}
+	}
+	return false
 }
 
 // wordSet holds the words of text, their stems, and the model codes
@@ -287,7 +311,7 @@ func ComposeOfferIn(question, lang string, hits []retriever.Hit) (ans OfferAnswe
 	named, best := -1, 0
 	for i, h := range hits {
 		cross, same := languagesOf(lang, h.Chunk.Language)
-		if h.Chunk.Kind != ragkb.DocOffer || !NamesProduct(question, h.Chunk.Title, offerIdentity(h.Chunk.Text)) ||
+		if h.Chunk.Kind != ragkb.DocOffer || !namesProduct(question, h.Chunk.Title, offerIdentity(h.Chunk.Text), h.Chunk.Text) ||
 			!mentionsNaming(question, h.Chunk.Title+"\n"+h.Chunk.Text, cross, same) {
 			continue
 		}

@@ -79,6 +79,10 @@ func TestComposeOffer(t *testing.T) {
 		{"a size the offer never mentions", "How much is the Organic Tee XXL?", []retriever.Hit{tee}, "", false},
 		{"a model code is enough", "How much is the black H 100 juicer?", []retriever.Hit{juicer}, "Odšťavňovač H 100 | černý costs 12490.00.", true},
 		{"no aspect: extraction decides", "Tell me about the Organic Tee", []retriever.Hit{tee}, "", true},
+		{"asked word in the description", "What box does the Organic Tee ship in?", []retriever.Hit{tee}, "", false},
+		{"asked word beside the name", "What is the tee made of? Organic?", []retriever.Hit{tee}, "", false},
+		{"description word with the name", "Is the Organic Tee soft?", []retriever.Hit{tee}, "Organic Tee costs 19.99 USD. Description: Soft tee, ships in a box.", true},
+		{"description word without the name", "Is the Organic Hoodie soft?", []retriever.Hit{tee}, "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
