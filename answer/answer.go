@@ -521,6 +521,9 @@ func (t *turn) grounded(hits []retriever.Hit) *ragkb.AnswerResponse {
 		// An approved answer (FAQ pair or questionnaire) that retrieval found:
 		// return it whole, it was written to be shown.
 		top = hits[PickQA(t.question, hits)]
+		if i := t.pickQAByConcepts(hits); i >= 0 {
+			top = hits[i]
+		}
 		c := t.citation(1, top)
 		return t.checked(top.Chunk.Text, []ragkb.Citation{c}, []string{top.Chunk.Title + "\n" + top.Chunk.Text})
 	}

@@ -125,7 +125,7 @@ var genericWords = func() map[string]bool {
 	long dlugo quanto tempo combien temps lange tiempo dlouho
 	take takes trwa richiede prend dauert tarda trva
 	get dostac ricevere recevoir bekommen recibir dostat
-	use uses`) {
+	use uses esta estan`) {
 		m[w] = true
 	}
 	return m
@@ -467,6 +467,14 @@ func askedTerms(question, title string) []string {
 // source when the offer does not state what was asked.
 func (t *turn) offer(hits []retriever.Hit) (*ragkb.AnswerResponse, []retriever.Hit) {
 	oa, ok, reason := ComposeOfferIn(t.question, t.language, hits)
+	if !ok && strings.HasPrefix(reason, "the product named") {
+		// The model code may be spelt the other way in the catalogue.
+		if more := t.codeSearch(); len(more) > 0 {
+			if oa2, ok2, reason2 := ComposeOfferIn(t.question, t.language, more); ok2 || !strings.HasPrefix(reason2, "the product named") {
+				oa, ok, reason, hits = oa2, ok2, reason2, more
+			}
+		}
+	}
 	if !ok {
 		var other []retriever.Hit
 		for _, h := range hits {
@@ -613,6 +621,12 @@ func (t *turn) namedOffer(hits []retriever.Hit) []retriever.Hit {
 	if named := namedOffers(t.question, t.language, hits, t.s.cfg.Relevance); len(named) > 0 {
 		return named
 	}
+	return namedOffers(t.question, t.language, t.codeSearch(), t.s.cfg.Relevance)
+}
+
+// codeSearch searches for the question's model codes spelt the other way
+// (codeVariants), nil when it has none.
+func (t *turn) codeSearch() []retriever.Hit {
 	v := codeVariants(t.question)
 	if len(v) == 0 {
 		return nil
@@ -622,7 +636,7 @@ func (t *turn) namedOffer(hits []retriever.Hit) []retriever.Hit {
 		t.s.log.Warn("answer: model code search", "tenant_id", t.tenantID, "err", err)
 		return nil
 	}
-	return namedOffers(t.question, t.language, more, t.s.cfg.Relevance)
+	return more
 }
 
 // timeStems are word beginnings asking how long or when (en, pl, de, it,

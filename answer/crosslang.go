@@ -347,3 +347,35 @@ var frameWords = func() map[string]bool {
 	}
 	return m
 }()
+
+// pickQAByConcepts chooses among FAQ entries close to the best hit (within
+// qaSlack) for a question in another language than they are: the one that
+// holds the question's glossary concepts best ("Comment obtenir un
+// remboursement ?" is "Come ottenere un rimborso?", not the entry on cash
+// payments that mentions refunds in passing). -1 when the concepts do not
+// decide (no concepts, or two entries fit as well).
+func (t *turn) pickQAByConcepts(hits []retriever.Hit) int {
+	if t.language == "" || hits[0].Chunk.Language == "" || hits[0].Chunk.Language == t.language {
+		return -1
+	}
+	concepts, share := translateTerms(t.question)
+	if len(concepts) == 0 || share < minTranslated {
+		return -1
+	}
+	best, bestScore, tie := -1, 0.0, false
+	for i, h := range hits {
+		if h.Chunk.Kind != ragkb.DocQA || h.Relevance < hits[0].Relevance-qaSlack || h.Chunk.Language == t.language {
+			continue
+		}
+		switch score := conceptScore(concepts, h.Chunk.Language, h.Chunk.Title, h.Chunk.Text, false); {
+		case score > bestScore:
+			best, bestScore, tie = i, score, false
+		case score == bestScore && score > 0:
+			tie = true
+		}
+	}
+	if tie {
+		return -1
+	}
+	return best
+}
