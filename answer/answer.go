@@ -524,6 +524,7 @@ func (t *turn) grounded(hits []retriever.Hit) *ragkb.AnswerResponse {
 		if i := t.pickQAByConcepts(hits); i >= 0 {
 			top = hits[i]
 		}
+		top = t.betterByConcepts(top)
 		c := t.citation(1, top)
 		return t.checked(top.Chunk.Text, []ragkb.Citation{c}, []string{top.Chunk.Title + "\n" + top.Chunk.Text})
 	}

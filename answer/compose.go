@@ -543,6 +543,7 @@ func namedOffers(question, lang string, hits []retriever.Hit, threshold float64)
 	}
 	qwords := wordSet(question)
 	joined := joinedCodes(question)
+	aspect := AspectOf(question)
 	var out []retriever.Hit
 	price := ""
 	for _, h := range hits {
@@ -558,14 +559,20 @@ func namedOffers(question, lang string, hits []retriever.Hit, threshold float64)
 		for _, w := range retriever.Terms(h.Chunk.Title) {
 			whole = whole && (qwords[w] || qwords[stemOf(w)])
 		}
-		code, inTitle := false, 0
+		code, inTitle, asked := false, 0, 0
+		text := wordSet(h.Chunk.Text)
 		for _, t := range terms {
-			if title[t] || title[stemOf(t)] || title[joined[t]] {
+			switch {
+			case title[t] || title[stemOf(t)] || title[joined[t]]:
 				inTitle++
 				code = code || strings.IndexFunc(t, unicode.IsDigit) >= 0 && len(t) > 1
+			case aspect == AspectNone && asked == 0 && (text[t] || text[stemOf(t)]):
+				// What is asked about the product ("Ile stron ma …?"),
+				// stated in the offer beyond its name.
+				asked++
 			}
 		}
-		missing := len(terms) - inTitle
+		missing := len(terms) - inTitle - asked
 		if !whole && !code && (inTitle < 2 || missing > 1 || missing == 1 && !cross) {
 			continue
 		}

@@ -157,6 +157,7 @@ func TestNamedOffers(t *testing.T) {
 	dearer := low("Odšťavňovač H 310 A | zlatý", "Odšťavňovač H 310 A | zlatý costs 12990.00.\nIn stock.", "cs")
 	h400 := low("Hurom H400 | stříbrný", "Hurom H400 | stříbrný costs 15990.00.\nIn stock.", "cs")
 	cap := low("Cap", "Cap costs 16.00 USD.\nIn stock.", "en")
+	book := low("[A-seed] Nauka duża książka", "[A-seed] Nauka duża książka kosztuje 29.99 PLN.\nOpis: twarda okładka\n- Ilość stron: 128", "pl")
 	tests := []struct {
 		name, question string
 		hits           []retriever.Hit
@@ -170,6 +171,7 @@ func TestNamedOffers(t *testing.T) {
 		{"name plus a word it lacks", "How much is the cap for kids?", []retriever.Hit{cap}, 0},
 		{"no product named", "How much is delivery?", []retriever.Hit{cap}, 0},
 		{"below the floor", "How much is the cap?", []retriever.Hit{{Chunk: cap.Chunk, Relevance: 0.1}}, 0},
+		{"asked word in the offer", "Ile stron ma książka Nauka duża?", []retriever.Hit{book}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -379,3 +379,29 @@ func (t *turn) pickQAByConcepts(hits []retriever.Hit) int {
 	}
 	return best
 }
+
+// betterByConcepts returns the FAQ entry the glossary lookup finds
+// (crossLanguage) in place of top, for a question in another language than
+// top, when that entry holds the question's concepts better: semantic
+// retrieval across languages can rank an entry that mentions a refund in
+// passing above the one about refunds, and leave the latter out of its
+// first hits.
+func (t *turn) betterByConcepts(top retriever.Hit) retriever.Hit {
+	l := top.Chunk.Language
+	if t.language == "" || l == "" || l == t.language {
+		return top
+	}
+	concepts, share := translateTerms(t.question)
+	if len(concepts) == 0 || share < minTranslated {
+		return top
+	}
+	found := t.crossLanguage()
+	if len(found) == 0 || found[0].Chunk.ID == top.Chunk.ID {
+		return top
+	}
+	if conceptScore(concepts, found[0].Chunk.Language, found[0].Chunk.Title, found[0].Chunk.Text, false) >
+		conceptScore(concepts, l, top.Chunk.Title, top.Chunk.Text, false) {
+		return found[0]
+	}
+	return top
+}
