@@ -309,10 +309,16 @@ func ComposeOffer(question string, hits []retriever.Hit) (ans OfferAnswer, ok bo
 func ComposeOfferIn(question, lang string, hits []retriever.Hit) (ans OfferAnswer, ok bool, reason string) {
 	aspect := AspectOf(question)
 	named, best := -1, 0
+	var loose []int
 	for i, h := range hits {
 		cross, same := languagesOf(lang, h.Chunk.Language)
-		if h.Chunk.Kind != ragkb.DocOffer || !namesProduct(question, h.Chunk.Title, offerIdentity(h.Chunk.Text), h.Chunk.Text) ||
-			!mentionsNaming(question, h.Chunk.Title+"\n"+h.Chunk.Text, cross, same) {
+		if h.Chunk.Kind != ragkb.DocOffer || !mentionsNaming(question, h.Chunk.Title+"\n"+h.Chunk.Text, cross, same) {
+			continue
+		}
+		if !NamesProduct(question, h.Chunk.Title, offerIdentity(h.Chunk.Text)) {
+			if namesProduct(question, h.Chunk.Title, offerIdentity(h.Chunk.Text), h.Chunk.Text) {
+				loose = append(loose, i)
+			}
 			continue
 		}
 		// Of the offers that fit, the one whose name has the fewest words
@@ -321,6 +327,10 @@ func ComposeOfferIn(question, lang string, hits []retriever.Hit) (ans OfferAnswe
 		if score := -extraWords(h.Chunk.Title, question); named < 0 || score > best {
 			named, best = i, score
 		}
+	}
+	if named < 0 && len(loose) == 1 {
+		// Named only with the word asked about: one offer, or a guess.
+		named = loose[0]
 	}
 	if named < 0 {
 		return OfferAnswer{}, false, "the product named in the question is not among the offers found"

@@ -83,6 +83,7 @@ func TestComposeOffer(t *testing.T) {
 		{"asked word beside the name", "What is the tee made of? Organic?", []retriever.Hit{tee}, "", false},
 		{"description word with the name", "Is the Organic Tee soft?", []retriever.Hit{tee}, "Organic Tee costs 19.99 USD. Description: Soft tee, ships in a box.", true},
 		{"description word without the name", "Is the Organic Hoodie soft?", []retriever.Hit{tee}, "", false},
+		{"description word, two offers of that name", "Is the Organic soft?", []retriever.Hit{tee, offerHit("Organic Socks", "Organic Socks cost 5.00 USD.\nDescription: Soft socks.")}, "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
