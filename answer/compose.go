@@ -297,7 +297,7 @@ type OfferAnswer struct {
 // not among the hits, or its offer does not state the aspect asked (the
 // price is never given in place of the delivery terms). A question about
 // no particular aspect returns ok with an empty Text: extraction decides.
-func ComposeOffer(question string, hits []retriever.Hit) (ans OfferAnswer, ok bool, reason string) {
+func ComposeOffer(question string, hits []ragkb.SearchHit) (ans OfferAnswer, ok bool, reason string) {
 	return ComposeOfferIn(question, "", hits)
 }
 
@@ -306,7 +306,7 @@ func ComposeOffer(question string, hits []retriever.Hit) (ans OfferAnswer, ok bo
 // may carry one word of its own language the offer cannot hold ("How much
 // is the Anex Modu pram?" about a Polish "Anex Modu – wózek …"): see
 // mentionsNaming.
-func ComposeOfferIn(question, lang string, hits []retriever.Hit) (ans OfferAnswer, ok bool, reason string) {
+func ComposeOfferIn(question, lang string, hits []ragkb.SearchHit) (ans OfferAnswer, ok bool, reason string) {
 	aspect := AspectOf(question)
 	named, best := -1, 0
 	var loose []int
@@ -475,7 +475,7 @@ func askedTerms(question, title string) []string {
 // ComposeOffer). It returns the response, or nil and the hits extraction
 // should use instead: the named offer alone, or only the other kinds of
 // source when the offer does not state what was asked.
-func (t *turn) offer(hits []retriever.Hit) (*ragkb.AnswerResponse, []retriever.Hit) {
+func (t *turn) offer(hits []ragkb.SearchHit) (*ragkb.AnswerResponse, []ragkb.SearchHit) {
 	oa, ok, reason := ComposeOfferIn(t.question, t.language, hits)
 	if !ok && strings.HasPrefix(reason, "the product named") {
 		// The model code may be spelt the other way in the catalogue.
@@ -486,7 +486,7 @@ func (t *turn) offer(hits []retriever.Hit) (*ragkb.AnswerResponse, []retriever.H
 		}
 	}
 	if !ok {
-		var other []retriever.Hit
+		var other []ragkb.SearchHit
 		for _, h := range hits {
 			if h.Chunk.Kind != ragkb.DocOffer {
 				other = append(other, h)
@@ -504,7 +504,7 @@ func (t *turn) offer(hits []retriever.Hit) (*ragkb.AnswerResponse, []retriever.H
 	}
 	// Nothing particular asked ("tell me about …"): sentences of that
 	// offer only, never of its neighbours.
-	return nil, []retriever.Hit{h}
+	return nil, []ragkb.SearchHit{h}
 }
 
 // qaSlack is how far below the best hit's relevance another FAQ entry may be
@@ -516,7 +516,7 @@ const qaSlack = 0.1
 // whose question and answer share the most words with the question ("Ile
 // mam czasu na zwrot książki?" is about returns, not about who may order
 // books). hits[0] must be a DocQA hit.
-func PickQA(question string, hits []retriever.Hit) int {
+func PickQA(question string, hits []ragkb.SearchHit) int {
 	terms := retriever.Terms(question)
 	best, bestCov := 0, retriever.Coverage(terms, hits[0].Chunk.Title+"\n"+hits[0].Chunk.Text)
 	for i, h := range hits[1:] {
@@ -546,7 +546,7 @@ const namedOfferFloor = 0.4
 //   - the question's model code (several characters: "310", "8gb", "h400")
 //     is in the offer's name, or at least two naming words of the
 //     question are and none is missing from it.
-func namedOffers(question, lang string, hits []retriever.Hit, threshold float64) []retriever.Hit {
+func namedOffers(question, lang string, hits []ragkb.SearchHit, threshold float64) []ragkb.SearchHit {
 	terms := namingTerms(question)
 	if len(terms) == 0 {
 		return nil
@@ -554,7 +554,7 @@ func namedOffers(question, lang string, hits []retriever.Hit, threshold float64)
 	qwords := wordSet(question)
 	joined := joinedCodes(question)
 	aspect := AspectOf(question)
-	var out []retriever.Hit
+	var out []ragkb.SearchHit
 	price := ""
 	for _, h := range hits {
 		if h.Chunk.Kind != ragkb.DocOffer || h.Relevance < threshold*namedOfferFloor {
@@ -634,7 +634,7 @@ func codeVariants(question string) []string {
 // enough (namedOffers), searching again for its model codes spelt the
 // other way (alone: the question's other words would outweigh them) when
 // the first search did not find them.
-func (t *turn) namedOffer(hits []retriever.Hit) []retriever.Hit {
+func (t *turn) namedOffer(hits []ragkb.SearchHit) []ragkb.SearchHit {
 	if named := namedOffers(t.question, t.language, hits, t.s.cfg.Relevance); len(named) > 0 {
 		return named
 	}
@@ -643,12 +643,12 @@ func (t *turn) namedOffer(hits []retriever.Hit) []retriever.Hit {
 
 // codeSearch searches for the question's model codes spelt the other way
 // (codeVariants), nil when it has none.
-func (t *turn) codeSearch() []retriever.Hit {
+func (t *turn) codeSearch() []ragkb.SearchHit {
 	v := codeVariants(t.question)
 	if len(v) == 0 {
 		return nil
 	}
-	more, err := t.s.cfg.Searcher.Search(t.ctx, retriever.Query{TenantID: t.tenantID, ResourceIDs: t.sc.resourceIDs, Text: strings.Join(v, " "), TopK: 5})
+	more, err := t.s.cfg.Searcher.Search(t.ctx, ragkb.SearchQuery{TenantID: t.tenantID, ResourceIDs: t.sc.resourceIDs, Text: strings.Join(v, " "), TopK: 5})
 	if err != nil {
 		t.s.log.Warn("answer: model code search", "tenant_id", t.tenantID, "err", err)
 		return nil

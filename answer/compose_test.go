@@ -4,11 +4,10 @@ import (
 	"testing"
 
 	"github.com/ragkb/ragkb"
-	"github.com/ragkb/ragkb/retriever"
 )
 
-func offerHit(title, text string) retriever.Hit {
-	return retriever.Hit{Chunk: &ragkb.Chunk{Kind: ragkb.DocOffer, Title: title, Text: text}, Relevance: 0.8}
+func offerHit(title, text string) ragkb.SearchHit {
+	return ragkb.SearchHit{Chunk: &ragkb.Chunk{Kind: ragkb.DocOffer, Title: title, Text: text}, Relevance: 0.8}
 }
 
 func TestAspectOf(t *testing.T) {
@@ -67,23 +66,23 @@ func TestComposeOffer(t *testing.T) {
 	juicer := offerHit("Odšťavňovač H 100 | černý", "Odšťavňovač H 100 | černý costs 12490.00.\nIn stock.\nBrand: HUROM.\nDelivery to CZ: free.")
 	tests := []struct {
 		name, question string
-		hits           []retriever.Hit
+		hits           []ragkb.SearchHit
 		want           string
 		wantOK         bool
 	}{
-		{"availability line", "Is the Organic Tee in stock?", []retriever.Hit{tee}, "Organic Tee costs 19.99 USD. In stock.", true},
-		{"options line", "Which sizes does the Organic Tee come in?", []retriever.Hit{tee}, "Organic Tee costs 19.99 USD. Options: S — 19.99 USD; M — 19.99 USD (sold out).", true},
-		{"no delivery line: not the price", "How much is delivery for the Organic Tee?", []retriever.Hit{tee}, "", false},
-		{"named product is the second hit", "How much is delivery for the H 100?", []retriever.Hit{tee, juicer}, "Odšťavňovač H 100 | černý costs 12490.00. Delivery to CZ: free.", true},
-		{"product not in the catalogue", "Is the Naruto box set in stock?", []retriever.Hit{tee, juicer}, "", false},
-		{"a size the offer never mentions", "How much is the Organic Tee XXL?", []retriever.Hit{tee}, "", false},
-		{"a model code is enough", "How much is the black H 100 juicer?", []retriever.Hit{juicer}, "Odšťavňovač H 100 | černý costs 12490.00.", true},
-		{"no aspect: extraction decides", "Tell me about the Organic Tee", []retriever.Hit{tee}, "", true},
-		{"asked word in the description", "What box does the Organic Tee ship in?", []retriever.Hit{tee}, "", false},
-		{"asked word beside the name", "What is the tee made of? Organic?", []retriever.Hit{tee}, "", false},
-		{"description word with the name", "Is the Organic Tee soft?", []retriever.Hit{tee}, "Organic Tee costs 19.99 USD. Description: Soft tee, ships in a box.", true},
-		{"description word without the name", "Is the Organic Hoodie soft?", []retriever.Hit{tee}, "", false},
-		{"description word, two offers of that name", "Is the Organic soft?", []retriever.Hit{tee, offerHit("Organic Socks", "Organic Socks cost 5.00 USD.\nDescription: Soft socks.")}, "", false},
+		{"availability line", "Is the Organic Tee in stock?", []ragkb.SearchHit{tee}, "Organic Tee costs 19.99 USD. In stock.", true},
+		{"options line", "Which sizes does the Organic Tee come in?", []ragkb.SearchHit{tee}, "Organic Tee costs 19.99 USD. Options: S — 19.99 USD; M — 19.99 USD (sold out).", true},
+		{"no delivery line: not the price", "How much is delivery for the Organic Tee?", []ragkb.SearchHit{tee}, "", false},
+		{"named product is the second hit", "How much is delivery for the H 100?", []ragkb.SearchHit{tee, juicer}, "Odšťavňovač H 100 | černý costs 12490.00. Delivery to CZ: free.", true},
+		{"product not in the catalogue", "Is the Naruto box set in stock?", []ragkb.SearchHit{tee, juicer}, "", false},
+		{"a size the offer never mentions", "How much is the Organic Tee XXL?", []ragkb.SearchHit{tee}, "", false},
+		{"a model code is enough", "How much is the black H 100 juicer?", []ragkb.SearchHit{juicer}, "Odšťavňovač H 100 | černý costs 12490.00.", true},
+		{"no aspect: extraction decides", "Tell me about the Organic Tee", []ragkb.SearchHit{tee}, "", true},
+		{"asked word in the description", "What box does the Organic Tee ship in?", []ragkb.SearchHit{tee}, "", false},
+		{"asked word beside the name", "What is the tee made of? Organic?", []ragkb.SearchHit{tee}, "", false},
+		{"description word with the name", "Is the Organic Tee soft?", []ragkb.SearchHit{tee}, "Organic Tee costs 19.99 USD. Description: Soft tee, ships in a box.", true},
+		{"description word without the name", "Is the Organic Hoodie soft?", []ragkb.SearchHit{tee}, "", false},
+		{"description word, two offers of that name", "Is the Organic soft?", []ragkb.SearchHit{tee, offerHit("Organic Socks", "Organic Socks cost 5.00 USD.\nDescription: Soft socks.")}, "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,10 +95,10 @@ func TestComposeOffer(t *testing.T) {
 }
 
 func TestPickQA(t *testing.T) {
-	qa := func(q, a string, rel float64) retriever.Hit {
-		return retriever.Hit{Chunk: &ragkb.Chunk{Kind: ragkb.DocQA, Title: q, Text: a}, Relevance: rel}
+	qa := func(q, a string, rel float64) ragkb.SearchHit {
+		return ragkb.SearchHit{Chunk: &ragkb.Chunk{Kind: ragkb.DocQA, Title: q, Text: a}, Relevance: rel}
 	}
-	hits := []retriever.Hit{
+	hits := []ragkb.SearchHit{
 		qa("Kto może zamawiać książki?", "Funkcja zamawiania jest dostępna tylko dla zarejestrowanych użytkowników.", 0.61),
 		qa("Jaki jest termin zwrotu zakupionych przedmiotów?", "Zakupione książki można zwrócić w ciągu 14 dni.", 0.58),
 		qa("Wysyłka paczek", "Paczki wysyłane są za pomocą kuriera InPost", 0.2),
@@ -126,7 +125,7 @@ func TestComposeOfferAcrossLanguages(t *testing.T) {
 	juicer.Chunk.Language = "cs"
 	tests := []struct {
 		name, question, lang string
-		hit                  retriever.Hit
+		hit                  ragkb.SearchHit
 		want                 string
 	}{
 		{"a noun of the question's language", "How much is the Anex Modu pram?", "en", pram, "Anex Modu – wózek wielofunkcyjny – Rooty kosztuje 5896.00 PLN."},
@@ -139,7 +138,7 @@ func TestComposeOfferAcrossLanguages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, _, reason := ComposeOfferIn(tt.question, tt.lang, []retriever.Hit{tt.hit})
+			got, _, reason := ComposeOfferIn(tt.question, tt.lang, []ragkb.SearchHit{tt.hit})
 			if got.Text != tt.want {
 				t.Errorf("ComposeOfferIn(%q, %s) = %q (%s), want %q", tt.question, tt.lang, got.Text, reason, tt.want)
 			}
@@ -148,7 +147,7 @@ func TestComposeOfferAcrossLanguages(t *testing.T) {
 }
 
 func TestNamedOffers(t *testing.T) {
-	low := func(title, text, lang string) retriever.Hit {
+	low := func(title, text, lang string) ragkb.SearchHit {
 		h := offerHit(title, text)
 		h.Relevance, h.Chunk.Language = 0.3, lang
 		return h
@@ -161,18 +160,18 @@ func TestNamedOffers(t *testing.T) {
 	book := low("[A-seed] Nauka duża książka", "[A-seed] Nauka duża książka kosztuje 29.99 PLN.\nOpis: twarda okładka\n- Ilość stron: 128", "pl")
 	tests := []struct {
 		name, question string
-		hits           []retriever.Hit
+		hits           []ragkb.SearchHit
 		want           int
 	}{
-		{"model code", "How much is the Hurom H 310 A juicer?", []retriever.Hit{white, black}, 2},
-		{"same name, other prices: a guess", "Kolik stojí H 310 A?", []retriever.Hit{white, dearer}, 0},
-		{"code written apart", "Kolik stojí odšťavňovač H 400?", []retriever.Hit{h400}, 1},
-		{"another code", "Kolik stojí odšťavňovač H 500?", []retriever.Hit{h400, white}, 0},
-		{"whole name", "How much is the cap?", []retriever.Hit{cap}, 1},
-		{"name plus a word it lacks", "How much is the cap for kids?", []retriever.Hit{cap}, 0},
-		{"no product named", "How much is delivery?", []retriever.Hit{cap}, 0},
-		{"below the floor", "How much is the cap?", []retriever.Hit{{Chunk: cap.Chunk, Relevance: 0.1}}, 0},
-		{"asked word in the offer", "Ile stron ma książka Nauka duża?", []retriever.Hit{book}, 1},
+		{"model code", "How much is the Hurom H 310 A juicer?", []ragkb.SearchHit{white, black}, 2},
+		{"same name, other prices: a guess", "Kolik stojí H 310 A?", []ragkb.SearchHit{white, dearer}, 0},
+		{"code written apart", "Kolik stojí odšťavňovač H 400?", []ragkb.SearchHit{h400}, 1},
+		{"another code", "Kolik stojí odšťavňovač H 500?", []ragkb.SearchHit{h400, white}, 0},
+		{"whole name", "How much is the cap?", []ragkb.SearchHit{cap}, 1},
+		{"name plus a word it lacks", "How much is the cap for kids?", []ragkb.SearchHit{cap}, 0},
+		{"no product named", "How much is delivery?", []ragkb.SearchHit{cap}, 0},
+		{"below the floor", "How much is the cap?", []ragkb.SearchHit{{Chunk: cap.Chunk, Relevance: 0.1}}, 0},
+		{"asked word in the offer", "Ile stron ma książka Nauka duża?", []ragkb.SearchHit{book}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -191,7 +190,7 @@ func TestComposeOfferAspects(t *testing.T) {
 	book := offerHit("Nauka", "Nauka kosztuje 29.99 PLN.\nDostawa: od 12.99 PLN, wysyłka w ciągu 24 godzin.")
 	tests := []struct {
 		name, question string
-		hit            retriever.Hit
+		hit            ragkb.SearchHit
 		want           string
 		wantOK         bool
 	}{
@@ -204,7 +203,7 @@ func TestComposeOfferAspects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok, reason := ComposeOffer(tt.question, []retriever.Hit{tt.hit})
+			got, ok, reason := ComposeOffer(tt.question, []ragkb.SearchHit{tt.hit})
 			if ok != tt.wantOK || got.Text != tt.want {
 				t.Errorf("ComposeOffer(%q) = %q, %v (%s); want %q, %v", tt.question, got.Text, ok, reason, tt.want, tt.wantOK)
 			}

@@ -225,7 +225,7 @@ const minTranslated = 0.6
 // returns the one entry hit that holds every translated concept best (in
 // its question rather than only its answer), or nil when none does or two
 // do equally well.
-func (t *turn) crossLanguage() []retriever.Hit {
+func (t *turn) crossLanguage() []ragkb.SearchHit {
 	if t.language == "" {
 		return nil
 	}
@@ -233,7 +233,7 @@ func (t *turn) crossLanguage() []retriever.Hit {
 	if len(concepts) == 0 || share < minTranslated {
 		return nil
 	}
-	var best []retriever.Hit
+	var best []ragkb.SearchHit
 	bestScore, tie := 0.0, false
 	for _, l := range t.sc.languages {
 		// In the question's own language the search above already matched
@@ -248,7 +248,7 @@ func (t *turn) crossLanguage() []retriever.Hit {
 		if len(words) == 0 {
 			continue
 		}
-		hits, err := t.s.cfg.Searcher.Search(t.ctx, retriever.Query{TenantID: t.tenantID, ResourceIDs: t.sc.resourceIDs, Text: strings.Join(words, " "), TopK: 5})
+		hits, err := t.s.cfg.Searcher.Search(t.ctx, ragkb.SearchQuery{TenantID: t.tenantID, ResourceIDs: t.sc.resourceIDs, Text: strings.Join(words, " "), TopK: 5})
 		if err != nil {
 			t.s.log.Warn("answer: cross-language search", "tenant_id", t.tenantID, "err", err)
 			return nil
@@ -261,7 +261,7 @@ func (t *turn) crossLanguage() []retriever.Hit {
 			}
 			switch score := conceptScore(concepts, l, h.Chunk.Title, h.Chunk.Text, same); {
 			case score > bestScore:
-				best, bestScore, tie = []retriever.Hit{h}, score, false
+				best, bestScore, tie = []ragkb.SearchHit{h}, score, false
 			case score == bestScore && score > 0 && best[0].Chunk.DocumentID != h.Chunk.DocumentID:
 				tie = true
 			}
@@ -354,7 +354,7 @@ var frameWords = func() map[string]bool {
 // remboursement ?" is "Come ottenere un rimborso?", not the entry on cash
 // payments that mentions refunds in passing). -1 when the concepts do not
 // decide (no concepts, or two entries fit as well).
-func (t *turn) pickQAByConcepts(hits []retriever.Hit) int {
+func (t *turn) pickQAByConcepts(hits []ragkb.SearchHit) int {
 	if t.language == "" || hits[0].Chunk.Language == "" || hits[0].Chunk.Language == t.language {
 		return -1
 	}
@@ -386,7 +386,7 @@ func (t *turn) pickQAByConcepts(hits []retriever.Hit) int {
 // retrieval across languages can rank an entry that mentions a refund in
 // passing above the one about refunds, and leave the latter out of its
 // first hits.
-func (t *turn) betterByConcepts(top retriever.Hit) retriever.Hit {
+func (t *turn) betterByConcepts(top ragkb.SearchHit) ragkb.SearchHit {
 	l := top.Chunk.Language
 	if t.language == "" || l == "" || l == t.language {
 		return top

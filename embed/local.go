@@ -46,7 +46,10 @@ type Local struct {
 	minGram, maxGram int
 }
 
-var _ ragkb.Embedder = (*Local)(nil)
+var (
+	_ ragkb.Embedder = (*Local)(nil)
+	_ ragkb.Pinger   = (*Local)(nil)
+)
 
 // Feature families and their weights. Each family's block is L2-normalised
 // before weighting, so a family's influence does not depend on text length.
@@ -78,6 +81,9 @@ func NewLocal(cfg LocalConfig) *Local {
 
 // Dimensions returns the vector size.
 func (l *Local) Dimensions() int { return l.dims }
+
+// Ping reports nil: the local embedder runs in the process (ragkb.Pinger).
+func (l *Local) Ping(context.Context) error { return nil }
 
 // Name identifies the feature set and size, e.g. "local-v1-384".
 func (l *Local) Name() string { return localVersion + "-" + strconv.Itoa(l.dims) }

@@ -131,6 +131,7 @@ type OpenAI struct {
 var (
 	_ ragkb.Embedder      = (*OpenAI)(nil)
 	_ ragkb.QueryEmbedder = (*OpenAI)(nil)
+	_ ragkb.Pinger        = (*OpenAI)(nil)
 )
 
 // NewOpenAI returns an embedder for cfg.
@@ -163,6 +164,30 @@ func (o *OpenAI) Name() string {
 func (o *OpenAI) Probe(ctx context.Context) error {
 	_, err := o.Embed(ctx, []string{"ragkb probe"})
 	return err
+}
+
+// Ping checks that the embedding service answers (ragkb.Pinger, for
+// /readyz): one request embedding one short query, without retries, so a
+// stopped service is reported at once.
+func (o *OpenAI) Ping(ctx context.Context) error {
+	req := embeddingRequest{Model: o.cfg.Model, Input: []string{"ragkb ping"}, EncodingFormat: "float"}
+	switch o.cfg.Modality {
+	case ModalityInputType:
+		req.InputType = "query"
+	case ModalityPrefix:
+		req.Input = []string{"query: ragkb ping"}
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return fmt.Errorf("embed: encode request: %w", err)
+	}
+	if _, aerr := o.attempt(ctx, body, 1); aerr != nil {
+		if ctx.Err() != nil {
+			return o.ctxError(ctx)
+		}
+		return aerr.err
+	}
+	return nil
 }
 
 // Embed returns one L2-normalised vector per text (a passage: a document

@@ -198,7 +198,7 @@ func (s *testService) insertAllegro(tenantID, base, token string) ragkb.Resource
 		Status: ragkb.StatusProcessing, CreatedAt: now, UpdatedAt: now,
 		Offers: &ragkb.OffersSpec{Source: ragkb.SourceAllegro, URL: base, Token: token}}
 	job := &ragkb.Job{ID: ragkb.NewID("job"), TenantID: tenantID, ResourceID: r.ID, Kind: ragkb.JobIndex, CreatedAt: now}
-	if err := s.app.store.CreateResource(context.Background(), r, job); err != nil {
+	if err := s.app.Store.CreateResource(context.Background(), r, job); err != nil {
 		s.t.Fatal(err)
 	}
 	return *r

@@ -16,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/app"
 )
 
 const testAdminKey = "test-admin-key-0123456789"
@@ -24,7 +25,7 @@ const testAdminKey = "test-admin-key-0123456789"
 // HTTP listener, with its worker.
 type testService struct {
 	t   *testing.T
-	app *app
+	app *app.App
 	srv *httptest.Server
 }
 
@@ -52,11 +53,8 @@ func startServiceLog(t *testing.T, dir string, extraEnv map[string]string, log *
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.ensureAdminKey(ctx, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	a.worker.Start(ctx)
-	s := &testService{t: t, app: a, srv: httptest.NewServer(a.handler())}
+	a.Worker.Start(ctx)
+	s := &testService{t: t, app: a, srv: httptest.NewServer(a.Handler())}
 	t.Cleanup(s.stop)
 	return s
 }
@@ -66,8 +64,8 @@ func (s *testService) stop() {
 		return
 	}
 	s.srv.Close()
-	s.app.worker.Stop()
-	s.app.close()
+	s.app.Worker.Stop()
+	s.app.Close()
 	s.app = nil
 }
 

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/app"
 	"github.com/ragkb/ragkb/connectors/allegro"
 	"github.com/ragkb/ragkb/connectors/shopify"
 )
@@ -478,7 +479,7 @@ func fakeAllegroAPI(dir string) (*httptest.Server, error) {
 // evalRun is a running service with the fake providers of the payloads.
 type evalRun struct {
 	data    string
-	app     *app
+	app     *app.App
 	api     *httptest.Server
 	admin   string
 	servers []*httptest.Server
@@ -514,21 +515,18 @@ func startEval(ctx context.Context, dir string, env map[string]string) (*evalRun
 	if err != nil {
 		return nil, err
 	}
-	if err := a.ensureAdminKey(ctx, io.Discard); err != nil {
-		return nil, err
-	}
 	// The fetcher trusts httptest's certificate, as a shop's real one.
 	tlsSrv := httptest.NewTLSServer(http.NotFoundHandler())
 	roots := x509.NewCertPool()
 	roots.AddCert(tlsSrv.Certificate())
 	tlsSrv.Close()
-	a.fetcher.Client().Transport.(*http.Transport).TLSClientConfig = &tls.Config{RootCAs: roots}
-	a.worker.Start(ctx)
+	a.Fetcher.Client().Transport.(*http.Transport).TLSClientConfig = &tls.Config{RootCAs: roots}
+	a.Worker.Start(ctx)
 	wait := 2 * time.Minute
 	if env["RAGKB_EMBEDDER"] != "" {
 		wait = 30 * time.Minute
 	}
-	return &evalRun{data: data, app: a, api: httptest.NewServer(a.handler()), admin: evalAdminKey, servers: []*httptest.Server{alg}, wait: wait}, nil
+	return &evalRun{data: data, app: a, api: httptest.NewServer(a.Handler()), admin: evalAdminKey, servers: []*httptest.Server{alg}, wait: wait}, nil
 }
 
 func (e *evalRun) close() {
@@ -536,8 +534,8 @@ func (e *evalRun) close() {
 	for _, s := range e.servers {
 		s.Close()
 	}
-	e.app.worker.Stop()
-	e.app.close()
+	e.app.Worker.Stop()
+	e.app.Close()
 	os.RemoveAll(e.data)
 }
 

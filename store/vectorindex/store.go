@@ -118,7 +118,10 @@ type Store struct {
 	lock    *os.File // held while open
 }
 
-var _ ragkb.VectorStore = (*Store)(nil)
+var (
+	_ ragkb.VectorStore = (*Store)(nil)
+	_ ragkb.Pinger      = (*Store)(nil)
+)
 
 type meta struct {
 	Format     int    `json:"format"`
@@ -222,6 +225,23 @@ func checkMeta(dir string, dims int, embedder string) error {
 			dir, m.Embedder, embedder)
 	}
 	return nil
+}
+
+// Ping reports whether the index can be used (ragkb.Pinger): EUNAVAILABLE
+// once it is closed or when its directory has gone.
+func (s *Store) Ping(ctx context.Context) error {
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
+		return errClosed
+	}
+	if s.tenants != "" {
+		if _, err := os.Stat(s.tenants); err != nil {
+			return &ragkb.Error{Code: ragkb.EUNAVAILABLE, Message: "the vector index directory cannot be read", Err: err}
+		}
+	}
+	return ctx.Err()
 }
 
 // Close syncs and closes every partition; the Store is unusable afterwards.
