@@ -189,6 +189,8 @@ type scope struct {
 	names       map[string]string
 	versions    map[string]int64 // resource versions, by id
 	inScope     func(resourceID string) bool
+	// languages are the languages of the resources in scope.
+	languages []string
 }
 
 func (s *Service) scope(ctx context.Context, tenantID string, req *ragkb.AnswerRequest) (*scope, error) {
@@ -235,6 +237,7 @@ func (s *Service) scope(ctx context.Context, tenantID string, req *ragkb.AnswerR
 		set[id] = true
 	}
 	sc.inScope = func(id string) bool { return len(set) == 0 || set[id] }
+	sc.languages = scopeLanguages(rs, sc.inScope)
 	return sc, nil
 }
 
@@ -359,7 +362,13 @@ func (t *turn) run() *ragkb.AnswerResponse {
 	}
 	relevant := t.relevant(hits)
 	if len(relevant) == 0 {
+		relevant = t.namedOffer(hits)
+	}
+	if len(relevant) == 0 {
 		relevant = t.followUp()
+	}
+	if len(relevant) == 0 {
+		relevant = t.crossLanguage()
 	}
 	if len(relevant) == 0 {
 		t.reason = "no relevant source"
@@ -509,7 +518,8 @@ func Complex(question string) bool {
 // grounded builds an extractive answer from the best passages.
 func (t *turn) grounded(hits []ragkb.SearchHit) *ragkb.AnswerResponse {
 	hits = slices.DeleteFunc(slices.Clone(hits), func(h ragkb.SearchHit) bool {
-		return h.Chunk.Kind == ragkb.DocQA && guard.SpecificFit(t.question, h.Chunk.Title+"\n"+h.Chunk.Text) == guard.FitConflict
+		return h.Chunk.Kind == ragkb.DocQA && (guard.SpecificFit(t.question, h.Chunk.Title+"\n"+h.Chunk.Text) == guard.FitConflict ||
+			!StatesPrice(t.question, h.Chunk.Title+"\n"+h.Chunk.Text))
 	})
 	if len(hits) == 0 {
 		t.reason = "the approved texts found name another country, product, colour, payment method or day"
@@ -520,6 +530,10 @@ func (t *turn) grounded(hits []ragkb.SearchHit) *ragkb.AnswerResponse {
 		// An approved answer (FAQ pair or questionnaire) that retrieval found:
 		// return it whole, it was written to be shown.
 		top = hits[PickQA(t.question, hits)]
+		if i := t.pickQAByConcepts(hits); i >= 0 {
+			top = hits[i]
+		}
+		top = t.betterByConcepts(top)
 		c := t.citation(1, top)
 		return t.checked(top.Chunk.Text, []ragkb.Citation{c}, []string{top.Chunk.Title + "\n" + top.Chunk.Text})
 	}
