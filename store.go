@@ -109,6 +109,12 @@ type Store interface {
 	DeleteWebhook(ctx context.Context, tenantID, id string) error
 	CreateDelivery(ctx context.Context, d *Delivery) error
 	UpdateDelivery(ctx context.Context, d *Delivery) error
+	// ClaimDelivery atomically moves a delivery that is pending and due at
+	// now (NextAttempt unset or <= now) to NextAttempt until, so that no
+	// other dispatcher sends it meanwhile. ECONFLICT when it is no longer
+	// pending and due (another dispatcher claimed it first), ENOTFOUND when
+	// the tenant has no such delivery.
+	ClaimDelivery(ctx context.Context, tenantID, id string, now, until time.Time) error
 	// ListDeliveries lists a tenant's deliveries newest first (webhookID "" = all).
 	ListDeliveries(ctx context.Context, tenantID, webhookID string, limit int) ([]*Delivery, error)
 	// DueDeliveries lists pending deliveries of every tenant whose NextAttempt <= now.
@@ -159,11 +165,10 @@ type ResourceFilter struct {
 	// AccountID selects the resources that read through this account.
 	AccountID string
 	Limit     int // 0 = no limit
-	// NamesOnly fills only ID, TenantID, Name, Type and Status: the
-	// resources' specs (inline content, feed settings, sealed credentials)
-	// are not read. For callers on the answer path that only need to know
-	// which resources exist and what they are called.
-	NamesOnly bool
+	// NoSpec leaves out the knowledge base of the resources (a large one
+	// holds every custom question): for callers that need names and
+	// statuses only.
+	NoSpec bool
 }
 
 // DocumentFilter selects documents of one tenant.

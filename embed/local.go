@@ -53,7 +53,7 @@ var (
 
 // Feature families and their weights. Each family's block is L2-normalised
 // before weighting, so a family's influence does not depend on text length.
-// Chosen on BANKING77 nearest-neighbour retrieval (TestLocalBanking77Sweep,
+// Chosen on BANKING77 nearest-neighbour retrieval (BenchmarkLocalBanking77Sweep,
 // 3,080 queries over 10,003 texts, hit@1/hit@5 at 384 dimensions):
 // word+bigram+char 1/0.5/1 gave 0.803/0.937, words alone 0.735/0.903, char
 // 3-5-grams alone 0.837/0.944, and chars with bigrams at 0.25 0.839/0.946.

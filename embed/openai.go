@@ -14,12 +14,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/internal/retryafter"
+	"golang.org/x/sync/errgroup"
 )
 
 // OpenAIConfig configures OpenAI. Zero values take the defaults.
@@ -219,41 +219,29 @@ func (o *OpenAI) embed(ctx context.Context, texts []string, query bool) ([][]flo
 	// rest; the whole call has MaxElapsed.
 	ctx, cancelElapsed := context.WithTimeoutCause(ctx, o.cfg.MaxElapsed, errNoAnswer)
 	defer cancelElapsed()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg       sync.WaitGroup
-		sem      = make(chan struct{}, o.cfg.Concurrency)
-		errOnce  sync.Once
-		firstErr error
-	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(o.cfg.Concurrency)
 	for _, part := range batches {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
+		if gctx.Err() != nil {
 			break
 		}
-		wg.Go(func() {
-			defer func() { <-sem }()
+		g.Go(func() error {
 			batch := make([]string, len(part))
 			for j, i := range part {
 				batch[j] = texts[i]
 			}
-			vecs, err := o.embedBatch(ctx, batch, query)
+			vecs, err := o.embedBatch(gctx, batch, query)
 			if err != nil {
-				errOnce.Do(func() { firstErr = err; cancel() })
-				return
+				return err
 			}
 			for j, i := range part {
 				out[i] = vecs[j]
 			}
+			return nil
 		})
 	}
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	if ctx.Err() != nil {
 		return nil, o.ctxError(ctx)

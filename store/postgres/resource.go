@@ -114,11 +114,11 @@ func (s *Store) ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*r
 		}
 		where = append(where, "type = ANY("+arg(types)+")")
 	}
-	cols := resourceSelect
-	if f.NamesOnly {
-		cols = `id, tenant_id, name, type, status`
+	sel := resourceSelect
+	if f.NoSpec {
+		sel = strings.Replace(sel, "knowledge_base, faq_page", "NULL::jsonb AS knowledge_base, faq_page", 1)
 	}
-	q := `SELECT ` + cols + ` FROM resources`
+	q := `SELECT ` + sel + ` FROM resources`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -127,16 +127,7 @@ func (s *Store) ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*r
 		q += " LIMIT " + arg(f.Limit)
 	}
 	rows, _ := s.pool.Query(ctx, q, args...)
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*ragkb.Resource, error) {
-		if f.NamesOnly {
-			var r ragkb.Resource
-			var typ, status string
-			err := row.Scan(&r.ID, &r.TenantID, &r.Name, &typ, &status)
-			r.Type, r.Status = ragkb.ResourceType(typ), ragkb.ResourceStatus(status)
-			return &r, err
-		}
-		return s.scanResource(row)
-	})
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*ragkb.Resource, error) { return s.scanResource(row) })
 	return out, translate("list resources", "resource", err)
 }
 

@@ -313,15 +313,6 @@ func nullTime(t time.Time) *time.Time {
 	return &t
 }
 
-// nonNil returns s, or an empty slice when s is nil, so that ANY($n) gets an
-// empty array rather than NULL.
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
 // clock returns the store's time in UTC, truncated to the microsecond
 // precision of timestamptz, so that a default timestamp set on an object
 // equals the one read back.

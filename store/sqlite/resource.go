@@ -65,17 +65,6 @@ const resourceSelect = resourceColumns + `, version`
 
 type scanner interface{ Scan(dest ...any) error }
 
-// scanResourceName scans the columns of a NamesOnly listing.
-func scanResourceName(sc scanner) (*ragkb.Resource, error) {
-	var r ragkb.Resource
-	var typ, status string
-	if err := sc.Scan(&r.ID, &r.TenantID, &r.Name, &typ, &status); err != nil {
-		return nil, err
-	}
-	r.Type, r.Status = ragkb.ResourceType(typ), ragkb.ResourceStatus(status)
-	return &r, nil
-}
-
 func (s *Store) scanResource(sc scanner) (*ragkb.Resource, error) {
 	var r ragkb.Resource
 	var typ, status, warnings, lastRun, spec string
@@ -176,11 +165,11 @@ func (s *Store) ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*r
 			args = append(args, string(t))
 		}
 	}
-	cols := resourceSelect
-	if f.NamesOnly {
-		cols = `id, tenant_id, name, type, status`
+	sel := resourceSelect
+	if f.NoSpec {
+		sel = strings.Replace(sel, "spec, created_at", "'{}', created_at", 1)
 	}
-	q := `SELECT ` + cols + ` FROM resources`
+	q := `SELECT ` + sel + ` FROM resources`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, ` AND `)
 	}
@@ -195,13 +184,7 @@ func (s *Store) ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*r
 	defer rows.Close()
 	var out []*ragkb.Resource
 	for rows.Next() {
-		var r *ragkb.Resource
-		var err error
-		if f.NamesOnly {
-			r, err = scanResourceName(rows)
-		} else {
-			r, err = s.scanResource(rows)
-		}
+		r, err := s.scanResource(rows)
 		if err != nil {
 			return nil, translate("list resources", "resource", err)
 		}
@@ -305,26 +288,4 @@ func (s *Store) DeleteResource(ctx context.Context, tenantID, id string) error {
 		return translate("delete resource", "resource", err)
 	}
 	return nil
-}
-
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-// queryStrings returns the single text column of every row.
-func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }

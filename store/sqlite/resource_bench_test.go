@@ -12,7 +12,7 @@ import (
 
 // BenchmarkListResources lists a tenant of 150 policies of 8 KB inline
 // content each, as the answer path does on every request: in full and
-// names only (ragkb.ResourceFilter.NamesOnly, what /v1/search and
+// without specs (ragkb.ResourceFilter.NoSpec, what /v1/search and
 // /v1/answer use).
 func BenchmarkListResources(b *testing.B) {
 	ctx := context.Background()
@@ -29,10 +29,10 @@ func BenchmarkListResources(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	for _, namesOnly := range []bool{false, true} {
-		b.Run(fmt.Sprintf("names_only=%v", namesOnly), func(b *testing.B) {
+	for _, noSpec := range []bool{false, true} {
+		b.Run(fmt.Sprintf("no_spec=%v", noSpec), func(b *testing.B) {
 			for b.Loop() {
-				rs, err := s.ListResources(ctx, ragkb.ResourceFilter{TenantID: ten.ID, NamesOnly: namesOnly})
+				rs, err := s.ListResources(ctx, ragkb.ResourceFilter{TenantID: ten.ID, NoSpec: noSpec})
 				if err != nil || len(rs) != 150 {
 					b.Fatalf("ListResources = %d, %v", len(rs), err)
 				}

@@ -9,7 +9,6 @@ package storetest
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"sync"
 	"testing"
@@ -53,6 +52,7 @@ func RunStore(t *testing.T, newStore func(t *testing.T, now func() time.Time) ra
 		{"Assistants", testAssistants},
 		{"Intents", testIntents},
 		{"WebhooksAndDeliveries", testWebhooksAndDeliveries},
+		{"DeliveryClaim", testDeliveryClaim},
 		{"AnswerLogs", testAnswerLogs},
 		{"QuestionLog", testQuestionLog},
 		{"TenantIsolation", testTenantIsolation},
@@ -259,10 +259,4 @@ func hitIDs(hits []ragkb.ChunkHit) []string {
 func isNotFound(t *testing.T, err error, what string) {
 	t.Helper()
 	wantCode(t, err, ragkb.ENOTFOUND, what)
-}
-
-// errIs reports whether err is a *ragkb.Error (so the backend translated it).
-func errIs(err error) bool {
-	var e *ragkb.Error
-	return errors.As(err, &e)
 }

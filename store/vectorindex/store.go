@@ -79,7 +79,7 @@ func (c Config) withDefaults() Config {
 	c.Logger = cmp.Or(c.Logger, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	c.ExactThreshold = cmp.Or(c.ExactThreshold, 4096)
 	c.M = cmp.Or(c.M, 16)
-	// Chosen with TestTuneGraph (20k clustered 384-dim vectors): efc 100 /
+	// Chosen with BenchmarkGraphParams (20k clustered 384-dim vectors): efc 100 /
 	// ef 64 reach recall@10 1.000 on queries from the data's topics at
 	// ~160µs CPU; efc 128 builds 30% slower for no gain, ef 96 costs 50%
 	// more and only helps queries unrelated to any stored text.
