@@ -529,7 +529,12 @@ func (t *turn) grounded(hits []ragkb.SearchHit) *ragkb.AnswerResponse {
 	if top.Chunk.Kind == ragkb.DocQA {
 		// An approved answer (FAQ pair or questionnaire) that retrieval found:
 		// return it whole, it was written to be shown.
-		top = hits[PickQA(t.question, hits)]
+		pick := PickQA(t.question, hits)
+		if TiedQA(t.question, hits, pick) {
+			t.reason = "several approved answers fit the question equally well"
+			return t.fallback()
+		}
+		top = hits[pick]
 		if i := t.pickQAByConcepts(hits); i >= 0 {
 			top = hits[i]
 		}

@@ -530,6 +530,45 @@ func PickQA(question string, hits []ragkb.SearchHit) int {
 	return best
 }
 
+// qaTieMargin is how close in relevance two FAQ entries must be for the
+// question's words alone to have to tell them apart.
+const qaTieMargin = 0.05
+
+// TiedQA reports whether another approved entry among hits fits the question
+// as well as hits[chosen]: it is about as relevant, says something else, and
+// holds every question word the chosen one holds while the chosen one leaves
+// some of the question unmatched. Then the matched words are what the entries
+// share (a product name, "delivery"), not what was asked ("Will I stay dry
+// in the rain with the Kestrel tent?" among the tent's waterproof,
+// lightweight and warranty entries), and answering with one of them is a
+// guess.
+func TiedQA(question string, hits []ragkb.SearchHit, chosen int) bool {
+	terms := retriever.Terms(question)
+	if len(terms) == 0 {
+		return false
+	}
+	c := hits[chosen]
+	mine := retriever.Matched(terms, c.Chunk.Title+"\n"+c.Chunk.Text)
+	if !slices.Contains(mine, false) {
+		return false
+	}
+	for i, h := range hits {
+		if i == chosen || h.Chunk.Kind != ragkb.DocQA || h.Relevance < c.Relevance-qaTieMargin ||
+			strings.TrimSpace(h.Chunk.Text) == strings.TrimSpace(c.Chunk.Text) {
+			continue
+		}
+		theirs := retriever.Matched(terms, h.Chunk.Title+"\n"+h.Chunk.Text)
+		covers := true
+		for j := range mine {
+			covers = covers && (!mine[j] || theirs[j])
+		}
+		if covers {
+			return true
+		}
+	}
+	return false
+}
+
 // namedOfferFloor is the share of the relevance threshold an offer must
 // still reach to answer through its name (see namedOffers).
 const namedOfferFloor = 0.4

@@ -53,6 +53,22 @@ func Coverage(terms []string, text string) float64 {
 	if len(terms) == 0 {
 		return 0
 	}
+	n := 0
+	for _, f := range Matched(terms, text) {
+		if f {
+			n++
+		}
+	}
+	return float64(n) / float64(len(terms))
+}
+
+// Matched reports, for each of terms, whether text holds it (under its
+// stem), as Coverage counts them.
+func Matched(terms []string, text string) []bool {
+	found := make([]bool, len(terms))
+	if len(terms) == 0 {
+		return found
+	}
 	// Look the text's words up among the few terms' stems rather than
 	// collecting every word of the text: the text is long, the question short.
 	want := make(map[string][]int, len(terms))
@@ -60,7 +76,6 @@ func Coverage(terms []string, text string) float64 {
 		st := stem(t)
 		want[st] = append(want[st], i)
 	}
-	found := make([]bool, len(terms))
 	n := 0
 	for _, w := range Words(text) {
 		idx, ok := want[stem(w)]
@@ -77,7 +92,7 @@ func Coverage(terms []string, text string) float64 {
 			break
 		}
 	}
-	return float64(n) / float64(len(terms))
+	return found
 }
 
 func stem(w string) string {
