@@ -74,6 +74,12 @@ func (t *turn) docFor(ln *lane, name string) *ragkb.Document {
 	if doc == nil && relatedField[name] != "" {
 		doc = t.pickByLanguage(ln.byIntent[relatedField[name]])
 	}
+	if doc == nil && ln.linked[name] != "" {
+		// A custom question standing for this built-in intent.
+		if d := ln.byDoc[ln.linked[name]]; d != nil && t.sc.inScope(d.ResourceID) {
+			doc = d
+		}
+	}
 	return doc
 }
 
@@ -115,14 +121,39 @@ func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
 		return nil
 	}
 	var cands []candidate
-	seen := map[string]bool{}
-	for _, sc := range pred.Top {
+	seen := map[string]int{}
+	docOf := make([]string, len(pred.Top))
+	for i, sc := range pred.Top {
 		d := t.docFor(ln, sc.Intent)
-		if d == nil || seen[d.ID] {
+		if d == nil {
 			continue
 		}
-		seen[d.ID] = true
+		docOf[i] = d.ID
+		if j, ok := seen[d.ID]; ok {
+			// Two intents answered by one text (a custom question and the
+			// built-in it stands for): their probabilities add up.
+			cands[j].confidence += sc.Confidence
+			continue
+		}
+		seen[d.ID] = len(cands)
 		cands = append(cands, candidate{name: sc.Intent, doc: d, confidence: sc.Confidence, fit: guard.SpecificFit(t.question, content(d))})
+	}
+	slices.SortStableFunc(cands, func(a, b candidate) int { return cmp.Compare(b.confidence, a.confidence) })
+	// lead is the lead of a candidate over every other intent the lane
+	// weighed (with or without an approved text).
+	lead := func(c candidate) float64 {
+		other := 0.0
+		for i, sc := range pred.Top {
+			if docOf[i] != c.doc.ID {
+				other = max(other, sc.Confidence)
+			}
+		}
+		for _, o := range cands {
+			if o.doc.ID != c.doc.ID {
+				other = max(other, o.confidence)
+			}
+		}
+		return c.confidence - other
 	}
 	vetoed := slices.ContainsFunc(cands, func(c candidate) bool { return c.fit == guard.FitConflict })
 	cands = slices.DeleteFunc(cands, func(c candidate) bool { return c.fit == guard.FitConflict })
@@ -156,17 +187,15 @@ func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
 	if len(cands) > 1 {
 		runnerUp = cands[1].confidence
 	}
-	// The lane's own margin counts candidates without an approved text too
-	// (a built-in intent the merchant did not fill in).
-	margin := min(best.confidence-runnerUp, pred.Margin)
-	if best.name != pred.Intent {
-		margin = best.confidence - max(runnerUp, pred.Confidence-best.confidence)
-	}
+	// The margin counts intents without an approved text too (a built-in
+	// intent the merchant did not fill in).
+	margin := lead(best)
+	top := len(docOf) > 0 && docOf[0] == best.doc.ID
 	switch {
-	case best.name == pred.Intent && !pred.OutOfScope && best.confidence >= cfg.FastConfidence && margin >= cfg.MinMargin:
+	case top && !pred.OutOfScope && best.confidence >= cfg.FastConfidence && margin >= cfg.MinMargin:
 		return t.approvedAs(best)
 	case best.fit == guard.FitSupported && best.confidence >= supportedMin && best.confidence >= 2*runnerUp &&
-		(best.name == pred.Intent || vetoed):
+		(top || vetoed):
 		// A text naming exactly the question's specific words (a custom
 		// "Do you ship to Austria?") outranks a generic one that was vetoed.
 		return t.approvedAs(best)

@@ -41,6 +41,10 @@ type lane struct {
 	// specifics are the specific things (countries, models…) each approved
 	// document names, by classifier intent, for documents that name any.
 	specifics map[string][]guard.Specific
+	// linked maps a built-in intent to the one custom question that stands
+	// for it (intent.Linkable), so the built-in's examples in six languages
+	// reach it.
+	linked map[string]string
 }
 
 // optionID is the clarify option id of an approved document: stable across
@@ -172,6 +176,7 @@ func (lc *laneCache) build(ctx context.Context, st Store, tenantID string, v int
 			l.specifics[name] = append(l.specifics[name], sp...)
 		}
 	}
+	l.linked = linkCustoms(lc.builtins, l.byDoc, l.byIntent)
 	for _, def := range defs {
 		l.tenantIntents[def.Name] = def
 		for _, e := range def.Examples {
@@ -200,6 +205,31 @@ func (lc *laneCache) build(ctx context.Context, st Store, tenantID string, v int
 		}
 	}
 	return l, nil
+}
+
+// linkMin is the confidence with which the built-ins must place a custom
+// question for it to stand for a built-in intent.
+const linkMin = 0.5
+
+// linkCustoms links each linkable built-in intent without an approved
+// questionnaire text to the custom question the built-ins classify as it,
+// when exactly one does.
+func linkCustoms(builtins *intent.Classifier, customs map[string]*ragkb.Document, byIntent map[string][]*ragkb.Document) map[string]string {
+	by := map[string][]string{}
+	for id, d := range customs {
+		p := builtins.Classify(d.Title)
+		if p.OutOfScope || p.Confidence < linkMin || !intent.Linkable(p.Intent) || len(byIntent[p.Intent]) > 0 {
+			continue
+		}
+		by[p.Intent] = append(by[p.Intent], id)
+	}
+	out := map[string]string{}
+	for name, ids := range by {
+		if len(ids) == 1 {
+			out[name] = ids[0]
+		}
+	}
+	return out
 }
 
 // embedQueries embeds approved questions and examples: they are compared

@@ -78,6 +78,10 @@ type Prediction struct {
 	// Margin is Confidence minus the confidence of the runner-up: a small
 	// margin means two intents are close and the choice is a guess.
 	Margin float64
+	// Unsupported are the question's words that no example of Intent uses,
+	// when they outweigh the words they share (Classifier.Support): then
+	// OutOfScope is set.
+	Unsupported []string
 	// DenseSimilarity is the embedding similarity of the question to the
 	// closest example of Intent (Semantic only; 0 otherwise).
 	DenseSimilarity float64
@@ -125,6 +129,10 @@ type Options struct {
 	// MinConfidence is the calibrated confidence below which a question is
 	// out of scope (0.6; negative disables the rule).
 	MinConfidence float64
+	// SupportRatio: a prediction whose question words unknown to the
+	// intent's examples outweigh, by this ratio, the words they share
+	// (Classifier.Support) is out of scope (1; negative disables).
+	SupportRatio float64
 	// TopN is how many intents Prediction.Top lists (3).
 	TopN int
 	// Seed makes training deterministic (1).
@@ -152,6 +160,7 @@ func (o Options) withDefaults() Options {
 	o.PruneWeights = cmp.Or(o.PruneWeights, 0.05)
 	o.MinSimilarity = cmp.Or(o.MinSimilarity, 0.3)
 	o.MinConfidence = cmp.Or(o.MinConfidence, 0.6)
+	o.SupportRatio = cmp.Or(o.SupportRatio, 1)
 	o.TopN = cmp.Or(o.TopN, 3)
 	o.Seed = cmp.Or(o.Seed, 1)
 	return o
@@ -208,6 +217,9 @@ type Classifier struct {
 	postStart []int32
 	postDoc   []int32
 	postVal   []float32
+
+	// words backs Support (nil when Options.SupportRatio is negative).
+	words *wordIndex
 
 	scratch sync.Pool // *scratch
 }
@@ -344,6 +356,9 @@ func trainRaw(examples []Example, base *Classifier, opts Options) *Classifier {
 		raw[i] = c.ext.extract(examples[i].Text)
 	}
 	c.raw = raw
+	if opts.SupportRatio > 0 {
+		c.words = newWordIndex(examples, classOf, len(c.intents), opts.StemLength)
+	}
 	c.vocab = buildVocabulary(raw, opts.groupWeights())
 	xs := make([]sparse, len(examples))
 	ys := make([]int32, len(examples))
@@ -436,7 +451,21 @@ func (c *Classifier) Classify(text string) Prediction {
 		z[i] /= c.temperature
 	}
 	softmaxInPlace(z)
-	return c.predict(z, s.order, maxSim, len(x.idx) == 0)
+	p := c.predict(z, s.order, maxSim, len(x.idx) == 0)
+	c.checkSupport(text, &p)
+	return p
+}
+
+// checkSupport flags p out of scope when its intent's wording does not back
+// the question (Support).
+func (c *Classifier) checkSupport(text string, p *Prediction) {
+	if p.OutOfScope || p.Intent == "" || p.Intent == OutOfScopeIntent {
+		return
+	}
+	if uns, out := c.Support(text, p.Intent, nil); out {
+		p.Unsupported = uns
+		p.OutOfScope = true
+	}
 }
 
 // Probabilities returns the calibrated probability of every intent the
