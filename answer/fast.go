@@ -74,13 +74,39 @@ func (t *turn) docFor(ln *lane, name string) *ragkb.Document {
 	if doc == nil && relatedField[name] != "" {
 		doc = t.pickByLanguage(ln.byIntent[relatedField[name]])
 	}
-	if doc == nil && ln.linked[name] != "" {
-		// A custom question standing for this built-in intent.
-		if d := ln.byDoc[ln.linked[name]]; d != nil && t.sc.inScope(d.ResourceID) {
-			doc = d
-		}
+	if doc == nil {
+		doc = t.linkedDoc(ln, name)
 	}
 	return doc
+}
+
+// linkedDoc is the custom question standing for a built-in intent: the only
+// one linked to it, or of several ("Can I pay with PayPal?", "Can I pay by
+// bank transfer?" both stand for payment) the only one naming exactly the
+// specific things of the question.
+func (t *turn) linkedDoc(ln *lane, name string) *ragkb.Document {
+	var in []*ragkb.Document
+	for _, id := range ln.linked[name] {
+		if d := ln.byDoc[id]; d != nil && t.sc.inScope(d.ResourceID) {
+			in = append(in, d)
+		}
+	}
+	if len(in) <= 1 {
+		if len(in) == 1 {
+			return in[0]
+		}
+		return nil
+	}
+	var fit *ragkb.Document
+	for _, d := range in {
+		if guard.SpecificFit(t.question, content(d)) == guard.FitSupported {
+			if fit != nil {
+				return nil
+			}
+			fit = d
+		}
+	}
+	return fit
 }
 
 // content is what an approved text says and is asked as, for the specific

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 
@@ -41,10 +42,10 @@ type lane struct {
 	// specifics are the specific things (countries, models…) each approved
 	// document names, by classifier intent, for documents that name any.
 	specifics map[string][]guard.Specific
-	// linked maps a built-in intent to the one custom question that stands
-	// for it (intent.Linkable), so the built-in's examples in six languages
-	// reach it.
-	linked map[string]string
+	// linked maps a built-in intent to the custom questions that stand for
+	// it (intent.Linkable), so the built-in's examples in six languages
+	// reach them.
+	linked map[string][]string
 }
 
 // optionID is the clarify option id of an approved document: stable across
@@ -212,9 +213,8 @@ func (lc *laneCache) build(ctx context.Context, st Store, tenantID string, v int
 const linkMin = 0.5
 
 // linkCustoms links each linkable built-in intent without an approved
-// questionnaire text to the custom question the built-ins classify as it,
-// when exactly one does.
-func linkCustoms(builtins *intent.Classifier, customs map[string]*ragkb.Document, byIntent map[string][]*ragkb.Document) map[string]string {
+// questionnaire text to the custom questions the built-ins classify as it.
+func linkCustoms(builtins *intent.Classifier, customs map[string]*ragkb.Document, byIntent map[string][]*ragkb.Document) map[string][]string {
 	by := map[string][]string{}
 	for id, d := range customs {
 		p := builtins.Classify(d.Title)
@@ -223,13 +223,10 @@ func linkCustoms(builtins *intent.Classifier, customs map[string]*ragkb.Document
 		}
 		by[p.Intent] = append(by[p.Intent], id)
 	}
-	out := map[string]string{}
-	for name, ids := range by {
-		if len(ids) == 1 {
-			out[name] = ids[0]
-		}
+	for _, ids := range by {
+		slices.Sort(ids)
 	}
-	return out
+	return by
 }
 
 // embedQueries embeds approved questions and examples: they are compared

@@ -159,8 +159,8 @@ func (o Options) withDefaults() Options {
 	o.CalibrationShare = cmp.Or(o.CalibrationShare, 0.2)
 	o.PruneWeights = cmp.Or(o.PruneWeights, 0.05)
 	o.MinSimilarity = cmp.Or(o.MinSimilarity, 0.3)
-	o.MinConfidence = cmp.Or(o.MinConfidence, 0.6)
-	o.SupportRatio = cmp.Or(o.SupportRatio, 1)
+	o.MinConfidence = cmp.Or(o.MinConfidence, 0.72)
+	o.SupportRatio = cmp.Or(o.SupportRatio, 2)
 	o.TopN = cmp.Or(o.TopN, 3)
 	o.Seed = cmp.Or(o.Seed, 1)
 	return o

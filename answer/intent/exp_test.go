@@ -15,12 +15,9 @@ func TestExpLane(t *testing.T) {
 		o    Options
 	}
 	vs := []v{
-		{"nosup mc0.6", Options{SupportRatio: -1}},
-		{"nosup mc0.72", Options{SupportRatio: -1, MinConfidence: 0.72}},
-		{"sup1 mc0.6", Options{SupportRatio: 1}},
-		{"sup1 mc0.7", Options{SupportRatio: 1, MinConfidence: 0.7}},
 		{"sup2 mc0.7", Options{SupportRatio: 2, MinConfidence: 0.7}},
-		{"sup3 mc0.7", Options{SupportRatio: 3, MinConfidence: 0.7}},
+		{"sup2 mc0.72", Options{SupportRatio: 2, MinConfidence: 0.72}},
+		{"sup2 mc0.75", Options{SupportRatio: 2, MinConfidence: 0.75}},
 	}
 	for _, shots := range []int{10, 0} {
 		if shots == 0 && os.Getenv("I9_FULL") == "" {
