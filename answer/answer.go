@@ -305,6 +305,10 @@ type turn struct {
 	card bool
 	// laneNote says what the intent lane weighed when it stepped aside.
 	laneNote string
+	// unsupported are approved documents the lane matched on generic words
+	// only (intent.Prediction.Unsupported): retrieval must not answer with
+	// them either.
+	unsupported map[string]bool
 }
 
 func (t *turn) run() *ragkb.AnswerResponse {
@@ -500,7 +504,7 @@ func Complex(question string) bool {
 // grounded builds an extractive answer from the best passages.
 func (t *turn) grounded(hits []retriever.Hit) *ragkb.AnswerResponse {
 	hits = slices.DeleteFunc(slices.Clone(hits), func(h retriever.Hit) bool {
-		return h.Chunk.Kind == ragkb.DocQA && guard.SpecificFit(t.question, h.Chunk.Title+"\n"+h.Chunk.Text) == guard.FitConflict
+		return h.Chunk.Kind == ragkb.DocQA && (t.unsupported[h.Chunk.DocumentID] || guard.SpecificFit(t.question, h.Chunk.Title+"\n"+h.Chunk.Text) == guard.FitConflict)
 	})
 	if len(hits) == 0 {
 		t.reason = "the approved texts found name another country, product, colour, payment method or day"

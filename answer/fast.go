@@ -133,6 +133,11 @@ func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
 	if pred.Intent == "" {
 		return nil
 	}
+	if len(pred.Unsupported) > 0 {
+		if d := t.docFor(ln, pred.Intent); d != nil {
+			t.unsupported = map[string]bool{d.ID: true}
+		}
+	}
 	if !pred.OutOfScope && pred.Confidence >= cfg.FastConfidence {
 		if pred.Intent == "human_agent" {
 			t.reason = guard.ReasonHumanRequested
@@ -217,8 +222,14 @@ func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
 	// intent the merchant did not fill in).
 	margin := lead(best)
 	top := len(docOf) > 0 && docOf[0] == best.doc.ID
+	outOfScope := pred.OutOfScope
+	if outOfScope && pred.ScopeFloor > 0 && top && best.confidence >= pred.ScopeFloor {
+		// Out of scope only for a confidence shared between intents that
+		// one text answers (a custom question and its built-in).
+		outOfScope = false
+	}
 	switch {
-	case top && !pred.OutOfScope && best.confidence >= cfg.FastConfidence && margin >= cfg.MinMargin:
+	case top && !outOfScope && best.confidence >= cfg.FastConfidence && margin >= cfg.MinMargin:
 		return t.approvedAs(best)
 	case best.fit == guard.FitSupported && best.confidence >= supportedMin && best.confidence >= 2*runnerUp &&
 		(top || vetoed):

@@ -78,6 +78,10 @@ type Prediction struct {
 	// Margin is Confidence minus the confidence of the runner-up: a small
 	// margin means two intents are close and the choice is a guess.
 	Margin float64
+	// ScopeFloor, when above 0, says that OutOfScope is set only because
+	// Confidence is below it: a caller that adds up intents standing for one
+	// answer may compare their sum with it instead.
+	ScopeFloor float64
 	// Unsupported are the question's words that no example of Intent uses,
 	// when they outweigh the words they share (Classifier.Support): then
 	// OutOfScope is set.
@@ -459,10 +463,11 @@ func (c *Classifier) Classify(text string) Prediction {
 // checkSupport flags p out of scope when its intent's wording does not back
 // the question (Support).
 func (c *Classifier) checkSupport(text string, p *Prediction) {
-	if p.OutOfScope || p.Intent == "" || p.Intent == OutOfScopeIntent {
+	if (p.OutOfScope && p.ScopeFloor == 0) || p.Intent == "" || p.Intent == OutOfScopeIntent {
 		return
 	}
 	if uns, out := c.Support(text, p.Intent, nil); out {
+		p.ScopeFloor = 0
 		p.Unsupported = uns
 		p.OutOfScope = true
 	}
@@ -510,7 +515,10 @@ func (c *Classifier) predict(z []float64, order []int, maxSim float64, empty boo
 		Confidence: z[order[0]],
 		Similarity: maxSim,
 	}
-	p.OutOfScope = p.Intent == OutOfScopeIntent || empty || maxSim < c.opts.MinSimilarity || p.Confidence < c.opts.MinConfidence
+	p.OutOfScope = p.Intent == OutOfScopeIntent || empty || maxSim < c.opts.MinSimilarity
+	if !p.OutOfScope && p.Confidence < c.opts.MinConfidence {
+		p.OutOfScope, p.ScopeFloor = true, c.opts.MinConfidence
+	}
 	if len(order) > 1 {
 		p.Margin = z[order[0]] - z[order[1]]
 	} else {

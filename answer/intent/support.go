@@ -64,6 +64,11 @@ func (wi *wordIndex) specificity(w string) float64 {
 	return math.Log(float64(max(wi.nIntents, 2)) / float64(max(n, 1)))
 }
 
+// unseen reports whether no intent's examples use w or its stem.
+func (wi *wordIndex) unseen(w string) bool {
+	return len(wi.intentsOf["w:"+w]) == 0 && len(wi.intentsOf["s:"+stem(w, wi.stemLen)]) == 0
+}
+
 // supports reports whether intent c's examples (or extra, the approved
 // text's own words) use w: the word itself, its stem, or for words of five
 // letters or more one edit away (a typo: "shiping", "waranty").
@@ -158,6 +163,11 @@ func (c *Classifier) Support(text, intent string, extra map[string]bool) (unsupp
 		s := c.words.specificity(w)
 		if s < genericSpecificity(c.words.nIntents) {
 			continue // a function word
+		}
+		if c.words.unseen(w) && !c.words.supports(int32(ci), w, extra) {
+			// A word no phrasing of any intent uses, nor a typo of the
+			// intent's words: a new thing ("cars" against gift cards).
+			s *= 2
 		}
 		if c.words.supports(int32(ci), w, extra) {
 			sup += s
