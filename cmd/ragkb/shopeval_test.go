@@ -59,7 +59,7 @@ func checkShares(t *testing.T, rep *shopReport, maxWrong, minRight float64) {
 // set"), below the targets of issue 9 where those are not reached yet: they
 // stop regressions.
 func TestShopSetLocal(t *testing.T) {
-	checkShares(t, shopEval(t, nil, shopSetJSON, false), 0.07, 0.74)
+	checkShares(t, shopEval(t, nil, shopSetJSON, false), 0.03, 0.93)
 }
 
 func TestShopSetSemantic(t *testing.T) {
@@ -69,7 +69,8 @@ func TestShopSetSemantic(t *testing.T) {
 }
 
 func TestShopSet2Local(t *testing.T) {
-	checkShares(t, shopEval(t, nil, shopSet2JSON, true), 1, 0)
+	// Held out: measured 70.9% right, 3.6% wrong.
+	checkShares(t, shopEval(t, nil, shopSet2JSON, true), 0.04, 0.70)
 }
 
 func TestShopSet2Semantic(t *testing.T) {
