@@ -66,7 +66,9 @@ func phrasingKey(s string) string {
 // changes (documents or intents edited).
 type laneCache struct {
 	builtins *intent.Classifier
-	opts     intent.Options
+	// builtinExamples are the built-in intents' phrasings.
+	builtinExamples []intent.Example
+	opts            intent.Options
 	// embedder (nil: local mode) embeds approved questions and examples for
 	// the semantic lane, through vectors (keyed by model and text).
 	embedder ragkb.Embedder
@@ -83,14 +85,15 @@ func newLaneCache(opts intent.Options, e ragkb.Embedder, semOpts intent.Semantic
 	// Five candidates: the specific-words check may veto the first ones.
 	opts.TopN = cmp.Or(opts.TopN, 5)
 	return &laneCache{
-		builtins: intent.Train(intent.Builtins(), opts),
-		opts:     opts,
-		embedder: e,
-		vectors:  vc,
-		semOpts:  semOpts.WithDefaults(),
-		log:      log,
-		lanes:    map[string]*lane{},
-		building: map[string]*sync.WaitGroup{},
+		builtins:        intent.Train(intent.Builtins(), opts),
+		builtinExamples: intent.Builtins(),
+		opts:            opts,
+		embedder:        e,
+		vectors:         vc,
+		semOpts:         semOpts.WithDefaults(),
+		log:             log,
+		lanes:           map[string]*lane{},
+		building:        map[string]*sync.WaitGroup{},
 	}
 }
 
@@ -178,6 +181,13 @@ func (lc *laneCache) build(ctx context.Context, st Store, tenantID string, v int
 		}
 	}
 	l.linked = linkCustoms(lc.builtins, l.byDoc, l.byIntent)
+	// The built-in phrasings (six languages) of the intents the tenant
+	// answers embed too, so the dense side knows more than one wording.
+	for _, e := range lc.builtinExamples {
+		if len(l.byIntent[e.Intent]) > 0 || len(l.linked[e.Intent]) > 0 {
+			dense = append(dense, e)
+		}
+	}
 	for _, def := range defs {
 		l.tenantIntents[def.Name] = def
 		for _, e := range def.Examples {
