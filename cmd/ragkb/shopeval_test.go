@@ -63,9 +63,8 @@ func TestShopSetLocal(t *testing.T) {
 }
 
 func TestShopSetSemantic(t *testing.T) {
-	// A floor at the measured share (78.9% with the grounded threshold
-	// 0.875); the issue's target is 95%.
-	checkShares(t, shopEval(t, semanticShopEnv(t), shopSetJSON, false), 0.02, 0.77)
+	// Measured 95.6% right, 0% wrong (issue 9's targets: ≥ 95%, ≤ 2%).
+	checkShares(t, shopEval(t, semanticShopEnv(t), shopSetJSON, false), 0.02, 0.95)
 }
 
 func TestShopSet2Local(t *testing.T) {
@@ -74,5 +73,7 @@ func TestShopSet2Local(t *testing.T) {
 }
 
 func TestShopSet2Semantic(t *testing.T) {
-	checkShares(t, shopEval(t, semanticShopEnv(t), shopSet2JSON, true), 1, 0)
+	// Held out: measured 79.4% right, 4.8% wrong (main before issue 9's
+	// lane work: 72.7%, 5.5%); the targets are not reached.
+	checkShares(t, shopEval(t, semanticShopEnv(t), shopSet2JSON, true), 0.05, 0.79)
 }
