@@ -138,3 +138,12 @@ func (r *Resource) AccountID() string {
 	}
 	return ""
 }
+
+// ConnectRequest is what a merchant gives to connect an account
+// (POST /v1/accounts).
+type ConnectRequest struct {
+	Name  string      `json:"name"`
+	Type  AccountType `json:"type"`
+	URL   string      `json:"url"`
+	Token string      `json:"token"`
+}

@@ -51,9 +51,10 @@ type Store interface {
 	// When job is non-nil, any pending or running job of the resource is
 	// removed (its worker loses its lease) and job is enqueued, atomically.
 	UpdateResource(ctx context.Context, r *Resource, job *Job) error
-	// DeleteResource removes the resource with its documents, chunks and jobs
-	// and returns the ids of the removed chunks (so vectors can be deleted).
-	DeleteResource(ctx context.Context, tenantID, id string) (chunkIDs []string, err error)
+	// DeleteResource removes the resource with its documents, chunks and
+	// jobs; ENOTFOUND if the tenant has no such resource. (Its vectors are
+	// removed by VectorStore.DeleteResource, by resource id.)
+	DeleteResource(ctx context.Context, tenantID, id string) error
 
 	// ListDocuments lists documents (with hashes), ordered by resource then source id.
 	ListDocuments(ctx context.Context, f DocumentFilter) ([]*Document, error)
@@ -73,11 +74,14 @@ type Store interface {
 	SearchLexical(ctx context.Context, q LexicalQuery) ([]ChunkHit, error)
 
 	// ClaimJob leases the oldest job that is not leased or whose lease has
-	// expired, incrementing its Attempts. ENOTFOUND when there is none. Two
-	// callers never hold the same job at once.
-	ClaimJob(ctx context.Context, owner string, now time.Time, lease time.Duration) (*Job, error)
-	// ExtendLease pushes the lease to until; ECONFLICT if the lease was lost.
-	ExtendLease(ctx context.Context, l Lease, until time.Time) error
+	// expired, for lease from now, incrementing its Attempts. ENOTFOUND when
+	// there is none. Two callers never hold the same job at once. Leases are
+	// taken, extended and checked (ApplyIndex, ClaimJob) with the store's
+	// own clock, never a caller's, so callers with skewed clocks agree.
+	ClaimJob(ctx context.Context, owner string, lease time.Duration) (*Job, error)
+	// ExtendLease pushes the lease to the store's now + lease; ECONFLICT if
+	// the lease was lost.
+	ExtendLease(ctx context.Context, l Lease, lease time.Duration) error
 	// FinishJob saves r (as UpdateResource without a job, but guarded by the
 	// lease instead of r.Version) and deletes the job, atomically; ECONFLICT
 	// (and nothing saved) if the lease was lost. It increments r.Version.
@@ -105,6 +109,12 @@ type Store interface {
 	DeleteWebhook(ctx context.Context, tenantID, id string) error
 	CreateDelivery(ctx context.Context, d *Delivery) error
 	UpdateDelivery(ctx context.Context, d *Delivery) error
+	// ClaimDelivery atomically moves a delivery that is pending and due at
+	// now (NextAttempt unset or <= now) to NextAttempt until, so that no
+	// other dispatcher sends it meanwhile. ECONFLICT when it is no longer
+	// pending and due (another dispatcher claimed it first), ENOTFOUND when
+	// the tenant has no such delivery.
+	ClaimDelivery(ctx context.Context, tenantID, id string, now, until time.Time) error
 	// ListDeliveries lists a tenant's deliveries newest first (webhookID "" = all).
 	ListDeliveries(ctx context.Context, tenantID, webhookID string, limit int) ([]*Delivery, error)
 	// DueDeliveries lists pending deliveries of every tenant whose NextAttempt <= now.
@@ -203,8 +213,10 @@ type ChunkHit struct {
 
 // VectorStore keeps chunk vectors and finds nearest neighbours by cosine
 // similarity within one tenant. Backends: store/vectorindex (embedded),
-// store/postgres (pgvector, through postgres.Store.Vectors: one type cannot
-// implement both interfaces, their DeleteResource methods differ) and
+// store/postgres (pgvector, through postgres.Store.Vectors: a separate type
+// because the two DeleteResource contracts differ: the Store's is ENOTFOUND
+// for an unknown resource, the VectorStore's succeeds and removes vectors
+// whose resource rows are already gone, which orphan clean-up relies on) and
 // store/qdrant. All pass storetest.RunVectorStore: K <= 0 and vectors of the
 // wrong dimension are EINVALID, an empty tenant has no hits and no error.
 type VectorStore interface {
@@ -212,7 +224,8 @@ type VectorStore interface {
 	Upsert(ctx context.Context, recs []VectorRecord) error
 	// Delete removes the tenant's vectors with these chunk ids (unknown ids are ignored).
 	Delete(ctx context.Context, tenantID string, chunkIDs []string) error
-	// DeleteResource removes every vector of a resource.
+	// DeleteResource removes every vector of a resource; a resource with
+	// no vectors (or no longer in the Store) is not an error.
 	DeleteResource(ctx context.Context, tenantID, resourceID string) error
 	// Search returns up to q.K hits, best first, never from another tenant.
 	Search(ctx context.Context, q VectorQuery) ([]VectorHit, error)

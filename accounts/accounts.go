@@ -155,13 +155,9 @@ func (s *Service) Stop() {
 	}
 }
 
-// ConnectRequest is what a merchant gives to connect an account.
-type ConnectRequest struct {
-	Name  string            `json:"name"`
-	Type  ragkb.AccountType `json:"type"`
-	URL   string            `json:"url"`
-	Token string            `json:"token"`
-}
+// ConnectRequest is what a merchant gives to connect an account (shared
+// with the HTTP server).
+type ConnectRequest = ragkb.ConnectRequest
 
 // MaxNameRunes bounds an account's name.
 const MaxNameRunes = 200

@@ -31,7 +31,6 @@ import (
 	"github.com/ragkb/ragkb/answer/guard"
 	"github.com/ragkb/ragkb/answer/intent"
 	"github.com/ragkb/ragkb/answer/lang"
-	"github.com/ragkb/ragkb/answer/llm"
 	"github.com/ragkb/ragkb/retriever"
 )
 
@@ -46,19 +45,13 @@ type Store interface {
 }
 
 // Searcher finds passages (retriever.Retriever).
-type Searcher interface {
-	Search(ctx context.Context, q retriever.Query) ([]retriever.Hit, error)
-}
+type Searcher = ragkb.Searcher
 
-// Completer is a chat model (llm.Client).
-type Completer interface {
-	Complete(ctx context.Context, req llm.Request) (*llm.Response, error)
-}
+// Completer is a chat model (answer/llm.Client).
+type Completer = ragkb.Completer
 
-// EventSink records events (and delivers them to webhooks).
-type EventSink interface {
-	Record(ctx context.Context, e *ragkb.Event) error
-}
+// EventSink records events (and delivers them to webhooks: webhook.Recorder).
+type EventSink = ragkb.EventRecorder
 
 // Config configures a Service.
 type Config struct {
@@ -346,7 +339,7 @@ func (t *turn) run() *ragkb.AnswerResponse {
 			return resp
 		}
 	}
-	hits, err := s.cfg.Searcher.Search(t.ctx, retriever.Query{TenantID: t.tenantID, ResourceIDs: t.sc.resourceIDs, Text: t.question, TopK: 5})
+	hits, err := s.cfg.Searcher.Search(t.ctx, ragkb.SearchQuery{TenantID: t.tenantID, ResourceIDs: t.sc.resourceIDs, Text: t.question, TopK: 5})
 	if err != nil {
 		s.log.Error("answer: search", "tenant_id", t.tenantID, "err", err)
 		t.reason = "search failed"
@@ -372,8 +365,8 @@ func (t *turn) run() *ragkb.AnswerResponse {
 }
 
 // relevant keeps the hits above the relevance threshold.
-func (t *turn) relevant(hits []retriever.Hit) []retriever.Hit {
-	var out []retriever.Hit
+func (t *turn) relevant(hits []ragkb.SearchHit) []ragkb.SearchHit {
+	var out []ragkb.SearchHit
 	for _, h := range hits {
 		if h.Relevance >= t.s.cfg.Relevance {
 			out = append(out, h)
@@ -390,7 +383,7 @@ const maxFollowUpTerms = 3
 // own, together with the customer's previous message. A hit counts only if
 // it still contains a word of the new question, so an unrelated question
 // never gets the previous topic's answer.
-func (t *turn) followUp() []retriever.Hit {
+func (t *turn) followUp() []ragkb.SearchHit {
 	terms := retriever.Terms(t.question)
 	if len(terms) == 0 || len(terms) > maxFollowUpTerms {
 		return nil
@@ -405,12 +398,12 @@ func (t *turn) followUp() []retriever.Hit {
 	if strings.TrimSpace(prev) == "" {
 		return nil
 	}
-	hits, err := t.s.cfg.Searcher.Search(t.ctx, retriever.Query{TenantID: t.tenantID, ResourceIDs: t.sc.resourceIDs, Text: prev + " " + t.question, TopK: 5})
+	hits, err := t.s.cfg.Searcher.Search(t.ctx, ragkb.SearchQuery{TenantID: t.tenantID, ResourceIDs: t.sc.resourceIDs, Text: prev + " " + t.question, TopK: 5})
 	if err != nil {
 		t.s.log.Warn("answer: follow-up search", "tenant_id", t.tenantID, "err", err)
 		return nil
 	}
-	var out []retriever.Hit
+	var out []ragkb.SearchHit
 	for _, h := range t.relevant(hits) {
 		if retriever.Coverage(terms, h.Chunk.Title+" "+h.Chunk.Text) > 0 {
 			out = append(out, h)
@@ -450,7 +443,7 @@ func (t *turn) pickByLanguage(docs []*ragkb.Document) *ragkb.Document {
 //   - the assistant uses premium at all (non-empty premium_intents),
 //     retrieval is confident, no approved text fits, and the question is
 //     complex (long, or a comparison or a recommendation).
-func (t *turn) wantsPremium(ln *lane, hits []retriever.Hit) bool {
+func (t *turn) wantsPremium(ln *lane, hits []ragkb.SearchHit) bool {
 	if t.s.cfg.LLM == nil || t.intent == nil || t.intent.OutOfScope {
 		return false
 	}
@@ -502,8 +495,8 @@ func Complex(question string) bool {
 }
 
 // grounded builds an extractive answer from the best passages.
-func (t *turn) grounded(hits []retriever.Hit) *ragkb.AnswerResponse {
-	hits = slices.DeleteFunc(slices.Clone(hits), func(h retriever.Hit) bool {
+func (t *turn) grounded(hits []ragkb.SearchHit) *ragkb.AnswerResponse {
+	hits = slices.DeleteFunc(slices.Clone(hits), func(h ragkb.SearchHit) bool {
 		return h.Chunk.Kind == ragkb.DocQA && (t.unsupported[h.Chunk.DocumentID] || guard.SpecificFit(t.question, h.Chunk.Title+"\n"+h.Chunk.Text) == guard.FitConflict)
 	})
 	if len(hits) == 0 {
@@ -548,7 +541,7 @@ func (t *turn) checked(text string, cites []ragkb.Citation, sources []string) *r
 	return t.answered(text, ragkb.TierGrounded, cites)
 }
 
-func (t *turn) citation(id int, h retriever.Hit) ragkb.Citation {
+func (t *turn) citation(id int, h ragkb.SearchHit) ragkb.Citation {
 	return ragkb.Citation{
 		ID: id, ResourceID: h.Chunk.ResourceID, ResourceName: t.sc.names[h.Chunk.ResourceID], ChunkID: h.Chunk.ID,
 		Title: h.Chunk.Title, URL: h.Chunk.URL, Snippet: bestSnippet(t.question, h.Chunk.Text, 240), Score: round(h.Relevance),
@@ -556,12 +549,12 @@ func (t *turn) citation(id int, h retriever.Hit) ragkb.Citation {
 }
 
 // premium asks the model; nil means "use the grounded tier instead".
-func (t *turn) premium(hits []retriever.Hit) *ragkb.AnswerResponse {
-	srcs := make([]llm.Source, len(hits))
+func (t *turn) premium(hits []ragkb.SearchHit) *ragkb.AnswerResponse {
+	srcs := make([]PromptSource, len(hits))
 	for i, h := range hits {
-		srcs[i] = llm.Source{N: i + 1, Title: h.Chunk.Title, URL: h.Chunk.URL, Text: h.Chunk.Text}
+		srcs[i] = PromptSource{N: i + 1, Title: h.Chunk.Title, URL: h.Chunk.URL, Text: h.Chunk.Text}
 	}
-	resp, err := t.s.cfg.LLM.Complete(t.ctx, llm.Request{Messages: llm.BuildPrompt(t.question, t.language, srcs)})
+	resp, err := t.s.cfg.LLM.Complete(t.ctx, ragkb.ChatRequest{Messages: BuildPrompt(t.question, t.language, srcs)})
 	t.usage.LLMCalls++
 	if err != nil {
 		t.s.log.Warn("answer: premium model failed, using grounded tier", "tenant_id", t.tenantID, "err", err)
@@ -573,7 +566,7 @@ func (t *turn) premium(hits []retriever.Hit) *ragkb.AnswerResponse {
 	t.usage.ReasoningTokens += resp.ReasoningTokens
 	var cites []ragkb.Citation
 	var sources []string
-	for _, n := range llm.ParseCitations(resp.Content) {
+	for _, n := range ParseCitations(resp.Content) {
 		if n < 1 || n > len(hits) {
 			continue
 		}

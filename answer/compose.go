@@ -234,7 +234,7 @@ type OfferAnswer struct {
 // not among the hits, or its offer does not state the aspect asked (the
 // price is never given in place of the delivery terms). A question about
 // no particular aspect returns ok with an empty Text: extraction decides.
-func ComposeOffer(question string, hits []retriever.Hit) (ans OfferAnswer, ok bool, reason string) {
+func ComposeOffer(question string, hits []ragkb.SearchHit) (ans OfferAnswer, ok bool, reason string) {
 	aspect := AspectOf(question)
 	named, best := -1, 0
 	for i, h := range hits {
@@ -356,10 +356,10 @@ func askedTerms(question, title string) []string {
 // ComposeOffer). It returns the response, or nil and the hits extraction
 // should use instead: the named offer alone, or only the other kinds of
 // source when the offer does not state what was asked.
-func (t *turn) offer(hits []retriever.Hit) (*ragkb.AnswerResponse, []retriever.Hit) {
+func (t *turn) offer(hits []ragkb.SearchHit) (*ragkb.AnswerResponse, []ragkb.SearchHit) {
 	oa, ok, reason := ComposeOffer(t.question, hits)
 	if !ok {
-		var other []retriever.Hit
+		var other []ragkb.SearchHit
 		for _, h := range hits {
 			if h.Chunk.Kind != ragkb.DocOffer {
 				other = append(other, h)
@@ -377,7 +377,7 @@ func (t *turn) offer(hits []retriever.Hit) (*ragkb.AnswerResponse, []retriever.H
 	}
 	// Nothing particular asked ("tell me about …"): sentences of that
 	// offer only, never of its neighbours.
-	return nil, []retriever.Hit{h}
+	return nil, []ragkb.SearchHit{h}
 }
 
 // qaSlack is how far below the best hit's relevance another FAQ entry may be
@@ -389,7 +389,7 @@ const qaSlack = 0.1
 // whose question and answer share the most words with the question ("Ile
 // mam czasu na zwrot książki?" is about returns, not about who may order
 // books). hits[0] must be a DocQA hit.
-func PickQA(question string, hits []retriever.Hit) int {
+func PickQA(question string, hits []ragkb.SearchHit) int {
 	terms := retriever.Terms(question)
 	best, bestCov := 0, retriever.Coverage(terms, hits[0].Chunk.Title+"\n"+hits[0].Chunk.Text)
 	for i, h := range hits[1:] {

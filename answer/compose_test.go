@@ -4,11 +4,10 @@ import (
 	"testing"
 
 	"github.com/ragkb/ragkb"
-	"github.com/ragkb/ragkb/retriever"
 )
 
-func offerHit(title, text string) retriever.Hit {
-	return retriever.Hit{Chunk: &ragkb.Chunk{Kind: ragkb.DocOffer, Title: title, Text: text}, Relevance: 0.8}
+func offerHit(title, text string) ragkb.SearchHit {
+	return ragkb.SearchHit{Chunk: &ragkb.Chunk{Kind: ragkb.DocOffer, Title: title, Text: text}, Relevance: 0.8}
 }
 
 func TestAspectOf(t *testing.T) {
@@ -67,18 +66,18 @@ func TestComposeOffer(t *testing.T) {
 	juicer := offerHit("Odšťavňovač H 100 | černý", "Odšťavňovač H 100 | černý costs 12490.00.\nIn stock.\nBrand: HUROM.\nDelivery to CZ: free.")
 	tests := []struct {
 		name, question string
-		hits           []retriever.Hit
+		hits           []ragkb.SearchHit
 		want           string
 		wantOK         bool
 	}{
-		{"availability line", "Is the Organic Tee in stock?", []retriever.Hit{tee}, "Organic Tee costs 19.99 USD. In stock.", true},
-		{"options line", "Which sizes does the Organic Tee come in?", []retriever.Hit{tee}, "Organic Tee costs 19.99 USD. Options: S — 19.99 USD; M — 19.99 USD (sold out).", true},
-		{"no delivery line: not the price", "How much is delivery for the Organic Tee?", []retriever.Hit{tee}, "", false},
-		{"named product is the second hit", "How much is delivery for the H 100?", []retriever.Hit{tee, juicer}, "Odšťavňovač H 100 | černý costs 12490.00. Delivery to CZ: free.", true},
-		{"product not in the catalogue", "Is the Naruto box set in stock?", []retriever.Hit{tee, juicer}, "", false},
-		{"a size the offer never mentions", "How much is the Organic Tee XXL?", []retriever.Hit{tee}, "", false},
-		{"a model code is enough", "How much is the black H 100 juicer?", []retriever.Hit{juicer}, "Odšťavňovač H 100 | černý costs 12490.00.", true},
-		{"no aspect: extraction decides", "Tell me about the Organic Tee", []retriever.Hit{tee}, "", true},
+		{"availability line", "Is the Organic Tee in stock?", []ragkb.SearchHit{tee}, "Organic Tee costs 19.99 USD. In stock.", true},
+		{"options line", "Which sizes does the Organic Tee come in?", []ragkb.SearchHit{tee}, "Organic Tee costs 19.99 USD. Options: S — 19.99 USD; M — 19.99 USD (sold out).", true},
+		{"no delivery line: not the price", "How much is delivery for the Organic Tee?", []ragkb.SearchHit{tee}, "", false},
+		{"named product is the second hit", "How much is delivery for the H 100?", []ragkb.SearchHit{tee, juicer}, "Odšťavňovač H 100 | černý costs 12490.00. Delivery to CZ: free.", true},
+		{"product not in the catalogue", "Is the Naruto box set in stock?", []ragkb.SearchHit{tee, juicer}, "", false},
+		{"a size the offer never mentions", "How much is the Organic Tee XXL?", []ragkb.SearchHit{tee}, "", false},
+		{"a model code is enough", "How much is the black H 100 juicer?", []ragkb.SearchHit{juicer}, "Odšťavňovač H 100 | černý costs 12490.00.", true},
+		{"no aspect: extraction decides", "Tell me about the Organic Tee", []ragkb.SearchHit{tee}, "", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,10 +90,10 @@ func TestComposeOffer(t *testing.T) {
 }
 
 func TestPickQA(t *testing.T) {
-	qa := func(q, a string, rel float64) retriever.Hit {
-		return retriever.Hit{Chunk: &ragkb.Chunk{Kind: ragkb.DocQA, Title: q, Text: a}, Relevance: rel}
+	qa := func(q, a string, rel float64) ragkb.SearchHit {
+		return ragkb.SearchHit{Chunk: &ragkb.Chunk{Kind: ragkb.DocQA, Title: q, Text: a}, Relevance: rel}
 	}
-	hits := []retriever.Hit{
+	hits := []ragkb.SearchHit{
 		qa("Kto może zamawiać książki?", "Funkcja zamawiania jest dostępna tylko dla zarejestrowanych użytkowników.", 0.61),
 		qa("Jaki jest termin zwrotu zakupionych przedmiotów?", "Zakupione książki można zwrócić w ciągu 14 dni.", 0.58),
 		qa("Wysyłka paczek", "Paczki wysyłane są za pomocą kuriera InPost", 0.2),

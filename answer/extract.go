@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/internal/sentence"
 	"github.com/ragkb/ragkb/retriever"
 )
@@ -13,7 +14,7 @@ import (
 // question's content words and returns them in source order, with the
 // indexes of the hits they came from. Sentences are copied verbatim, so an
 // extractive answer never states anything its sources do not.
-func Extract(question string, hits []retriever.Hit, max int) (string, []int) {
+func Extract(question string, hits []ragkb.SearchHit, max int) (string, []int) {
 	terms := retriever.Terms(question)
 	if len(terms) == 0 {
 		return "", nil

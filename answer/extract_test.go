@@ -5,11 +5,10 @@ import (
 	"testing"
 
 	"github.com/ragkb/ragkb"
-	"github.com/ragkb/ragkb/retriever"
 )
 
-func hit(title, text string, rel float64) retriever.Hit {
-	return retriever.Hit{Chunk: &ragkb.Chunk{Title: title, Text: text}, Relevance: rel}
+func hit(title, text string, rel float64) ragkb.SearchHit {
+	return ragkb.SearchHit{Chunk: &ragkb.Chunk{Title: title, Text: text}, Relevance: rel}
 }
 
 func TestExtract(t *testing.T) {
@@ -18,14 +17,14 @@ func TestExtract(t *testing.T) {
 	tests := []struct {
 		name     string
 		question string
-		hits     []retriever.Hit
+		hits     []ragkb.SearchHit
 		want     []string
 		notWant  []string
 		wantUsed int
 	}{
-		{"picks the matching sentence", "How many days do I have to return a product?", []retriever.Hit{returns, shipping}, []string{"within 30 days"}, []string{"Sundays"}, 1},
-		{"from the second hit", "Do you send parcels to Switzerland?", []retriever.Hit{returns, shipping}, []string{"Switzerland travel with DHL"}, []string{"return any product"}, 1},
-		{"nothing relevant", "What is the capital of Peru?", []retriever.Hit{returns}, nil, nil, 0},
+		{"picks the matching sentence", "How many days do I have to return a product?", []ragkb.SearchHit{returns, shipping}, []string{"within 30 days"}, []string{"Sundays"}, 1},
+		{"from the second hit", "Do you send parcels to Switzerland?", []ragkb.SearchHit{returns, shipping}, []string{"Switzerland travel with DHL"}, []string{"return any product"}, 1},
+		{"nothing relevant", "What is the capital of Peru?", []ragkb.SearchHit{returns}, nil, nil, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -73,29 +72,6 @@ func TestSnippet(t *testing.T) {
 				t.Fatalf("got %q, want %q", got, tt.want)
 			}
 		})
-	}
-}
-
-func TestStats(t *testing.T) {
-	logs := []*ragkb.AnswerLog{
-		{Intent: "invoice", Status: ragkb.AnswerAnswered, Tier: ragkb.TierFast, LatencyMS: 1},
-		{Intent: "invoice", Status: ragkb.AnswerAnswered, Tier: ragkb.TierFast, LatencyMS: 3},
-		{Intent: "invoice", Status: ragkb.AnswerFallback, Tier: ragkb.TierGrounded, LatencyMS: 10},
-		{Intent: "product_advice", Status: ragkb.AnswerAnswered, Tier: ragkb.TierPremium, LLMCalls: 1, PromptTokens: 500, CompletionTokens: 80, LatencyMS: 900},
-	}
-	got := Stats(logs)
-	if len(got) != 2 || got[0].Intent != "invoice" {
-		t.Fatalf("rows: got %+v, want invoice first", got)
-	}
-	inv := got[0]
-	if inv.Requests != 3 || inv.Answered != 2 || inv.Fallback != 1 || inv.Tiers["fast"] != 2 || inv.Tiers["grounded"] != 1 {
-		t.Fatalf("invoice: got %+v", inv)
-	}
-	if inv.P50MS != 3 || inv.P95MS != 10 {
-		t.Fatalf("invoice latency: got p50=%v p95=%v, want 3 and 10", inv.P50MS, inv.P95MS)
-	}
-	if pa := got[1]; pa.LLMCalls != 1 || pa.PromptTokens != 500 || pa.CompletionTokens != 80 || pa.Tiers["premium"] != 1 {
-		t.Fatalf("product_advice: got %+v", pa)
 	}
 }
 

@@ -35,14 +35,6 @@ type OrderLookup interface {
 	Lookup(ctx context.Context, r *ragkb.Resource, number string) (*orders.Order, error)
 }
 
-type keyCtx struct{}
-
-// WithKey tells the answer which API key asked (for per-key order lookup
-// limits).
-func WithKey(ctx context.Context, keyID string) context.Context {
-	return context.WithValue(ctx, keyCtx{}, keyID)
-}
-
 // Order lookup limits: per conversation, per key, and failed verifications
 // per key (each a token bucket: burst, then one more per interval).
 const (
@@ -364,7 +356,7 @@ func (t *turn) order() (*ragkb.AnswerResponse, error) {
 	}
 	now := t.s.cfg.Now()
 	key := "tenant:" + t.tenantID
-	if k, _ := t.ctx.Value(keyCtx{}).(string); k != "" {
+	if k := ragkb.APIKeyID(t.ctx); k != "" {
 		key = "key:" + k
 	}
 	first := raw

@@ -14,7 +14,6 @@ import (
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/answer/guard"
 	"github.com/ragkb/ragkb/answer/lang"
-	"github.com/ragkb/ragkb/answer/llm"
 )
 
 // Translation defaults.
@@ -94,12 +93,12 @@ func (tr *Translator) Translate(ctx context.Context, tenantID, text, from, to st
 	}
 	ctx, cancel := context.WithTimeout(ctx, translationDeadline)
 	defer cancel()
-	resp, err := tr.llm.Complete(ctx, llm.Request{Messages: llm.BuildTranslationPrompt(text, from, to)})
+	resp, err := tr.llm.Complete(ctx, ragkb.ChatRequest{Messages: BuildTranslationPrompt(text, from, to)})
 	if err != nil {
 		return Translation{Outcome: TranslationFailed, Reason: "translation model unavailable: " + ragkb.ErrorMessage(err), Usage: ragkb.Usage{LLMCalls: 1}}
 	}
 	u := ragkb.Usage{LLMCalls: 1, PromptTokens: resp.PromptTokens, CompletionTokens: resp.CompletionTokens, ReasoningTokens: resp.ReasoningTokens}
-	out := llm.CleanTranslation(resp.Content)
+	out := CleanTranslation(resp.Content)
 	if reason := implausible(text, out, to); reason != "" {
 		return Translation{Outcome: TranslationFailed, Reason: reason, Usage: u}
 	}

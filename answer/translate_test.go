@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/answer/llm"
 	"github.com/ragkb/ragkb/internal/translateset"
 )
@@ -22,7 +23,7 @@ func chatServer(t testing.TB, reply func(text string) (status int, content strin
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
 		var req struct {
-			Messages []llm.Message `json:"messages"`
+			Messages []ragkb.Message `json:"messages"`
 		}
 		if r.Method != http.MethodPost || r.URL.Path != "/v1/chat/completions" || json.NewDecoder(r.Body).Decode(&req) != nil || len(req.Messages) != 2 {
 			t.Errorf("bad request %s %s", r.Method, r.URL.Path)

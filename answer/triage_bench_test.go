@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/ragkb/ragkb"
-	"github.com/ragkb/ragkb/retriever"
 	"github.com/ragkb/ragkb/store/sqlite"
 )
 
@@ -14,7 +13,7 @@ import (
 // not retrieval).
 type noHits struct{}
 
-func (noHits) Search(context.Context, retriever.Query) ([]retriever.Hit, error) { return nil, nil }
+func (noHits) Search(context.Context, ragkb.SearchQuery) ([]ragkb.SearchHit, error) { return nil, nil }
 
 // discard is an EventSink that drops events.
 type discard struct{}

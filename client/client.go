@@ -316,6 +316,25 @@ func (c *Client) GetResource(ctx context.Context, id string) (ragkb.Resource, er
 	return r, err
 }
 
+// WaitResource polls a resource with c until it leaves processing (indexed,
+// or failed: see its Status and Error) or ctx ends, and returns it. (A
+// function, not a method: every method of Client is one route.)
+func WaitResource(ctx context.Context, c *Client, id string) (ragkb.Resource, error) {
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for {
+		r, err := c.GetResource(ctx, id)
+		if err != nil || r.Status != ragkb.StatusProcessing {
+			return r, err
+		}
+		select {
+		case <-ctx.Done():
+			return r, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
 // UpdateResource replaces a resource's content; it is indexed again.
 func (c *Client) UpdateResource(ctx context.Context, id string, in ResourceInput) (ragkb.Resource, error) {
 	var r ragkb.Resource

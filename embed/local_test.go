@@ -3,7 +3,7 @@ package embed
 import (
 	"context"
 	"encoding/csv"
-	"flag"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -230,24 +230,29 @@ func TestLocalBanking77(t *testing.T) {
 	}
 }
 
-var sweep = flag.Bool("sweep", false, "compare Local feature weights and dimensions on BANKING77")
-
-// TestLocalBanking77Sweep compares feature weights and dimensions; run it
-// by hand with -run Sweep -v -sweep when changing features.
-func TestLocalBanking77Sweep(t *testing.T) {
-	if !*sweep {
-		t.Skip("run with -sweep to compare feature weights")
-	}
-	dir := banking77Dir(t)
-	train := readExamples(t, filepath.Join(dir, "train.csv"))
-	test := readExamples(t, filepath.Join(dir, "test.csv"))
+// BenchmarkLocalBanking77Sweep compares feature weights, n-gram ranges and
+// dimensions by BANKING77 nearest-neighbour retrieval (hit@1, hit@5 as
+// metrics; ns/op is one whole evaluation). Run it when changing features:
+//
+//	go test ./embed -run '^$' -bench Banking77Sweep -benchtime 1x
+func BenchmarkLocalBanking77Sweep(b *testing.B) {
+	dir := banking77Dir(b)
+	train := readExamples(b, filepath.Join(dir, "train.csv"))
+	test := readExamples(b, filepath.Join(dir, "test.csv"))
 	for _, dims := range []int{256, 384, 1024} {
 		for _, grams := range [][2]int{{3, 5}, {2, 5}, {3, 6}, {4, 6}} {
 			for _, w := range [][families]float64{{0, 0, 1}, {0.25, 0, 1}, {0, 0.25, 1}, {1, 0.5, 1}} {
-				l := NewLocal(LocalConfig{Dimensions: dims})
-				l.weights, l.minGram, l.maxGram = w, grams[0], grams[1]
-				hit1, hit5 := nearestNeighbourHits(t, l, train, test)
-				t.Logf("dims %4d grams %d-%d weights %v: hit@1 %.4f hit@5 %.4f", dims, grams[0], grams[1], w, hit1, hit5)
+				name := fmt.Sprintf("dims=%d/grams=%d-%d/weights=%g-%g-%g", dims, grams[0], grams[1], w[0], w[1], w[2])
+				b.Run(name, func(b *testing.B) {
+					l := NewLocal(LocalConfig{Dimensions: dims})
+					l.weights, l.minGram, l.maxGram = w, grams[0], grams[1]
+					var hit1, hit5 float64
+					for b.Loop() {
+						hit1, hit5 = nearestNeighbourHits(b, l, train, test)
+					}
+					b.ReportMetric(hit1, "hit@1")
+					b.ReportMetric(hit5, "hit@5")
+				})
 			}
 		}
 	}

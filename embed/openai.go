@@ -14,12 +14,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/internal/retryafter"
+	"golang.org/x/sync/errgroup"
 )
 
 // OpenAIConfig configures OpenAI. Zero values take the defaults.
@@ -131,6 +131,7 @@ type OpenAI struct {
 var (
 	_ ragkb.Embedder      = (*OpenAI)(nil)
 	_ ragkb.QueryEmbedder = (*OpenAI)(nil)
+	_ ragkb.Pinger        = (*OpenAI)(nil)
 )
 
 // NewOpenAI returns an embedder for cfg.
@@ -165,6 +166,30 @@ func (o *OpenAI) Probe(ctx context.Context) error {
 	return err
 }
 
+// Ping checks that the embedding service answers (ragkb.Pinger, for
+// /readyz): one request embedding one short query, without retries, so a
+// stopped service is reported at once.
+func (o *OpenAI) Ping(ctx context.Context) error {
+	req := embeddingRequest{Model: o.cfg.Model, Input: []string{"ragkb ping"}, EncodingFormat: "float"}
+	switch o.cfg.Modality {
+	case ModalityInputType:
+		req.InputType = "query"
+	case ModalityPrefix:
+		req.Input = []string{"query: ragkb ping"}
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return fmt.Errorf("embed: encode request: %w", err)
+	}
+	if _, aerr := o.attempt(ctx, body, 1); aerr != nil {
+		if ctx.Err() != nil {
+			return o.ctxError(ctx)
+		}
+		return aerr.err
+	}
+	return nil
+}
+
 // Embed returns one L2-normalised vector per text (a passage: a document
 // to be found), in order. Blank texts (which providers reject) get the zero
 // vector.
@@ -194,41 +219,29 @@ func (o *OpenAI) embed(ctx context.Context, texts []string, query bool) ([][]flo
 	// rest; the whole call has MaxElapsed.
 	ctx, cancelElapsed := context.WithTimeoutCause(ctx, o.cfg.MaxElapsed, errNoAnswer)
 	defer cancelElapsed()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg       sync.WaitGroup
-		sem      = make(chan struct{}, o.cfg.Concurrency)
-		errOnce  sync.Once
-		firstErr error
-	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(o.cfg.Concurrency)
 	for _, part := range batches {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
+		if gctx.Err() != nil {
 			break
 		}
-		wg.Go(func() {
-			defer func() { <-sem }()
+		g.Go(func() error {
 			batch := make([]string, len(part))
 			for j, i := range part {
 				batch[j] = texts[i]
 			}
-			vecs, err := o.embedBatch(ctx, batch, query)
+			vecs, err := o.embedBatch(gctx, batch, query)
 			if err != nil {
-				errOnce.Do(func() { firstErr = err; cancel() })
-				return
+				return err
 			}
 			for j, i := range part {
 				out[i] = vecs[j]
 			}
+			return nil
 		})
 	}
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	if ctx.Err() != nil {
 		return nil, o.ctxError(ctx)

@@ -88,12 +88,6 @@ func New(cfg Config) (*Indexer, error) {
 	return &Indexer{cfg: cfg}, nil
 }
 
-// Result is the outcome of a successful run.
-type Result struct {
-	Stats    ragkb.RunStats
-	Warnings []string
-}
-
 // DocumentID is the stable id of a resource's document with the given source id.
 func DocumentID(resourceID, sourceID string) string {
 	sum := sha256.Sum256([]byte(resourceID + "\x00" + sourceID))
@@ -109,7 +103,7 @@ func ChunkID(documentID, hash string, ordinal int) string {
 
 // Run indexes r under the job lease l. It returns a merchant-readable
 // *ragkb.Error when the source cannot be read.
-func (ix *Indexer) Run(ctx context.Context, l ragkb.Lease, r *ragkb.Resource) (*Result, error) {
+func (ix *Indexer) Run(ctx context.Context, l ragkb.Lease, r *ragkb.Resource) (*ragkb.IndexResult, error) {
 	start := ix.cfg.Now()
 	fetched, err := ix.cfg.Connector.Fetch(ctx, r)
 	if err != nil {
@@ -227,7 +221,7 @@ func (ix *Indexer) Run(ctx context.Context, l ragkb.Lease, r *ragkb.Resource) (*
 		}
 	}
 	stats.Duration = float64(ix.cfg.Now().Sub(start).Microseconds()) / 1000
-	return &Result{Stats: stats, Warnings: warnings}, nil
+	return &ragkb.IndexResult{Stats: stats, Warnings: warnings}, nil
 }
 
 // MinShrinkDocuments is the size from which a resource whose fetched source

@@ -62,7 +62,7 @@ func offer(id, title, text string) *ragkb.Document {
 }
 
 // run claims the resource's job and runs the indexer once.
-func (e *env) run(t *testing.T) *indexer.Result {
+func (e *env) run(t *testing.T) *ragkb.IndexResult {
 	t.Helper()
 	res, err := e.try(t, false)
 	if err != nil {
@@ -73,7 +73,7 @@ func (e *env) run(t *testing.T) *indexer.Result {
 
 // try runs the indexer once (confirmed or not) and queues the next run,
 // whatever the outcome.
-func (e *env) try(t *testing.T, confirm bool) (*indexer.Result, error) {
+func (e *env) try(t *testing.T, confirm bool) (*ragkb.IndexResult, error) {
 	t.Helper()
 	ctx := context.Background()
 	ix, err := indexer.New(indexer.Config{Store: e.store, Vectors: e.vectors, Embedder: e.emb,
@@ -83,7 +83,7 @@ func (e *env) try(t *testing.T, confirm bool) (*indexer.Result, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	job, err := e.store.ClaimJob(ctx, "t", time.Now(), time.Minute)
+	job, err := e.store.ClaimJob(ctx, "t", time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}

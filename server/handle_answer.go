@@ -9,8 +9,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ragkb/ragkb"
-	"github.com/ragkb/ragkb/answer"
-	"github.com/ragkb/ragkb/retriever"
 )
 
 func (s *Server) handleAnswer() gin.HandlerFunc {
@@ -20,7 +18,7 @@ func (s *Server) handleAnswer() gin.HandlerFunc {
 			writeError(c, s.log, err)
 			return
 		}
-		resp, err := s.d.Answers.Answer(answer.WithKey(c.Request.Context(), key(c).ID), tenantOf(c), &req)
+		resp, err := s.d.Answers.Answer(ragkb.WithAPIKeyID(c.Request.Context(), key(c).ID), tenantOf(c), &req)
 		if err != nil {
 			writeError(c, s.log, err)
 			return
@@ -69,7 +67,7 @@ func (s *Server) handleSearch() gin.HandlerFunc {
 				return
 			}
 		}
-		hits, err := s.d.Searcher.Search(ctx, retriever.Query{TenantID: tenant, ResourceIDs: req.ResourceIDs, Text: q, TopK: max(req.TopK, 5)})
+		hits, err := s.d.Searcher.Search(ctx, ragkb.SearchQuery{TenantID: tenant, ResourceIDs: req.ResourceIDs, Text: q, TopK: max(req.TopK, 5)})
 		if err != nil {
 			writeError(c, s.log, err)
 			return

@@ -10,7 +10,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ragkb/ragkb"
-	"github.com/ragkb/ragkb/answer/triage"
 )
 
 type assistantRequest struct {
@@ -100,8 +99,13 @@ func (s *Server) validateAssistant(c *gin.Context, req *assistantRequest, a *rag
 			return ragkb.Invalid(fmt.Sprintf("premium_intents[%d]", i), "%q is not an intent name", in)
 		}
 	}
-	if err := triage.Validate(req.Triage, "triage"); err != nil {
-		return err
+	if req.Triage != nil {
+		if s.d.ValidateTriage == nil {
+			return ragkb.Invalid("triage", "triage rules are not supported by this server")
+		}
+		if err := s.d.ValidateTriage(req.Triage, "triage"); err != nil {
+			return err
+		}
 	}
 	a.Triage = req.Triage
 	a.Name, a.FallbackMessage, a.AgentMessage, a.Language = name, req.FallbackMessage, req.AgentMessage, req.Language

@@ -8,8 +8,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ragkb/ragkb"
-	"github.com/ragkb/ragkb/answer"
-	"github.com/ragkb/ragkb/webhook"
 )
 
 func limitParam(c *gin.Context, def, maxN int) (int, error) {
@@ -79,9 +77,9 @@ func (s *Server) handleCreateWebhook() gin.HandlerFunc {
 		}
 		w := &ragkb.Webhook{ID: ragkb.NewID("whk"), TenantID: tenantOf(c), URL: req.URL, Events: req.Events, Secret: req.Secret, CreatedAt: s.d.Now().UTC()}
 		if w.Secret == "" {
-			w.Secret = webhook.NewSecret()
+			w.Secret = ragkb.NewWebhookSecret()
 		}
-		if err := webhook.ValidateWebhook(w); err != nil {
+		if err := w.Validate(); err != nil {
 			writeError(c, s.log, err)
 			return
 		}
@@ -189,8 +187,8 @@ func (s *Server) handleStats() gin.HandlerFunc {
 			writeError(c, s.log, err)
 			return
 		}
-		ts := answer.TriageStats(logs)
-		c.JSON(http.StatusOK, gin.H{"since": since, "by_intent": answer.Stats(logs),
+		ts := ragkb.TriageStats(logs)
+		c.JSON(http.StatusOK, gin.H{"since": since, "by_intent": ragkb.AnswerStats(logs),
 			"by_topic": ts.ByTopic, "by_priority": ts.ByPriority, "by_sentiment": ts.BySentiment})
 	}
 }

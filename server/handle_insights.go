@@ -13,8 +13,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ragkb/ragkb"
-	"github.com/ragkb/ragkb/answer/guard"
-	"github.com/ragkb/ragkb/answer/insights"
 )
 
 // Insights is the question log and what is learnt from it (insights.Service).
@@ -25,9 +23,12 @@ type Insights interface {
 	Answer(ctx context.Context, tenantID, answerID string) (*ragkb.AnswerLog, error)
 	DeleteAnswer(ctx context.Context, tenantID, answerID string) error
 	DeleteLog(ctx context.Context, tenantID string, before time.Time) (int64, error)
-	Report(ctx context.Context, q insights.Query) (*insights.Report, error)
-	TopicQuestions(ctx context.Context, q insights.Query, topicID string) (*insights.Topic, []string, error)
-	AddExamples(kb *ragkb.KnowledgeBase, question, answer string, questions []string) (*insights.Applied, error)
+	Report(ctx context.Context, q ragkb.InsightsQuery) (*ragkb.InsightsReport, error)
+	TopicQuestions(ctx context.Context, q ragkb.InsightsQuery, topicID string) (*ragkb.InsightsTopic, []string, error)
+	// SelectQuestions returns the questions of all that the merchant chose
+	// (all when chosen is empty); one not in all is EINVALID.
+	SelectQuestions(all, chosen []string) ([]string, error)
+	AddExamples(kb *ragkb.KnowledgeBase, question, answer string, questions []string) (*ragkb.AppliedTopic, error)
 }
 
 // maxCommentChars bounds a feedback comment.
@@ -68,8 +69,7 @@ func (s *Server) handleAnswerFeedback() gin.HandlerFunc {
 			writeError(c, s.log, ragkb.Invalid("comment", "must be at most %d characters", maxCommentChars))
 			return
 		}
-		// Customers write personal data into comments too.
-		comment, _ = guard.Redact(comment)
+		// Insights.Feedback redacts personal data from the comment.
 		f := &ragkb.Feedback{Helpful: req.Helpful, Resolved: req.Resolved, Comment: comment}
 		if err := in.Feedback(c.Request.Context(), tenantOf(c), c.Param("id"), f); err != nil {
 			writeError(c, s.log, err)
@@ -209,7 +209,7 @@ func (s *Server) handleInsights() gin.HandlerFunc {
 			}
 			topics = n
 		}
-		q := insights.Query{TenantID: tenantOf(c), From: from, To: to, Topics: topics, Closest: format == "json" && topics > 0}
+		q := ragkb.InsightsQuery{TenantID: tenantOf(c), From: from, To: to, Topics: topics, Closest: format == "json" && topics > 0}
 		if format == "csv" {
 			q.Topics = 0
 		}
@@ -231,7 +231,7 @@ func (s *Server) handleInsights() gin.HandlerFunc {
 }
 
 // writeRowsCSV writes the per-day or per-intent table as CSV.
-func writeRowsCSV(c *gin.Context, table string, rows []insights.Row) {
+func writeRowsCSV(c *gin.Context, table string, rows []ragkb.InsightsRow) {
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="insights-by-%s.csv"`, table))
 	c.Status(http.StatusOK)
@@ -264,7 +264,7 @@ func writeRowsCSV(c *gin.Context, table string, rows []insights.Row) {
 // and what changed.
 type appliedResource struct {
 	*ragkb.Resource
-	Applied *insights.Applied `json:"applied"`
+	Applied *ragkb.AppliedTopic `json:"applied"`
 }
 
 func (s *Server) handleApplyTopic() gin.HandlerFunc {
@@ -273,7 +273,7 @@ func (s *Server) handleApplyTopic() gin.HandlerFunc {
 		if !ok {
 			return
 		}
-		var req insights.ApplyRequest
+		var req ragkb.ApplyTopicRequest
 		if err := decode(c, &req); err != nil {
 			writeError(c, s.log, err)
 			return
@@ -300,12 +300,12 @@ func (s *Server) handleApplyTopic() gin.HandlerFunc {
 			writeError(c, s.log, err)
 			return
 		}
-		_, all, err := in.TopicQuestions(ctx, insights.Query{TenantID: tenantOf(c), From: from, To: to}, c.Param("id"))
+		_, all, err := in.TopicQuestions(ctx, ragkb.InsightsQuery{TenantID: tenantOf(c), From: from, To: to}, c.Param("id"))
 		if err != nil {
 			writeError(c, s.log, err)
 			return
 		}
-		chosen, err := insights.Select(all, req.Questions)
+		chosen, err := in.SelectQuestions(all, req.Questions)
 		if err != nil {
 			writeError(c, s.log, err)
 			return

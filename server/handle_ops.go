@@ -31,8 +31,8 @@ func (s *Server) handleHealthz() gin.HandlerFunc {
 	}
 }
 
-// handleReadyz checks that the stores and the other dependencies (Deps.Ready:
-// the embedding service, the data directory) answer within two seconds. The
+// handleReadyz checks that the stores, the embedder and the other
+// dependencies (Deps.Ready: the data directory) answer within two seconds. The
 // answer names each dependency: "ok" or what is wrong. The service is ready
 // (200) only when the stores answer; a failing extra dependency makes it 503
 // too, so a load balancer stops sending traffic that could only degrade.
@@ -55,8 +55,14 @@ func (s *Server) handleReadyz() gin.HandlerFunc {
 			deps[name] = "ok"
 		}
 		check("store", s.d.Store.Ping(ctx))
-		if p, ok := s.d.Vectors.(interface{ Ping(context.Context) error }); ok {
-			check("vectors", p.Ping(ctx))
+		// Every backend that can tell whether it is reachable does
+		// (ragkb.Pinger): a stopped vector store or embedding service makes
+		// the service unready.
+		if _, ok := s.d.Vectors.(ragkb.Pinger); ok {
+			check("vectors", ragkb.Ping(ctx, s.d.Vectors))
+		}
+		if _, ok := s.d.Embedder.(ragkb.Pinger); ok && s.d.Embedder != nil {
+			check("embedding", ragkb.Ping(ctx, s.d.Embedder))
 		}
 		for _, name := range slices.Sorted(maps.Keys(s.d.Ready)) {
 			check(name, s.d.Ready[name](ctx))

@@ -292,15 +292,14 @@ func (s *Server) handleUpdateResource() gin.HandlerFunc {
 func (s *Server) handleDeleteResource() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx := c.Request.Context()
-		ids, err := s.d.Store.DeleteResource(ctx, tenantOf(c), c.Param("id"))
-		if err != nil {
+		if err := s.d.Store.DeleteResource(ctx, tenantOf(c), c.Param("id")); err != nil {
 			writeError(c, s.log, err)
 			return
 		}
 		if err := s.d.Vectors.DeleteResource(ctx, tenantOf(c), c.Param("id")); err != nil {
 			// The chunks are gone from the store, so these vectors can no
 			// longer be returned; log and carry on.
-			s.log.Warn("delete resource vectors", "resource_id", c.Param("id"), "chunks", len(ids), "err", err)
+			s.log.Warn("delete resource vectors", "resource_id", c.Param("id"), "err", err)
 		}
 		c.Status(http.StatusNoContent)
 	}

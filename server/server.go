@@ -19,8 +19,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ragkb/ragkb"
-	"github.com/ragkb/ragkb/answer"
-	"github.com/ragkb/ragkb/retriever"
 )
 
 // Answerer answers questions (answer.Service).
@@ -33,26 +31,24 @@ type Triager interface {
 	Triage(ctx context.Context, tenantID string, req *ragkb.TriageRequest) (*ragkb.Triage, error)
 }
 
-// Searcher runs hybrid searches (retriever.Retriever).
-type Searcher interface {
-	Search(ctx context.Context, q retriever.Query) ([]retriever.Hit, error)
-}
-
-// EventSink records events (webhook.Recorder).
-type EventSink = answer.EventSink
-
 // Deps are the server's dependencies.
 type Deps struct {
-	Store    ragkb.Store
-	Vectors  ragkb.VectorStore
+	Store   ragkb.Store
+	Vectors ragkb.VectorStore
+	// Embedder, when it is a ragkb.Pinger, is checked by /readyz.
+	Embedder ragkb.Embedder
 	Answers  Answerer
 	Triage   Triager
-	Searcher Searcher
-	Events   EventSink
+	Searcher ragkb.Searcher
+	Events   ragkb.EventRecorder
 	// Insights serves the question log, feedback and /v1/insights (nil: 503).
 	Insights Insights
 	// Accounts connects and removes accounts; nil answers 503 on those routes.
 	Accounts AccountService
+	// ValidateTriage checks an assistant's triage configuration
+	// (answer/triage.Validate); errors name the field under prefix. Nil
+	// refuses every triage configuration.
+	ValidateTriage func(c *ragkb.TriageConfig, prefix string) error
 	// ValidateSpec checks a resource's type-specific fields (connectors).
 	ValidateSpec func(r *ragkb.Resource) error
 	// BuiltinIntents lists the built-in intent names (shown by GET /v1/intents).
@@ -82,8 +78,8 @@ type Deps struct {
 	// CheckURL vets a URL the service will call (webhooks): the SSRF guard
 	// of connectors.Fetcher. Nil accepts every URL.
 	CheckURL func(ctx context.Context, raw string) error
-	// Ready reports dependencies beyond the stores for /readyz (the
-	// embedding service): each check returns nil when healthy.
+	// Ready reports dependencies beyond the stores and the embedder for
+	// /readyz (the data directory): each check returns nil when healthy.
 	Ready map[string]func(ctx context.Context) error
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/internal/retryafter"
+	"golang.org/x/sync/errgroup"
 )
 
 // DispatcherStore is the part of ragkb.Store the Dispatcher reads and updates.
@@ -25,6 +26,7 @@ type DispatcherStore interface {
 	GetEvent(ctx context.Context, tenantID, id string) (*ragkb.Event, error)
 	GetWebhook(ctx context.Context, tenantID, id string) (*ragkb.Webhook, error)
 	UpdateDelivery(ctx context.Context, d *ragkb.Delivery) error
+	ClaimDelivery(ctx context.Context, tenantID, id string, now, until time.Time) error
 }
 
 // Defaults of DispatcherConfig.
@@ -150,10 +152,12 @@ func DefaultBackoff(attempt int) time.Duration {
 
 // Dispatcher delivers due webhook deliveries. Several dispatchers (one per
 // worker process) may poll the same store: each claims a delivery before
-// sending it by moving its NextAttempt past the request timeout, so others
-// skip it. The store has no atomic claim, so two dispatchers that list the
-// same delivery within the same few milliseconds may both send it; receivers
-// deduplicate by X-Ragkb-Delivery.
+// sending it with the store's atomic ClaimDelivery, which moves its
+// NextAttempt past the request timeout only if it is still due, so of two
+// dispatchers that listed the same delivery one sends it and the other
+// skips it. Delivery stays at least once (a dispatcher that dies after
+// sending and before recording sends again once its claim lapses):
+// receivers deduplicate by X-Ragkb-Delivery.
 type Dispatcher struct {
 	cfg    DispatcherConfig
 	client *http.Client
@@ -254,16 +258,14 @@ func (d *Dispatcher) run(pollCtx, sendCtx context.Context) (delivered int, full 
 	var (
 		mu   sync.Mutex
 		errs []error
-		wg   sync.WaitGroup
-		sem  = make(chan struct{}, d.cfg.Concurrency)
+		g    errgroup.Group // bounded fan-out; every delivery's error is kept
 	)
+	g.SetLimit(d.cfg.Concurrency)
 	for _, dl := range due {
 		if pollCtx.Err() != nil {
 			break // stopping: leave the rest pending
 		}
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
+		g.Go(func() error {
 			ok, err := d.deliver(sendCtx, dl)
 			mu.Lock()
 			defer mu.Unlock()
@@ -273,9 +275,10 @@ func (d *Dispatcher) run(pollCtx, sendCtx context.Context) (delivered int, full 
 			if err != nil {
 				errs = append(errs, fmt.Errorf("delivery %s: %w", dl.ID, err))
 			}
+			return nil
 		})
 	}
-	wg.Wait()
+	_ = g.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return delivered, false, fmt.Errorf("webhook: dispatch: %w", err)
 	}
@@ -310,12 +313,16 @@ func (d *Dispatcher) deliver(ctx context.Context, dl *ragkb.Delivery) (ok bool, 
 	// and a crash mid-request leaves it due again once the claim lapses.
 	claimed := d.cfg.Now().UTC()
 	until := claimed.Add(d.cfg.Timeout + claimMargin)
-	dl.NextAttempt, dl.UpdatedAt = &until, claimed
-	if err := d.cfg.Store.UpdateDelivery(ctx, dl); ragkb.IsNotFound(err) {
+	switch err := d.cfg.Store.ClaimDelivery(ctx, dl.TenantID, dl.ID, claimed, until); {
+	case ragkb.IsNotFound(err):
 		return false, nil // deleted with its webhook meanwhile
-	} else if err != nil {
+	case ragkb.ErrorCodeOf(err) == ragkb.ECONFLICT:
+		log.Debug("webhook: another dispatcher claimed the delivery")
+		return false, nil
+	case err != nil:
 		return false, fmt.Errorf("claim delivery: %w", err)
 	}
+	dl.NextAttempt, dl.UpdatedAt = &until, claimed
 
 	code, retryAfter, sendErr := d.send(ctx, wh, dl, ev, body)
 	if sendErr != nil && ctx.Err() != nil {

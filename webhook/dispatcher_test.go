@@ -511,3 +511,43 @@ func BenchmarkRecord(b *testing.B) {
 		}
 	}
 }
+
+// staleStore lists the deliveries it was given, as a dispatcher that
+// polled just before another claimed them would see them.
+type staleStore struct {
+	DispatcherStore
+	due []*ragkb.Delivery
+}
+
+func (s *staleStore) DueDeliveries(context.Context, time.Time, int) ([]*ragkb.Delivery, error) {
+	out := make([]*ragkb.Delivery, len(s.due))
+	for i, d := range s.due {
+		c := *d
+		out[i] = &c
+	}
+	return out, nil
+}
+
+// TestDispatcherStaleListSendsNothing: two dispatchers list the same due
+// delivery; the claim is atomic, so only the first sends it.
+func TestDispatcherStaleListSendsNothing(t *testing.T) {
+	e := newEnv(t)
+	rcv := newReceiver(t, secret, status(http.StatusOK))
+	e.webhook(e.tenant.ID, rcv.URL(), secret, ragkb.EventAgentRequested)
+	e.record(&ragkb.Event{TenantID: e.tenant.ID, Type: ragkb.EventAgentRequested})
+	listed, err := e.store.DueDeliveries(e.ctx, e.clock.Now(), 10)
+	if err != nil || len(listed) != 1 {
+		t.Fatalf("DueDeliveries = %d, %v; want 1", len(listed), err)
+	}
+	first := e.dispatcher(nil)
+	second := e.dispatcher(func(c *DispatcherConfig) { c.Store = &staleStore{DispatcherStore: e.store, due: listed} })
+	if n, err := first.RunOnce(e.ctx); n != 1 || err != nil {
+		t.Fatalf("first RunOnce = %d, %v; want 1 delivered", n, err)
+	}
+	if n, err := second.RunOnce(e.ctx); n != 0 || err != nil {
+		t.Fatalf("second RunOnce with the stale list = %d, %v; want 0", n, err)
+	}
+	if got := len(rcv.requests()); got != 1 {
+		t.Errorf("receiver got %d requests, want 1 (the stale dispatcher must not send)", got)
+	}
+}

@@ -81,7 +81,7 @@ func (e *env) open() {
 func (e *env) webhook(tenantID, url, secret string, events ...ragkb.EventType) *ragkb.Webhook {
 	e.t.Helper()
 	w := &ragkb.Webhook{TenantID: tenantID, URL: url, Events: events, Secret: secret}
-	if err := ValidateWebhook(w); err != nil {
+	if err := w.Validate(); err != nil {
 		e.t.Fatal(err)
 	}
 	if err := e.store.CreateWebhook(e.ctx, w); err != nil {

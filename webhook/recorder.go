@@ -68,7 +68,7 @@ func (r *Recorder) Record(ctx context.Context, e *ragkb.Event) error {
 		return ragkb.Invalid("event", "an event is required")
 	case e.TenantID == "":
 		return ragkb.Invalid("tenant_id", "an event belongs to a tenant")
-	case !ValidEventType(e.Type):
+	case !ragkb.ValidWebhookEvent(e.Type):
 		return ragkb.Invalid("type", "unknown event type %q", e.Type)
 	}
 	now := r.now().UTC()

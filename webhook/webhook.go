@@ -24,12 +24,10 @@ package webhook
 
 import (
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -49,13 +47,6 @@ const (
 	StatusPending   = "pending"
 	StatusDelivered = "delivered"
 	StatusFailed    = "failed"
-)
-
-// Limits enforced by ValidateWebhook.
-const (
-	MaxURLLength    = 2048
-	MinSecretLength = 16
-	MaxSecretLength = 256
 )
 
 // signaturePrefix names the algorithm in the signature header, so another
@@ -84,71 +75,6 @@ func Verify(secret string, body []byte, header string) bool {
 	m := hmac.New(sha256.New, []byte(secret))
 	m.Write(body)
 	return hmac.Equal(sum, m.Sum(nil))
-}
-
-// NewSecret returns a random signing secret (32 random bytes, hex encoded),
-// used when the merchant does not choose one.
-func NewSecret() string {
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic("webhook: crypto/rand failed: " + err.Error())
-	}
-	return hex.EncodeToString(b[:])
-}
-
-// ValidEventType reports whether t is an event a webhook may subscribe to.
-func ValidEventType(t ragkb.EventType) bool {
-	switch t {
-	case ragkb.EventAssistantFailed, ragkb.EventAgentRequested, ragkb.EventResourceFailed, ragkb.EventTicketUrgent, ragkb.EventAccountFailed, ragkb.EventClarifyAsked:
-		return true
-	}
-	return false
-}
-
-// ValidateWebhook checks the fields a merchant sets on a webhook and returns
-// an EINVALID *ragkb.Error naming the first bad field ("url", "events[1]",
-// "secret"). An empty secret is valid: the caller then sets NewSecret().
-func ValidateWebhook(w *ragkb.Webhook) error {
-	if w == nil {
-		return ragkb.Invalid("", "a webhook is required")
-	}
-	if err := validateURL(w.URL); err != nil {
-		return err
-	}
-	if len(w.Events) == 0 {
-		return ragkb.Invalid("events", "list at least one event: assistant_failed, agent_requested, resource_failed, ticket_urgent or account_failed")
-	}
-	for i, t := range w.Events {
-		if !ValidEventType(t) {
-			return ragkb.Invalid(fmt.Sprintf("events[%d]", i),
-				"unknown event %q: use assistant_failed, agent_requested, resource_failed, ticket_urgent or account_failed", t)
-		}
-	}
-	if n := len(w.Secret); n > 0 && (n < MinSecretLength || n > MaxSecretLength) {
-		return ragkb.Invalid("secret", "must be %d to %d characters long (or omitted, to have one generated)",
-			MinSecretLength, MaxSecretLength)
-	}
-	return nil
-}
-
-func validateURL(raw string) error {
-	switch {
-	case raw == "":
-		return ragkb.Invalid("url", "the URL to deliver events to is required")
-	case len(raw) > MaxURLLength:
-		return ragkb.Invalid("url", "must be at most %d characters long", MaxURLLength)
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return ragkb.Invalid("url", "is not a valid URL")
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return ragkb.Invalid("url", "must start with https:// or http://")
-	}
-	if u.Hostname() == "" {
-		return ragkb.Invalid("url", "must name a host")
-	}
-	return nil
 }
 
 // Payload is the JSON body of a delivery. Every field is always present, so

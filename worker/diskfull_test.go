@@ -12,7 +12,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/ragkb/ragkb"
-	"github.com/ragkb/ragkb/indexer"
 )
 
 // fullDiskStore is the real SQLite store whose FinishJob fails as on a full
@@ -38,7 +37,7 @@ func TestFailureSavedOnceTheDiskHasRoom(t *testing.T) {
 	st := &fullDiskStore{Store: f.store}
 	st.full.Store(true)
 	var runs atomic.Int32
-	runner := runnerFunc(func(ctx context.Context, _ ragkb.Lease, _ *ragkb.Resource) (*indexer.Result, error) {
+	runner := runnerFunc(func(ctx context.Context, _ ragkb.Lease, _ *ragkb.Resource) (*ragkb.IndexResult, error) {
 		runs.Add(1)
 		return nil, ragkb.StorageFault("the vectors could not be saved", syscall.ENOSPC)
 	})

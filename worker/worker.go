@@ -22,24 +22,13 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/ragkb/ragkb"
-	"github.com/ragkb/ragkb/indexer"
 )
-
-// Runner indexes one resource under a lease (indexer.Indexer).
-type Runner interface {
-	Run(ctx context.Context, l ragkb.Lease, r *ragkb.Resource) (*indexer.Result, error)
-}
-
-// EventSink records events (webhook.Recorder).
-type EventSink interface {
-	Record(ctx context.Context, e *ragkb.Event) error
-}
 
 // Config configures a Worker.
 type Config struct {
 	Store  ragkb.Store
-	Runner Runner
-	Events EventSink
+	Runner ragkb.Indexer
+	Events ragkb.EventRecorder
 	// Owner identifies this worker in leases (default host-pid-random).
 	Owner string
 	// Lease is how long a claimed job is held without a heartbeat (default 30s).
@@ -208,7 +197,7 @@ func (w *Worker) RunOnce(ctx context.Context) (bool, error) {
 	if ctx.Err() != nil {
 		return false, nil
 	}
-	job, err := w.cfg.Store.ClaimJob(ctx, w.cfg.Owner, w.cfg.Now(), w.cfg.Lease)
+	job, err := w.cfg.Store.ClaimJob(ctx, w.cfg.Owner, w.cfg.Lease)
 	if err != nil {
 		if ragkb.IsNotFound(err) {
 			return false, nil
@@ -252,7 +241,7 @@ func (w *Worker) process(ctx context.Context, job *ragkb.Job) error {
 			case <-runCtx.Done():
 				return
 			case <-t.C:
-				if err := w.cfg.Store.ExtendLease(runCtx, l, w.cfg.Now().Add(w.cfg.Lease)); err != nil {
+				if err := w.cfg.Store.ExtendLease(runCtx, l, w.cfg.Lease); err != nil {
 					if ragkb.ErrorCodeOf(err) == ragkb.ECONFLICT {
 						log.Warn("lease lost: another run replaced this job")
 						close(lost)
@@ -301,7 +290,7 @@ func (w *Worker) process(ctx context.Context, job *ragkb.Job) error {
 			// rather than ask the merchant to retry. The job is taken
 			// again when this shortened lease ends.
 			delay := min(w.cfg.Lease, time.Second<<min(job.Attempts-1, 10))
-			if err := w.cfg.Store.ExtendLease(bg, l, w.cfg.Now().Add(delay)); err != nil {
+			if err := w.cfg.Store.ExtendLease(bg, l, delay); err != nil {
 				log.Warn("shorten lease for a retry", "err", err)
 			}
 			w.cfg.Metrics.outcome("retried")

@@ -12,14 +12,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/ragkb/ragkb"
-	"github.com/ragkb/ragkb/indexer"
 	"github.com/ragkb/ragkb/store/sqlite"
 )
 
 // runnerFunc is a hand-written fake of the indexer.
-type runnerFunc func(ctx context.Context, l ragkb.Lease, r *ragkb.Resource) (*indexer.Result, error)
+type runnerFunc func(ctx context.Context, l ragkb.Lease, r *ragkb.Resource) (*ragkb.IndexResult, error)
 
-func (f runnerFunc) Run(ctx context.Context, l ragkb.Lease, r *ragkb.Resource) (*indexer.Result, error) {
+func (f runnerFunc) Run(ctx context.Context, l ragkb.Lease, r *ragkb.Resource) (*ragkb.IndexResult, error) {
 	return f(ctx, l, r)
 }
 
@@ -65,7 +64,7 @@ func newFixture(t *testing.T) *fixture {
 	return &fixture{store: st, clock: clk, events: &events{}, tenant: ten.ID}
 }
 
-func (f *fixture) worker(t *testing.T, r Runner, owner string) *Worker {
+func (f *fixture) worker(t *testing.T, r ragkb.Indexer, owner string) *Worker {
 	t.Helper()
 	w, err := New(Config{Store: f.store, Runner: r, Events: f.events, Owner: owner, Lease: 10 * time.Second, Schedule: "off", Now: f.clock.Now})
 	if err != nil {
@@ -111,13 +110,13 @@ func TestRunOnce(t *testing.T) {
 		wantError  string
 		wantEvents int
 	}{
-		{"success", func(context.Context, ragkb.Lease, *ragkb.Resource) (*indexer.Result, error) {
-			return &indexer.Result{Stats: ragkb.RunStats{Added: 2}, Warnings: []string{"1 offer unreadable"}}, nil
+		{"success", func(context.Context, ragkb.Lease, *ragkb.Resource) (*ragkb.IndexResult, error) {
+			return &ragkb.IndexResult{Stats: ragkb.RunStats{Added: 2}, Warnings: []string{"1 offer unreadable"}}, nil
 		}, ragkb.StatusSuccess, "", 0},
-		{"merchant-readable failure", func(context.Context, ragkb.Lease, *ragkb.Resource) (*indexer.Result, error) {
+		{"merchant-readable failure", func(context.Context, ragkb.Lease, *ragkb.Resource) (*ragkb.IndexResult, error) {
 			return nil, ragkb.Errorf(ragkb.EUNAVAILABLE, "The page https://shop.example/faq answered 404")
 		}, ragkb.StatusFailed, "The page https://shop.example/faq answered 404", 1},
-		{"internal failure is not leaked", func(context.Context, ragkb.Lease, *ragkb.Resource) (*indexer.Result, error) {
+		{"internal failure is not leaked", func(context.Context, ragkb.Lease, *ragkb.Resource) (*ragkb.IndexResult, error) {
 			return nil, errors.New("pq: connection reset at 10.0.0.3")
 		}, ragkb.StatusFailed, "Indexing failed because of an internal error; retry it, and contact support if it fails again", 1},
 	}
@@ -155,11 +154,11 @@ func TestExpiredLeaseIsTakenOver(t *testing.T) {
 	f := newFixture(t)
 	r := f.resource(t, ragkb.TypeKnowledgeBase)
 	// w1 claims the job and "dies": it never finishes nor heartbeats.
-	if _, err := f.store.ClaimJob(ctx, "dead", f.clock.Now(), 10*time.Second); err != nil {
+	if _, err := f.store.ClaimJob(ctx, "dead", 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	ok := runnerFunc(func(context.Context, ragkb.Lease, *ragkb.Resource) (*indexer.Result, error) {
-		return &indexer.Result{}, nil
+	ok := runnerFunc(func(context.Context, ragkb.Lease, *ragkb.Resource) (*ragkb.IndexResult, error) {
+		return &ragkb.IndexResult{}, nil
 	})
 	w2 := f.worker(t, ok, "w2")
 	if did, _ := w2.RunOnce(ctx); did {
@@ -179,12 +178,12 @@ func TestTooManyInterruptionsFail(t *testing.T) {
 	f := newFixture(t)
 	r := f.resource(t, ragkb.TypeKnowledgeBase)
 	for i := 0; i < 5; i++ { // five workers die in a row
-		if _, err := f.store.ClaimJob(ctx, "dead", f.clock.Now(), time.Second); err != nil {
+		if _, err := f.store.ClaimJob(ctx, "dead", time.Second); err != nil {
 			t.Fatal(err)
 		}
 		f.clock.Add(2 * time.Second)
 	}
-	never := runnerFunc(func(context.Context, ragkb.Lease, *ragkb.Resource) (*indexer.Result, error) {
+	never := runnerFunc(func(context.Context, ragkb.Lease, *ragkb.Resource) (*ragkb.IndexResult, error) {
 		t.Fatal("the runner must not run a job past its attempts")
 		return nil, nil
 	})
@@ -201,7 +200,7 @@ func TestStopReleasesRunningJob(t *testing.T) {
 	f := newFixture(t)
 	r := f.resource(t, ragkb.TypeKnowledgeBase)
 	started := make(chan struct{})
-	blocking := runnerFunc(func(ctx context.Context, _ ragkb.Lease, _ *ragkb.Resource) (*indexer.Result, error) {
+	blocking := runnerFunc(func(ctx context.Context, _ ragkb.Lease, _ *ragkb.Resource) (*ragkb.IndexResult, error) {
 		close(started)
 		<-ctx.Done()
 		return nil, ctx.Err()
@@ -214,7 +213,7 @@ func TestStopReleasesRunningJob(t *testing.T) {
 		t.Fatalf("after stop: got %s, want processing (job handed back)", got.Status)
 	}
 	// Released: another worker claims it at once, without waiting for the lease.
-	job, err := f.store.ClaimJob(context.Background(), "w2", f.clock.Now(), time.Minute)
+	job, err := f.store.ClaimJob(context.Background(), "w2", time.Minute)
 	if err != nil || job.ResourceID != r.ID {
 		t.Fatalf("claim after release: got %+v, %v", job, err)
 	}
@@ -223,8 +222,8 @@ func TestStopReleasesRunningJob(t *testing.T) {
 func TestRefreshAllQueuesURLResourcesOnly(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
-	ok := runnerFunc(func(context.Context, ragkb.Lease, *ragkb.Resource) (*indexer.Result, error) {
-		return &indexer.Result{}, nil
+	ok := runnerFunc(func(context.Context, ragkb.Lease, *ragkb.Resource) (*ragkb.IndexResult, error) {
+		return &ragkb.IndexResult{}, nil
 	})
 	w := f.worker(t, ok, "w")
 	offers := f.resource(t, ragkb.TypeOffers)
@@ -278,10 +277,10 @@ func TestMetricsCountOutcomes(t *testing.T) {
 	f := newFixture(t)
 	m := NewMetrics(prometheus.NewRegistry())
 	calls := 0
-	run := runnerFunc(func(context.Context, ragkb.Lease, *ragkb.Resource) (*indexer.Result, error) {
+	run := runnerFunc(func(context.Context, ragkb.Lease, *ragkb.Resource) (*ragkb.IndexResult, error) {
 		calls++
 		if calls == 1 {
-			return &indexer.Result{Stats: ragkb.RunStats{Added: 3, Embedded: 4, Duration: 20}}, nil
+			return &ragkb.IndexResult{Stats: ragkb.RunStats{Added: 3, Embedded: 4, Duration: 20}}, nil
 		}
 		return nil, ragkb.Errorf(ragkb.EUNAVAILABLE, "The page answered 404")
 	})

@@ -7,32 +7,6 @@ import (
 	"github.com/ragkb/ragkb"
 )
 
-// ApplyRequest is the body of POST /v1/insights/topics/{id}/apply.
-type ApplyRequest struct {
-	ResourceID string `json:"resource_id"`
-	Question   string `json:"question"`
-	Answer     string `json:"answer,omitempty"`
-	// Questions, when given, are the topic's questions to add (a subset the
-	// merchant checked); by default all of them.
-	Questions []string `json:"questions,omitempty"`
-	// From and To select the period the topic was found in (default: as GET
-	// /v1/insights).
-	From string `json:"from,omitempty"`
-	To   string `json:"to,omitempty"`
-}
-
-// Applied says what an apply changed.
-type Applied struct {
-	TopicID  string `json:"topic_id"`
-	Question string `json:"question"`
-	// Created is true when the custom question was new.
-	Created bool `json:"created"`
-	// ExamplesAdded are the topic's questions added as examples; Skipped
-	// counts those already known or beyond the examples limit.
-	ExamplesAdded []string `json:"examples_added"`
-	Skipped       int      `json:"skipped"`
-}
-
 // AddExamples adds questions as examples of kb's custom question whose text
 // is question (compared without case, spacing or end punctuation), creating
 // it with answer when there is none. An existing question keeps its
@@ -95,6 +69,9 @@ func Select(all, chosen []string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// SelectQuestions is Select (for callers that hold a Service).
+func (s *Service) SelectQuestions(all, chosen []string) ([]string, error) { return Select(all, chosen) }
 
 // AddExamples adds questions to kb as AddExamples does, within the
 // configured examples limit.

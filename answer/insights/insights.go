@@ -18,7 +18,6 @@ import (
 
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/answer/guard"
-	"github.com/ragkb/ragkb/retriever"
 )
 
 // Store is what insights need from the metadata store.
@@ -31,7 +30,7 @@ type Store interface {
 
 // Searcher finds the closest existing answer of a topic (retriever.Retriever).
 type Searcher interface {
-	Search(ctx context.Context, q retriever.Query) ([]retriever.Hit, error)
+	Search(ctx context.Context, q ragkb.SearchQuery) ([]ragkb.SearchHit, error)
 }
 
 // Config configures a Service.
@@ -103,8 +102,10 @@ func (s *Service) flush(ctx context.Context) error {
 
 // Feedback replaces the feedback on one of the tenant's answers. An answer
 // still in the writer's queue is flushed first, so feedback sent right
-// after the answer is never refused.
+// after the answer is never refused. Personal data in the comment is
+// redacted first (customers write it into comments too).
 func (s *Service) Feedback(ctx context.Context, tenantID, answerID string, f *ragkb.Feedback) error {
+	f.Comment, _ = guard.Redact(f.Comment)
 	f.UpdatedAt = s.cfg.Now().UTC()
 	err := s.cfg.Store.SetAnswerFeedback(ctx, tenantID, answerID, f)
 	if ragkb.IsNotFound(err) {
@@ -189,68 +190,18 @@ func (s *Service) deleted(n int64) {
 	}
 }
 
-// Topic is a group of questions the assistant could not answer (fallback,
-// clarify, agent) or answered unhelpfully, about one thing.
-type Topic struct {
-	ID    string `json:"id"`
-	Label string `json:"label"`
-	// Count is how many times these questions were asked; Questions how
-	// many distinct questions the topic has.
-	Count     int            `json:"count"`
-	Questions int            `json:"questions"`
-	Languages []string       `json:"languages"`
-	Examples  []string       `json:"examples"`
-	Statuses  map[string]int `json:"statuses"`
-	// Trend compares the first and second half of the period.
-	Trend         Trend          `json:"trend"`
-	FirstSeen     time.Time      `json:"first_seen"`
-	LastSeen      time.Time      `json:"last_seen"`
-	ClosestAnswer *ClosestAnswer `json:"closest_answer,omitempty"`
-
-	all []string // every distinct question, most asked first
-}
-
-// Trend counts a topic's questions in each half of the period.
-type Trend struct {
-	FirstHalf  int    `json:"first_half"`
-	SecondHalf int    `json:"second_half"`
-	Direction  string `json:"direction"` // rising, falling, steady
-}
-
-// ClosestAnswer is the existing source that comes closest to a topic's
-// questions, with its retrieval relevance (below the answer threshold,
-// or the questions would have been answered).
-type ClosestAnswer struct {
-	ResourceID string  `json:"resource_id"`
-	ChunkID    string  `json:"chunk_id,omitempty"`
-	Title      string  `json:"title"`
-	Snippet    string  `json:"snippet"`
-	Score      float64 `json:"score"`
-}
-
-// Report is the body of GET /v1/insights.
-type Report struct {
-	From   time.Time `json:"from"`
-	To     time.Time `json:"to"`
-	Topics []*Topic  `json:"topics"`
-	// Unclustered counts gap questions left out of topics (beyond MaxQuestions).
-	Unclustered int   `json:"unclustered"`
-	Rates       Rates `json:"rates"`
-	ByDay       []Row `json:"by_day"`
-	ByIntent    []Row `json:"by_intent"`
-	// Truncated is set when the period held more answers than one report reads.
-	Truncated bool `json:"truncated,omitempty"`
-}
-
-// Query selects a report.
-type Query struct {
-	TenantID string
-	From, To time.Time
-	// Topics is how many topics to return, largest first (default 20).
-	Topics int
-	// Closest looks up each returned topic's closest existing answer.
-	Closest bool
-}
+// The report's types are shared with the HTTP server (package ragkb).
+type (
+	Topic         = ragkb.InsightsTopic
+	Trend         = ragkb.InsightsTrend
+	ClosestAnswer = ragkb.ClosestAnswer
+	Report        = ragkb.InsightsReport
+	Query         = ragkb.InsightsQuery
+	Rates         = ragkb.InsightsRates
+	Row           = ragkb.InsightsRow
+	ApplyRequest  = ragkb.ApplyTopicRequest
+	Applied       = ragkb.AppliedTopic
+)
 
 // Report computes the insights of a period.
 func (s *Service) Report(ctx context.Context, q Query) (*Report, error) {
@@ -299,7 +250,7 @@ func (s *Service) TopicQuestions(ctx context.Context, q Query, topicID string) (
 	}
 	for _, t := range topics {
 		if t.ID == topicID {
-			return t, t.all, nil
+			return t, t.All, nil
 		}
 	}
 	return nil, nil, ragkb.Errorf(ragkb.ENOTFOUND, "no topic %s in this period: get the topics again with GET /v1/insights", topicID)
@@ -417,7 +368,7 @@ func (s *Service) topic(tenantID string, qs []*question, idx []int, mid time.Tim
 	for _, i := range idx {
 		d := qs[i]
 		t.Count += d.count
-		t.all = append(t.all, d.text)
+		t.All = append(t.All, d.text)
 		for l, n := range d.langs {
 			langCount[l] += n
 		}
@@ -509,7 +460,7 @@ func truncate(s string, n int) string {
 }
 
 func (s *Service) closest(ctx context.Context, tenantID string, t *Topic, vec []float32) *ClosestAnswer {
-	hits, err := s.cfg.Searcher.Search(ctx, retriever.Query{TenantID: tenantID, Text: t.Label, TopK: 1, Vector: vec})
+	hits, err := s.cfg.Searcher.Search(ctx, ragkb.SearchQuery{TenantID: tenantID, Text: t.Label, TopK: 1, Vector: vec})
 	if err != nil {
 		s.log.Warn("insights: closest answer", "tenant_id", tenantID, "err", err)
 		return nil

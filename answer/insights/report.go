@@ -6,56 +6,11 @@ import (
 	"time"
 
 	"github.com/ragkb/ragkb"
-	"github.com/ragkb/ragkb/answer"
 )
 
 // StatusClarify is the outcome of an answer that asked the customer to
 // choose or say more (API.md Additions).
 const StatusClarify ragkb.AnswerStatus = "clarify"
-
-// Rates summarise a set of answers. Rates are shares of Requests;
-// Satisfaction is the share of helpful among answers with helpful/unhelpful
-// feedback (nil when there is none).
-type Rates struct {
-	Requests            int      `json:"requests"`
-	Conversations       int      `json:"conversations"`
-	Answered            float64  `json:"answered"`
-	AutomatedResolution float64  `json:"automated_resolution"`
-	Escalation          float64  `json:"escalation"`
-	Fallback            float64  `json:"fallback"`
-	Clarify             float64  `json:"clarify"`
-	Satisfaction        *float64 `json:"satisfaction"`
-	Feedback            int      `json:"feedback"`
-	Cost                float64  `json:"cost"`
-	CostPerConversation float64  `json:"cost_per_conversation"`
-	P50MS               float64  `json:"p50_ms"`
-	P95MS               float64  `json:"p95_ms"`
-}
-
-// Row is one line of the per-day or per-intent table: counts and rates.
-type Row struct {
-	Date   string `json:"date,omitempty"`
-	Intent string `json:"intent,omitempty"`
-	// Answered, Fallback, Agent and Clarify count answers by status;
-	// Unhelpful counts answered ones marked unhelpful or unresolved.
-	Requests            int      `json:"requests"`
-	Answered            int      `json:"answered"`
-	Fallback            int      `json:"fallback"`
-	Agent               int      `json:"agent"`
-	Clarify             int      `json:"clarify"`
-	Unhelpful           int      `json:"unhelpful"`
-	Feedback            int      `json:"feedback"`
-	Helpful             int      `json:"helpful"`
-	Conversations       int      `json:"conversations"`
-	AutomatedResolution float64  `json:"automated_resolution_rate"`
-	Escalation          float64  `json:"escalation_rate"`
-	FallbackRate        float64  `json:"fallback_rate"`
-	Satisfaction        *float64 `json:"satisfaction_rate"`
-	Cost                float64  `json:"cost"`
-	CostPerConversation float64  `json:"cost_per_conversation"`
-	P50MS               float64  `json:"p50_ms"`
-	P95MS               float64  `json:"p95_ms"`
-}
 
 // tally accumulates answers.
 type tally struct {
@@ -126,7 +81,7 @@ func (t *tally) perConversation() float64 {
 func (t *tally) percentiles() (p50, p95 float64) {
 	xs := slices.Clone(t.lat)
 	sort.Float64s(xs)
-	return answer.Percentile(xs, 0.5), answer.Percentile(xs, 0.95)
+	return ragkb.Percentile(xs, 0.5), ragkb.Percentile(xs, 0.95)
 }
 
 func (t *tally) rates() Rates {

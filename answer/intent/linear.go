@@ -107,9 +107,6 @@ func trainLinear(xs []sparse, ys []int32, weight []float32, k, nfeat int, p line
 	return m
 }
 
-// logits writes the class scores of x into out (len k).
-func (m *linear) logits(x sparse, out []float64) { m.logitsScaled(x, 1, out) }
-
 // logitsScaled scores x with the weights multiplied by scale.
 func (m *linear) logitsScaled(x sparse, scale float32, out []float64) {
 	k := m.k

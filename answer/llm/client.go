@@ -190,36 +190,14 @@ func endpoint(base string) string {
 	return base + "/chat/completions"
 }
 
-// Message is one chat turn; Role is "system", "user" or "assistant".
-type Message = ragkb.Message
-
-// Request is one completion request.
-type Request struct {
-	Messages []Message
-}
-
-// Response is the first choice of a completion and the tokens it cost.
-type Response struct {
-	Content          string
-	PromptTokens     int
-	CompletionTokens int
-	// Model is the model that answered, as reported by the server.
-	Model string
-	// ReasoningTokens is the part of CompletionTokens a reasoning model
-	// spent thinking (usage.completion_tokens_details.reasoning_tokens).
-	ReasoningTokens int
-	// FinishReason is "stop", or "length" when the reply was cut at MaxTokens.
-	FinishReason string
-}
-
 // chatRequest and chatResponse are the wire shapes of the OpenAI API.
 type chatRequest struct {
-	Model               string    `json:"model"`
-	Messages            []Message `json:"messages"`
-	Temperature         *float64  `json:"temperature,omitempty"`
-	MaxTokens           int       `json:"max_tokens,omitempty"`
-	MaxCompletionTokens int       `json:"max_completion_tokens,omitempty"`
-	ReasoningEffort     string    `json:"reasoning_effort,omitempty"`
+	Model               string          `json:"model"`
+	Messages            []ragkb.Message `json:"messages"`
+	Temperature         *float64        `json:"temperature,omitempty"`
+	MaxTokens           int             `json:"max_tokens,omitempty"`
+	MaxCompletionTokens int             `json:"max_completion_tokens,omitempty"`
+	ReasoningEffort     string          `json:"reasoning_effort,omitempty"`
 }
 
 type chatResponse struct {
@@ -250,7 +228,7 @@ type chatResponse struct {
 // *ragkb.Error: ERATELIMITED (with RetryAfter) when the provider keeps
 // answering 429, EUNAVAILABLE for everything else (timeouts, 5xx, rejected
 // key, malformed or empty replies), EINVALID when req has no messages.
-func (c *Client) Complete(ctx context.Context, req Request) (*Response, error) {
+func (c *Client) Complete(ctx context.Context, req ragkb.ChatRequest) (*ragkb.ChatResponse, error) {
 	if len(req.Messages) == 0 {
 		return nil, fmt.Errorf("llm: complete: %w", ragkb.Invalid("messages", "at least one message is required"))
 	}
@@ -307,7 +285,7 @@ func (c *Client) Complete(ctx context.Context, req Request) (*Response, error) {
 }
 
 // encode builds the request body with the given parameter set.
-func (c *Client) encode(req Request, params Params) ([]byte, error) {
+func (c *Client) encode(req ragkb.ChatRequest, params Params) ([]byte, error) {
 	cr := chatRequest{Model: c.cfg.Model, Messages: req.Messages}
 	if params == ParamsReasoning {
 		cr.MaxCompletionTokens, cr.ReasoningEffort = c.cfg.MaxCompletionTokens, c.cfg.ReasoningEffort
@@ -334,7 +312,7 @@ func (e *paramsError) Unwrap() error { return e.err }
 
 // attempt makes one HTTP call. It returns whether a failure is worth
 // retrying and how long the server asked to wait.
-func (c *Client) attempt(ctx context.Context, body []byte, params Params) (resp *Response, retry bool, wait time.Duration, err error) {
+func (c *Client) attempt(ctx context.Context, body []byte, params Params) (resp *ragkb.ChatResponse, retry bool, wait time.Duration, err error) {
 	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	hreq, err := http.NewRequestWithContext(actx, http.MethodPost, c.endpoint, bytes.NewReader(body))
@@ -382,7 +360,7 @@ func (c *Client) attempt(ctx context.Context, body []byte, params Params) (resp 
 }
 
 // statusError classifies a non-200 reply.
-func statusError(hresp *http.Response, data []byte, now func() time.Time) (*Response, bool, time.Duration, error) {
+func statusError(hresp *http.Response, data []byte, now func() time.Time) (*ragkb.ChatResponse, bool, time.Duration, error) {
 	cause := fmt.Errorf("HTTP %d: %s", hresp.StatusCode, providerMessage(data))
 	switch code := hresp.StatusCode; {
 	case code == http.StatusTooManyRequests:
@@ -403,7 +381,7 @@ func statusError(hresp *http.Response, data []byte, now func() time.Time) (*Resp
 }
 
 // decode reads a chat.completion body.
-func decode(data []byte) (*Response, error) {
+func decode(data []byte) (*ragkb.ChatResponse, error) {
 	var cr chatResponse
 	if err := json.Unmarshal(data, &cr); err != nil {
 		return nil, unavailable("the language model sent a malformed reply", err)
@@ -419,7 +397,7 @@ func decode(data []byte) (*Response, error) {
 		}
 		return nil, unavailable(msg, fmt.Errorf("empty content, finish_reason %q", ch.FinishReason))
 	}
-	resp := &Response{Content: *ch.Message.Content, Model: cr.Model, FinishReason: ch.FinishReason}
+	resp := &ragkb.ChatResponse{Content: *ch.Message.Content, Model: cr.Model, FinishReason: ch.FinishReason}
 	if cr.Usage != nil {
 		resp.PromptTokens = cr.Usage.PromptTokens
 		resp.CompletionTokens = cr.Usage.CompletionTokens

@@ -179,7 +179,7 @@ func newClient(t *testing.T, url string, s *sleeper, mod func(*Config)) *Client 
 	return c
 }
 
-var question = Request{Messages: []Message{
+var question = ragkb.ChatRequest{Messages: []ragkb.Message{
 	{Role: "system", Content: "Answer from the sources."},
 	{Role: "user", Content: "How long does delivery take?"},
 }}
@@ -192,7 +192,7 @@ func TestCompleteSuccess(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Complete: %v", err)
 	}
-	want := Response{Content: "Delivery takes 2-3 working days [1].", PromptTokens: 120, CompletionTokens: 12, Model: "gpt-4.1-2025-04-14", FinishReason: "stop"}
+	want := ragkb.ChatResponse{Content: "Delivery takes 2-3 working days [1].", PromptTokens: 120, CompletionTokens: 12, Model: "gpt-4.1-2025-04-14", FinishReason: "stop"}
 	if *got != want {
 		t.Errorf("got %+v, want %+v", *got, want)
 	}
@@ -389,7 +389,7 @@ func TestCompleteCallerCancelled(t *testing.T) {
 func TestCompleteNoMessages(t *testing.T) {
 	f := newFake(t, completion("ok", 1, 1))
 	c := newClient(t, f.srv.URL, &sleeper{}, nil)
-	_, err := c.Complete(context.Background(), Request{})
+	_, err := c.Complete(context.Background(), ragkb.ChatRequest{})
 	if ragkb.ErrorCodeOf(err) != ragkb.EINVALID || ragkb.ErrorField(err) != "messages" {
 		t.Errorf("error = %v, want EINVALID on messages", err)
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/answer"
 	"github.com/ragkb/ragkb/answer/guard"
 )
 
@@ -13,7 +15,7 @@ import (
 // fake API: build the prompt from sources, complete, read the citations,
 // and let guard.Check judge the reply.
 func TestCompleteThenCheck(t *testing.T) {
-	sources := []Source{
+	sources := []answer.PromptSource{
 		{N: 1, Title: "Shipping", URL: "https://shop.example/shipping", Text: "Standard delivery costs €4.99 and takes 2-3 working days. Orders over €49 ship free of charge."},
 		{N: 2, Title: "Returns", URL: "https://shop.example/returns", Text: "Returns are accepted within 30 days of delivery."},
 	}
@@ -35,7 +37,7 @@ func TestCompleteThenCheck(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFake(t, completion(tt.reply, 230, 40))
 			c := newClient(t, f.srv.URL, &sleeper{}, nil)
-			resp, err := c.Complete(context.Background(), Request{Messages: BuildPrompt("How much is delivery?", "en", sources)})
+			resp, err := c.Complete(context.Background(), ragkb.ChatRequest{Messages: answer.BuildPrompt("How much is delivery?", "en", sources)})
 			if err != nil {
 				t.Fatalf("Complete: %v", err)
 			}
@@ -43,7 +45,7 @@ func TestCompleteThenCheck(t *testing.T) {
 			if user := msgs[1].(map[string]any)["content"].(string); !strings.Contains(user, "€4.99") || !strings.Contains(user, `<source id="2">`) {
 				t.Errorf("prompt sent lacks the sources:\n%s", user)
 			}
-			if got := ParseCitations(resp.Content); !slices.Equal(got, tt.wantCitations) {
+			if got := answer.ParseCitations(resp.Content); !slices.Equal(got, tt.wantCitations) {
 				t.Errorf("citations = %v, want %v", got, tt.wantCitations)
 			}
 			v := guard.Check(resp.Content, texts)

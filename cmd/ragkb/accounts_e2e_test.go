@@ -53,7 +53,7 @@ func TestAllegroAccountWiring(t *testing.T) {
 		"RAGKB_ALLEGRO_CLIENT_ID": allegrotest.ClientID, "RAGKB_ALLEGRO_CLIENT_SECRET": allegrotest.ClientSecret,
 	})
 	ctx, cancel := context.WithCancel(context.Background())
-	svc := s.app.accounts
+	svc := s.app.Accounts
 	svc.Start(ctx)
 	t.Cleanup(func() { cancel(); svc.Stop() })
 	_, merchant, chatbot := s.tenantWithKeys("Allegro shop")

@@ -22,6 +22,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/app"
 	"github.com/ragkb/ragkb/server"
 )
 
@@ -96,7 +97,7 @@ var extraSections []struct {
 
 // benchEnv is an embedded service in a temp dir with one tenant.
 type benchEnv struct {
-	app     *app
+	app     *app.App
 	handler http.Handler
 	tenant  string
 	chatKey string
@@ -131,22 +132,22 @@ func newBenchEnv(ctx context.Context, env map[string]string) (*benchEnv, error) 
 	if err != nil {
 		return nil, err
 	}
-	e := &benchEnv{app: a, handler: a.handler(), dir: dir}
+	e := &benchEnv{app: a, handler: a.Handler(), dir: dir}
 	id := ragkb.NewID("ten")
 	t := &ragkb.Tenant{ID: id, Name: "Bench shop " + id, CreatedAt: time.Now().UTC()}
-	if err := a.store.CreateTenant(ctx, t); err != nil {
+	if err := a.Store.CreateTenant(ctx, t); err != nil {
 		return nil, err
 	}
 	e.tenant = t.ID
 	e.chatKey = server.NewKeySecret(ragkb.RoleChatbot)
-	if err := a.store.CreateAPIKey(ctx, &ragkb.APIKey{ID: ragkb.NewID("key"), TenantID: t.ID, Role: ragkb.RoleChatbot, Hash: server.HashKey(e.chatKey), Prefix: "bench", CreatedAt: time.Now().UTC()}); err != nil {
+	if err := a.Store.CreateAPIKey(ctx, &ragkb.APIKey{ID: ragkb.NewID("key"), TenantID: t.ID, Role: ragkb.RoleChatbot, Hash: server.HashKey(e.chatKey), Prefix: "bench", CreatedAt: time.Now().UTC()}); err != nil {
 		return nil, err
 	}
 	return e, nil
 }
 
 func (e *benchEnv) close() {
-	e.app.close()
+	e.app.Close()
 	os.RemoveAll(e.dir)
 }
 
@@ -156,10 +157,10 @@ func (e *benchEnv) index(ctx context.Context, r *ragkb.Resource, docs []*ragkb.D
 	r.TenantID, r.Status = e.tenant, ragkb.StatusProcessing
 	r.CreatedAt, r.UpdatedAt = time.Now().UTC(), time.Now().UTC()
 	job := &ragkb.Job{ID: ragkb.NewID("job"), TenantID: e.tenant, ResourceID: r.ID, Kind: ragkb.JobIndex, CreatedAt: time.Now().UTC()}
-	if err := e.app.store.CreateResource(ctx, r, job); err != nil {
+	if err := e.app.Store.CreateResource(ctx, r, job); err != nil {
 		return 0, 0, err
 	}
-	claimed, err := e.app.store.ClaimJob(ctx, "bench", time.Now(), time.Hour)
+	claimed, err := e.app.Store.ClaimJob(ctx, "bench", time.Hour)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -176,12 +177,12 @@ func (e *benchEnv) index(ctx context.Context, r *ragkb.Resource, docs []*ragkb.D
 		return 0, 0, err
 	}
 	d := time.Since(start)
-	fresh, err := e.app.store.GetResource(ctx, e.tenant, r.ID)
+	fresh, err := e.app.Store.GetResource(ctx, e.tenant, r.ID)
 	if err != nil {
 		return 0, 0, err
 	}
 	fresh.Status = ragkb.StatusSuccess
-	if err := e.app.store.FinishJob(ctx, l, fresh); err != nil {
+	if err := e.app.Store.FinishJob(ctx, l, fresh); err != nil {
 		return 0, 0, err
 	}
 	return d, res.Stats.Embedded, nil

@@ -51,29 +51,29 @@ func (e *benchEnv) runJob(ctx context.Context, r *ragkb.Resource, create bool) (
 	r.TenantID, r.Status, r.UpdatedAt = e.tenant, ragkb.StatusProcessing, now
 	if create {
 		r.CreatedAt = now
-		if err := e.app.store.CreateResource(ctx, r, job); err != nil {
+		if err := e.app.Store.CreateResource(ctx, r, job); err != nil {
 			return nil, 0, err
 		}
-	} else if err := e.app.store.UpdateResource(ctx, r, job); err != nil {
+	} else if err := e.app.Store.UpdateResource(ctx, r, job); err != nil {
 		return nil, 0, err
 	}
-	claimed, err := e.app.store.ClaimJob(ctx, "bench", time.Now(), time.Hour)
+	claimed, err := e.app.Store.ClaimJob(ctx, "bench", time.Hour)
 	if err != nil {
 		return nil, 0, err
 	}
 	l := ragkb.Lease{JobID: claimed.ID, Owner: "bench"}
 	start := time.Now()
-	res, err := e.app.indexer.Run(ctx, l, r)
+	res, err := e.app.Indexer.Run(ctx, l, r)
 	if err != nil {
 		return nil, 0, err
 	}
 	d := time.Since(start)
-	fresh, err := e.app.store.GetResource(ctx, e.tenant, r.ID)
+	fresh, err := e.app.Store.GetResource(ctx, e.tenant, r.ID)
 	if err != nil {
 		return nil, 0, err
 	}
 	fresh.Status, fresh.LastRun = ragkb.StatusSuccess, &res.Stats
-	if err := e.app.store.FinishJob(ctx, l, fresh); err != nil {
+	if err := e.app.Store.FinishJob(ctx, l, fresh); err != nil {
 		return nil, 0, err
 	}
 	*r = *fresh

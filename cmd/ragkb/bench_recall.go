@@ -44,7 +44,7 @@ func (e *benchEnv) recallAt10(ctx context.Context, resourceID string, docs []*ra
 	}
 	var vecs [][]float32
 	for start := 0; start < len(texts); start += 512 {
-		v, err := e.app.embedder.Embed(ctx, texts[start:min(start+512, len(texts))])
+		v, err := e.app.Embedder.Embed(ctx, texts[start:min(start+512, len(texts))])
 		if err != nil {
 			return 0, err
 		}
@@ -55,7 +55,7 @@ func (e *benchEnv) recallAt10(ctx context.Context, resourceID string, docs []*ra
 	for i := 0; i < n; i++ {
 		doc := docs[rng.IntN(len(docs))]
 		q := fmt.Sprintf(productQuestions[rng.IntN(len(productQuestions))], doc.Title)
-		qv, err := e.app.embedder.Embed(ctx, []string{q})
+		qv, err := e.app.Embedder.Embed(ctx, []string{q})
 		if err != nil {
 			return 0, err
 		}
@@ -76,7 +76,7 @@ func (e *benchEnv) recallAt10(ctx context.Context, resourceID string, docs []*ra
 		for _, x := range exact[:10] {
 			want[x.id] = true
 		}
-		hits, err := e.app.vectors.Search(ctx, ragkb.VectorQuery{TenantID: e.tenant, ResourceIDs: []string{resourceID}, Vector: qv[0], K: 10})
+		hits, err := e.app.Vectors.Search(ctx, ragkb.VectorQuery{TenantID: e.tenant, ResourceIDs: []string{resourceID}, Vector: qv[0], K: 10})
 		if err != nil {
 			return 0, err
 		}

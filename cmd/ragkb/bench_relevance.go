@@ -161,7 +161,7 @@ func benchRelevanceWith(ctx context.Context, w io.Writer, progress io.Writer, la
 			for _, t := range test[start:min(start+64, len(test))] {
 				texts = append(texts, t[0])
 			}
-			vs, err := ragkb.EmbedQueries(ctx, e.app.embedder, texts)
+			vs, err := ragkb.EmbedQueries(ctx, e.app.Embedder, texts)
 			if err != nil {
 				return fmt.Errorf("embed test questions: %w", err)
 			}
@@ -169,7 +169,7 @@ func benchRelevanceWith(ctx context.Context, w io.Writer, progress io.Writer, la
 		}
 	}
 	for i, t := range test {
-		hits, err := e.app.retriever.Search(ctx, retriever.Query{TenantID: e.tenant, Text: t[0], TopK: 1, Vector: vecs[i]})
+		hits, err := e.app.Retriever.Search(ctx, ragkb.SearchQuery{TenantID: e.tenant, Text: t[0], TopK: 1, Vector: vecs[i]})
 		if err != nil {
 			return err
 		}
@@ -203,7 +203,7 @@ func benchRelevanceWith(ctx context.Context, w io.Writer, progress io.Writer, la
 		{"dense-leaning blend max(0.6·dense+0.4·coverage, dense)", func(o obs) float64 { return max(0.6*o.dense+0.4*o.cov, o.dense) }},
 		{"retriever.Relevance: mean of dense and coverage", func(o obs) float64 { return retriever.Relevance(o.dense, o.cov) }},
 	}
-	inUse := e.app.relevance
+	inUse := e.app.Relevance
 	for i := range formulas {
 		if i == 2 && env != nil || i == 3 && env == nil {
 			formulas[i].name += " **(in use)**"
@@ -249,10 +249,10 @@ func benchRelevanceWith(ctx context.Context, w io.Writer, progress io.Writer, la
 		fmt.Fprintf(w, "| %s | %.3f | %.1f%% | %.1f%% | %.3f | %.1f%% |\n", f.name, best.th, 100*best.prec, 100*best.rec, best.f1, 100*best.oosRefused)
 	}
 	fmt.Fprintf(w, "\nWith the formula in use, by threshold (right / wrong / refused are shares of all %d questions; the default is chosen for few wrong answers first, then many right ones):\n\n| threshold | right | wrong | refused | precision | recall | F1 | held-out refused |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n", len(obsv))
-	for th := inUse.threshold - 0.125; th <= inUse.threshold+0.1251; th += 0.025 {
-		p := evaluate(func(o obs) float64 { return inUse.score(o.dense, o.cov) }, th)
+	for th := inUse.Threshold - 0.125; th <= inUse.Threshold+0.1251; th += 0.025 {
+		p := evaluate(func(o obs) float64 { return inUse.Score(o.dense, o.cov) }, th)
 		mark := ""
-		if th > inUse.threshold-0.0001 && th < inUse.threshold+0.0001 {
+		if th > inUse.Threshold-0.0001 && th < inUse.Threshold+0.0001 {
 			mark = " **(in use)**"
 		}
 		fmt.Fprintf(w, "| %.3f%s | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.3f | %.1f%% |\n", th, mark, 100*p.right, 100*p.wrong, 100*p.refused, 100*p.prec, 100*p.rec, p.f1, 100*p.oosRefused)
@@ -261,6 +261,6 @@ func benchRelevanceWith(ctx context.Context, w io.Writer, progress io.Writer, la
 	if env != nil {
 		name = "answer.DefaultSemanticRelevance"
 	}
-	fmt.Fprintf(w, "\nWith this embedder the service uses `%s` = %.3f (override with `RAGKB_RELEVANCE`). Questions the intent lane recognises are answered from approved texts and never depend on it.\n\n", name, inUse.threshold)
+	fmt.Fprintf(w, "\nWith this embedder the service uses `%s` = %.3f (override with `RAGKB_RELEVANCE`). Questions the intent lane recognises are answered from approved texts and never depend on it.\n\n", name, inUse.Threshold)
 	return nil
 }

@@ -56,8 +56,6 @@ const (
 	numSoakOps
 )
 
-var soakOpNames = [numSoakOps]string{"answer", "search", "upload", "refresh", "delete"}
-
 // soakMix is the share of each operation, in per mille.
 var soakMix = [numSoakOps]int{690, 150, 60, 40, 60}
 

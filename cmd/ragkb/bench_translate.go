@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/answer"
 	"github.com/ragkb/ragkb/answer/llm"
 	"github.com/ragkb/ragkb/internal/translateset"
@@ -45,7 +46,7 @@ func runTranslateSet(ctx context.Context) ([]translateResult, time.Duration, err
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req struct {
-			Messages []llm.Message `json:"messages"`
+			Messages []ragkb.Message `json:"messages"`
 		}
 		if r.Method != http.MethodPost || r.URL.Path != "/v1/chat/completions" || json.NewDecoder(r.Body).Decode(&req) != nil || len(req.Messages) != 2 {
 			http.Error(w, `{"error": {"message": "bad request", "type": "invalid_request_error", "param": null, "code": null}}`, http.StatusBadRequest)

@@ -2,15 +2,17 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/app"
 	"github.com/ragkb/ragkb/connectors/knowledgebase"
 	"github.com/ragkb/ragkb/indexer"
 )
 
-func newIndexerWith(a *app, c ragkb.Connector) (*indexer.Indexer, error) {
-	return indexer.New(indexer.Config{Store: a.store, Vectors: a.vectors, Embedder: a.embedder, Connector: c, Logger: a.log})
+func newIndexerWith(a *app.App, c ragkb.Connector) (*indexer.Indexer, error) {
+	return indexer.New(indexer.Config{Store: a.Store, Vectors: a.Vectors, Embedder: a.Embedder, Connector: c, Logger: slog.New(slog.DiscardHandler)})
 }
 
 func benchKB() *ragkb.KnowledgeBase {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -10,55 +9,14 @@ import (
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/answer/insights"
 	"github.com/ragkb/ragkb/answer/llm"
-	"github.com/ragkb/ragkb/internal/secretbox"
+	"github.com/ragkb/ragkb/app"
 )
 
 // config is the environment of API.md plus a few operational knobs.
 type config struct {
-	Addr              string
-	DataDir           string
-	DatabaseURL       string
-	VectorStore       string
-	QdrantURL         string
-	QdrantAPIKey      string
-	Embedder          string
-	EmbeddingURL      string
-	EmbeddingModel    string
-	EmbeddingAPIKey   string
-	EmbeddingModality string
-	// EmbeddingQueryTimeout bounds embedding a question while answering.
-	EmbeddingQueryTimeout time.Duration
-	LLMURL                string
-	LLMModel              string
-	LLMAPIKey             string
-	LLMParams             llm.Params
-	LLMMaxTokens          int
-	LLMMaxCompletion      int
-	LLMEffort             string
-	LLMTimeout            time.Duration
-	AdminKey              string
-	RefreshSchedule       string
-	AllowPrivateURLs      bool
-	LogLevel              string
-	LogFormat             string
-	JobLease              time.Duration
-	Workers               int
-	ShutdownTimeout       time.Duration
-	Relevance             float64
-	RateLimit             float64
-	RateBurst             int
-	MetricsToken          string
-	MetricsAddr           string
-	EmbeddingTimeout      time.Duration
-	// Question log and insights.
-	LogRetentionDays int
-	LogQueue         int
-	LLMPrices        insights.Prices
-	AllegroAPIURL    string
-	AllegroAuthURL   string
-	AllegroClientID  string
-	AllegroSecret    string
-	SecretKey        string
+	app.Config
+	LogLevel  string
+	LogFormat string
 }
 
 // envVar documents one variable for the README and `ragkb help`.
@@ -118,7 +76,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		return def
 	}
-	c := config{
+	c := config{Config: app.Config{
 		Addr:              get("RAGKB_ADDR", ":8080"),
 		DataDir:           get("RAGKB_DATA_DIR", "./data"),
 		DatabaseURL:       get("RAGKB_DATABASE_URL", ""),
@@ -134,14 +92,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 		LLMAPIKey:         get("RAGKB_LLM_API_KEY", ""),
 		AdminKey:          get("RAGKB_ADMIN_KEY", ""),
 		RefreshSchedule:   get("RAGKB_REFRESH_SCHEDULE", "@monthly"),
-		LogLevel:          get("RAGKB_LOG_LEVEL", "info"),
-		LogFormat:         get("RAGKB_LOG_FORMAT", "text"),
 		AllegroAPIURL:     get("RAGKB_ALLEGRO_API_URL", "https://api.allegro.pl"),
 		AllegroAuthURL:    get("RAGKB_ALLEGRO_AUTH_URL", "https://allegro.pl"),
 		AllegroClientID:   get("RAGKB_ALLEGRO_CLIENT_ID", ""),
 		AllegroSecret:     get("RAGKB_ALLEGRO_CLIENT_SECRET", ""),
 		SecretKey:         get("RAGKB_SECRET_KEY", ""),
-	}
+	}, LogLevel: get("RAGKB_LOG_LEVEL", "info"), LogFormat: get("RAGKB_LOG_FORMAT", "text")}
 	def := "embedded"
 	if c.DatabaseURL != "" {
 		def = "pgvector"
@@ -208,42 +164,6 @@ func loadConfig(getenv func(string) string) (config, error) {
 }
 
 func (c config) validate() error {
-	switch c.VectorStore {
-	case "embedded":
-	case "pgvector":
-		if c.DatabaseURL == "" {
-			return fmt.Errorf("RAGKB_VECTOR_STORE: pgvector needs RAGKB_DATABASE_URL")
-		}
-	case "qdrant":
-		if c.QdrantURL == "" {
-			return fmt.Errorf("RAGKB_QDRANT_URL: is required when RAGKB_VECTOR_STORE=qdrant")
-		}
-	default:
-		return fmt.Errorf("RAGKB_VECTOR_STORE: must be embedded, pgvector or qdrant, not %q", c.VectorStore)
-	}
-	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
-		return fmt.Errorf("RAGKB_DATABASE_URL: must start with postgres://")
-	}
-	switch c.Embedder {
-	case "local":
-	case "openai":
-		if c.EmbeddingURL == "" {
-			return fmt.Errorf("RAGKB_EMBEDDING_URL: is required when RAGKB_EMBEDDER=openai")
-		}
-		if c.EmbeddingModel == "" {
-			return fmt.Errorf("RAGKB_EMBEDDING_MODEL: is required when RAGKB_EMBEDDER=openai")
-		}
-		switch c.EmbeddingModality {
-		case "none", "input_type", "prefix":
-		default:
-			return fmt.Errorf("RAGKB_EMBEDDING_MODALITY: must be none, input_type or prefix, not %q", c.EmbeddingModality)
-		}
-	default:
-		return fmt.Errorf("RAGKB_EMBEDDER: must be local or openai, not %q", c.Embedder)
-	}
-	if c.LLMURL != "" && c.LLMModel == "" {
-		return fmt.Errorf("RAGKB_LLM_MODEL: is required when RAGKB_LLM_URL is set")
-	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -252,21 +172,5 @@ func (c config) validate() error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("RAGKB_LOG_FORMAT: must be text or json")
 	}
-	for _, u := range []struct{ name, val string }{{"RAGKB_ALLEGRO_API_URL", c.AllegroAPIURL}, {"RAGKB_ALLEGRO_AUTH_URL", c.AllegroAuthURL}} {
-		if pu, err := url.Parse(u.val); err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" {
-			return fmt.Errorf("%s: must be an http(s) base URL, not %q", u.name, u.val)
-		}
-	}
-	if (c.AllegroClientID == "") != (c.AllegroSecret == "") {
-		return fmt.Errorf("RAGKB_ALLEGRO_CLIENT_ID and RAGKB_ALLEGRO_CLIENT_SECRET: set both (the Allegro application) or neither")
-	}
-	if c.SecretKey != "" {
-		if _, err := secretbox.Parse(c.SecretKey); err != nil {
-			return fmt.Errorf("RAGKB_SECRET_KEY: %v", strings.TrimPrefix(err.Error(), "secretbox: "))
-		}
-	}
-	if c.AdminKey != "" && len(c.AdminKey) < 16 {
-		return fmt.Errorf("RAGKB_ADMIN_KEY: must be at least 16 characters")
-	}
-	return nil
+	return c.Config.Validate()
 }

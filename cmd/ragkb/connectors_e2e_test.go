@@ -176,9 +176,13 @@ func (s *testService) as(t *testing.T) *testService {
 // createResource posts a resource and checks the 202 and processing status.
 func (s *testService) createResource(key string, body map[string]any) ragkb.Resource {
 	s.t.Helper()
-	var r ragkb.Resource
-	if code := s.call("POST", "/v1/resources", key, body, &r); code != http.StatusAccepted {
-		s.t.Fatalf("create %v: got %d, want 202", body["name"], code)
+	raw, err := json.Marshal(body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	r, err := s.client(key).CreateResourceBody(context.Background(), "", bytes.NewReader(raw))
+	if err != nil {
+		s.t.Fatalf("create %v: %v, want 202", body["name"], err)
 	}
 	if r.Status != ragkb.StatusProcessing || r.ID == "" {
 		s.t.Fatalf("create %v: got status %q id %q, want processing and an id", body["name"], r.Status, r.ID)
@@ -198,7 +202,7 @@ func (s *testService) insertAllegro(tenantID, base, token string) ragkb.Resource
 		Status: ragkb.StatusProcessing, CreatedAt: now, UpdatedAt: now,
 		Offers: &ragkb.OffersSpec{Source: ragkb.SourceAllegro, URL: base, Token: token}}
 	job := &ragkb.Job{ID: ragkb.NewID("job"), TenantID: tenantID, ResourceID: r.ID, Kind: ragkb.JobIndex, CreatedAt: now}
-	if err := s.app.store.CreateResource(context.Background(), r, job); err != nil {
+	if err := s.app.Store.CreateResource(context.Background(), r, job); err != nil {
 		s.t.Fatal(err)
 	}
 	return *r
@@ -216,20 +220,20 @@ func (s *testService) waitDone(key, id string, want ragkb.ResourceStatus) ragkb.
 
 func (s *testService) ask(key string, req ragkb.AnswerRequest) ragkb.AnswerResponse {
 	s.t.Helper()
-	var a ragkb.AnswerResponse
-	if code := s.call("POST", "/v1/answer", key, req, &a); code != http.StatusOK {
-		s.t.Fatalf("answer %q: got %d, want 200", req.Question, code)
+	a, err := s.client(key).Answer(context.Background(), req)
+	if err != nil {
+		s.t.Fatalf("answer %q: %v, want 200", req.Question, err)
 	}
 	return a
 }
 
 func (s *testService) search(key, query string) []ragkb.SearchResult {
 	s.t.Helper()
-	var out struct{ Results []ragkb.SearchResult }
-	if code := s.call("POST", "/v1/search", key, ragkb.SearchRequest{Query: query, TopK: 5}, &out); code != http.StatusOK {
-		s.t.Fatalf("search %q: got %d, want 200", query, code)
+	res, err := s.client(key).Search(context.Background(), ragkb.SearchRequest{Query: query, TopK: 5})
+	if err != nil {
+		s.t.Fatalf("search %q: %v, want 200", query, err)
 	}
-	return out.Results
+	return res
 }
 
 // withoutFragment drops "#..." from a URL (FAQ entries link to their anchor).

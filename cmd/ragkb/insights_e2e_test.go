@@ -177,7 +177,7 @@ func insightsFlow(t *testing.T, env map[string]string, semantic bool) {
 	topicOf := map[string]int{} // question -> topic index
 	for i, tp := range r.Topics {
 		var all []string
-		_, qs, err := s.app.insights.TopicQuestions(context.Background(), insights.Query{TenantID: tenantA, From: time.Now().AddDate(0, 0, -30), To: time.Now().Add(time.Minute)}, tp.ID)
+		_, qs, err := s.app.Insights.TopicQuestions(context.Background(), insights.Query{TenantID: tenantA, From: time.Now().AddDate(0, 0, -30), To: time.Now().Add(time.Minute)}, tp.ID)
 		if err != nil {
 			t.Fatalf("topic %s: %v", tp.ID, err)
 		}
@@ -357,7 +357,7 @@ func insightsFlow(t *testing.T, env map[string]string, semantic bool) {
 	if r.Rates.Requests != 0 || len(r.Topics) != 0 {
 		t.Errorf("after deleting the log: %+v, want nothing", r.Rates)
 	}
-	left, err := s.app.store.FindAnswerLogs(context.Background(), ragkb.AnswerLogFilter{TenantID: tenantA})
+	left, err := s.app.Store.FindAnswerLogs(context.Background(), ragkb.AnswerLogFilter{TenantID: tenantA})
 	if err != nil || len(left) != 0 {
 		t.Errorf("store after deleting A's log: %d rows, %v", len(left), err)
 	}

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/ragkb/ragkb"
-	"github.com/ragkb/ragkb/answer"
 	"github.com/ragkb/ragkb/internal/testenv"
 )
 
@@ -124,7 +123,7 @@ func TestSemanticNewUser(t *testing.T) {
 	})
 
 	var stats struct {
-		ByIntent []answer.IntentStats `json:"by_intent"`
+		ByIntent []ragkb.IntentStats `json:"by_intent"`
 	}
 	s.call("GET", "/v1/stats", merchant, nil, &stats)
 	clarify := 0

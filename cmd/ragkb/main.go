@@ -86,7 +86,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	log := newLogger(cfg, stderr)
 	switch cmd {
 	case "serve":
-		return runServe(ctx, cfg, log, stdout, true)
+		return runServe(ctx, cfg, log, stdout)
 	case "worker":
 		return runWorker(ctx, cfg, log)
 	case "migrate":

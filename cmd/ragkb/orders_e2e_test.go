@@ -142,7 +142,7 @@ func startOrdersService(t *testing.T, dir string, env map[string]string, tlsSrv 
 	allegroURL := env["RAGKB_ALLEGRO_API_URL"]
 	tlsCfg := tlsSrv.Client().Transport.(*http.Transport).TLSClientConfig
 	f := connectors.NewFetcher(connectors.FetcherConfig{AllowPrivate: true, TLSClientConfig: tlsCfg})
-	*s.app.orders = *orders.New(orders.Config{Fetcher: f, AllegroAPI: allegroURL})
+	*s.app.Orders = *orders.New(orders.Config{Fetcher: f, AllegroAPI: allegroURL})
 	return s
 }
 

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -275,13 +274,10 @@ func startServiceNoWorker(t *testing.T, env map[string]string) *testService {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.ensureAdminKey(context.Background(), io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	s := &testService{t: t, app: a, srv: httptest.NewServer(a.handler())}
+	s := &testService{t: t, app: a, srv: httptest.NewServer(a.Handler())}
 	t.Cleanup(func() {
 		s.srv.Close()
-		a.close()
+		a.Close()
 	})
 	return s
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/app"
 	"github.com/ragkb/ragkb/connectors/allegro"
 	"github.com/ragkb/ragkb/connectors/shopify"
 )
@@ -348,7 +349,7 @@ func fakeAllegroAPI(dir string) (*httptest.Server, error) {
 // evalRun is a running service with the fake providers of the payloads.
 type evalRun struct {
 	data    string
-	app     *app
+	app     *app.App
 	api     *httptest.Server
 	admin   string
 	servers []*httptest.Server
@@ -381,11 +382,8 @@ func startEval(ctx context.Context, dir string, env map[string]string) (*evalRun
 	if err != nil {
 		return nil, err
 	}
-	if err := a.ensureAdminKey(ctx, io.Discard); err != nil {
-		return nil, err
-	}
-	a.worker.Start(ctx)
-	return &evalRun{data: data, app: a, api: httptest.NewServer(a.handler()), admin: evalAdminKey, servers: []*httptest.Server{alg}}, nil
+	a.Worker.Start(ctx)
+	return &evalRun{data: data, app: a, api: httptest.NewServer(a.Handler()), admin: evalAdminKey, servers: []*httptest.Server{alg}}, nil
 }
 
 func (e *evalRun) close() {
@@ -393,8 +391,8 @@ func (e *evalRun) close() {
 	for _, s := range e.servers {
 		s.Close()
 	}
-	e.app.worker.Stop()
-	e.app.close()
+	e.app.Worker.Stop()
+	e.app.Close()
 	os.RemoveAll(e.data)
 }
 

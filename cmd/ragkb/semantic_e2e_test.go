@@ -24,7 +24,7 @@ func TestSemanticEndToEnd(t *testing.T) {
 		// for it rather than degrade to lexical search.
 		"RAGKB_EMBEDDING_TIMEOUT": "120s", "RAGKB_EMBEDDING_QUERY_TIMEOUT": "120s",
 	})
-	if name := s.app.embedder.Name(); name != "openai:"+testenv.EmbeddingModel+"+input_type" {
+	if name := s.app.Embedder.Name(); name != "openai:"+testenv.EmbeddingModel+"+input_type" {
 		t.Fatalf("embedder: got %q, want the openai embedder with input_type modality", name)
 	}
 	_, merchant, chatbot := s.tenantWithKeys("Semantic shop")

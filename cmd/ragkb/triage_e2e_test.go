@@ -36,8 +36,8 @@ func TestTriageThroughAPI(t *testing.T) {
 	defer recv.Close()
 
 	s := startService(t, t.TempDir(), nil)
-	s.app.dispatcher.Start(t.Context())
-	t.Cleanup(s.app.dispatcher.Stop)
+	s.app.Dispatcher.Start(t.Context())
+	t.Cleanup(s.app.Dispatcher.Stop)
 	_, merchant, chatbot := s.tenantWithKeys("Shop")
 	_, merchantB, chatbotB := s.tenantWithKeys("Other shop")
 	if code := s.call("POST", "/v1/webhooks", merchant, map[string]any{"url": recv.URL + "/hook", "events": []string{"ticket_urgent"},

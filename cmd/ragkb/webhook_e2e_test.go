@@ -34,8 +34,8 @@ func TestWebhooksThroughAPI(t *testing.T) {
 	defer recv.Close()
 
 	s := startService(t, t.TempDir(), nil)
-	s.app.dispatcher.Start(t.Context())
-	t.Cleanup(s.app.dispatcher.Stop)
+	s.app.Dispatcher.Start(t.Context())
+	t.Cleanup(s.app.Dispatcher.Stop)
 	_, merchant, chatbot := s.tenantWithKeys("Shop")
 	_, merchantB, chatbotB := s.tenantWithKeys("Other shop")
 

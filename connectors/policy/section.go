@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -8,6 +9,10 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/connectors"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/text"
 )
 
 // Formats of inline policy content.
@@ -60,14 +65,8 @@ func Sections(title, content, format string) ([]Section, error) {
 func FromBlocks(title string, blocks []connectors.Block) []Section {
 	title = strings.TrimSpace(title)
 	if title == "" {
-		for _, b := range blocks {
-			if b.Level == 0 {
-				break
-			}
-			if b.Level == 1 {
-				title = b.Text
-			}
-			break
+		if len(blocks) > 0 && blocks[0].Level == 1 {
+			title = blocks[0].Text
 		}
 		if title != "" {
 			blocks = blocks[1:]
@@ -165,16 +164,6 @@ func hasSentence(s string) bool {
 }
 
 var (
-	mdUnderscore = regexp.MustCompile(`(^|[\s(])_([^_]+?)_([\s.,;:!?)]|$)`)
-	atxHeading   = regexp.MustCompile(`^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$`)
-	setextH1     = regexp.MustCompile(`^ {0,3}=+[ \t]*$`)
-	setextH2     = regexp.MustCompile(`^ {0,3}-+[ \t]*$`)
-	listItem     = regexp.MustCompile(`^\s*(?:[-*+]|\d+[.)])\s+`)
-	mdImage      = regexp.MustCompile(`!\[([^\]]*)\]\([^)]*\)`)
-	mdLink       = regexp.MustCompile(`\[([^\]]+)\]\(([^)\s]+)[^)]*\)`)
-	mdEmphasis   = regexp.MustCompile(`(\*\*|__|\*|~~|` + "`" + `)`)
-	mdQuote      = regexp.MustCompile(`^\s*>\s?`)
-	mdFence      = regexp.MustCompile("^\\s*(```|~~~)")
 	nonSlugChars = regexp.MustCompile(`[^\p{L}\p{N}]+`)
 )
 
@@ -183,83 +172,111 @@ func Slug(s string) string {
 	return strings.Trim(nonSlugChars.ReplaceAllString(strings.ToLower(s), "-"), "-")
 }
 
-// markdownBlocks reads ATX (#) and setext headings; paragraphs are joined
-// into lines, list items keep their own line, inline markup is removed.
+// markdownBlocks parses CommonMark (with ~~strikethrough~~) with goldmark:
+// headings up to level 4 start sections; paragraphs become lines, list
+// items keep their own line ("- item"), code blocks keep their lines, and
+// inline markup is removed (a link reads "text (url)", an image its alt text).
 func markdownBlocks(s string) []connectors.Block {
-	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	src := []byte(s)
+	doc := goldmark.New(goldmark.WithExtensions(extension.Strikethrough)).Parser().Parse(text.NewReader(src))
 	var blocks []connectors.Block
 	var body []string
-	var para []string
-	inFence := false
-	flushPara := func() {
-		if len(para) > 0 {
-			body = append(body, strings.Join(para, " "))
-			para = nil
-		}
-	}
-	flushBody := func() {
-		flushPara()
+	flush := func() {
 		if len(body) > 0 {
 			blocks = append(blocks, connectors.Block{Text: strings.Join(body, "\n")})
 			body = nil
 		}
 	}
-	for i := 0; i < len(lines); i++ {
-		line := lines[i]
-		if mdFence.MatchString(line) {
-			flushPara()
-			inFence = !inFence
-			continue
+	add := func(t string) {
+		if t != "" {
+			body = append(body, t)
 		}
-		if inFence {
-			if t := strings.TrimSpace(line); t != "" {
-				body = append(body, t)
-			}
-			continue
-		}
-		if m := atxHeading.FindStringSubmatch(line); m != nil && len(m[1]) <= 4 {
-			flushBody()
-			if t := inlineMarkdown(m[2]); t != "" {
-				blocks = append(blocks, connectors.Block{Level: len(m[1]), ID: Slug(t), Text: t})
-			}
-			continue
-		}
-		t := strings.TrimSpace(line)
-		if t == "" {
-			flushPara()
-			continue
-		}
-		if len(para) == 1 && i > 0 && (setextH1.MatchString(line) || setextH2.MatchString(line)) {
-			h := inlineMarkdown(para[0])
-			para = nil
-			flushBody()
-			lvl := 2
-			if setextH1.MatchString(line) {
-				lvl = 1
-			}
-			blocks = append(blocks, connectors.Block{Level: lvl, ID: Slug(h), Text: h})
-			continue
-		}
-		if strings.Trim(t, "-*_ ") == "" { // thematic break
-			flushPara()
-			continue
-		}
-		t = mdQuote.ReplaceAllString(t, "")
-		if listItem.MatchString(t) {
-			flushPara()
-			para = append(para, "- "+inlineMarkdown(listItem.ReplaceAllString(t, "")))
-			continue
-		}
-		para = append(para, inlineMarkdown(t))
 	}
-	flushBody()
+	var visit func(n ast.Node)
+	walk := func(n ast.Node) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			visit(c)
+		}
+	}
+	visit = func(c ast.Node) {
+		{
+			switch c := c.(type) {
+			case *ast.Heading:
+				t := inlineText(c, src)
+				if c.Level > 4 {
+					add(t)
+					return
+				}
+				flush()
+				if t != "" {
+					blocks = append(blocks, connectors.Block{Level: c.Level, ID: Slug(t), Text: t})
+				}
+			case *ast.Paragraph, *ast.TextBlock:
+				add(inlineText(c, src))
+			case *ast.ListItem:
+				var parts []string
+				for cc := c.FirstChild(); cc != nil; cc = cc.NextSibling() {
+					switch cc.(type) {
+					case *ast.Paragraph, *ast.TextBlock:
+						if t := inlineText(cc, src); t != "" {
+							parts = append(parts, t)
+						}
+					}
+				}
+				add("- " + strings.Join(parts, " "))
+				for cc := c.FirstChild(); cc != nil; cc = cc.NextSibling() {
+					switch cc.(type) {
+					case *ast.Paragraph, *ast.TextBlock:
+					default:
+						visit(cc) // a nested list
+					}
+				}
+			case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock:
+				lines := c.Lines()
+				for i := 0; i < lines.Len(); i++ {
+					seg := lines.At(i)
+					add(strings.TrimSpace(string(seg.Value(src))))
+				}
+			case *ast.ThematicBreak:
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(doc)
+	flush()
 	return blocks
 }
 
-func inlineMarkdown(s string) string {
-	s = mdImage.ReplaceAllString(s, "$1")
-	s = mdLink.ReplaceAllString(s, "$1 ($2)")
-	s = mdEmphasis.ReplaceAllString(s, "")
-	s = mdUnderscore.ReplaceAllString(s, "$1$2$3")
-	return strings.Join(strings.Fields(s), " ")
+// inlineText is the plain text of n's inline content, spaces collapsed.
+func inlineText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.Text:
+				b.Write(c.Segment.Value(src))
+				if c.SoftLineBreak() || c.HardLineBreak() {
+					b.WriteByte(' ')
+				}
+			case *ast.String:
+				b.Write(c.Value)
+			case *ast.Link:
+				walk(c)
+				fmt.Fprintf(&b, " (%s)", c.Destination)
+			case *ast.AutoLink:
+				b.Write(c.URL(src))
+			case *ast.RawHTML:
+				for i := 0; i < c.Segments.Len(); i++ {
+					seg := c.Segments.At(i)
+					b.Write(seg.Value(src))
+				}
+			default: // emphasis, code spans, images (their alt text), strikethrough
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return strings.Join(strings.Fields(b.String()), " ")
 }

@@ -318,20 +318,3 @@ func variantAvailable(avail *bool, qty *int, policy string, mgmt *string) *bool 
 	b := *qty > 0 || policy == "continue" || mgmt == nil || *mgmt == ""
 	return &b
 }
-
-func tagList(raw json.RawMessage) []string {
-	var list []string
-	if json.Unmarshal(raw, &list) != nil {
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			list = strings.Split(s, ",")
-		}
-	}
-	out := list[:0]
-	for _, t := range list {
-		if t = strings.TrimSpace(t); t != "" {
-			out = append(out, t)
-		}
-	}
-	return out
-}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -13,10 +14,10 @@ import (
 )
 
 // TestStoreConformance runs the shared ragkb.Store suite, each case on a
-// fresh schema, with the real clock (the suite leases jobs around time.Now).
+// fresh schema, with the suite's clock (it leases and expires jobs with it).
 func TestStoreConformance(t *testing.T) {
-	storetest.RunStore(t, func(t *testing.T) ragkb.Store {
-		s, err := postgres.New(context.Background(), postgres.Config{URL: schemaURL(t)})
+	storetest.RunStore(t, func(t *testing.T, now func() time.Time) ragkb.Store {
+		s, err := postgres.New(context.Background(), postgres.Config{URL: schemaURL(t), Now: now})
 		if err != nil {
 			t.Fatalf("postgres.New: %v", err)
 		}

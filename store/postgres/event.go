@@ -168,6 +168,28 @@ func (s *Store) CreateDelivery(ctx context.Context, d *ragkb.Delivery) error {
 	return translate("create delivery", "delivery", err)
 }
 
+// ClaimDelivery moves a pending, due delivery's next attempt to until in
+// one conditional UPDATE (row-locked: of concurrent claims one wins).
+func (s *Store) ClaimDelivery(ctx context.Context, tenantID, id string, now, until time.Time) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE deliveries SET next_attempt = $3, updated_at = $4
+		WHERE id = $1 AND tenant_id = $2 AND status = 'pending' AND (next_attempt IS NULL OR next_attempt <= $4)`,
+		id, tenantID, until, now.UTC())
+	if err != nil {
+		return translate("claim delivery", "delivery", err)
+	}
+	if tag.RowsAffected() > 0 {
+		return nil
+	}
+	var n int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM deliveries WHERE id = $1 AND tenant_id = $2`, id, tenantID).Scan(&n); err != nil {
+		return translate("claim delivery", "delivery", err)
+	}
+	if n == 0 {
+		return ragkb.NotFound("delivery")
+	}
+	return ragkb.Errorf(ragkb.ECONFLICT, "the delivery was claimed by another dispatcher or is no longer due")
+}
+
 // UpdateDelivery saves d's status, attempts, last result and next attempt.
 func (s *Store) UpdateDelivery(ctx context.Context, d *ragkb.Delivery) error {
 	if d.UpdatedAt.IsZero() {

@@ -49,13 +49,14 @@ func insertJob(ctx context.Context, tx pgx.Tx, r *ragkb.Resource, job *ragkb.Job
 // ClaimJob leases the oldest job that is not leased or whose lease expired
 // before now. The row is chosen and locked with FOR UPDATE SKIP LOCKED, so
 // concurrent claimers (in any process) each get a different job.
-func (s *Store) ClaimJob(ctx context.Context, owner string, now time.Time, lease time.Duration) (*ragkb.Job, error) {
+func (s *Store) ClaimJob(ctx context.Context, owner string, lease time.Duration) (*ragkb.Job, error) {
 	if owner == "" {
 		return nil, ragkb.Invalid("owner", "a lease owner is required")
 	}
 	if lease <= 0 {
 		return nil, ragkb.Invalid("lease", "the lease duration must be positive")
 	}
+	now := s.now()
 	j, err := scanJob(s.pool.QueryRow(ctx, `UPDATE jobs SET lease_owner = $1, lease_until = $3, attempts = attempts + 1
 		WHERE id = (
 			SELECT id FROM jobs
@@ -70,13 +71,14 @@ func (s *Store) ClaimJob(ctx context.Context, owner string, now time.Time, lease
 	return j, nil
 }
 
-// ExtendLease pushes the lease to until; ECONFLICT if the lease was lost.
-func (s *Store) ExtendLease(ctx context.Context, l ragkb.Lease, until time.Time) error {
+// ExtendLease pushes the lease to the store's now + lease; ECONFLICT if the
+// lease was lost.
+func (s *Store) ExtendLease(ctx context.Context, l ragkb.Lease, lease time.Duration) error {
 	if l.JobID == "" || l.Owner == "" {
 		return leaseLost(l)
 	}
 	tag, err := s.pool.Exec(ctx, `UPDATE jobs SET lease_until = $3 WHERE id = $1 AND lease_owner = $2 AND lease_owner <> ''`,
-		l.JobID, l.Owner, until)
+		l.JobID, l.Owner, s.now().Add(lease))
 	if err != nil {
 		return translate("extend lease", "job", err)
 	}

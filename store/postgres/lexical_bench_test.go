@@ -31,7 +31,7 @@ func lexicalStore(b *testing.B, n int) (*postgres.Store, string) {
 		if err := s.CreateResource(ctx, r, &ragkb.Job{}); err != nil {
 			b.Fatal(err)
 		}
-		job, err := s.ClaimJob(ctx, "bench", testNow, time.Hour)
+		job, err := s.ClaimJob(ctx, "bench", time.Hour)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -140,8 +140,13 @@ func newStore(t testing.TB, dims int) *postgres.Store {
 
 func openStore(t testing.TB, u string, dims int) *postgres.Store {
 	t.Helper()
-	// The store's clock (used to check leases) stands still at testNow.
-	s, err := postgres.New(context.Background(), postgres.Config{URL: u, Dimensions: dims, Now: func() time.Time { return testNow }})
+	// The store's clock (used for leases) stands still at testNow.
+	return openStoreClock(t, u, dims, func() time.Time { return testNow })
+}
+
+func openStoreClock(t testing.TB, u string, dims int, now func() time.Time) *postgres.Store {
+	t.Helper()
+	s, err := postgres.New(context.Background(), postgres.Config{URL: u, Dimensions: dims, Now: now})
 	if err != nil {
 		t.Fatalf("postgres.New: %v", err)
 	}

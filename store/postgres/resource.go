@@ -177,22 +177,14 @@ func (s *Store) UpdateResource(ctx context.Context, r *ragkb.Resource, job *ragk
 	return translate("update resource", "resource", err)
 }
 
-// DeleteResource removes the resource with its documents, chunks and jobs
-// and returns the ids of the removed chunks.
-func (s *Store) DeleteResource(ctx context.Context, tenantID, id string) ([]string, error) {
-	var chunkIDs []string
+// DeleteResource removes the resource with its documents, chunks and jobs.
+func (s *Store) DeleteResource(ctx context.Context, tenantID, id string) error {
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		var locked string
 		if err := tx.QueryRow(ctx, `SELECT id FROM resources WHERE id = $1 AND tenant_id = $2 FOR UPDATE`,
 			id, tenantID).Scan(&locked); err != nil {
 			return err
 		}
-		rows, _ := tx.Query(ctx, `SELECT id FROM chunks WHERE resource_id = $1 AND tenant_id = $2 ORDER BY id`, id, tenantID)
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			return err
-		}
-		chunkIDs = ids
 		// Documents, chunks and jobs go with the resource (ON DELETE CASCADE).
 		if _, err := tx.Exec(ctx, `DELETE FROM resources WHERE id = $1 AND tenant_id = $2`, id, tenantID); err != nil {
 			return err
@@ -200,7 +192,7 @@ func (s *Store) DeleteResource(ctx context.Context, tenantID, id string) ([]stri
 		return bumpVersion(ctx, tx, tenantID)
 	})
 	if err != nil {
-		return nil, translate("delete resource", "resource", err)
+		return translate("delete resource", "resource", err)
 	}
-	return chunkIDs, nil
+	return nil
 }

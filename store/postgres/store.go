@@ -1,8 +1,9 @@
 // Package postgres is the PostgreSQL backend: Store implements ragkb.Store
 // (metadata, jobs and lexical search) over a pgx/v5 connection pool, and
 // Store.Vectors returns a VectorStore on the same pool that implements
-// ragkb.VectorStore with pgvector. (One type cannot implement both: the two
-// interfaces have DeleteResource methods with different signatures.)
+// ragkb.VectorStore with pgvector. (A separate type: the Store's
+// DeleteResource is ENOTFOUND for an unknown resource, the VectorStore's
+// removes vectors whose resource rows are already gone.)
 //
 // Lexical search: chunks carry a generated tsvector column (configuration
 // "simple" over text folded by unaccent, title weighted A) with a GIN index.
@@ -65,7 +66,7 @@ type Config struct {
 	Dimensions int
 	// Logger receives migration messages (default: discarded).
 	Logger *slog.Logger
-	// Now is the clock for default timestamps (default time.Now).
+	// Now is the clock for leases and default timestamps (default time.Now).
 	Now func() time.Time
 	// Secrets, when set, seals resource tokens, account credentials and
 	// webhook secrets at rest; values written before are sealed by New.
@@ -306,15 +307,6 @@ func nullTime(t time.Time) *time.Time {
 		return nil
 	}
 	return &t
-}
-
-// nonNil returns s, or an empty slice when s is nil, so that ANY($n) gets an
-// empty array rather than NULL.
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }
 
 // clock returns the store's time in UTC, truncated to the microsecond

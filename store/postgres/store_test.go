@@ -105,7 +105,7 @@ func TestErrorCodes(t *testing.T) {
 			Type: ragkb.TypePolicy, Status: ragkb.StatusProcessing}, nil), want: ragkb.ENOTFOUND},
 		{name: "missing resource", err: func() error { _, err := s.GetResource(ctx, ten.ID, "res_nope"); return err }(), want: ragkb.ENOTFOUND},
 		{name: "missing tenant", err: func() error { _, err := s.GetTenant(ctx, "ten_nope"); return err }(), want: ragkb.ENOTFOUND},
-		{name: "no job to claim", err: func() error { _, err := s.ClaimJob(ctx, "w1", t0, time.Minute); return err }(), want: ragkb.ENOTFOUND},
+		{name: "no job to claim", err: func() error { _, err := s.ClaimJob(ctx, "w1", time.Minute); return err }(), want: ragkb.ENOTFOUND},
 		// A NUL in a customer's question is dropped, never the event (issue 15, row 6).
 		{name: "text with NUL", err: s.CreateEvent(ctx, &ragkb.Event{TenantID: ten.ID, Type: ragkb.EventAgentRequested,
 			Question: "a\x00b"}), want: ""},
@@ -172,7 +172,7 @@ func TestConcurrentClaimers(t *testing.T) {
 		owner := fmt.Sprintf("worker-%d", w)
 		wg.Go(func() {
 			for {
-				j, err := s.ClaimJob(ctx, owner, t0.Add(time.Hour), time.Hour)
+				j, err := s.ClaimJob(ctx, owner, time.Hour)
 				if ragkb.IsNotFound(err) {
 					return
 				}
@@ -209,16 +209,24 @@ func TestConcurrentClaimers(t *testing.T) {
 }
 
 func TestLeaseLostWritesNothing(t *testing.T) {
-	s := newStore(t, 0)
+	// The store's clock: leases are taken and checked with it.
+	var mu sync.Mutex
+	now := t0
+	s := openStoreClock(t, schemaURL(t), 0, func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
+	setNow := func(t time.Time) { mu.Lock(); now = t; mu.Unlock() }
 	ctx := context.Background()
 	ten := mustTenant(t, s, "shop")
 	r := mustResource(t, s, ten.ID, &ragkb.Job{Kind: ragkb.JobIndex, CreatedAt: t0})
-	j, err := s.ClaimJob(ctx, "w1", t0, time.Minute)
+	j, err := s.ClaimJob(ctx, "w1", time.Minute)
 	if err != nil {
 		t.Fatalf("ClaimJob: %v", err)
 	}
+	if !j.LeaseUntil.Equal(t0.Add(time.Minute)) {
+		t.Errorf("LeaseUntil = %v, want the store's now + lease, %v", j.LeaseUntil, t0.Add(time.Minute))
+	}
 	// The lease expires and another worker takes the job over.
-	j2, err := s.ClaimJob(ctx, "w2", t0.Add(2*time.Minute), time.Minute)
+	setNow(t0.Add(2 * time.Minute))
+	j2, err := s.ClaimJob(ctx, "w2", time.Minute)
 	if err != nil || j2.ID != j.ID || j2.Attempts != 2 {
 		t.Fatalf("takeover ClaimJob = %+v, %v; want job %s with 2 attempts", j2, err, j.ID)
 	}
@@ -235,7 +243,7 @@ func TestLeaseLostWritesNothing(t *testing.T) {
 	}
 	for name, err := range map[string]error{
 		"FinishJob":   s.FinishJob(ctx, lost, r),
-		"ExtendLease": s.ExtendLease(ctx, lost, t0.Add(time.Hour)),
+		"ExtendLease": s.ExtendLease(ctx, lost, time.Hour),
 		"ReleaseJob":  s.ReleaseJob(ctx, lost),
 	} {
 		if got, want := ragkb.ErrorCodeOf(err), ragkb.ECONFLICT; got != want {
@@ -256,7 +264,7 @@ func TestSearchLexical(t *testing.T) {
 	ro := mustResource(t, s, other.ID, &ragkb.Job{Kind: ragkb.JobIndex, CreatedAt: t0.Add(time.Second)})
 	index := func(owner string, tenantID, resourceID string, chunks map[string]string) {
 		t.Helper()
-		j, err := s.ClaimJob(ctx, owner, t0.Add(time.Hour), time.Hour)
+		j, err := s.ClaimJob(ctx, owner, time.Hour)
 		if err != nil {
 			t.Fatalf("ClaimJob: %v", err)
 		}
@@ -352,7 +360,7 @@ func TestApplyIndexReportsOnlyChunksGone(t *testing.T) {
 	ten := mustTenant(t, s, "shop")
 	r := mustResource(t, s, ten.ID, &ragkb.Job{Kind: ragkb.JobIndex, CreatedAt: t0})
 	other := mustResource(t, s, ten.ID, nil)
-	j, err := s.ClaimJob(ctx, "w1", testNow, time.Hour)
+	j, err := s.ClaimJob(ctx, "w1", time.Hour)
 	if err != nil {
 		t.Fatalf("ClaimJob: %v", err)
 	}
@@ -384,7 +392,7 @@ func TestApplyIndexReportsOnlyChunksGone(t *testing.T) {
 	if err := s.UpdateResource(ctx, other, j2); err != nil {
 		t.Fatalf("UpdateResource: %v", err)
 	}
-	if _, err := s.ClaimJob(ctx, "w2", testNow, time.Hour); err != nil {
+	if _, err := s.ClaimJob(ctx, "w2", time.Hour); err != nil {
 		t.Fatalf("ClaimJob: %v", err)
 	}
 	_, err = s.ApplyIndex(ctx, ragkb.IndexChange{TenantID: ten.ID, ResourceID: other.ID, Lease: ragkb.Lease{JobID: j2.ID, Owner: "w2"},
@@ -405,7 +413,7 @@ func TestSearchLexicalCommonTerms(t *testing.T) {
 	index := func(tenantID string, texts map[string]string) {
 		t.Helper()
 		r := mustResource(t, s, tenantID, &ragkb.Job{Kind: ragkb.JobIndex})
-		j, err := s.ClaimJob(ctx, "w", testNow, time.Hour)
+		j, err := s.ClaimJob(ctx, "w", time.Hour)
 		if err != nil {
 			t.Fatalf("ClaimJob: %v", err)
 		}

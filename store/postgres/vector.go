@@ -14,8 +14,9 @@ import (
 
 // VectorStore is the pgvector implementation of ragkb.VectorStore. It shares
 // its Store's connection pool; get it from Store.Vectors. (It is a separate
-// type because ragkb.Store and ragkb.VectorStore both have a DeleteResource
-// method, with different signatures.)
+// type because the DeleteResource contracts of ragkb.Store and
+// ragkb.VectorStore differ: ENOTFOUND for an unknown resource versus
+// removing whatever vectors the resource left.)
 type VectorStore struct {
 	s *Store
 }
@@ -27,6 +28,11 @@ func (s *Store) Vectors() *VectorStore { return &VectorStore{s: s} }
 // Close closes the shared connection pool (as Store.Close does; closing
 // both is fine).
 func (v *VectorStore) Close() error { return v.s.Close() }
+
+var _ ragkb.Pinger = (*VectorStore)(nil)
+
+// Ping checks that the database answers (ragkb.Pinger).
+func (v *VectorStore) Ping(ctx context.Context) error { return v.s.Ping(ctx) }
 
 // ensureVectors creates the vector extension and the vectors table with dims
 // dimensions, or checks that the existing table has dims dimensions.

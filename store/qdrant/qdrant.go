@@ -164,6 +164,18 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 // Close closes the gRPC connection.
 func (s *Store) Close() error { return s.client.Close() }
 
+var _ ragkb.Pinger = (*Store)(nil)
+
+// Ping checks that Qdrant answers its health check (ragkb.Pinger).
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+	if _, err := s.client.HealthCheck(ctx); err != nil {
+		return translate("health check", err)
+	}
+	return nil
+}
+
 func (s *Store) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
 	if _, ok := ctx.Deadline(); ok {
 		return ctx, func() {}

@@ -34,13 +34,14 @@ func (s *Store) insertJob(ctx context.Context, tx *sql.Tx, r *ragkb.Resource, jo
 // ClaimJob leases the oldest job that is not leased or whose lease expired
 // at now. The single UPDATE ... RETURNING runs on the one writer connection,
 // so two callers never claim the same job.
-func (s *Store) ClaimJob(ctx context.Context, owner string, now time.Time, lease time.Duration) (*ragkb.Job, error) {
+func (s *Store) ClaimJob(ctx context.Context, owner string, lease time.Duration) (*ragkb.Job, error) {
 	if owner == "" {
 		return nil, ragkb.Invalid("owner", "a lease owner is required")
 	}
 	if lease <= 0 {
 		return nil, ragkb.Invalid("lease", "the lease duration must be positive")
 	}
+	now := s.now()
 	var j ragkb.Job
 	var kind string
 	var until, created int64
@@ -65,13 +66,14 @@ func errLeaseLost() error {
 	return ragkb.Errorf(ragkb.ECONFLICT, "the job's lease was lost to another worker or the job was replaced")
 }
 
-// ExtendLease pushes the lease to until; ECONFLICT if the lease was lost.
-func (s *Store) ExtendLease(ctx context.Context, l ragkb.Lease, until time.Time) error {
+// ExtendLease pushes the lease to the store's now + lease; ECONFLICT if the
+// lease was lost.
+func (s *Store) ExtendLease(ctx context.Context, l ragkb.Lease, lease time.Duration) error {
 	if l.Owner == "" || l.JobID == "" {
 		return errLeaseLost()
 	}
 	res, err := s.w.ExecContext(ctx, `UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_owner = ?`,
-		until.UnixNano(), l.JobID, l.Owner)
+		s.now().Add(lease).UnixNano(), l.JobID, l.Owner)
 	if err != nil {
 		return translate("extend lease", "job", err)
 	}

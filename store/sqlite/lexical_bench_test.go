@@ -32,7 +32,7 @@ func benchStore(b *testing.B, n int) (s *Store, tenant, small string) {
 		if err := s.CreateResource(ctx, r, &ragkb.Job{}); err != nil {
 			b.Fatal(err)
 		}
-		job, err := s.ClaimJob(ctx, "bench", time.Now(), time.Hour)
+		job, err := s.ClaimJob(ctx, "bench", time.Hour)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -144,7 +144,7 @@ func BenchmarkApplyIndex10k(b *testing.B) {
 		if err := s.CreateResource(ctx, r, job); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := s.ClaimJob(ctx, "bench", time.Now(), time.Hour); err != nil {
+		if _, err := s.ClaimJob(ctx, "bench", time.Hour); err != nil {
 			b.Fatal(err)
 		}
 		c := ragkb.IndexChange{TenantID: ten.ID, ResourceID: r.ID, Lease: ragkb.Lease{JobID: job.ID, Owner: "bench"}}

@@ -36,7 +36,7 @@ func fill(t testing.TB, s *Store, texts []string) (tenantID string, chunkIDs []s
 	if err := s.CreateResource(ctx, r, job); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ClaimJob(ctx, "t", time.Now(), time.Hour); err != nil {
+	if _, err := s.ClaimJob(ctx, "t", time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	c := ragkb.IndexChange{TenantID: ten.ID, ResourceID: r.ID, Lease: ragkb.Lease{JobID: job.ID, Owner: "t"}}
@@ -128,7 +128,7 @@ func TestLexicalTermCounts(t *testing.T) {
 	if err := s.UpdateResource(ctx, r, job); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ClaimJob(ctx, "t", time.Now(), time.Hour); err != nil {
+	if _, err := s.ClaimJob(ctx, "t", time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	docs, err := s.ListDocuments(ctx, ragkb.DocumentFilter{TenantID: tenantID})
@@ -143,12 +143,12 @@ func TestLexicalTermCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("after replace and delete")
-	if _, err := s.DeleteResource(ctx, tenantID, r.ID); err != nil {
+	if err := s.DeleteResource(ctx, tenantID, r.ID); err != nil {
 		t.Fatal(err)
 	}
 	check("after DeleteResource")
 	res, _ = s.ListResources(ctx, ragkb.ResourceFilter{TenantID: other})
-	if _, err := s.DeleteResource(ctx, other, res[0].ID); err != nil {
+	if err := s.DeleteResource(ctx, other, res[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	check("empty")
@@ -251,7 +251,7 @@ func TestSearchLexicalBM25(t *testing.T) {
 	if err := s.CreateResource(ctx, r, job); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ClaimJob(ctx, "t", time.Now(), time.Hour); err != nil {
+	if _, err := s.ClaimJob(ctx, "t", time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	d := &ragkb.Document{ID: "doc_1", SourceID: "1", Kind: ragkb.DocQA, Title: "FAQ"}

@@ -252,10 +252,8 @@ func errChangedMeanwhile() error {
 	return ragkb.Errorf(ragkb.ECONFLICT, "the resource was changed by another request meanwhile; read it again and retry")
 }
 
-// DeleteResource removes the resource with its documents, chunks and jobs
-// and returns the ids of the removed chunks.
-func (s *Store) DeleteResource(ctx context.Context, tenantID, id string) ([]string, error) {
-	var chunkIDs []string
+// DeleteResource removes the resource with its documents, chunks and jobs.
+func (s *Store) DeleteResource(ctx context.Context, tenantID, id string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM resources WHERE id = ? AND tenant_id = ?`, id, tenantID).Scan(&n); err != nil {
@@ -265,11 +263,9 @@ func (s *Store) DeleteResource(ctx context.Context, tenantID, id string) ([]stri
 			return ragkb.NotFound("resource")
 		}
 		delta := newTermDelta(tenantID)
-		ids, err := deleteChunks(ctx, tx, delta, `DELETE FROM chunks WHERE resource_id = ? RETURNING id, title, text`, id)
-		if err != nil {
+		if _, err := deleteChunks(ctx, tx, delta, `DELETE FROM chunks WHERE resource_id = ? RETURNING id, title, text`, id); err != nil {
 			return err
 		}
-		chunkIDs = ids
 		if err := delta.apply(ctx, tx); err != nil {
 			return err
 		}
@@ -285,29 +281,7 @@ func (s *Store) DeleteResource(ctx context.Context, tenantID, id string) ([]stri
 		return bumpVersion(ctx, tx, tenantID)
 	})
 	if err != nil {
-		return nil, translate("delete resource", "resource", err)
+		return translate("delete resource", "resource", err)
 	}
-	return chunkIDs, nil
-}
-
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-// queryStrings returns the single text column of every row.
-func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return nil
 }

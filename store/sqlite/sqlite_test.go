@@ -27,7 +27,13 @@ func newStore(t *testing.T) *sqlite.Store {
 }
 
 func TestStore(t *testing.T) {
-	storetest.RunStore(t, func(t *testing.T) ragkb.Store { return newStore(t) })
+	storetest.RunStore(t, func(t *testing.T, now func() time.Time) ragkb.Store {
+		s, err := sqlite.New(context.Background(), sqlite.Config{Path: filepath.Join(t.TempDir(), "data", "ragkb.db"), Now: now})
+		if err != nil {
+			t.Fatalf("New: %v", err)
+		}
+		return s
+	})
 }
 
 func TestConfigValidate(t *testing.T) {
@@ -111,7 +117,7 @@ func TestConcurrentUse(t *testing.T) {
 				return
 			}
 			for {
-				j, err := s.ClaimJob(ctx, "worker", time.Now(), time.Minute)
+				j, err := s.ClaimJob(ctx, "worker", time.Minute)
 				if err != nil {
 					errs <- err
 					return

@@ -127,6 +127,25 @@ func (s *Store) UpdateDelivery(ctx context.Context, d *ragkb.Delivery) error {
 	return affected("update delivery", "delivery", res, err)
 }
 
+// ClaimDelivery moves a pending, due delivery's next attempt to until in
+// one conditional UPDATE (the single writer connection serialises claims).
+func (s *Store) ClaimDelivery(ctx context.Context, tenantID, id string, now, until time.Time) error {
+	res, err := s.w.ExecContext(ctx, `UPDATE deliveries SET next_attempt = ?, updated_at = ?
+		WHERE id = ? AND tenant_id = ? AND status = 'pending' AND (next_attempt IS NULL OR next_attempt <= ?)`,
+		until.UnixNano(), ts(now.UTC()), id, tenantID, now.UnixNano())
+	if err := affected("claim delivery", "delivery", res, err); !ragkb.IsNotFound(err) {
+		return err
+	}
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM deliveries WHERE id = ? AND tenant_id = ?`, id, tenantID).Scan(&n); err != nil {
+		return translate("claim delivery", "delivery", err)
+	}
+	if n == 0 {
+		return ragkb.NotFound("delivery")
+	}
+	return ragkb.Errorf(ragkb.ECONFLICT, "the delivery was claimed by another dispatcher or is no longer due")
+}
+
 func (s *Store) queryDeliveries(ctx context.Context, op, q string, args ...any) ([]*ragkb.Delivery, error) {
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {

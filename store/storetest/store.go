@@ -9,8 +9,8 @@ package storetest
 
 import (
 	"context"
-	"errors"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,9 +18,12 @@ import (
 )
 
 // RunStore runs the ragkb.Store conformance suite. newStore must return a
-// new, empty store; the suite closes it (register cleanup of files or
-// databases with t.Cleanup).
-func RunStore(t *testing.T, newStore func(t *testing.T) ragkb.Store) {
+// new, empty store whose clock (for leases and default timestamps) is now;
+// the suite closes it (register cleanup of files or databases with
+// t.Cleanup). now is the real time until a case sets it: the job cases set
+// it to lease, expire and take over jobs, since stores take and check
+// leases with their own clock.
+func RunStore(t *testing.T, newStore func(t *testing.T, now func() time.Time) ragkb.Store) {
 	cases := []struct {
 		name string
 		run  func(t *testing.T, s ragkb.Store)
@@ -49,6 +52,7 @@ func RunStore(t *testing.T, newStore func(t *testing.T) ragkb.Store) {
 		{"Assistants", testAssistants},
 		{"Intents", testIntents},
 		{"WebhooksAndDeliveries", testWebhooksAndDeliveries},
+		{"DeliveryClaim", testDeliveryClaim},
 		{"AnswerLogs", testAnswerLogs},
 		{"QuestionLog", testQuestionLog},
 		{"TenantIsolation", testTenantIsolation},
@@ -59,8 +63,11 @@ func RunStore(t *testing.T, newStore func(t *testing.T) ragkb.Store) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s := newStore(t)
+			clk := &testClock{}
+			s := newStore(t, clk.Now)
+			clocks.Store(s, clk)
 			t.Cleanup(func() {
+				clocks.Delete(s)
 				if err := s.Close(); err != nil {
 					t.Errorf("Close: %v", err)
 				}
@@ -68,6 +75,56 @@ func RunStore(t *testing.T, newStore func(t *testing.T) ragkb.Store) {
 			c.run(t, s)
 		})
 	}
+}
+
+// testClock is a store's clock in the suite: the real time until set.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.t.IsZero() {
+		return time.Now()
+	}
+	return c.t
+}
+
+func (c *testClock) set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+// clocks maps each store RunStore made to its clock.
+var clocks sync.Map
+
+// setClock sets s's clock to now (nothing for a store RunStore did not make).
+func setClock(s ragkb.Store, now time.Time) {
+	if c, ok := clocks.Load(s); ok {
+		c.(*testClock).set(now)
+	}
+}
+
+// storeNow is s's clock.
+func storeNow(s ragkb.Store) time.Time {
+	if c, ok := clocks.Load(s); ok {
+		return c.(*testClock).Now()
+	}
+	return time.Now()
+}
+
+// claimAt sets s's clock to now and claims a job for lease.
+func claimAt(s ragkb.Store, owner string, now time.Time, lease time.Duration) (*ragkb.Job, error) {
+	setClock(s, now)
+	return s.ClaimJob(context.Background(), owner, lease)
+}
+
+// extendTo extends l to until on s's clock.
+func extendTo(s ragkb.Store, l ragkb.Lease, until time.Time) error {
+	return s.ExtendLease(context.Background(), l, until.Sub(storeNow(s)))
 }
 
 // t0 is the suite's reference time.
@@ -123,7 +180,7 @@ func lease(t *testing.T, s ragkb.Store, r *ragkb.Resource) ragkb.Lease {
 	job := &ragkb.Job{ID: ragkb.NewID("job"), TenantID: r.TenantID, ResourceID: r.ID, Kind: ragkb.JobIndex, CreatedAt: t0}
 	must(t, s.UpdateResource(ctx, cur, job), "UpdateResource with job")
 	for range 100 {
-		j, err := s.ClaimJob(ctx, "indexer", time.Now(), time.Hour)
+		j, err := claimAt(s, "indexer", time.Now(), time.Hour)
 		must(t, err, "ClaimJob")
 		if j.ID == job.ID {
 			return ragkb.Lease{JobID: j.ID, Owner: "indexer"}
@@ -202,10 +259,4 @@ func hitIDs(hits []ragkb.ChunkHit) []string {
 func isNotFound(t *testing.T, err error, what string) {
 	t.Helper()
 	wantCode(t, err, ragkb.ENOTFOUND, what)
-}
-
-// errIs reports whether err is a *ragkb.Error (so the backend translated it).
-func errIs(err error) bool {
-	var e *ragkb.Error
-	return errors.As(err, &e)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"reflect"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -304,4 +306,50 @@ func testAnswerLogs(t *testing.T, s ragkb.Store) {
 			t.Errorf("%s: ListAnswerLogs = %+v, want %+v", tc.name, got, tc.want)
 		}
 	}
+}
+
+func testDeliveryClaim(t *testing.T, s ragkb.Store) {
+	ctx := context.Background()
+	a, b := newTenant(t, s, "A"), newTenant(t, s, "B")
+	w := &ragkb.Webhook{ID: ragkb.NewID("wh"), TenantID: a.ID, URL: "https://a.example/hook",
+		Events: []ragkb.EventType{ragkb.EventAgentRequested}, Secret: "s3cret", CreatedAt: t0}
+	must(t, s.CreateWebhook(ctx, w), "CreateWebhook")
+	ev := &ragkb.Event{ID: ragkb.NewID("evt"), TenantID: a.ID, Type: ragkb.EventAgentRequested, CreatedAt: t0}
+	must(t, s.CreateEvent(ctx, ev), "CreateEvent")
+	d := &ragkb.Delivery{ID: ragkb.NewID("dlv"), TenantID: a.ID, WebhookID: w.ID, EventID: ev.ID, Status: "pending",
+		NextAttempt: ptr(at(time.Minute)), CreatedAt: t0, UpdatedAt: t0}
+	must(t, s.CreateDelivery(ctx, d), "CreateDelivery")
+
+	wantCode(t, s.ClaimDelivery(ctx, a.ID, d.ID, at(30*time.Second), at(time.Hour)), ragkb.ECONFLICT, "ClaimDelivery before it is due")
+	isNotFound(t, s.ClaimDelivery(ctx, b.ID, d.ID, at(time.Minute), at(time.Hour)), "ClaimDelivery by another tenant")
+	isNotFound(t, s.ClaimDelivery(ctx, a.ID, "dlv_missing", at(time.Minute), at(time.Hour)), "ClaimDelivery(missing)")
+	// Of concurrent claims of a due delivery exactly one wins.
+	var won, lost atomic.Int32
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			switch err := s.ClaimDelivery(ctx, a.ID, d.ID, at(2*time.Minute), at(10*time.Minute)); {
+			case err == nil:
+				won.Add(1)
+			case ragkb.ErrorCodeOf(err) == ragkb.ECONFLICT:
+				lost.Add(1)
+			default:
+				t.Errorf("ClaimDelivery: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if won.Load() != 1 || lost.Load() != 7 {
+		t.Errorf("concurrent claims: %d won, %d refused; want 1 and 7", won.Load(), lost.Load())
+	}
+	due, err := s.DueDeliveries(ctx, at(5*time.Minute), 10)
+	must(t, err, "DueDeliveries")
+	if len(due) != 0 {
+		t.Errorf("DueDeliveries while claimed = %d, want none", len(due))
+	}
+	// A claim that lapses (the dispatcher died) can be taken again.
+	must(t, s.ClaimDelivery(ctx, a.ID, d.ID, at(10*time.Minute), at(20*time.Minute)), "ClaimDelivery after the claim lapsed")
+	d.Status, d.NextAttempt, d.UpdatedAt = "delivered", nil, at(11*time.Minute)
+	must(t, s.UpdateDelivery(ctx, d), "UpdateDelivery")
+	wantCode(t, s.ClaimDelivery(ctx, a.ID, d.ID, at(time.Hour), at(2*time.Hour)), ragkb.ECONFLICT, "ClaimDelivery of a delivered delivery")
 }

@@ -196,14 +196,15 @@ func testApplyIndexLeaseLost(t *testing.T, s ragkb.Store) {
 	}
 	enqueue()
 	// Claimed an hour ago for a minute: the lease has expired.
-	j, err := s.ClaimJob(ctx, "w1", time.Now().Add(-time.Hour), time.Minute)
+	j, err := claimAt(s, "w1", time.Now().Add(-time.Hour), time.Minute)
 	must(t, err, "ClaimJob")
+	setClock(s, time.Now()) // the store checks the lease with its own clock
 	expired := ragkb.Lease{JobID: j.ID, Owner: "w1"}
 	_, err = s.ApplyIndex(ctx, change(expired))
 	wantCode(t, err, ragkb.ECONFLICT, "expired lease of the current job")
 
 	enqueue()
-	j2, err := s.ClaimJob(ctx, "w2", time.Now(), time.Hour)
+	j2, err := claimAt(s, "w2", time.Now(), time.Hour)
 	must(t, err, "ClaimJob")
 	live := ragkb.Lease{JobID: j2.ID, Owner: "w2"}
 
@@ -265,7 +266,7 @@ func testTenantVersion(t *testing.T, s ragkb.Store) {
 		}},
 		{"DeleteIntent", func() { must(t, s.DeleteIntent(ctx, ten.ID, "greeting"), "DeleteIntent") }},
 		{"DeleteResource", func() {
-			_, err := s.DeleteResource(ctx, ten.ID, r.ID)
+			err := s.DeleteResource(ctx, ten.ID, r.ID)
 			must(t, err, "DeleteResource")
 		}},
 	}

@@ -199,7 +199,7 @@ func testResourceCRUD(t *testing.T, s ragkb.Store) {
 	isNotFound(t, s.UpdateResource(ctx, &missing, nil), "UpdateResource(missing)")
 	isNotFound(t, s.UpdateResource(ctx, &missing, &ragkb.Job{ID: ragkb.NewID("job"), Kind: ragkb.JobIndex, CreatedAt: t0}),
 		"UpdateResource(missing, job)")
-	if _, err := s.ClaimJob(ctx, "w", time.Now(), time.Minute); ragkb.ErrorCodeOf(err) != ragkb.ENOTFOUND {
+	if _, err := claimAt(s, "w", time.Now(), time.Minute); ragkb.ErrorCodeOf(err) != ragkb.ENOTFOUND {
 		t.Errorf("ClaimJob after failed UpdateResource = %v, want ENOTFOUND (no job enqueued)", err)
 	}
 
@@ -209,7 +209,7 @@ func testResourceCRUD(t *testing.T, s ragkb.Store) {
 		Status: ragkb.StatusProcessing, CreatedAt: t0, UpdatedAt: t0, KnowledgeBase: &ragkb.KnowledgeBase{Invoice: "Yes."}}
 	job.ResourceID = r2.ID
 	must(t, s.CreateResource(ctx, r2, job), "CreateResource with job")
-	j, err := s.ClaimJob(ctx, "w", time.Now(), time.Minute)
+	j, err := claimAt(s, "w", time.Now(), time.Minute)
 	must(t, err, "ClaimJob")
 	if j.ID != job.ID || j.ResourceID != r2.ID || j.TenantID != ten.ID || j.Kind != ragkb.JobIndex {
 		t.Errorf("ClaimJob = %+v, want job %s of resource %s", j, job.ID, r2.ID)
@@ -309,17 +309,16 @@ func testDeleteResource(t *testing.T, s ragkb.Store) {
 	must(t, err, "GetResource")
 	must(t, s.UpdateResource(ctx, cur, &ragkb.Job{ID: ragkb.NewID("job"), Kind: ragkb.JobRefresh, CreatedAt: t0}), "UpdateResource with job")
 
-	_, err = s.DeleteResource(ctx, ten.ID, "res_missing")
-	isNotFound(t, err, "DeleteResource(missing)")
-	removed, err := s.DeleteResource(ctx, ten.ID, r.ID)
-	must(t, err, "DeleteResource")
-	if got, want := sorted(removed), chunkIDs(d1, d2); !slices.Equal(got, want) {
-		t.Errorf("DeleteResource removed %v, want %v", got, want)
+	isNotFound(t, s.DeleteResource(ctx, ten.ID, "res_missing"), "DeleteResource(missing)")
+	must(t, s.DeleteResource(ctx, ten.ID, r.ID), "DeleteResource")
+	if left, err := s.GetChunks(ctx, ten.ID, append(chunkIDs(d1, d2), chunkIDs(k)...)); err != nil {
+		t.Fatalf("GetChunks: %v", err)
+	} else if len(left) != len(chunkIDs(k)) {
+		t.Errorf("after DeleteResource %d chunks are left, want only the %d of the other resource", len(left), len(chunkIDs(k)))
 	}
 	_, err = s.GetResource(ctx, ten.ID, r.ID)
 	isNotFound(t, err, "GetResource after delete")
-	_, err = s.DeleteResource(ctx, ten.ID, r.ID)
-	isNotFound(t, err, "DeleteResource twice")
+	isNotFound(t, s.DeleteResource(ctx, ten.ID, r.ID), "DeleteResource twice")
 	docs, err := s.ListDocuments(ctx, ragkb.DocumentFilter{TenantID: ten.ID})
 	must(t, err, "ListDocuments")
 	if len(docs) != 1 || docs[0].ID != k.d.ID {
@@ -336,7 +335,7 @@ func testDeleteResource(t *testing.T, s ragkb.Store) {
 	}
 	// The deleted resource's jobs are gone; only the kept resource's
 	// leftover lease from index() remains, and it is held.
-	if j, err := s.ClaimJob(ctx, "w", time.Now(), time.Minute); ragkb.ErrorCodeOf(err) != ragkb.ENOTFOUND {
+	if j, err := claimAt(s, "w", time.Now(), time.Minute); ragkb.ErrorCodeOf(err) != ragkb.ENOTFOUND {
 		t.Errorf("ClaimJob after delete = %+v, %v; want ENOTFOUND", j, err)
 	}
 }

@@ -42,7 +42,7 @@ func testTenantIsolation(t *testing.T, s ragkb.Store) {
 			x.TenantID = b.ID
 			return s.UpdateResource(ctx, &x, &ragkb.Job{ID: ragkb.NewID("job"), TenantID: b.ID, ResourceID: r.ID, Kind: ragkb.JobIndex, CreatedAt: t0})
 		}()},
-		{"DeleteResource", func() error { _, err := s.DeleteResource(ctx, b.ID, r.ID); return err }()},
+		{"DeleteResource", s.DeleteResource(ctx, b.ID, r.ID)},
 		{"GetAssistant", func() error { _, err := s.GetAssistant(ctx, b.ID, asst.ID); return err }()},
 		{"UpdateAssistant", func() error { x := *asst; x.TenantID = b.ID; x.Name = "hijacked"; return s.UpdateAssistant(ctx, &x) }()},
 		{"DeleteAssistant", s.DeleteAssistant(ctx, b.ID, asst.ID)},

@@ -1,7 +1,7 @@
 package vectorindex
 
 import (
-	"flag"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 )
-
-var tune = flag.Bool("tune", false, "compare graph parameters (slow)")
 
 func cpuNow() time.Duration {
 	var ru syscall.Rusage
@@ -54,12 +52,13 @@ func topicVectors(seed uint64, n, c, dims int) [][]float32 {
 	return out
 }
 
-// TestTuneGraph prints build cost, search cost and recall@10 for graph
-// parameters; run with -run TuneGraph -v -args -tune.
-func TestTuneGraph(t *testing.T) {
-	if !*tune {
-		t.Skip("run with -args -tune")
-	}
+// BenchmarkGraphParams compares graph parameters: per M and efConstruction
+// the build's CPU time (build-s), and per ef the search time (ns/op, over
+// the related-topic queries) with recall@10 on related and unrelated-topic
+// queries. Slow (20,000 384-dimensional vectors per build):
+//
+//	go test ./store/vectorindex -run '^$' -bench GraphParams -benchtime 1x
+func BenchmarkGraphParams(b *testing.B) {
 	const n, dims = 20_000, 384
 	all := topicVectors(1, n+200, 200, dims)
 	data, queries := all[:n], all[n:]
@@ -84,30 +83,39 @@ func TestTuneGraph(t *testing.T) {
 	}
 	for _, m := range []int{12, 16} {
 		for _, efc := range []int{64, 100, 128} {
-			start := cpuNow()
-			ix := newIndex(newGraph(dims, m, efc, 1), -1)
-			for i, v := range data {
-				ix.upsert(string(rune(i)), "r", "", v)
-			}
-			build := cpuNow() - start
+			var ix *index
+			var build time.Duration
 			for _, ef := range []int{32, 64, 96, 128} {
-				p := searchParams{k: 10, ef: ef, exactThreshold: -1}
-				recall := func(qs [][]float32, truth [][]int32) (float64, time.Duration) {
-					found := 0
-					start := cpuNow()
-					for qi, q := range qs {
-						for _, c := range ix.search(q, nil, p) {
-							if slices.Contains(truth[qi], c.slot) {
-								found++
+				b.Run(fmt.Sprintf("M=%d/efc=%d/ef=%d", m, efc, ef), func(b *testing.B) {
+					if ix == nil { // one build per M and efc, shared by its ef runs
+						start := cpuNow()
+						ix = newIndex(newGraph(dims, m, efc, 1), -1)
+						for i, v := range data {
+							ix.upsert(string(rune(i)), "r", "", v)
+						}
+						build = cpuNow() - start
+					}
+					p := searchParams{k: 10, ef: ef, exactThreshold: -1}
+					recall := func(qs [][]float32, truth [][]int32) float64 {
+						found := 0
+						for qi, q := range qs {
+							for _, c := range ix.search(q, nil, p) {
+								if slices.Contains(truth[qi], c.slot) {
+									found++
+								}
 							}
 						}
+						return float64(found) / float64(10*len(qs))
 					}
-					return float64(found) / float64(10*len(qs)), (cpuNow() - start) / time.Duration(len(qs))
-				}
-				r1, t1 := recall(queries, want)
-				r2, t2 := recall(far, wantFar)
-				t.Logf("M %2d efc %3d build %6.1fs | ef %3d: recall %.3f (%4dµs)  unrelated-topic recall %.3f (%4dµs)",
-					m, efc, build.Seconds(), ef, r1, t1.Microseconds(), r2, t2.Microseconds())
+					b.ResetTimer()
+					for i := 0; b.Loop(); i++ {
+						ix.search(queries[i%len(queries)], nil, p)
+					}
+					b.StopTimer()
+					b.ReportMetric(recall(queries, want), "recall@10")
+					b.ReportMetric(recall(far, wantFar), "far-recall@10")
+					b.ReportMetric(build.Seconds(), "build-s")
+				})
 			}
 		}
 	}

@@ -79,7 +79,7 @@ func (c Config) withDefaults() Config {
 	c.Logger = cmp.Or(c.Logger, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	c.ExactThreshold = cmp.Or(c.ExactThreshold, 4096)
 	c.M = cmp.Or(c.M, 16)
-	// Chosen with TestTuneGraph (20k clustered 384-dim vectors): efc 100 /
+	// Chosen with BenchmarkGraphParams (20k clustered 384-dim vectors): efc 100 /
 	// ef 64 reach recall@10 1.000 on queries from the data's topics at
 	// ~160µs CPU; efc 128 builds 30% slower for no gain, ef 96 costs 50%
 	// more and only helps queries unrelated to any stored text.
@@ -118,7 +118,10 @@ type Store struct {
 	lock    *os.File // held while open
 }
 
-var _ ragkb.VectorStore = (*Store)(nil)
+var (
+	_ ragkb.VectorStore = (*Store)(nil)
+	_ ragkb.Pinger      = (*Store)(nil)
+)
 
 type meta struct {
 	Format     int    `json:"format"`
@@ -222,6 +225,23 @@ func checkMeta(dir string, dims int, embedder string) error {
 			dir, m.Embedder, embedder)
 	}
 	return nil
+}
+
+// Ping reports whether the index can be used (ragkb.Pinger): EUNAVAILABLE
+// once it is closed or when its directory has gone.
+func (s *Store) Ping(ctx context.Context) error {
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
+		return errClosed
+	}
+	if s.tenants != "" {
+		if _, err := os.Stat(s.tenants); err != nil {
+			return &ragkb.Error{Code: ragkb.EUNAVAILABLE, Message: "the vector index directory cannot be read", Err: err}
+		}
+	}
+	return ctx.Err()
 }
 
 // Close syncs and closes every partition; the Store is unusable afterwards.

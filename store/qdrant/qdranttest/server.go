@@ -246,7 +246,8 @@ func (p *pointsServer) Upsert(_ context.Context, req *qc.UpsertPoints) (*qc.Poin
 		}
 		data := v.GetDense().GetData()
 		if data == nil {
-			data = v.GetData() // deprecated field, still sent by older clients
+			//lint:ignore SA1019 the deprecated field is still sent by older clients
+			data = v.GetData()
 		}
 		if len(data) != col.dims {
 			return nil, status.Errorf(codes.InvalidArgument, "Wrong input: Vector dimension error: expected dim: %d, got %d", col.dims, len(data))

@@ -1,4 +1,4 @@
-package llm
+package answer
 
 import (
 	"fmt"
@@ -7,12 +7,13 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/answer/guard"
 )
 
-// Source is one retrieved passage offered to the model; N is the number
+// PromptSource is one retrieved passage offered to the model; N is the number
 // the model cites it by, as [N].
-type Source struct {
+type PromptSource struct {
 	N     int
 	Title string
 	URL   string
@@ -44,7 +45,7 @@ Rules:
 // empty means "the language of the question". Source titles, URLs and text
 // pass through guard.Neutralize and sit inside numbered <source> fences, so
 // a crawled page cannot pose as instructions.
-func BuildPrompt(question, language string, sources []Source) []Message {
+func BuildPrompt(question, language string, sources []PromptSource) []ragkb.Message {
 	langRule := "Answer in the same language as the customer's question."
 	if name, ok := languageNames[strings.ToLower(language)]; ok {
 		langRule = fmt.Sprintf("Answer in %s (the language of the customer's question), even if the sources are in another language.", name)
@@ -68,7 +69,7 @@ func BuildPrompt(question, language string, sources []Source) []Message {
 	b.WriteString("Customer's question:\n<question>\n")
 	b.WriteString(strings.TrimSpace(guard.Neutralize(question)))
 	b.WriteString("\n</question>")
-	return []Message{
+	return []ragkb.Message{
 		{Role: "system", Content: fmt.Sprintf(systemPrompt, langRule)},
 		{Role: "user", Content: b.String()},
 	}

@@ -1,9 +1,7 @@
-package answer
+package ragkb
 
 import (
 	"sort"
-
-	"github.com/ragkb/ragkb"
 )
 
 // IntentStats is one row of GET /v1/stats.
@@ -22,12 +20,12 @@ type IntentStats struct {
 	P95MS            float64        `json:"p95_ms"`
 }
 
-// Stats aggregates answer logs per intent, busiest first.
-func Stats(logs []*ragkb.AnswerLog) []IntentStats {
+// AnswerStats aggregates answer logs per intent, busiest first.
+func AnswerStats(logs []*AnswerLog) []IntentStats {
 	by := map[string]*IntentStats{}
 	lat := map[string][]float64{}
 	for _, l := range logs {
-		if l.Status == ragkb.AnswerTriaged {
+		if l.Status == AnswerTriaged {
 			continue // classified, not answered
 		}
 		s, ok := by[l.Intent]
@@ -37,13 +35,13 @@ func Stats(logs []*ragkb.AnswerLog) []IntentStats {
 		}
 		s.Requests++
 		switch l.Status {
-		case ragkb.AnswerAnswered:
+		case AnswerAnswered:
 			s.Answered++
-		case ragkb.AnswerFallback:
+		case AnswerFallback:
 			s.Fallback++
-		case ragkb.AnswerAgent:
+		case AnswerAgent:
 			s.Agent++
-		case ragkb.AnswerClarify:
+		case AnswerClarify:
 			s.Clarify++
 		}
 		s.Tiers[string(l.Tier)]++

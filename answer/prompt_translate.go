@@ -1,9 +1,10 @@
-package llm
+package answer
 
 import (
 	"fmt"
 	"strings"
 
+	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/answer/guard"
 )
 
@@ -28,8 +29,8 @@ func LanguageName(code string) string {
 // translate text from one language (ISO 639-1) into another. The text
 // passes through guard.Neutralize and sits inside <text> tags; the caller
 // checks the reply with guard.CheckFigures against the original text.
-func BuildTranslationPrompt(text, from, to string) []Message {
-	return []Message{
+func BuildTranslationPrompt(text, from, to string) []ragkb.Message {
+	return []ragkb.Message{
 		{Role: "system", Content: fmt.Sprintf(translateSystemPrompt, LanguageName(from), LanguageName(to))},
 		{Role: "user", Content: "<text>\n" + strings.TrimSpace(guard.Neutralize(text)) + "\n</text>"},
 	}

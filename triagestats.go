@@ -1,9 +1,7 @@
-package answer
+package ragkb
 
 import (
 	"sort"
-
-	"github.com/ragkb/ragkb"
 )
 
 // TopicStats is one row of by_topic in GET /v1/stats.
@@ -30,7 +28,7 @@ type TriageSummary struct {
 // TriageStats aggregates the triage of answer and triage logs (logs from
 // before triage existed are left out): per topic, busiest first, and per
 // priority and sentiment in their fixed order.
-func TriageStats(logs []*ragkb.AnswerLog) TriageSummary {
+func TriageStats(logs []*AnswerLog) TriageSummary {
 	by := map[string]*TopicStats{}
 	prio := map[string]int{}
 	sent := map[string]int{}
@@ -40,8 +38,8 @@ func TriageStats(logs []*ragkb.AnswerLog) TriageSummary {
 		}
 		t, ok := by[l.Topic]
 		if !ok {
-			t = &TopicStats{Topic: l.Topic, Priorities: map[string]int{ragkb.PriorityUrgent: 0, ragkb.PriorityHigh: 0, ragkb.PriorityNormal: 0, ragkb.PriorityLow: 0},
-				Sentiments: map[string]int{ragkb.SentimentNegative: 0, ragkb.SentimentNeutral: 0, ragkb.SentimentPositive: 0}}
+			t = &TopicStats{Topic: l.Topic, Priorities: map[string]int{PriorityUrgent: 0, PriorityHigh: 0, PriorityNormal: 0, PriorityLow: 0},
+				Sentiments: map[string]int{SentimentNegative: 0, SentimentNeutral: 0, SentimentPositive: 0}}
 			by[l.Topic] = t
 		}
 		t.Requests++
@@ -60,10 +58,10 @@ func TriageStats(logs []*ragkb.AnswerLog) TriageSummary {
 		}
 		return out.ByTopic[i].Topic < out.ByTopic[j].Topic
 	})
-	for _, p := range []string{ragkb.PriorityUrgent, ragkb.PriorityHigh, ragkb.PriorityNormal, ragkb.PriorityLow} {
+	for _, p := range []string{PriorityUrgent, PriorityHigh, PriorityNormal, PriorityLow} {
 		out.ByPriority = append(out.ByPriority, CountStats{Name: p, Requests: prio[p]})
 	}
-	for _, s := range []string{ragkb.SentimentNegative, ragkb.SentimentNeutral, ragkb.SentimentPositive} {
+	for _, s := range []string{SentimentNegative, SentimentNeutral, SentimentPositive} {
 		out.BySentiment = append(out.BySentiment, CountStats{Name: s, Requests: sent[s]})
 	}
 	return out

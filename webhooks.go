@@ -1,0 +1,81 @@
+package ragkb
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+)
+
+// Limits enforced by Webhook.Validate.
+const (
+	WebhookMaxURLLength    = 2048
+	WebhookMinSecretLength = 16
+	WebhookMaxSecretLength = 256
+)
+
+// NewWebhookSecret returns a random signing secret (32 random bytes, hex encoded),
+// used when the merchant does not choose one.
+func NewWebhookSecret() string {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("ragkb: crypto/rand failed: " + err.Error())
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// ValidWebhookEvent reports whether t is an event a webhook may subscribe to.
+func ValidWebhookEvent(t EventType) bool {
+	switch t {
+	case EventAssistantFailed, EventAgentRequested, EventResourceFailed, EventTicketUrgent, EventAccountFailed, EventClarifyAsked:
+		return true
+	}
+	return false
+}
+
+// Validate checks the fields a merchant sets on a webhook and returns an
+// EINVALID *Error naming the first bad field ("url", "events[1]", "secret").
+// An empty secret is valid: the caller then sets NewWebhookSecret(). A nil
+// webhook is invalid.
+func (w *Webhook) Validate() error {
+	if w == nil {
+		return Invalid("", "a webhook is required")
+	}
+	if err := validateWebhookURL(w.URL); err != nil {
+		return err
+	}
+	if len(w.Events) == 0 {
+		return Invalid("events", "list at least one event: assistant_failed, agent_requested, resource_failed, ticket_urgent or account_failed")
+	}
+	for i, t := range w.Events {
+		if !ValidWebhookEvent(t) {
+			return Invalid(fmt.Sprintf("events[%d]", i),
+				"unknown event %q: use assistant_failed, agent_requested, resource_failed, ticket_urgent or account_failed", t)
+		}
+	}
+	if n := len(w.Secret); n > 0 && (n < WebhookMinSecretLength || n > WebhookMaxSecretLength) {
+		return Invalid("secret", "must be %d to %d characters long (or omitted, to have one generated)",
+			WebhookMinSecretLength, WebhookMaxSecretLength)
+	}
+	return nil
+}
+
+func validateWebhookURL(raw string) error {
+	switch {
+	case raw == "":
+		return Invalid("url", "the URL to deliver events to is required")
+	case len(raw) > WebhookMaxURLLength:
+		return Invalid("url", "must be at most %d characters long", WebhookMaxURLLength)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return Invalid("url", "is not a valid URL")
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return Invalid("url", "must start with https:// or http://")
+	}
+	if u.Hostname() == "" {
+		return Invalid("url", "must name a host")
+	}
+	return nil
+}
