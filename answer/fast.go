@@ -193,6 +193,11 @@ func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
 			return t.approvedAs(c)
 		}
 	}
+	if opts := t.sharedTopic(ln, pred, cands); len(opts) >= 2 {
+		// The question is about a topic several custom questions stand for
+		// ("I want to return a product": sale items, gifts): ask which.
+		return t.clarify(opts)
+	}
 	if len(cands) == 0 {
 		return nil
 	}
@@ -241,6 +246,30 @@ func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
 		return t.clarify(opts)
 	}
 	return nil
+}
+
+// sharedTopic returns the custom questions (at most maxOptions, the most
+// likely first) standing for the lane's top intent when that is a built-in
+// intent several of them stand for and none is named by the question, and
+// the intent is likely enough to ask about.
+func (t *turn) sharedTopic(ln *lane, pred intent.Prediction, cands []candidate) []candidate {
+	if len(pred.Top) == 0 || pred.Top[0].Confidence < clarifyMin || len(ln.linked[pred.Intent]) < 2 || t.docFor(ln, pred.Intent) != nil {
+		return nil
+	}
+	conf := map[string]float64{}
+	for _, c := range cands {
+		conf[c.doc.ID] = c.confidence
+	}
+	var opts []candidate
+	for _, id := range ln.linked[pred.Intent] {
+		d := ln.byDoc[id]
+		if d == nil || !t.sc.inScope(d.ResourceID) || guard.SpecificFit(t.question, content(d)) == guard.FitConflict {
+			continue
+		}
+		opts = append(opts, candidate{name: CustomPrefix + id, doc: d, confidence: conf[id]})
+	}
+	slices.SortStableFunc(opts, func(a, b candidate) int { return cmp.Compare(b.confidence, a.confidence) })
+	return opts[:min(len(opts), maxOptions)]
 }
 
 // covering looks, when the best candidates were vetoed for naming other
