@@ -165,6 +165,10 @@ type ResourceFilter struct {
 	// AccountID selects the resources that read through this account.
 	AccountID string
 	Limit     int // 0 = no limit
+	// NoSpec leaves out the knowledge base of the resources (a large one
+	// holds every custom question): for callers that need names and
+	// statuses only.
+	NoSpec bool
 }
 
 // DocumentFilter selects documents of one tenant.

@@ -91,8 +91,12 @@ type Config struct {
 	// semantic lane (default 2s); past it the lexical lane decides.
 	EmbedTimeout time.Duration
 	Metrics      *Metrics
-	Now          func() time.Time
-	Logger       *slog.Logger
+	// LaneCacheBytes is the memory budget of the tenants' intent lanes
+	// (default DefaultLaneCacheBytes): past it the least recently used
+	// lanes are dropped and rebuilt on their next question.
+	LaneCacheBytes int64
+	Now            func() time.Time
+	Logger         *slog.Logger
 }
 
 // DefaultRelevance is the grounded-answer threshold: the F1 optimum of
@@ -140,7 +144,7 @@ func New(cfg Config) (*Service, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{cfg: cfg, lanes: newLaneCache(cfg.IntentOptions, cfg.Embedder, cfg.SemanticOptions, log), translator: NewTranslator(cfg.LLM, cfg.TranslationCache), orders: newOrderGuard(), log: log}, nil
+	return &Service{cfg: cfg, lanes: newLaneCache(cfg.IntentOptions, cfg.Embedder, cfg.SemanticOptions, cfg.LaneCacheBytes, cfg.Metrics, log), translator: NewTranslator(cfg.LLM, cfg.TranslationCache), orders: newOrderGuard(), log: log}, nil
 }
 
 // PremiumEnabled reports whether a premium model is configured.
@@ -183,11 +187,14 @@ type scope struct {
 	assistant   *ragkb.Assistant
 	resourceIDs []string // empty = all the tenant's resources
 	names       map[string]string
+	versions    map[string]int64 // resource versions, by id
 	inScope     func(resourceID string) bool
+	// languages are the languages of the resources in scope.
+	languages []string
 }
 
 func (s *Service) scope(ctx context.Context, tenantID string, req *ragkb.AnswerRequest) (*scope, error) {
-	sc := &scope{names: map[string]string{}}
+	sc := &scope{names: map[string]string{}, versions: map[string]int64{}}
 	if req.AssistantID != "" {
 		a, err := s.cfg.Store.GetAssistant(ctx, tenantID, req.AssistantID)
 		if err != nil {
@@ -198,7 +205,7 @@ func (s *Service) scope(ctx context.Context, tenantID string, req *ragkb.AnswerR
 		}
 		sc.assistant = a
 	}
-	rs, err := s.cfg.Store.ListResources(ctx, ragkb.ResourceFilter{TenantID: tenantID})
+	rs, err := s.cfg.Store.ListResources(ctx, ragkb.ResourceFilter{TenantID: tenantID, NoSpec: true})
 	if err != nil {
 		return nil, fmt.Errorf("answer: list resources: %w", err)
 	}
@@ -206,6 +213,7 @@ func (s *Service) scope(ctx context.Context, tenantID string, req *ragkb.AnswerR
 	for _, r := range rs {
 		known[r.ID] = true
 		sc.names[r.ID] = r.Name
+		sc.versions[r.ID] = r.Version
 	}
 	for i, id := range req.ResourceIDs {
 		if !known[id] {
@@ -229,6 +237,7 @@ func (s *Service) scope(ctx context.Context, tenantID string, req *ragkb.AnswerR
 		set[id] = true
 	}
 	sc.inScope = func(id string) bool { return len(set) == 0 || set[id] }
+	sc.languages = scopeLanguages(rs, sc.inScope)
 	return sc, nil
 }
 
@@ -316,9 +325,19 @@ func (t *turn) run() *ragkb.AnswerResponse {
 		t.reason = r.Reason
 		return t.agent()
 	}
-	ln, err := s.lanes.get(t.ctx, s.cfg.Store, t.tenantID)
+	ln, stale, err := s.lanes.get(t.ctx, s.cfg.Store, t.tenantID)
 	if err != nil {
 		s.log.Error("answer: intent lane", "tenant_id", t.tenantID, "err", err)
+	}
+	if stale {
+		// The previous lane answers while the current one builds, but only
+		// with texts of resources unchanged since it was built: a deleted or
+		// re-indexed resource is left to retrieval, which reads the index.
+		inScope := t.sc.inScope
+		t.sc.inScope = func(id string) bool {
+			v, ok := t.sc.versions[id]
+			return ok && v == ln.resVersions[id] && inScope(id)
+		}
 	}
 	if t.req.OptionID != "" {
 		if resp := t.chosen(ln); resp != nil {
@@ -347,7 +366,13 @@ func (t *turn) run() *ragkb.AnswerResponse {
 	}
 	relevant := t.relevant(hits)
 	if len(relevant) == 0 {
+		relevant = t.namedOffer(hits)
+	}
+	if len(relevant) == 0 {
 		relevant = t.followUp()
+	}
+	if len(relevant) == 0 {
+		relevant = t.crossLanguage()
 	}
 	if len(relevant) == 0 {
 		t.reason = "no relevant source"
@@ -497,7 +522,8 @@ func Complex(question string) bool {
 // grounded builds an extractive answer from the best passages.
 func (t *turn) grounded(hits []ragkb.SearchHit) *ragkb.AnswerResponse {
 	hits = slices.DeleteFunc(slices.Clone(hits), func(h ragkb.SearchHit) bool {
-		return h.Chunk.Kind == ragkb.DocQA && (t.unsupported[h.Chunk.DocumentID] || guard.SpecificFit(t.question, h.Chunk.Title+"\n"+h.Chunk.Text) == guard.FitConflict)
+		return h.Chunk.Kind == ragkb.DocQA && (t.unsupported[h.Chunk.DocumentID] || guard.SpecificFit(t.question, h.Chunk.Title+"\n"+h.Chunk.Text) == guard.FitConflict ||
+			!StatesPrice(t.question, h.Chunk.Title+"\n"+h.Chunk.Text))
 	})
 	if len(hits) == 0 {
 		t.reason = "the approved texts found name another country, product, colour, payment method or day"
@@ -508,6 +534,10 @@ func (t *turn) grounded(hits []ragkb.SearchHit) *ragkb.AnswerResponse {
 		// An approved answer (FAQ pair or questionnaire) that retrieval found:
 		// return it whole, it was written to be shown.
 		top = hits[PickQA(t.question, hits)]
+		if i := t.pickQAByConcepts(hits); i >= 0 {
+			top = hits[i]
+		}
+		top = t.betterByConcepts(top)
 		c := t.citation(1, top)
 		return t.checked(top.Chunk.Text, []ragkb.Citation{c}, []string{top.Chunk.Title + "\n" + top.Chunk.Text})
 	}

@@ -78,6 +78,11 @@ func TestComposeOffer(t *testing.T) {
 		{"a size the offer never mentions", "How much is the Organic Tee XXL?", []ragkb.SearchHit{tee}, "", false},
 		{"a model code is enough", "How much is the black H 100 juicer?", []ragkb.SearchHit{juicer}, "Odšťavňovač H 100 | černý costs 12490.00.", true},
 		{"no aspect: extraction decides", "Tell me about the Organic Tee", []ragkb.SearchHit{tee}, "", true},
+		{"asked word in the description", "What box does the Organic Tee ship in?", []ragkb.SearchHit{tee}, "", false},
+		{"asked word beside the name", "What is the tee made of? Organic?", []ragkb.SearchHit{tee}, "", false},
+		{"description word with the name", "Is the Organic Tee soft?", []ragkb.SearchHit{tee}, "Organic Tee costs 19.99 USD. Description: Soft tee, ships in a box.", true},
+		{"description word without the name", "Is the Organic Hoodie soft?", []ragkb.SearchHit{tee}, "", false},
+		{"description word, two offers of that name", "Is the Organic soft?", []ragkb.SearchHit{tee, offerHit("Organic Socks", "Organic Socks cost 5.00 USD.\nDescription: Soft socks.")}, "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,5 +111,102 @@ func TestPickQA(t *testing.T) {
 	}
 	if got := PickQA("Czy wysyłacie paczki kurierem InPost?", hits[:1:1]); got != 0 {
 		t.Errorf("PickQA with one hit: got %d, want 0", got)
+	}
+}
+
+func TestComposeOfferAcrossLanguages(t *testing.T) {
+	pram := offerHit("Anex Modu – wózek wielofunkcyjny – Rooty", "Anex Modu – wózek wielofunkcyjny – Rooty kosztuje 5896.00 PLN.\nDostępny.")
+	pram.Chunk.Language = "pl"
+	nano := offerHit("IPod Nano - 8GB", "IPod Nano - 8GB costs 199.00 USD.\nIn stock.\nOptions: Pink — 199.00 USD; Black — 199.00 USD.")
+	nano.Chunk.Language = "en"
+	ergo := offerHit("MAGIC OIL 2K ERGO monocouche 2,75L", "MAGIC OIL 2K ERGO monocouche 2,75L coûte 422.60 EUR.\nEn stock.")
+	ergo.Chunk.Language = "fr"
+	juicer := offerHit("Odšťavňovač H 310 A | bílý", "Odšťavňovač H 310 A | bílý costs 9490.00.\nIn stock.")
+	juicer.Chunk.Language = "cs"
+	tests := []struct {
+		name, question, lang string
+		hit                  ragkb.SearchHit
+		want                 string
+	}{
+		{"a noun of the question's language", "How much is the Anex Modu pram?", "en", pram, "Anex Modu – wózek wielofunkcyjny – Rooty kosztuje 5896.00 PLN."},
+		{"same language: every word must be there", "How much is the Anex Modu pram?", "pl", pram, ""},
+		{"two words missing", "How much is the Anex Modu pram seat?", "en", pram, ""},
+		{"a size is not a noun", "Ile kosztuje Anex Modu XXL?", "pl", pram, ""},
+		{"a colour the offer lacks", "Czy iPod Nano jest dostępny w kolorze zielonym?", "pl", nano, ""},
+		{"same codes, another product", "Combien coûte le MAGIC OIL 2K Original 2,75L ?", "fr", ergo, ""},
+		{"a code is enough across languages", "How much is the H 310 A juicer?", "en", juicer, "Odšťavňovač H 310 A | bílý costs 9490.00."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _, reason := ComposeOfferIn(tt.question, tt.lang, []ragkb.SearchHit{tt.hit})
+			if got.Text != tt.want {
+				t.Errorf("ComposeOfferIn(%q, %s) = %q (%s), want %q", tt.question, tt.lang, got.Text, reason, tt.want)
+			}
+		})
+	}
+}
+
+func TestNamedOffers(t *testing.T) {
+	low := func(title, text, lang string) ragkb.SearchHit {
+		h := offerHit(title, text)
+		h.Relevance, h.Chunk.Language = 0.3, lang
+		return h
+	}
+	white := low("Odšťavňovač H 310 A | bílý", "Odšťavňovač H 310 A | bílý costs 9490.00.\nIn stock.", "cs")
+	black := low("Odšťavňovač H 310 A | černý", "Odšťavňovač H 310 A | černý costs 9490.00.\nIn stock.", "cs")
+	dearer := low("Odšťavňovač H 310 A | zlatý", "Odšťavňovač H 310 A | zlatý costs 12990.00.\nIn stock.", "cs")
+	h400 := low("Hurom H400 | stříbrný", "Hurom H400 | stříbrný costs 15990.00.\nIn stock.", "cs")
+	cap := low("Cap", "Cap costs 16.00 USD.\nIn stock.", "en")
+	book := low("[A-seed] Nauka duża książka", "[A-seed] Nauka duża książka kosztuje 29.99 PLN.\nOpis: twarda okładka\n- Ilość stron: 128", "pl")
+	tests := []struct {
+		name, question string
+		hits           []ragkb.SearchHit
+		want           int
+	}{
+		{"model code", "How much is the Hurom H 310 A juicer?", []ragkb.SearchHit{white, black}, 2},
+		{"same name, other prices: a guess", "Kolik stojí H 310 A?", []ragkb.SearchHit{white, dearer}, 0},
+		{"code written apart", "Kolik stojí odšťavňovač H 400?", []ragkb.SearchHit{h400}, 1},
+		{"another code", "Kolik stojí odšťavňovač H 500?", []ragkb.SearchHit{h400, white}, 0},
+		{"whole name", "How much is the cap?", []ragkb.SearchHit{cap}, 1},
+		{"name plus a word it lacks", "How much is the cap for kids?", []ragkb.SearchHit{cap}, 0},
+		{"no product named", "How much is delivery?", []ragkb.SearchHit{cap}, 0},
+		{"below the floor", "How much is the cap?", []ragkb.SearchHit{{Chunk: cap.Chunk, Relevance: 0.1}}, 0},
+		{"asked word in the offer", "Ile stron ma książka Nauka duża?", []ragkb.SearchHit{book}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := namedOffers(tt.question, "en", tt.hits, 0.425); len(got) != tt.want {
+				t.Errorf("namedOffers(%q) = %d hits, want %d", tt.question, len(got), tt.want)
+			}
+		})
+	}
+}
+
+func TestComposeOfferAspects(t *testing.T) {
+	album := offerHit("Album", "Album.\nIn stock.")
+	hoodie := offerHit("Hoodie with Pocket", "Hoodie with Pocket costs 35.00 on sale (regular price 45.00).\nIn stock.")
+	feed := offerHit("PALLMANN P4", "PALLMANN P4 coûte 12.60 EUR.\nEn stock.\nLivraison vers FR (Standard): 15.00 EUR.")
+	van := offerHit("Etrusco A7300 DB", "Etrusco A7300 DB costs 66290.00 GBP.\nYear: 2021.\nMileage: 10233 miles.")
+	book := offerHit("Nauka", "Nauka kosztuje 29.99 PLN.\nDostawa: od 12.99 PLN, wysyłka w ciągu 24 godzin.")
+	tests := []struct {
+		name, question string
+		hit            ragkb.SearchHit
+		want           string
+		wantOK         bool
+	}{
+		{"no price stated", "How much is the Album?", album, "", false},
+		{"first line answers", "Is the Hoodie with Pocket on sale?", hoodie, "Hoodie with Pocket costs 35.00 on sale (regular price 45.00).", true},
+		{"delivery cost", "Combien coûte la livraison du PALLMANN P4 ?", feed, "PALLMANN P4 coûte 12.60 EUR. Livraison vers FR (Standard): 15.00 EUR.", true},
+		{"delivery time not stated", "Quel est le délai de livraison du PALLMANN P4 ?", feed, "", false},
+		{"delivery time stated", "Kiedy wyślecie Nauka?", book, "Nauka kosztuje 29.99 PLN. Dostawa: od 12.99 PLN, wysyłka w ciągu 24 godzin.", true},
+		{"a label in another language", "Quel est le kilométrage de l'Etrusco A7300 DB ?", van, "Etrusco A7300 DB costs 66290.00 GBP. Mileage: 10233 miles.", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok, reason := ComposeOffer(tt.question, []ragkb.SearchHit{tt.hit})
+			if ok != tt.wantOK || got.Text != tt.want {
+				t.Errorf("ComposeOffer(%q) = %q, %v (%s); want %q, %v", tt.question, got.Text, ok, reason, tt.want, tt.wantOK)
+			}
+		})
 	}
 }

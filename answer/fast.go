@@ -43,7 +43,7 @@ func (t *turn) classify(ln *lane) intent.Prediction {
 		}
 		t.s.log.Warn("answer: question embedding failed, lexical lane", "tenant_id", t.tenantID, "err", err)
 	}
-	return ln.clf.Classify(t.question)
+	return ln.classify(t.question)
 }
 
 // intentText bounds what is embedded of a question.
@@ -283,27 +283,30 @@ func (t *turn) covering(ln *lane) (candidate, bool) {
 	if len(qs) == 0 || len(ln.specifics) == 0 {
 		return candidate{}, false
 	}
-	probs := ln.clf.Probabilities(t.question)
+	probs := ln.probabilities(t.question)
 	var sup []candidate
 	var pool float64
-	for name, ts := range ln.specifics {
-		fit := guard.FitSpecifics(qs, ts)
-		if fit == guard.FitConflict {
-			continue
-		}
+	// Only intents with a probability can count (the lane's custom
+	// questions have one when they are candidates): walk those, not every
+	// text that names something specific.
+	for name, p := range probs {
 		d := t.docFor(ln, name)
 		if d == nil {
 			continue
 		}
-		pool += probs[name]
-		if fit == guard.FitSupported {
-			sup = append(sup, candidate{name: name, doc: d, confidence: probs[name], fit: fit})
-		}
-	}
-	// Texts that name nothing specific compete too.
-	for name, p := range probs {
-		if _, ok := ln.specifics[name]; !ok && t.docFor(ln, name) != nil {
+		ts, ok := ln.specifics[name]
+		if !ok {
+			// Texts that name nothing specific compete too.
 			pool += p
+			continue
+		}
+		fit := guard.FitSpecifics(qs, ts)
+		if fit == guard.FitConflict {
+			continue
+		}
+		pool += p
+		if fit == guard.FitSupported {
+			sup = append(sup, candidate{name: name, doc: d, confidence: p, fit: fit})
 		}
 	}
 	if len(sup) == 0 || pool <= 0 {

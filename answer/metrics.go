@@ -2,6 +2,7 @@ package answer
 
 import (
 	"slices"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -23,6 +24,11 @@ type Metrics struct {
 	builtin   map[string]bool
 	// translations counts translations by outcome (translate.go).
 	translations *prometheus.CounterVec
+	// Intent lane cache (lane.go).
+	laneBuilds    *prometheus.CounterVec
+	laneBuildTime prometheus.Histogram
+	laneEvictions prometheus.Counter
+	laneBytes     prometheus.Gauge
 }
 
 // NewMetrics registers the answer metrics with reg.
@@ -55,7 +61,21 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	for _, n := range intent.BuiltinNames() {
 		m.builtin[n] = true
 	}
-	reg.MustRegister(m.answers, m.latency, m.llmCalls, m.llmTokens, m.degraded, m.translations, m.tickets)
+	m.laneBuilds = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "ragkb_lane_builds_total", Help: "Intent lane builds by result (ok, error).",
+	}, []string{"result"})
+	m.laneBuildTime = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name: "ragkb_lane_build_duration_seconds", Help: "Time to build a tenant's intent lane (answers keep the previous lane meanwhile).",
+		Buckets: []float64{.01, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 120},
+	})
+	m.laneEvictions = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "ragkb_lane_evictions_total", Help: "Intent lanes evicted from the cache to stay within RAGKB_LANE_CACHE_MB.",
+	})
+	m.laneBytes = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "ragkb_lane_cache_bytes", Help: "Estimated memory of the cached intent lanes.",
+	})
+	reg.MustRegister(m.answers, m.latency, m.llmCalls, m.llmTokens, m.degraded, m.translations, m.tickets,
+		m.laneBuilds, m.laneBuildTime, m.laneEvictions, m.laneBytes)
 	return m
 }
 
@@ -67,6 +87,30 @@ func (m *Metrics) label(name string) string {
 		return name
 	}
 	return "tenant"
+}
+
+func (m *Metrics) observeLaneBuild(err error, d time.Duration) {
+	if m == nil {
+		return
+	}
+	result := "ok"
+	if err != nil {
+		result = "error"
+	}
+	m.laneBuilds.WithLabelValues(result).Inc()
+	m.laneBuildTime.Observe(d.Seconds())
+}
+
+func (m *Metrics) observeLaneEviction() {
+	if m != nil {
+		m.laneEvictions.Inc()
+	}
+}
+
+func (m *Metrics) setLaneCache(_ int, bytes int64) {
+	if m != nil {
+		m.laneBytes.Set(float64(bytes))
+	}
 }
 
 func (m *Metrics) observeDegraded(dependency string) {

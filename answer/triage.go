@@ -42,13 +42,13 @@ func (s *Service) Triage(ctx context.Context, tenantID string, req *ragkb.Triage
 	if language == "" {
 		language, _ = lang.Detect(text)
 	}
-	ln, err := s.lanes.get(ctx, s.cfg.Store, tenantID)
+	ln, _, err := s.lanes.get(ctx, s.cfg.Store, tenantID)
 	if err != nil {
 		s.log.Error("answer: intent lane", "tenant_id", tenantID, "err", err)
 	}
 	var im *ragkb.IntentMatch
 	if ln != nil {
-		if p := ln.clf.Classify(text); p.Intent != "" && p.Intent != intent.OutOfScopeIntent {
+		if p := ln.classify(text); p.Intent != "" && p.Intent != intent.OutOfScopeIntent {
 			im = &ragkb.IntentMatch{Name: publicIntent(p.Intent), Confidence: round(p.Confidence), OutOfScope: p.OutOfScope}
 		}
 	}
@@ -76,14 +76,14 @@ func (s *Service) triageTurn(t *turn, resp *ragkb.AnswerResponse) *ragkb.Triage 
 	ln := s.lanes.peek(t.tenantID)
 	if ln == nil {
 		var err error
-		if ln, err = s.lanes.get(t.ctx, s.cfg.Store, t.tenantID); err != nil {
+		if ln, _, err = s.lanes.get(t.ctx, s.cfg.Store, t.tenantID); err != nil {
 			s.log.Error("answer: intent lane", "tenant_id", t.tenantID, "err", err)
 		}
 	}
 	im := t.intent
 	if im == nil && ln != nil && resp.Status == ragkb.AnswerAgent {
 		// Routed to a person before the lane ran: classify for the topic.
-		if p := ln.clf.Classify(t.question); p.Intent != "" && p.Intent != intent.OutOfScopeIntent {
+		if p := ln.classify(t.question); p.Intent != "" && p.Intent != intent.OutOfScopeIntent {
 			im = &ragkb.IntentMatch{Name: publicIntent(p.Intent), Confidence: round(p.Confidence), OutOfScope: p.OutOfScope}
 		}
 	}
@@ -103,14 +103,6 @@ func (s *Service) triageTurn(t *turn, resp *ragkb.AnswerResponse) *ragkb.Triage 
 		tr.Reasons = append(tr.Reasons, "answered by the contact-agent message")
 	}
 	return tr
-}
-
-// peek returns the tenant's cached lane, if any, without checking that it
-// is current.
-func (lc *laneCache) peek(tenantID string) *lane {
-	lc.mu.Lock()
-	defer lc.mu.Unlock()
-	return lc.lanes[tenantID]
 }
 
 // turnRouting recovers the guardrail's routing of a turn without running the

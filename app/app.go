@@ -259,7 +259,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	}
 	if a.Answers, err = answer.New(answer.Config{
 		Store: insights.WithWriter(a.Store, a.Questions), Searcher: a.Retriever, Events: a.Events, LLM: model, Relevance: a.Relevance.Threshold, Embedder: laneEmbedder, EmbedTimeout: cfg.EmbeddingQueryTimeout,
-		Orders: a.Orders, Metrics: answer.NewMetrics(a.Registry), Logger: log,
+		Orders: a.Orders, Metrics: answer.NewMetrics(a.Registry), Logger: log, LaneCacheBytes: int64(cfg.LaneCacheMB) << 20,
 	}); err != nil {
 		return nil, err
 	}

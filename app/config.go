@@ -50,9 +50,12 @@ type Config struct {
 	Relevance             float64
 	RateLimit             float64
 	RateBurst             int
-	MetricsToken          string
-	MetricsAddr           string
-	EmbeddingTimeout      time.Duration
+	// LaneCacheMB is the memory budget of the tenants' cached intent lanes
+	// in MiB (0: answer.DefaultLaneCacheBytes).
+	LaneCacheMB      int
+	MetricsToken     string
+	MetricsAddr      string
+	EmbeddingTimeout time.Duration
 	// Question log and insights.
 	LogRetentionDays int
 	LogQueue         int

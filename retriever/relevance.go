@@ -2,11 +2,8 @@ package retriever
 
 import (
 	"strings"
-	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+	"github.com/ragkb/ragkb/internal/textnorm"
 )
 
 // Relevance combines the dense similarity and the lexical coverage into one
@@ -44,16 +41,9 @@ func Terms(text string) []string {
 	return out
 }
 
-// Words splits text into normalised words.
-func Words(text string) []string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	s, _, err := transform.String(t, strings.ToLower(text))
-	if err != nil {
-		s = strings.ToLower(text)
-	}
-	s = strings.NewReplacer("ł", "l", "ß", "ss", "ø", "o", "đ", "d").Replace(s)
-	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
-}
+// Words splits text into normalised words (textnorm.Words: lower case,
+// diacritics and letters such as "ł" or "ß" folded to ASCII).
+func Words(text string) []string { return textnorm.Words(text) }
 
 // Coverage is the share of terms found in text. A term matches a word of the
 // text that shares its first five letters after a plural "s" is dropped (a
@@ -63,22 +53,49 @@ func Coverage(terms []string, text string) float64 {
 	if len(terms) == 0 {
 		return 0
 	}
-	have := map[string]bool{}
-	for _, w := range Words(text) {
-		have[stem(w)] = true
+	// Look the text's words up among the few terms' stems rather than
+	// collecting every word of the text: the text is long, the question short.
+	want := make(map[string][]int, len(terms))
+	for i, t := range terms {
+		st := stem(t)
+		want[st] = append(want[st], i)
 	}
+	found := make([]bool, len(terms))
 	n := 0
-	for _, t := range terms {
-		if have[stem(t)] {
-			n++
+	for _, w := range Words(text) {
+		idx, ok := want[stem(w)]
+		if !ok {
+			continue
+		}
+		for _, i := range idx {
+			if !found[i] {
+				found[i] = true
+				n++
+			}
+		}
+		if n == len(terms) {
+			break
 		}
 	}
 	return float64(n) / float64(len(terms))
 }
 
 func stem(w string) string {
+	ascii := true
+	for i := 0; i < len(w); i++ {
+		if w[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii { // bytes are runes: no conversion
+		if len(w) >= 4 && w[len(w)-1] == 's' { // plurals: costs/cost, days/day
+			w = w[:len(w)-1]
+		}
+		return w[:min(len(w), 5)]
+	}
 	r := []rune(w)
-	if len(r) >= 4 && r[len(r)-1] == 's' { // plurals: costs/cost, days/day
+	if len(r) >= 4 && r[len(r)-1] == 's' {
 		r = r[:len(r)-1]
 	}
 	if len(r) > 5 {

@@ -2,6 +2,7 @@ package retriever
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -68,5 +69,33 @@ func TestRelevanceBounds(t *testing.T) {
 				t.Fatalf("got %v, want in [%v, %v]", got, tt.min, tt.max)
 			}
 		})
+	}
+}
+
+func TestCoverageStems(t *testing.T) {
+	for _, c := range []struct {
+		terms []string
+		text  string
+		want  float64
+	}{
+		{[]string{"invoice", "costs"}, "Invoices cost nothing.", 1},
+		{[]string{"faktura", "vat"}, "Wystawiamy faktury VAT.", 1},
+		{[]string{"cost", "costs"}, "The cost is low.", 1}, // two terms, one stem
+		{[]string{"delivery", "zurich"}, "Delivery to Zürich", 1},
+		{[]string{"delivery", "warranty"}, "Delivery takes two days.", 0.5},
+		{[]string{"zzz"}, "", 0},
+		{nil, "anything", 0},
+	} {
+		if got := Coverage(c.terms, c.text); got != c.want {
+			t.Errorf("Coverage(%q, %q) = %v, want %v", c.terms, c.text, got, c.want)
+		}
+	}
+}
+
+func BenchmarkCoverage(b *testing.B) {
+	terms := Terms("Can I get a VAT invoice for my order delivered to Kraków?")
+	text := strings.Repeat("We issue a VAT invoice for every order; delivery to Kraków takes one or two working days. ", 10)
+	for b.Loop() {
+		Coverage(terms, text)
 	}
 }

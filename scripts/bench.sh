@@ -45,3 +45,6 @@ export RAGKB_TEST_DATABASE_URL="$pg_url"
 
 cat "$tmp" "$tmp.micro" > "$out"
 echo "bench: wrote $out" >&2
+
+# Side by side with bleve, chromem-go and their glue (its own module).
+scripts/bench-peers.sh

@@ -52,7 +52,7 @@ func (s *Server) handleSearch() gin.HandlerFunc {
 		}
 		ctx := c.Request.Context()
 		tenant := tenantOf(c)
-		rs, err := s.d.Store.ListResources(ctx, ragkb.ResourceFilter{TenantID: tenant})
+		rs, err := s.d.Store.ListResources(ctx, ragkb.ResourceFilter{TenantID: tenant, NoSpec: true})
 		if err != nil {
 			writeError(c, s.log, err)
 			return

@@ -62,6 +62,40 @@ type Semantic struct {
 	class   []int32  // class of each vector
 	vecs    [][]float32
 	extra   []string // dense classes unknown to lex, after lex.intents
+	near    *Nearest // lexical candidates beyond lex's intents (WithNear)
+}
+
+// WithNear returns a copy of s whose lexical side is lex combined with near
+// (Classifier.ClassifyNear): the custom questions of a tenant lane.
+func (s *Semantic) WithNear(near *Nearest) *Semantic {
+	c := *s
+	c.near = near
+	return &c
+}
+
+// lexical returns the lexical distribution of text over lex's intents
+// followed by near's candidates (as indices of the combined intents, -1
+// for a candidate without embedded examples), the lexical similarity and
+// whether the question has no known feature.
+func (s *Semantic) lexical(text string) ([]float64, []int, float64, bool) {
+	if s.near == nil {
+		p, sim, empty := s.lex.distribution(text)
+		idx := make([]int, len(p))
+		for i := range idx {
+			idx[i] = i
+		}
+		return p, idx, sim, empty
+	}
+	p, names, sim, empty := s.lex.distributionNear(s.near, text)
+	idx := make([]int, len(p))
+	for i, name := range names {
+		if j, ok := s.lexIdx[name]; ok {
+			idx[i] = j
+		} else {
+			idx[i] = -1
+		}
+	}
+	return p, idx, sim, empty
 }
 
 // NewSemantic returns a Semantic over lex with examples[i] embedded as
@@ -128,9 +162,9 @@ func dot(a, b []float32) float64 {
 // the examples) is q. A nil q gives the lexical prediction.
 func (s *Semantic) Classify(text string, q []float32) Prediction {
 	if q == nil || len(s.vecs) == 0 {
-		return s.lex.Classify(text)
+		return s.lex.ClassifyNear(s.near, text)
 	}
-	lexP, lexSim, empty := s.lex.distribution(text)
+	lexP, lexIdx, lexSim, empty := s.lexical(text)
 	q = normalized(q)
 	best := make([]float64, len(s.classes))
 	for i := range best {
@@ -151,7 +185,9 @@ func (s *Semantic) Classify(text string, q []float32) Prediction {
 	z := make([]float64, n)
 	w := s.opts.DenseWeight
 	for i, p := range lexP {
-		z[i] = (1 - w) * p
+		if j := lexIdx[i]; j >= 0 {
+			z[j] += (1 - w) * p
+		}
 	}
 	sim := make([]float64, n) // dense similarity per combined intent, 0 when none
 	for c, name := range s.classes {

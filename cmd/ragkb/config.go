@@ -63,6 +63,7 @@ var envVars = []envVar{
 	{"RAGKB_SECRET_KEY", "embedded: generated in RAGKB_DATA_DIR/secret.key", "encrypts stored secrets (AES-256-GCM): 32 bytes in base64 (openssl rand -base64 32); new,old (comma-separated) to rotate"},
 	{"RAGKB_RATE_LIMIT", "20", "requests per second per API key on /v1/answer and /v1/search (429 + Retry-After beyond); 0 = unlimited"},
 	{"RAGKB_RATE_BURST", "40", "burst size of the per-key rate limit"},
+	{"RAGKB_LANE_CACHE_MB", "1024", "memory budget of the tenants' cached intent lanes; past it the least recently used are dropped and rebuilt on their next question"},
 	{"RAGKB_METRICS_TOKEN", "", "bearer token that /metrics accepts (an admin key always works)"},
 	{"RAGKB_METRICS_ADDR", "", "serve /metrics without a token on this separate address (e.g. 127.0.0.1:9090) instead of the API address"},
 	{"RAGKB_EMBEDDING_TIMEOUT", "10s", "openai embedder: deadline of one embedding call"},
@@ -151,6 +152,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.RateBurst, err = strconv.Atoi(get("RAGKB_RATE_BURST", "40")); err != nil || c.RateBurst < 1 {
 		return c, fmt.Errorf("RAGKB_RATE_BURST: must be a whole number, 1 or more")
+	}
+	if c.LaneCacheMB, err = strconv.Atoi(get("RAGKB_LANE_CACHE_MB", "1024")); err != nil || c.LaneCacheMB < 1 || c.LaneCacheMB > 1<<20 {
+		return c, fmt.Errorf("RAGKB_LANE_CACHE_MB: must be a number of MiB from 1 to 1048576")
 	}
 	c.MetricsToken = get("RAGKB_METRICS_TOKEN", "")
 	c.MetricsAddr = get("RAGKB_METRICS_ADDR", "")

@@ -20,7 +20,7 @@ const documentColumns = `id, tenant_id, resource_id, source_id, kind, title, url
 const chunkColumns = `id, tenant_id, resource_id, document_id, ordinal, kind, title, url, text, language`
 
 // chunkCopyColumns are chunkColumns for COPY.
-var chunkCopyColumns = []string{"id", "tenant_id", "resource_id", "document_id", "ordinal", "kind", "title", "url", "text", "language"}
+var chunkCopyColumns = []string{"id", "tenant_id", "resource_id", "document_id", "ordinal", "kind", "title", "url", "text", "language", "tsv"}
 
 // ListDocuments lists a tenant's documents, ordered by resource then source id.
 func (s *Store) ListDocuments(ctx context.Context, f ragkb.DocumentFilter) ([]*ragkb.Document, error) {
@@ -99,7 +99,7 @@ func (s *Store) ApplyIndex(ctx context.Context, c ragkb.IndexChange) ([]string, 
 				pgx.CopyFromSlice(len(c.Chunks), func(i int) ([]any, error) {
 					ch := c.Chunks[i]
 					return []any{ch.ID, ch.TenantID, ch.ResourceID, ch.DocumentID, ch.Ordinal, string(ch.Kind),
-						ch.Title, ch.URL, ch.Text, ch.Language}, nil
+						ch.Title, ch.URL, ch.Text, ch.Language, chunkVector(ch.Title, ch.Text, ch.Language)}, nil
 				})); err != nil {
 				return err
 			}

@@ -78,30 +78,40 @@ func (s *Store) SearchLexical(ctx context.Context, q ragkb.LexicalQuery) ([]ragk
 	if err != nil {
 		return nil, translate("search lexical", "chunk", err)
 	}
-	idf, err := s.inverseDocumentFrequencies(ctx, q, terms, freq)
+	// Each term is looked up under every form it may be indexed as
+	// (store.TermVariants); its frequency is that of its most common form.
+	groups := make([][]string, len(terms))
+	gfreq := make([]float64, len(terms))
+	for i, t := range terms {
+		groups[i] = store.TermVariants(t)
+		for _, f := range groups[i] {
+			gfreq[i] = max(gfreq[i], freq[f])
+		}
+	}
+	idf, err := s.inverseDocumentFrequencies(ctx, q, groups, gfreq)
 	if err != nil {
 		return nil, translate("search lexical", "chunk", err)
 	}
-	var rare, common []string
-	for _, t := range terms {
-		if freq[t] > commonTermFreq {
-			common = append(common, t)
+	var rare, common [][]string
+	for i, g := range groups {
+		if gfreq[i] > commonTermFreq {
+			common = append(common, g)
 		} else {
-			rare = append(rare, t)
+			rare = append(rare, g)
 		}
 	}
-	all := tsQuery(terms, " | ")
+	all := tsQuery(groups, " | ", "")
 	match := all
 	switch {
 	case len(common) == 0:
 	case len(rare) > 0:
-		match = tsQuery(rare, " | ")
+		match = tsQuery(rare, " | ", "")
 	default:
-		match = tsQuery(common, " & ")
+		match = tsQuery(common, " & ", "")
 	}
-	hits, err := s.lexical(ctx, q, terms, idf, match, limit)
+	hits, err := s.lexical(ctx, q, groups, idf, match, limit)
 	if err == nil && match != all && len(hits) < limit {
-		hits, err = s.lexical(ctx, q, terms, idf, all, limit)
+		hits, err = s.lexical(ctx, q, groups, idf, all, limit)
 	}
 	if err != nil {
 		return nil, translate("search lexical", "chunk", err)
@@ -118,13 +128,13 @@ const dfCountCap = 5000
 // statistics when it is common (they are table-wide: an estimate), else
 // from counting its rows (at most dfCountCap, which is cheap for the rare
 // terms that decide rankings).
-func (s *Store) inverseDocumentFrequencies(ctx context.Context, q ragkb.LexicalQuery, terms []string, freq map[string]float64) ([]float64, error) {
+func (s *Store) inverseDocumentFrequencies(ctx context.Context, q ragkb.LexicalQuery, groups [][]string, freq []float64) ([]float64, error) {
 	// Common terms are not counted (that would visit dfCountCap rows each):
 	// their frequency comes from the statistics.
-	quoted := make([]string, len(terms))
-	for i, t := range terms {
-		if freq[t] <= commonTermFreq {
-			quoted[i] = tsQuery([]string{t}, "")
+	quoted := make([]string, len(groups))
+	for i, g := range groups {
+		if freq[i] <= commonTermFreq {
+			quoted[i] = tsQuery([][]string{g}, "", "")
 		}
 	}
 	args := []any{q.TenantID, quoted, dfCountCap}
@@ -139,15 +149,15 @@ func (s *Store) inverseDocumentFrequencies(ctx context.Context, q ragkb.LexicalQ
 	err := s.pool.QueryRow(ctx, `SELECT
 		(SELECT coalesce(sum(chunks), 0) FROM resources WHERE `+resFilter+`),
 		ARRAY(SELECT CASE WHEN u.q = '' THEN 0 ELSE (SELECT count(*) FROM (SELECT 1 FROM chunks
-				WHERE `+filter+` AND tsv @@ to_tsquery('simple', ragkb_unaccent(u.q)) LIMIT $3) AS c) END::float8
+				WHERE `+filter+` AND tsv @@ u.q::tsquery LIMIT $3) AS c) END::float8
 			FROM unnest($2::text[]) WITH ORDINALITY AS u(q, i) ORDER BY u.i)`, args...).Scan(&n, &dfs)
 	if err != nil {
 		return nil, err
 	}
-	idf := make([]float64, len(terms))
-	for i, t := range terms {
+	idf := make([]float64, len(groups))
+	for i := range groups {
 		df := dfs[i]
-		if f := freq[t]; f > commonTermFreq {
+		if f := freq[i]; f > commonTermFreq {
 			df = f * n
 		}
 		n := max(n, df)
@@ -156,28 +166,31 @@ func (s *Store) inverseDocumentFrequencies(ctx context.Context, q ragkb.LexicalQ
 	return idf, nil
 }
 
-// lexical scores the chunks matching the tsquery match by BM25 over terms.
-func (s *Store) lexical(ctx context.Context, q ragkb.LexicalQuery, terms []string, idf []float64, match string, limit int) ([]ragkb.ChunkHit, error) {
-	quoted := make([]string, len(terms))
-	inTitle := make([]string, len(terms))
-	for i, t := range terms {
-		quoted[i] = tsQuery([]string{t}, "")
-		inTitle[i] = quoted[i] + ":A" // the title's lexemes carry weight A
+// lexical scores the chunks matching the tsquery match by BM25 over the
+// term groups, weighed by the share of groups matched
+// (store.Coordination).
+func (s *Store) lexical(ctx context.Context, q ragkb.LexicalQuery, groups [][]string, idf []float64, match string, limit int) ([]ragkb.ChunkHit, error) {
+	quoted := make([]string, len(groups))
+	inTitle := make([]string, len(groups))
+	for i, g := range groups {
+		quoted[i] = tsQuery([][]string{g}, "", "")
+		inTitle[i] = tsQuery([][]string{g}, "", ":A") // the title's lexemes carry weight A
 	}
 	args := []any{q.TenantID, match, quoted, inTitle, idf, limit}
-	filter := `c.tenant_id = $1 AND c.tsv @@ to_tsquery('simple', ragkb_unaccent($2))`
+	filter := `c.tenant_id = $1 AND c.tsv @@ $2::tsquery`
 	if len(q.ResourceIDs) > 0 {
 		args = append(args, q.ResourceIDs)
 		filter += ` AND c.resource_id = ANY($7)`
 	}
 	rows, _ := s.pool.Query(ctx, `WITH terms AS MATERIALIZED (
-			SELECT to_tsquery('simple', ragkb_unaccent(u.q)) AS tq, to_tsquery('simple', ragkb_unaccent(u.qa)) AS tqa, u.idf
+			SELECT u.q::tsquery AS tq, u.qa::tsquery AS tqa, u.idf
 			FROM unnest($3::text[], $4::text[], $5::float8[]) AS u(q, qa, idf)),
 		cand AS MATERIALIZED (
 			SELECT c.id, c.tsv, length(c.tsv)::float8 AS dl FROM chunks AS c WHERE `+filter+` LIMIT `+strconv.Itoa(maxCandidates)+`),
 		norm AS (SELECT greatest(avg(dl), 1) AS avgdl FROM cand)
 		SELECT cand.id, (
 			SELECT coalesce(sum(t.idf * t.tf * 2.2 / (t.tf + 1.2 * (0.25 + 0.75 * cand.dl / norm.avgdl))), 0)
+				* sqrt(count(*)::float8 / `+strconv.Itoa(len(groups))+`)
 			FROM (SELECT terms.idf, ((cand.tsv @@ terms.tq)::int + (cand.tsv @@ terms.tqa)::int)::float8 AS tf FROM terms) AS t
 			WHERE t.tf > 0) AS score
 		FROM cand, norm
@@ -221,18 +234,27 @@ func (s *Store) termFrequencies(ctx context.Context) (map[string]float64, error)
 	return freq, nil
 }
 
-// tsQuery joins the terms, quoted as tsquery lexemes, with op (" | " or
-// " & "). Quotes and backslashes are escaped even though
+// tsQuery joins term groups with op (" | " or " & ") into a tsquery, the
+// forms of a group OR-ed, each form a quoted lexeme followed by suffix
+// (":A" for title matches). The lexemes are analysed already
+// (store.LexicalTerms, store.TermVariants), so the query is cast, not
+// normalised again. Quotes and backslashes are escaped even though
 // store.LexicalTerms never returns them.
-func tsQuery(terms []string, op string) string {
-	quoted := make([]string, 0, len(terms))
-	for _, t := range terms {
-		if t == "" {
-			continue
+func tsQuery(groups [][]string, op, suffix string) string {
+	parts := make([]string, 0, len(groups))
+	for _, g := range groups {
+		quoted := make([]string, 0, len(g))
+		for _, t := range g {
+			if t == "" {
+				continue
+			}
+			t = strings.ReplaceAll(t, `\`, `\\`)
+			t = strings.ReplaceAll(t, `'`, `''`)
+			quoted = append(quoted, "'"+t+"'"+suffix)
 		}
-		t = strings.ReplaceAll(t, `\`, `\\`)
-		t = strings.ReplaceAll(t, `'`, `''`)
-		quoted = append(quoted, "'"+t+"'")
+		if len(quoted) > 0 {
+			parts = append(parts, "("+strings.Join(quoted, " | ")+")")
+		}
 	}
-	return strings.Join(quoted, op)
+	return strings.Join(parts, op)
 }

@@ -114,7 +114,11 @@ func (s *Store) ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*r
 		}
 		where = append(where, "type = ANY("+arg(types)+")")
 	}
-	q := `SELECT ` + resourceSelect + ` FROM resources`
+	sel := resourceSelect
+	if f.NoSpec {
+		sel = strings.Replace(sel, "knowledge_base, faq_page", "NULL::jsonb AS knowledge_base, faq_page", 1)
+	}
+	q := `SELECT ` + sel + ` FROM resources`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}

@@ -299,6 +299,7 @@ func TestSearchLexical(t *testing.T) {
 		{name: "diacritics folded both ways", text: "gewahrleistung", want: []string{"c_warranty"}},
 		{name: "query with diacritics", text: "Gewährleistung?", want: []string{"c_warranty"}},
 		{name: "polish l with stroke", text: "złotych", want: []string{"c_zloty"}},
+		{name: "polish l typed without stroke", text: "zlotych", want: []string{"c_zloty"}},
 		{name: "rarer term first, then shorter chunks", text: "returns shipping", want: []string{"c_returns", "c_shipping", "c_free"}},
 		{name: "stopwords only still searched", text: "the", want: []string{"c_returns"}},
 		{name: "other tenant never returned", text: "forever", want: nil},
@@ -475,5 +476,42 @@ func TestSearchLexicalCommonTerms(t *testing.T) {
 				t.Errorf("SearchLexical(%q) = %v, want %v", tt.text, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestReanalyze opens a database whose lexical vectors were built by an
+// older analysis (here: none) and checks that they are rebuilt, stemmed:
+// "invoice" finds "invoices", "ordered" finds "order".
+func TestReanalyze(t *testing.T) {
+	ctx := context.Background()
+	u := schemaURL(t)
+	s := openStore(t, u, 0)
+	ten := mustTenant(t, s, "shop")
+	mustResource(t, s, ten.ID, &ragkb.Job{Kind: ragkb.JobIndex, CreatedAt: testNow})
+	j, err := s.ClaimJob(ctx, "w1", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := ragkb.IndexChange{TenantID: ten.ID, ResourceID: j.ResourceID, Lease: ragkb.Lease{JobID: j.ID, Owner: "w1"}}
+	for id, text := range map[string]string{"c_invoice": "We issue invoices for every order.", "c_ship": "Parcels ship daily."} {
+		d := &ragkb.Document{ID: "doc_" + id, SourceID: id, Kind: ragkb.DocPage, Title: id, Text: text, Language: "en"}
+		c.Upsert = append(c.Upsert, d)
+		c.Chunks = append(c.Chunks, &ragkb.Chunk{ID: id, DocumentID: d.ID, Kind: ragkb.DocPage, Text: text, Language: "en"})
+	}
+	if _, err := s.ApplyIndex(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := execSQL(ctx, u, `UPDATE chunks SET tsv = NULL; UPDATE lexical_analysis SET version = 1`); err != nil {
+		t.Fatal(err)
+	}
+	if hits, err := s.SearchLexical(ctx, ragkb.LexicalQuery{TenantID: ten.ID, Text: "invoice"}); err != nil || len(hits) != 0 {
+		t.Fatalf("before re-analysis: %v, %v; want no hits", hits, err)
+	}
+	s2 := openStore(t, u, 0)
+	for q, want := range map[string]string{"invoice": "c_invoice", "ordered": "c_invoice", "shipping": "c_ship"} {
+		hits, err := s2.SearchLexical(ctx, ragkb.LexicalQuery{TenantID: ten.ID, Text: q})
+		if err != nil || len(hits) == 0 || hits[0].ChunkID != want {
+			t.Errorf("SearchLexical(%q) = %v, %v; want %s first", q, hits, err, want)
+		}
 	}
 }

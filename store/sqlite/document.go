@@ -88,7 +88,7 @@ func (s *Store) ApplyIndex(ctx context.Context, c ragkb.IndexChange) ([]string, 
 		delta := newTermDelta(c.TenantID)
 		for batch := range chunked(docIDs, 500) {
 			ids, err := deleteChunks(ctx, tx, delta, `DELETE FROM chunks WHERE tenant_id = ? AND resource_id = ? AND document_id IN (`+
-				placeholders(len(batch))+`) RETURNING id, title, text`, append([]any{c.TenantID, c.ResourceID}, anySlice(batch)...)...)
+				placeholders(len(batch))+`) RETURNING id, analyzed`, append([]any{c.TenantID, c.ResourceID}, anySlice(batch)...)...)
 			if err != nil {
 				return err
 			}
@@ -105,11 +105,8 @@ func (s *Store) ApplyIndex(ctx context.Context, c ragkb.IndexChange) ([]string, 
 		if err := upsertDocuments(ctx, tx, c.Upsert); err != nil {
 			return err
 		}
-		if err := insertChunks(ctx, tx, c.Chunks); err != nil {
+		if err := insertChunks(ctx, tx, c.Chunks, delta); err != nil {
 			return err
-		}
-		for _, ch := range c.Chunks {
-			delta.add(ch.Title, ch.Text, +1)
 		}
 		if err := delta.apply(ctx, tx); err != nil {
 			return err
@@ -146,7 +143,7 @@ func (s *Store) ApplyIndex(ctx context.Context, c ragkb.IndexChange) ([]string, 
 // which the full-text index is optimized.
 const optimizeAfter = 5000
 
-// deleteChunks runs a "DELETE FROM chunks ... RETURNING id, title, text"
+// deleteChunks runs a "DELETE FROM chunks ... RETURNING id, analyzed"
 // query, counts the deleted terms into delta and returns the deleted ids.
 func deleteChunks(ctx context.Context, tx *sql.Tx, delta *termDelta, query string, args ...any) ([]string, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
@@ -156,12 +153,12 @@ func deleteChunks(ctx context.Context, tx *sql.Tx, delta *termDelta, query strin
 	defer rows.Close()
 	var ids []string
 	for rows.Next() {
-		var id, title, text string
-		if err := rows.Scan(&id, &title, &text); err != nil {
+		var id, analyzed string
+		if err := rows.Scan(&id, &analyzed); err != nil {
 			return nil, err
 		}
 		ids = append(ids, id)
-		delta.add(title, text, -1)
+		delta.add(analyzed, -1)
 	}
 	return ids, rows.Err()
 }
@@ -219,15 +216,18 @@ func upsertDocuments(ctx context.Context, tx *sql.Tx, docs []*ragkb.Document) er
 // statements (FTS5 flushes its pending index data at the end of every
 // statement, so one statement per chunk would write one tiny index segment
 // per chunk and spend its time merging them).
-func insertChunks(ctx context.Context, tx *sql.Tx, chunks []*ragkb.Chunk) error {
-	const cols = 10
+func insertChunks(ctx context.Context, tx *sql.Tx, chunks []*ragkb.Chunk, delta *termDelta) error {
+	const cols = 11
 	for batch := range chunked(chunks, 200) {
 		args := make([]any, 0, cols*len(batch))
-		for _, c := range batch {
+		an := make([]analysis, len(batch))
+		for i, c := range batch {
+			an[i] = analyze(c.Title, c.Text, c.Language)
+			delta.add(an[i].String(), +1)
 			args = append(args, c.ID, c.TenantID, c.ResourceID, c.DocumentID, c.Ordinal, string(c.Kind),
-				c.Title, c.URL, c.Text, c.Language)
+				c.Title, c.URL, c.Text, c.Language, an[i].String())
 		}
-		rows, err := tx.QueryContext(ctx, `INSERT INTO chunks (id, tenant_id, resource_id, document_id, ordinal, kind, title, url, text, language)
+		rows, err := tx.QueryContext(ctx, `INSERT INTO chunks (id, tenant_id, resource_id, document_id, ordinal, kind, title, url, text, language, analyzed)
 			VALUES `+rowPlaceholders(cols, len(batch))+` RETURNING id, seq`, args...)
 		if err != nil {
 			return err
@@ -246,9 +246,9 @@ func insertChunks(ctx context.Context, tx *sql.Tx, chunks []*ragkb.Chunk) error 
 			return err
 		}
 		fts := make([]any, 0, 3*len(batch))
-		for _, c := range batch {
+		for i, c := range batch {
 			tag := tenantTag(c.TenantID)
-			fts = append(fts, seqs[c.ID], taggedText(tag, c.Title), taggedText(tag, c.Text))
+			fts = append(fts, seqs[c.ID], taggedText(tag, an[i].title), taggedText(tag, an[i].text))
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO chunks_fts (rowid, title, text) VALUES `+rowPlaceholders(3, len(batch)), fts...); err != nil {
 			return err
@@ -268,8 +268,7 @@ func rowPlaceholders(cols, n int) string {
 func (s *Store) GetChunks(ctx context.Context, tenantID string, ids []string) ([]*ragkb.Chunk, error) {
 	byID := make(map[string]*ragkb.Chunk, len(ids))
 	for batch := range chunked(ids, 500) {
-		rows, err := s.r.QueryContext(ctx, `SELECT id, tenant_id, resource_id, document_id, ordinal, kind, title, url, text, language
-			FROM chunks WHERE tenant_id = ? AND id IN (`+placeholders(len(batch))+`)`, append([]any{tenantID}, anySlice(batch)...)...)
+		rows, err := s.stmts.chunks.QueryContext(ctx, tenantID, jsonArray(batch))
 		if err != nil {
 			return nil, translate("get chunks", "chunk", err)
 		}

@@ -65,24 +65,31 @@ func (s *Store) SearchLexical(ctx context.Context, q ragkb.LexicalQuery) ([]ragk
 		limit = DefaultLexicalLimit
 	}
 	limit = min(limit, maxLexicalLimit)
-	st, err := s.lexicalStats(ctx, q.TenantID, terms)
+	groups := make([]termGroup, len(terms))
+	var forms []string
+	for i, t := range terms {
+		groups[i].forms = store.TermVariants(t)
+		forms = append(forms, groups[i].forms...)
+	}
+	st, err := s.lexicalStats(ctx, q.TenantID, forms)
 	if err != nil {
 		return nil, translate("search lexical", "chunk", err)
 	}
-	var rare, common []string
-	for _, t := range terms {
-		switch n := st.df[t]; {
+	var rare, common []termGroup
+	for _, g := range groups {
+		g.df = st.groupDF(g.forms)
+		switch n := g.df; {
 		case n == 0:
 		case n > max(st.chunks/4, lexicalBudget):
-			common = append(common, t)
+			common = append(common, g)
 		default:
-			rare = append(rare, t)
+			rare = append(rare, g)
 		}
 	}
-	slices.SortStableFunc(rare, func(a, b string) int { return cmp.Compare(st.df[a], st.df[b]) })
-	cands := make(map[string]candidate)
-	find := func(terms []string, op string) error {
-		return s.lexicalCandidates(ctx, q, ftsExpr(tenantTag(q.TenantID), terms, op), max(lexicalBudget, limit), cands)
+	slices.SortStableFunc(rare, func(a, b termGroup) int { return cmp.Compare(a.df, b.df) })
+	cands := make(map[string]string)
+	find := func(groups []termGroup, op string) error {
+		return s.lexicalCandidates(ctx, q, ftsExpr(tenantTag(q.TenantID), groups, op), max(lexicalBudget, limit), cands)
 	}
 	switch {
 	case len(rare) == 0 && len(common) == 0:
@@ -91,8 +98,8 @@ func (s *Store) SearchLexical(ctx context.Context, q ragkb.LexicalQuery) ([]ragk
 		err = find(common, "AND")
 	default:
 		sum, cut := 0, 0
-		for cut < len(rare) && (cut == 0 || sum+st.df[rare[cut]] <= lexicalBudget) {
-			sum += st.df[rare[cut]]
+		for cut < len(rare) && (cut == 0 || sum+rare[cut].df <= lexicalBudget) {
+			sum += rare[cut].df
 			cut++
 		}
 		if cut == len(rare) {
@@ -112,32 +119,34 @@ func (s *Store) SearchLexical(ctx context.Context, q ragkb.LexicalQuery) ([]ragk
 	return st.rank(slices.Concat(rare, common), cands, limit), nil
 }
 
-// candidate is a chunk found by a full-text query.
-type candidate struct{ title, text string }
+// termGroup is a query term: the forms it may be indexed under
+// (store.TermVariants) and its document frequency, that of its most
+// frequent form (a lower bound of the chunks holding any form).
+type termGroup struct {
+	forms []string
+	df    int
+}
 
-// lexicalCandidates adds up to n of the tenant's chunks matching expr to cands.
-func (s *Store) lexicalCandidates(ctx context.Context, q ragkb.LexicalQuery, expr string, n int, cands map[string]candidate) error {
-	filter := `c.tenant_id = ?`
-	args := []any{expr, q.TenantID}
+// lexicalCandidates adds up to n of the tenant's chunks matching expr to
+// cands: chunk id -> its analysed terms (analysis.String).
+func (s *Store) lexicalCandidates(ctx context.Context, q ragkb.LexicalQuery, expr string, n int, cands map[string]string) error {
+	var rows *sql.Rows
+	var err error
 	if len(q.ResourceIDs) > 0 {
-		filter += ` AND c.resource_id IN (` + placeholders(len(q.ResourceIDs)) + `)`
-		args = append(args, anySlice(q.ResourceIDs)...)
+		rows, err = s.stmts.candsIn.QueryContext(ctx, expr, q.TenantID, jsonArray(q.ResourceIDs), n)
+	} else {
+		rows, err = s.stmts.cands.QueryContext(ctx, expr, q.TenantID, n)
 	}
-	// CROSS JOIN keeps FTS5 as the outer loop, so LIMIT stops the scan.
-	rows, err := s.r.QueryContext(ctx, `SELECT c.id, c.title, c.text
-		FROM chunks_fts CROSS JOIN chunks AS c ON c.seq = chunks_fts.rowid
-		WHERE chunks_fts MATCH ? AND `+filter+` LIMIT ?`, append(args, n)...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id string
-		var c candidate
-		if err := rows.Scan(&id, &c.title, &c.text); err != nil {
+		var id, analyzed string
+		if err := rows.Scan(&id, &analyzed); err != nil {
 			return err
 		}
-		cands[id] = c
+		cands[id] = analyzed
 	}
 	return rows.Err()
 }
@@ -151,15 +160,14 @@ type lexStats struct {
 // lexicalStats reads the tenant's document frequencies of terms and corpus size.
 func (s *Store) lexicalStats(ctx context.Context, tenantID string, terms []string) (lexStats, error) {
 	st := lexStats{df: make(map[string]int, len(terms))}
-	err := s.r.QueryRowContext(ctx, `SELECT chunks, tokens FROM lexical_stats WHERE tenant_id = ?`, tenantID).Scan(&st.chunks, &st.tokens)
+	err := s.stmts.stats.QueryRowContext(ctx, tenantID).Scan(&st.chunks, &st.tokens)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil // no chunks
 	}
 	if err != nil {
 		return st, err
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT term, docs FROM lexical_terms WHERE tenant_id = ? AND term IN (`+placeholders(len(terms))+`)`,
-		append([]any{tenantID}, anySlice(terms)...)...)
+	rows, err := s.stmts.terms.QueryContext(ctx, tenantID, jsonArray(terms))
 	if err != nil {
 		return st, err
 	}
@@ -175,34 +183,73 @@ func (s *Store) lexicalStats(ctx context.Context, tenantID string, terms []strin
 	return st, rows.Err()
 }
 
-// rank scores cands by BM25 for terms and returns the best limit, best
-// first (ties by chunk id).
-func (st lexStats) rank(terms []string, cands map[string]candidate, limit int) []ragkb.ChunkHit {
+// groupDF is the document frequency of a term group: that of its most
+// frequent form.
+func (st lexStats) groupDF(forms []string) int {
+	n := 0
+	for _, f := range forms {
+		n = max(n, st.df[f])
+	}
+	return n
+}
+
+// rank scores cands by BM25 for the term groups and returns the best
+// limit, best first (ties by chunk id). A group's frequency in a chunk is
+// that of all its forms, a title occurrence counting titleWeight times;
+// the sum is weighed by store.Coordination.
+func (st lexStats) rank(groups []termGroup, cands map[string]string, limit int) []ragkb.ChunkHit {
 	n := float64(max(st.chunks, 1))
 	avgdl := float64(st.tokens) / n
 	if avgdl <= 0 {
 		avgdl = 1
 	}
-	idf := make(map[string]float64, len(terms))
-	for _, t := range terms {
-		df := float64(st.df[t])
+	idf := make([]float64, len(groups))
+	group := make(map[string]int, len(groups))
+	for i, g := range groups {
+		df := float64(g.df)
 		v := math.Log((n - df + 0.5) / (df + 0.5))
 		if v <= 0 {
 			v = 1e-6 // as FTS5: a very common term still counts a little
 		}
-		idf[t] = v
+		idf[i] = v
+		for _, f := range g.forms {
+			if _, ok := group[f]; !ok {
+				group[f] = i
+			}
+		}
 	}
 	hits := make([]ragkb.ChunkHit, 0, len(cands))
-	tc := termCounter{idf: idf, tf: make(map[string]float64, len(terms))}
-	for id, c := range cands {
-		clear(tc.tf)
-		dl := tc.count(c.title, titleWeight) + tc.count(c.text, 1)
-		tf := tc.tf
+	tf := make([]float64, len(groups))
+	for id, a := range cands {
+		clear(tf)
+		dl := 0
+		w := titleWeight
+		for i := 0; i < len(a); {
+			j := i
+			for j < len(a) && a[j] != ' ' && a[j] != '\n' {
+				j++
+			}
+			if j > i {
+				dl++
+				if g, ok := group[a[i:j]]; ok {
+					tf[g] += w
+				}
+			}
+			if j < len(a) && a[j] == '\n' {
+				w = 1
+			}
+			i = j + 1
+		}
 		norm := bm25K1 * (1 - bm25B + bm25B*float64(dl)/avgdl)
 		var score float64
-		for t, f := range tf {
-			score += idf[t] * f * (bm25K1 + 1) / (f + norm)
+		matched := 0
+		for g, f := range tf {
+			if f > 0 {
+				matched++
+				score += idf[g] * f * (bm25K1 + 1) / (f + norm)
+			}
 		}
+		score *= store.Coordination(matched, len(groups))
 		hits = append(hits, ragkb.ChunkHit{ChunkID: id, Score: score})
 	}
 	slices.SortFunc(hits, func(a, b ragkb.ChunkHit) int {
@@ -214,58 +261,19 @@ func (st lexStats) rank(terms []string, cands map[string]candidate, limit int) [
 	return hits[:min(limit, len(hits))]
 }
 
-// termCounter adds up the weighted frequencies of the query terms (the keys
-// of idf) in passages.
-type termCounter struct {
-	idf map[string]float64
-	tf  map[string]float64
-	buf []byte
+// analysis is a chunk's title and text as the lexical index holds them
+// (store.IndexTerms in the chunk's language).
+type analysis struct{ title, text []string }
+
+func analyze(title, text, lang string) analysis {
+	return analysis{title: store.IndexTerms(title, lang), text: store.IndexTerms(text, lang)}
 }
 
-// count adds w for each query term in s to tf and returns the number of
-// tokens in s, tokenized as store.Tokens does. ASCII text (most of it) is
-// scanned in place without allocating.
-func (tc *termCounter) count(s string, w float64) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			toks := store.Tokens(s)
-			for _, t := range toks {
-				if _, ok := tc.idf[t]; ok {
-					tc.tf[t] += w
-				}
-			}
-			return len(toks)
-		}
-	}
-	n := 0
-	for i := 0; i < len(s); {
-		for i < len(s) && !isAlnum(s[i]) {
-			i++
-		}
-		start := i
-		for i < len(s) && isAlnum(s[i]) {
-			i++
-		}
-		if i == start {
-			break
-		}
-		n++
-		tc.buf = tc.buf[:0]
-		for _, c := range []byte(s[start:i]) {
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			tc.buf = append(tc.buf, c)
-		}
-		if _, ok := tc.idf[string(tc.buf)]; ok {
-			tc.tf[string(tc.buf)] += w
-		}
-	}
-	return n
-}
-
-func isAlnum(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+// String is the analysis as kept in chunks.analyzed: the title's terms,
+// a newline, the text's terms, separated by spaces. BM25 scores chunks
+// from it without splitting, folding or stemming their text again.
+func (a analysis) String() string {
+	return strings.Join(a.title, " ") + "\n" + strings.Join(a.text, " ")
 }
 
 // tenantTag is the prefix of the tenant's terms in the full-text index:
@@ -277,12 +285,13 @@ func tenantTag(tenantID string) string {
 	return hex.EncodeToString(sum[:6])
 }
 
-// taggedText is text as indexed for the tenant: its store.Tokens, each
-// prefixed with tag.
-func taggedText(tag, text string) string {
-	toks := store.Tokens(text)
+// taggedText is text as indexed for the tenant: its terms, each prefixed
+// with tag.
+func taggedText(tag string, toks []string) string {
 	var b strings.Builder
-	b.Grow(len(text) + len(toks)*(len(tag)+1))
+	for _, t := range toks {
+		b.Grow(len(t) + len(tag) + 1)
+	}
 	for i, t := range toks {
 		if i > 0 {
 			b.WriteByte(' ')
@@ -293,16 +302,20 @@ func taggedText(tag, text string) string {
 	return b.String()
 }
 
-// ftsExpr joins the tenant's tagged terms with op ("AND", "OR") into an
-// FTS5 query. Terms hold only letters, digits and marks
-// (store.LexicalTerms) and are quoted anyway, so user input is never read
-// as FTS5 syntax.
-func ftsExpr(tag string, terms []string, op string) string {
-	quoted := make([]string, len(terms))
-	for i, t := range terms {
-		quoted[i] = `"` + tag + strings.ReplaceAll(t, `"`, `""`) + `"`
+// ftsExpr joins the tenant's tagged term groups with op ("AND", "OR")
+// into an FTS5 query, the forms of a group OR-ed. Terms hold only letters,
+// digits and marks (store.LexicalTerms) and are quoted anyway, so user
+// input is never read as FTS5 syntax.
+func ftsExpr(tag string, groups []termGroup, op string) string {
+	parts := make([]string, len(groups))
+	for i, g := range groups {
+		quoted := make([]string, len(g.forms))
+		for j, t := range g.forms {
+			quoted[j] = `"` + tag + strings.ReplaceAll(t, `"`, `""`) + `"`
+		}
+		parts[i] = "(" + strings.Join(quoted, " OR ") + ")"
 	}
-	return strings.Join(quoted, " "+op+" ")
+	return strings.Join(parts, " "+op+" ")
 }
 
 // termDelta accumulates changes to one tenant's lexical_terms and lexical_stats.
@@ -316,9 +329,10 @@ func newTermDelta(tenantID string) *termDelta {
 	return &termDelta{tenantID: tenantID, terms: make(map[string]int)}
 }
 
-// add counts a chunk's terms sign times (+1 inserted, -1 deleted).
-func (d *termDelta) add(title, text string, sign int) {
-	tokens := store.Tokens(title + " " + text)
+// add counts a chunk's analysed terms (analysis.String) sign times (+1
+// inserted, -1 deleted).
+func (d *termDelta) add(analyzed string, sign int) {
+	tokens := strings.Fields(analyzed)
 	seen := make(map[string]bool, len(tokens))
 	for _, t := range tokens {
 		if !seen[t] {

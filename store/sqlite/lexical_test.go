@@ -62,21 +62,26 @@ func TestLexicalTermCounts(t *testing.T) {
 		t.Helper()
 		type stats struct{ chunks, tokens int }
 		wantTerms, wantStats := map[string]int{}, map[string]stats{}
-		rows, err := s.r.QueryContext(ctx, `SELECT tenant_id, title, text FROM chunks`)
+		rows, err := s.r.QueryContext(ctx, `SELECT tenant_id, title, text, language FROM chunks`)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for rows.Next() {
-			var tenant, title, text string
-			if err := rows.Scan(&tenant, &title, &text); err != nil {
+			var tenant, title, text, lang string
+			if err := rows.Scan(&tenant, &title, &text, &lang); err != nil {
 				t.Fatal(err)
 			}
-			for _, term := range store.Terms(title + " " + text) {
-				wantTerms[tenant+"/"+term]++
+			terms := slices.Concat(store.IndexTerms(title, lang), store.IndexTerms(text, lang))
+			seen := map[string]bool{}
+			for _, term := range terms {
+				if !seen[term] {
+					seen[term] = true
+					wantTerms[tenant+"/"+term]++
+				}
 			}
 			st := wantStats[tenant]
 			st.chunks++
-			st.tokens += len(store.Tokens(title + " " + text))
+			st.tokens += len(terms)
 			wantStats[tenant] = st
 		}
 		rows.Close()
@@ -271,45 +276,77 @@ func TestSearchLexicalBM25(t *testing.T) {
 	}
 }
 
-func TestTermCounter(t *testing.T) {
-	for _, tc := range []struct {
-		name, text string
-		w          float64
-		wantTF     map[string]float64
-	}{
-		{"ascii", "Order #12: ORDER status, order-tracking (order)", 1, map[string]float64{"order": 4, "12": 1}},
-		{"weighted", "Invoice invoice", 2, map[string]float64{"invoice": 4}},
-		{"non-ascii falls back", "Fakturę i faktura; ZAMÓWIENIE", 1, map[string]float64{"fakture": 1, "zamowienie": 1}},
-		{"no terms", "nothing here", 1, map[string]float64{}},
-		{"empty", "", 1, map[string]float64{}},
+func TestAnalysis(t *testing.T) {
+	for _, tc := range []struct{ title, text, lang, want string }{
+		{"Invoices", "Orders shipped; Fakturę VAT", "en", "invoic\norder ship faktur vat"},
+		{"Invoices", "Orders shipped", "", "invoices\norders shipped"},
+		{"Rechnungen", "Lieferungen und Rücksendungen", "de", "rechnung\nliefer und rucksend"},
+		{"", "", "en", "\n"},
 	} {
-		c := termCounter{idf: map[string]float64{"order": 1, "12": 1, "invoice": 1, "fakture": 1, "zamowienie": 1}, tf: map[string]float64{}}
-		n := c.count(tc.text, tc.w)
-		if want := len(store.Tokens(tc.text)); n != want {
-			t.Errorf("%s: count(%q) = %d tokens, want %d (as store.Tokens)", tc.name, tc.text, n, want)
-		}
-		if !maps.Equal(c.tf, tc.wantTF) {
-			t.Errorf("%s: tf = %v, want %v", tc.name, c.tf, tc.wantTF)
+		if got := analyze(tc.title, tc.text, tc.lang).String(); got != tc.want {
+			t.Errorf("analyze(%q, %q, %q) = %q, want %q", tc.title, tc.text, tc.lang, got, tc.want)
 		}
 	}
 }
 
-// FuzzTermCounter checks that the ASCII fast path tokenizes as store.Tokens.
-func FuzzTermCounter(f *testing.F) {
-	for _, seed := range []string{"Order #12: ORDER", "a-b_c.d", "  ", "x\x7fy", "Zoë"} {
-		f.Add(seed)
+func TestRankCounts(t *testing.T) {
+	st := lexStats{df: map[string]int{"invoic": 2, "vat": 1}, chunks: 10, tokens: 40}
+	groups := []termGroup{{forms: []string{"invoices", "invoic"}, df: 2}, {forms: []string{"vat"}, df: 1}}
+	hits := st.rank(groups, map[string]string{
+		"title":  "invoic\nabout the rule",
+		"text":   "rule\nabout the invoic",
+		"both":   "rule\ninvoic vat",
+		"none":   "rule\nnothing here",
+		"plural": "rule\ninvoices",
+	}, 10)
+	order := make([]string, len(hits))
+	for i, h := range hits {
+		order[i] = h.ChunkID
 	}
-	f.Fuzz(func(t *testing.T, text string) {
-		toks := store.Tokens(text)
-		idf := map[string]float64{}
-		want := map[string]float64{}
-		for _, tok := range toks {
-			idf[tok] = 1
-			want[tok]++
+	if want := []string{"both", "title", "plural", "text", "none"}; !slices.Equal(order, want) {
+		t.Errorf("rank order = %v, want %v", order, want)
+	}
+	if hits[len(hits)-1].Score != 0 {
+		t.Errorf("a chunk without any term scored %v", hits[len(hits)-1].Score)
+	}
+}
+
+// TestReanalyze opens a database whose lexical index was built by an older
+// analysis and checks that it is rebuilt: stemmed queries find the chunks
+// and the term counts match the chunks.
+func TestReanalyze(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "ragkb.db")
+	s, err := New(ctx, Config{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenantID, ids := fill(t, s, []string{"We issue invoices for every order", "Parcels ship daily"})
+	// Make it look like version 1: unstemmed, no analyzed column content.
+	if _, err := s.w.ExecContext(ctx, `UPDATE chunks SET language = 'en', analyzed = ''`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.w.ExecContext(ctx, `UPDATE lexical_analysis SET version = 1`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = New(ctx, Config{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var version int
+	if err := s.r.QueryRowContext(ctx, `SELECT version FROM lexical_analysis`).Scan(&version); err != nil || version != store.AnalysisVersion {
+		t.Fatalf("version = %d, %v; want %d", version, err, store.AnalysisVersion)
+	}
+	for q, want := range map[string]string{"invoice": ids[0], "shipping": ids[1], "ordered": ids[0]} {
+		hits, err := s.SearchLexical(ctx, ragkb.LexicalQuery{TenantID: tenantID, Text: q})
+		if err != nil || len(hits) == 0 || hits[0].ChunkID != want {
+			t.Errorf("SearchLexical(%q) = %v, %v; want %s first", q, hits, err, want)
 		}
-		c := termCounter{idf: idf, tf: map[string]float64{}}
-		if n := c.count(text, 1); n != len(toks) || !maps.Equal(c.tf, want) {
-			t.Fatalf("count(%q) = %d, %v; want %d, %v", text, n, c.tf, len(toks), want)
-		}
-	})
+	}
+	var docs int
+	if err := s.r.QueryRowContext(ctx, `SELECT docs FROM lexical_terms WHERE tenant_id = ? AND term = 'invoic'`, tenantID).Scan(&docs); err != nil || docs != 1 {
+		t.Errorf("lexical_terms[invoic] = %d, %v; want 1", docs, err)
+	}
 }

@@ -165,7 +165,11 @@ func (s *Store) ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*r
 			args = append(args, string(t))
 		}
 	}
-	q := `SELECT ` + resourceSelect + ` FROM resources`
+	sel := resourceSelect
+	if f.NoSpec {
+		sel = strings.Replace(sel, "spec, created_at", "'{}', created_at", 1)
+	}
+	q := `SELECT ` + sel + ` FROM resources`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, ` AND `)
 	}
@@ -263,7 +267,7 @@ func (s *Store) DeleteResource(ctx context.Context, tenantID, id string) error {
 			return ragkb.NotFound("resource")
 		}
 		delta := newTermDelta(tenantID)
-		if _, err := deleteChunks(ctx, tx, delta, `DELETE FROM chunks WHERE resource_id = ? RETURNING id, title, text`, id); err != nil {
+		if _, err := deleteChunks(ctx, tx, delta, `DELETE FROM chunks WHERE resource_id = ? RETURNING id, analyzed`, id); err != nil {
 			return err
 		}
 		if err := delta.apply(ctx, tx); err != nil {

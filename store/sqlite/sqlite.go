@@ -18,6 +18,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -76,6 +77,52 @@ type Store struct {
 	log *slog.Logger
 	now func() time.Time
 	box ragkb.SecretBox
+
+	stmts readStmts
+}
+
+// readStmts are the statements of the search path, prepared once on the
+// readers (database/sql prepares them again on a new connection): a search
+// runs four of them, and preparing costs about as much as running them.
+// Lists of values are passed as one JSON array (json_each), so the text of
+// each statement is fixed.
+type readStmts struct {
+	stats, terms, cands, candsIn, chunks *sql.Stmt
+}
+
+func (r *readStmts) all() []*sql.Stmt {
+	return []*sql.Stmt{r.stats, r.terms, r.cands, r.candsIn, r.chunks}
+}
+
+func (s *Store) prepare(ctx context.Context) error {
+	const cands = `SELECT c.id, c.analyzed
+		FROM chunks_fts CROSS JOIN chunks AS c ON c.seq = chunks_fts.rowid
+		WHERE chunks_fts MATCH ? AND c.tenant_id = ?`
+	for _, p := range []struct {
+		dst **sql.Stmt
+		q   string
+	}{
+		{&s.stmts.stats, `SELECT chunks, tokens FROM lexical_stats WHERE tenant_id = ?`},
+		{&s.stmts.terms, `SELECT term, docs FROM lexical_terms WHERE tenant_id = ? AND term IN (SELECT value FROM json_each(?))`},
+		// CROSS JOIN keeps FTS5 as the outer loop, so LIMIT stops the scan.
+		{&s.stmts.cands, cands + ` LIMIT ?`},
+		{&s.stmts.candsIn, cands + ` AND c.resource_id IN (SELECT value FROM json_each(?)) LIMIT ?`},
+		{&s.stmts.chunks, `SELECT id, tenant_id, resource_id, document_id, ordinal, kind, title, url, text, language
+			FROM chunks WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?))`},
+	} {
+		st, err := s.r.PrepareContext(ctx, p.q)
+		if err != nil {
+			return fmt.Errorf("sqlite: prepare: %w", err)
+		}
+		*p.dst = st
+	}
+	return nil
+}
+
+// jsonArray is v as a JSON array for json_each.
+func jsonArray(v []string) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 // New opens (creating if needed) the database at cfg.Path and applies the
@@ -118,6 +165,10 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
+	if err := s.reanalyze(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
 	r, err := sql.Open("sqlite", cfg.Path+"?"+common+"&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
@@ -127,12 +178,22 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	r.SetMaxIdleConns(cfg.Readers)
 	r.SetConnMaxIdleTime(0)
 	s.r = r
+	if err := s.prepare(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
 // Close closes both connection pools.
 func (s *Store) Close() error {
-	return errors.Join(s.r.Close(), s.w.Close())
+	errs := []error{}
+	for _, st := range s.stmts.all() {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
+	return errors.Join(append(errs, s.r.Close(), s.w.Close())...)
 }
 
 // Ping checks that the database answers.

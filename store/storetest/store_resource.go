@@ -251,6 +251,28 @@ func testResourceFilters(t *testing.T, s ragkb.Store) {
 		if g, w := resourceIDs(got), resourceIDs(tc.want); !slices.Equal(g, w) {
 			t.Errorf("%s: ListResources = %v, want %v", tc.name, g, w)
 		}
+		// The same filter without specs finds the same resources, with
+		// their names and kinds.
+		f := tc.f
+		f.NoSpec = true
+		names, err := s.ListResources(ctx, f)
+		must(t, err, tc.name+" (names only)")
+		if g, w := resourceIDs(names), resourceIDs(tc.want); !slices.Equal(g, w) {
+			t.Errorf("%s: ListResources(NoSpec) = %v, want %v", tc.name, g, w)
+		}
+		for i, r := range names {
+			if w := tc.want[i]; r.Name != w.Name || r.TenantID != w.TenantID || r.Type != w.Type || r.Status != w.Status {
+				t.Errorf("%s: ListResources(NoSpec)[%d] = %+v, want name %q, tenant %s, type %s, status %s", tc.name, i, r, w.Name, w.TenantID, w.Type, w.Status)
+			}
+		}
+	}
+	kb := &ragkb.Resource{ID: ragkb.NewID("res"), TenantID: a.ID, Name: "questions", Type: ragkb.TypeKnowledgeBase, Status: ragkb.StatusSuccess,
+		KnowledgeBase: &ragkb.KnowledgeBase{Invoice: "Yes, we issue VAT invoices."}, CreatedAt: at(5 * time.Minute), UpdatedAt: t0}
+	must(t, s.CreateResource(ctx, kb, nil), "CreateResource knowledge base")
+	names, err := s.ListResources(ctx, ragkb.ResourceFilter{TenantID: a.ID, NoSpec: true, Limit: 1})
+	must(t, err, "ListResources(NoSpec) of a knowledge base")
+	if len(names) != 1 || names[0].ID != kb.ID || names[0].Name != kb.Name || names[0].KnowledgeBase != nil {
+		t.Errorf("ListResources(NoSpec) = %+v, want %s without its knowledge base", names, kb.ID)
 	}
 }
 

@@ -1,0 +1,318 @@
+// Command peers measures ragkb's retrieval side by side with what a Go team
+// would assemble from libraries: bleve (BM25, English analyzer), chromem-go
+// with ragkb's own local embedder, and the two fused by reciprocal rank.
+// Every system runs in its own child process on the same corpus, so peak
+// RSS, disk and indexing time are its own; quality is top-1, MRR@10 and
+// recall@5 of the right BANKING77 intent among distinct documents.
+//
+// It lives in its own module so ragkb's binary never depends on its peers.
+// Run it from this directory: go run . -out section.md (scripts/bench-peers.sh
+// writes the "Retrieval vs peers" section of BENCHMARKS.md with it).
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/ragkb/ragkb/embed"
+)
+
+// result is one searcher's figures on one corpus.
+type result struct {
+	System   string  `json:"system"`
+	Searcher string  `json:"searcher"`
+	Shape    string  `json:"shape"`
+	Docs     int     `json:"docs"`
+	Queries  int     `json:"queries"`
+	IndexSec float64 `json:"index_sec"`
+	Disk     int64   `json:"disk"`
+	Labelled bool    `json:"labelled"`
+	Top1     float64 `json:"top1"`
+	MRR10    float64 `json:"mrr10"`
+	Recall5  float64 `json:"recall5"`
+	P50us    float64 `json:"p50_us"`
+	P99us    float64 `json:"p99_us"`
+	RSSKiB   int64   `json:"rss_kib"`
+	Errors   int     `json:"errors"`
+}
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "peers:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("peers", flag.ContinueOnError)
+	data := fl.String("data", "../../../shared/data/banking77", "BANKING77 directory (train.csv, test.csv)")
+	shapes := fl.String("shapes", "faq,long,phrasing,synth-10000,synth-100000", "corpora: faq, long, phrasing, synth-N")
+	systems := fl.String("systems", "ragkb,bleve,chromem,glue", "systems to run")
+	synthQueries := fl.Int("synth-queries", 500, "questions asked of synthetic corpora")
+	out := fl.String("out", "", "write the Markdown section here (default stdout)")
+	child := fl.String("child", "", "internal: run one system on -shapes (one shape) and print JSON")
+	maxQ := fl.Int("queries", 0, "internal: questions for the child (0 = all)")
+	langs := fl.String("languages", "", "only measure lexical top-1 per language on the intent examples in this directory (answer/intent/builtins)")
+	intents := fl.String("intents", "../../answer/intent/builtins", "intent examples for the per-language table (\"\" = skip)")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	if *langs != "" {
+		return runLanguages(*langs, stdout)
+	}
+	if *child != "" {
+		return runChild(*child, *data, *shapes, *maxQ, stdout)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	var all []result
+	start := time.Now()
+	for _, shape := range strings.Split(*shapes, ",") {
+		q := 0
+		if strings.HasPrefix(shape, "synth-") {
+			q = *synthQueries
+		}
+		for _, sys := range strings.Split(*systems, ",") {
+			fmt.Fprintf(stderr, "peers: %s on %s...\n", sys, shape)
+			var buf bytes.Buffer
+			cmd := exec.Command(self, "-child", sys, "-shapes", shape, "-data", *data, "-queries", fmt.Sprint(q))
+			cmd.Stdout, cmd.Stderr = &buf, stderr
+			if err := cmd.Run(); err != nil {
+				return fmt.Errorf("%s on %s: %w", sys, shape, err)
+			}
+			var rs []result
+			if err := json.Unmarshal(buf.Bytes(), &rs); err != nil {
+				return fmt.Errorf("%s on %s: %w", sys, shape, err)
+			}
+			rss := int64(0)
+			if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+				rss = ru.Maxrss // KiB on Linux
+			}
+			for i := range rs {
+				rs[i].RSSKiB = rss
+			}
+			all = append(all, rs...)
+		}
+	}
+	w := stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	var perLang bytes.Buffer
+	if *intents != "" {
+		fmt.Fprintln(stderr, "peers: per-language table...")
+		if err := runLanguages(*intents, &perLang); err != nil {
+			return err
+		}
+	}
+	report(w, all, time.Since(start))
+	if perLang.Len() > 0 {
+		fmt.Fprintln(w, "### Per language: ragkb's lexical side with and without stems")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "The intent lane's built-in examples (`answer/intent/builtins`: 18 shop intents, hand-written in each language) as one document per example for half of them "+
+			"(even, then odd positions), the other half asked; top-1 = the first hit's intent is the question's, both folds together. "+
+			"\"Unknown\" indexes the documents without a language (no stems on the index side; queries still try their stems); "+
+			"\"known\" stems them (Snowball for en, de, fr, it, es; a light suffix stripper for pl, which Snowball lacks). Ties are broken by chunk id, "+
+			"which depends on the document's language: differences of about one point are noise.")
+		fmt.Fprintln(w)
+		w.Write(perLang.Bytes())
+		fmt.Fprintln(w)
+	}
+	return nil
+}
+
+func runChild(sys, data, shape string, maxQ int, stdout io.Writer) error {
+	ctx := context.Background()
+	c, err := loadCorpus(data, shape, maxQ)
+	if err != nil {
+		return err
+	}
+	emb := embed.NewLocal(embed.LocalConfig{})
+	s, err := newSystem(sys, emb)
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "ragkb-peers-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	t0 := time.Now()
+	if err := s.index(ctx, dir, c.Docs); err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	indexSec := time.Since(t0).Seconds()
+	disk := du(dir)
+	label := make(map[string]string, len(c.Docs))
+	for _, d := range c.Docs {
+		label[d.ID] = d.Label
+	}
+	labelled := len(c.Queries) > 0 && c.Queries[0].Label != ""
+	var rs []result
+	for _, se := range s.searchers() {
+		r := result{System: sys, Searcher: se.name, Shape: shape, Docs: len(c.Docs), Queries: len(c.Queries), IndexSec: indexSec, Disk: disk, Labelled: labelled}
+		// Warm up caches and lazily built structures on a few questions.
+		for _, q := range c.Queries[:min(20, len(c.Queries))] {
+			se.search(ctx, q.Text, 10)
+		}
+		lat := make([]float64, 0, len(c.Queries))
+		for _, q := range c.Queries {
+			t := time.Now()
+			ids, err := se.search(ctx, q.Text, 10)
+			lat = append(lat, float64(time.Since(t).Microseconds()))
+			if err != nil {
+				r.Errors++
+				continue
+			}
+			if rk, ok := s.(*ragkbSystem); ok {
+				if ids, err = rk.resolve(ctx, ids); err != nil {
+					return err
+				}
+			}
+			if !labelled {
+				continue
+			}
+			// Distinct intents in rank order: a system is not rewarded for
+			// returning several chunks of one document.
+			var labels []string
+			for _, id := range ids {
+				if l := label[id]; l != "" && !slices.Contains(labels, l) {
+					labels = append(labels, l)
+				}
+			}
+			if i := slices.Index(labels, q.Label); i >= 0 {
+				if i == 0 {
+					r.Top1++
+				}
+				if i < 5 {
+					r.Recall5++
+				}
+				if i < 10 {
+					r.MRR10 += 1 / float64(i+1)
+				}
+			}
+		}
+		n := float64(len(c.Queries))
+		r.Top1, r.Recall5, r.MRR10 = r.Top1/n, r.Recall5/n, r.MRR10/n
+		slices.Sort(lat)
+		r.P50us, r.P99us = pct(lat, 0.50), pct(lat, 0.99)
+		rs = append(rs, r)
+	}
+	if err := s.close(); err != nil {
+		return err
+	}
+	return json.NewEncoder(stdout).Encode(rs)
+}
+
+func pct(sorted []float64, p float64) float64 {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[min(len(sorted)-1, int(p*float64(len(sorted))))]
+}
+
+func du(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+var shapeTitle = map[string]string{
+	"faq":      "FAQ entries of five phrasings (77 documents)",
+	"long":     "long per-intent documents (77 documents, all training phrasings each)",
+	"phrasing": "one document per phrasing",
+}
+
+func report(w io.Writer, all []result, took time.Duration) {
+	fmt.Fprintln(w, "## Retrieval vs peers")
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "Measured %s on this machine (%d CPUs, %s/%s, shared with other jobs), one run of `scripts/bench-peers.sh` (%s). ",
+		time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, took.Round(time.Second))
+	fmt.Fprintln(w, "Every system runs in its own process on the same corpus with the same local embedder (`embed.Local`, 384 dimensions): "+
+		"**ragkb** in process (its indexer, SQLite lexical index, embedded vector index and hybrid retriever; the lexical and dense rows are its two sides alone), "+
+		"**bleve** v2 with BM25 scoring and its English analyzer (stopwords, Porter stemming), **chromem-go** (exhaustive cosine scan, persisted) "+
+		"and the **glue** a Go team would write: bleve and chromem-go queried concurrently, 30 candidates each, fused by reciprocal rank (k=60) like ragkb. "+
+		"Peers index the chunks ragkb's indexer cuts (`indexer.Split`), each with its document's title.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Quality: BANKING77 (`../shared/data/banking77`) as a knowledge base, the 3,080 test questions asked of it; a hit counts by its document's intent, "+
+		"distinct intents in rank order (several chunks of one document are not rewarded). "+
+		"Latency: one question at a time, in process, including embedding the question; p50/p99 in µs and as a ratio to the fastest system on that corpus. "+
+		"Peak RSS is the child process's maximum resident set (corpus loading included); disk is the index directory after indexing.")
+	fmt.Fprintln(w)
+	var shapes []string
+	for _, r := range all {
+		if !slices.Contains(shapes, r.Shape) {
+			shapes = append(shapes, r.Shape)
+		}
+	}
+	for _, shape := range shapes {
+		var rs []result
+		for _, r := range all {
+			if r.Shape == shape {
+				rs = append(rs, r)
+			}
+		}
+		title := shapeTitle[shape]
+		if strings.HasPrefix(shape, "synth-") {
+			title = fmt.Sprintf("scale: %d synthetic chunks (six training phrasings each), %d questions, latency and cost only", rs[0].Docs, rs[0].Queries)
+		} else if shape == "phrasing" {
+			title = fmt.Sprintf("%s (%d documents)", title, rs[0].Docs)
+		}
+		fmt.Fprintf(w, "### %s\n\n", title)
+		best50, best99 := rs[0].P50us, rs[0].P99us
+		for _, r := range rs {
+			best50, best99 = min(best50, max(r.P50us, 1)), min(best99, max(r.P99us, 1))
+		}
+		if rs[0].Labelled {
+			fmt.Fprintln(w, "| system | top-1 | MRR@10 | recall@5 | p50 µs (×fastest) | p99 µs (×fastest) | indexing s | peak RSS MiB | disk MiB |")
+			fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+		} else {
+			fmt.Fprintln(w, "| system | p50 µs (×fastest) | p99 µs (×fastest) | indexing s (chunks/s) | peak RSS MiB | disk MiB |")
+			fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
+		}
+		for _, r := range rs {
+			lat := fmt.Sprintf("%.0f (%.1f×) | %.0f (%.1f×)", r.P50us, r.P50us/best50, r.P99us, r.P99us/best99)
+			mib := func(n int64) string { return fmt.Sprintf("%.1f", float64(n)/(1<<20)) }
+			name := r.Searcher
+			if r.Errors > 0 {
+				name += fmt.Sprintf(" (%d errors)", r.Errors)
+			}
+			if r.Labelled {
+				fmt.Fprintf(w, "| %s | %.1f%% | %.3f | %.1f%% | %s | %.2f | %s | %s |\n", name, 100*r.Top1, r.MRR10, 100*r.Recall5, lat, r.IndexSec, mib(r.RSSKiB<<10), mib(r.Disk))
+			} else {
+				fmt.Fprintf(w, "| %s | %s | %.1f (%.0f/s) | %s | %s |\n", name, lat, r.IndexSec, float64(r.Docs)/r.IndexSec, mib(r.RSSKiB<<10), mib(r.Disk))
+			}
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintln(w, "ragkb's three rows share one process and one index: indexing time, RSS and disk are those of the whole stack. "+
+		"The glue's indexing time, RSS and disk are those of bleve and chromem-go together.")
+	fmt.Fprintln(w)
+}
