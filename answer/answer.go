@@ -307,6 +307,10 @@ type turn struct {
 	card bool
 	// laneNote says what the intent lane weighed when it stepped aside.
 	laneNote string
+	// unsupported are approved documents the lane matched on generic words
+	// only (intent.Prediction.Unsupported): retrieval must not answer with
+	// them either.
+	unsupported map[string]bool
 }
 
 func (t *turn) run() *ragkb.AnswerResponse {
@@ -518,7 +522,7 @@ func Complex(question string) bool {
 // grounded builds an extractive answer from the best passages.
 func (t *turn) grounded(hits []ragkb.SearchHit) *ragkb.AnswerResponse {
 	hits = slices.DeleteFunc(slices.Clone(hits), func(h ragkb.SearchHit) bool {
-		return h.Chunk.Kind == ragkb.DocQA && (guard.SpecificFit(t.question, h.Chunk.Title+"\n"+h.Chunk.Text) == guard.FitConflict ||
+		return h.Chunk.Kind == ragkb.DocQA && (t.unsupported[h.Chunk.DocumentID] || guard.SpecificFit(t.question, h.Chunk.Title+"\n"+h.Chunk.Text) == guard.FitConflict ||
 			!StatesPrice(t.question, h.Chunk.Title+"\n"+h.Chunk.Text))
 	})
 	if len(hits) == 0 {

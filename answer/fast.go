@@ -74,7 +74,39 @@ func (t *turn) docFor(ln *lane, name string) *ragkb.Document {
 	if doc == nil && relatedField[name] != "" {
 		doc = t.pickByLanguage(ln.byIntent[relatedField[name]])
 	}
+	if doc == nil {
+		doc = t.linkedDoc(ln, name)
+	}
 	return doc
+}
+
+// linkedDoc is the custom question standing for a built-in intent: the only
+// one linked to it, or of several ("Can I pay with PayPal?", "Can I pay by
+// bank transfer?" both stand for payment) the only one naming exactly the
+// specific things of the question.
+func (t *turn) linkedDoc(ln *lane, name string) *ragkb.Document {
+	var in []*ragkb.Document
+	for _, id := range ln.linked[name] {
+		if d := ln.byDoc[id]; d != nil && t.sc.inScope(d.ResourceID) {
+			in = append(in, d)
+		}
+	}
+	if len(in) <= 1 {
+		if len(in) == 1 {
+			return in[0]
+		}
+		return nil
+	}
+	var fit *ragkb.Document
+	for _, d := range in {
+		if guard.SpecificFit(t.question, content(d)) == guard.FitSupported {
+			if fit != nil {
+				return nil
+			}
+			fit = d
+		}
+	}
+	return fit
 }
 
 // content is what an approved text says and is asked as, for the specific
@@ -101,6 +133,11 @@ func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
 	if pred.Intent == "" {
 		return nil
 	}
+	if len(pred.Unsupported) > 0 {
+		if d := t.docFor(ln, pred.Intent); d != nil {
+			t.unsupported = map[string]bool{d.ID: true}
+		}
+	}
 	if !pred.OutOfScope && pred.Confidence >= cfg.FastConfidence {
 		if pred.Intent == "human_agent" {
 			t.reason = guard.ReasonHumanRequested
@@ -115,14 +152,39 @@ func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
 		return nil
 	}
 	var cands []candidate
-	seen := map[string]bool{}
-	for _, sc := range pred.Top {
+	seen := map[string]int{}
+	docOf := make([]string, len(pred.Top))
+	for i, sc := range pred.Top {
 		d := t.docFor(ln, sc.Intent)
-		if d == nil || seen[d.ID] {
+		if d == nil {
 			continue
 		}
-		seen[d.ID] = true
+		docOf[i] = d.ID
+		if j, ok := seen[d.ID]; ok {
+			// Two intents answered by one text (a custom question and the
+			// built-in it stands for): their probabilities add up.
+			cands[j].confidence += sc.Confidence
+			continue
+		}
+		seen[d.ID] = len(cands)
 		cands = append(cands, candidate{name: sc.Intent, doc: d, confidence: sc.Confidence, fit: guard.SpecificFit(t.question, content(d))})
+	}
+	slices.SortStableFunc(cands, func(a, b candidate) int { return cmp.Compare(b.confidence, a.confidence) })
+	// lead is the lead of a candidate over every other intent the lane
+	// weighed (with or without an approved text).
+	lead := func(c candidate) float64 {
+		other := 0.0
+		for i, sc := range pred.Top {
+			if docOf[i] != c.doc.ID {
+				other = max(other, sc.Confidence)
+			}
+		}
+		for _, o := range cands {
+			if o.doc.ID != c.doc.ID {
+				other = max(other, o.confidence)
+			}
+		}
+		return c.confidence - other
 	}
 	vetoed := slices.ContainsFunc(cands, func(c candidate) bool { return c.fit == guard.FitConflict })
 	cands = slices.DeleteFunc(cands, func(c candidate) bool { return c.fit == guard.FitConflict })
@@ -130,6 +192,11 @@ func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
 		if c, ok := t.covering(ln); ok {
 			return t.approvedAs(c)
 		}
+	}
+	if opts := t.sharedTopic(ln, pred, cands); len(opts) >= 2 {
+		// The question is about a topic several custom questions stand for
+		// ("I want to return a product": sale items, gifts): ask which.
+		return t.clarify(opts)
 	}
 	if len(cands) == 0 {
 		return nil
@@ -156,17 +223,21 @@ func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
 	if len(cands) > 1 {
 		runnerUp = cands[1].confidence
 	}
-	// The lane's own margin counts candidates without an approved text too
-	// (a built-in intent the merchant did not fill in).
-	margin := min(best.confidence-runnerUp, pred.Margin)
-	if best.name != pred.Intent {
-		margin = best.confidence - max(runnerUp, pred.Confidence-best.confidence)
+	// The margin counts intents without an approved text too (a built-in
+	// intent the merchant did not fill in).
+	margin := lead(best)
+	top := len(docOf) > 0 && docOf[0] == best.doc.ID
+	outOfScope := pred.OutOfScope
+	if outOfScope && pred.ScopeFloor > 0 && top && best.confidence >= pred.ScopeFloor {
+		// Out of scope only for a confidence shared between intents that
+		// one text answers (a custom question and its built-in).
+		outOfScope = false
 	}
 	switch {
-	case best.name == pred.Intent && !pred.OutOfScope && best.confidence >= cfg.FastConfidence && margin >= cfg.MinMargin:
+	case top && !outOfScope && best.confidence >= cfg.FastConfidence && margin >= cfg.MinMargin:
 		return t.approvedAs(best)
 	case best.fit == guard.FitSupported && best.confidence >= supportedMin && best.confidence >= 2*runnerUp &&
-		(best.name == pred.Intent || vetoed):
+		(top || vetoed):
 		// A text naming exactly the question's specific words (a custom
 		// "Do you ship to Austria?") outranks a generic one that was vetoed.
 		return t.approvedAs(best)
@@ -175,6 +246,30 @@ func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
 		return t.clarify(opts)
 	}
 	return nil
+}
+
+// sharedTopic returns the custom questions (at most maxOptions, the most
+// likely first) standing for the lane's top intent when that is a built-in
+// intent several of them stand for and none is named by the question, and
+// the intent is likely enough to ask about.
+func (t *turn) sharedTopic(ln *lane, pred intent.Prediction, cands []candidate) []candidate {
+	if len(pred.Top) == 0 || pred.Top[0].Confidence < clarifyMin || len(ln.linked[pred.Intent]) < 2 || t.docFor(ln, pred.Intent) != nil {
+		return nil
+	}
+	conf := map[string]float64{}
+	for _, c := range cands {
+		conf[c.doc.ID] = c.confidence
+	}
+	var opts []candidate
+	for _, id := range ln.linked[pred.Intent] {
+		d := ln.byDoc[id]
+		if d == nil || !t.sc.inScope(d.ResourceID) || guard.SpecificFit(t.question, content(d)) == guard.FitConflict {
+			continue
+		}
+		opts = append(opts, candidate{name: CustomPrefix + id, doc: d, confidence: conf[id]})
+	}
+	slices.SortStableFunc(opts, func(a, b candidate) int { return cmp.Compare(b.confidence, a.confidence) })
+	return opts[:min(len(opts), maxOptions)]
 }
 
 // covering looks, when the best candidates were vetoed for naming other

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -58,6 +59,10 @@ type lane struct {
 	// specifics are the specific things (countries, models…) each approved
 	// document names, by classifier intent, for documents that name any.
 	specifics map[string][]guard.Specific
+	// linked maps a built-in intent to the custom questions that stand for
+	// it (intent.Linkable), so the built-in's examples in six languages
+	// reach them.
+	linked map[string][]string
 }
 
 // optionID is the clarify option id of an approved document: stable across
@@ -102,7 +107,9 @@ const laneBuildTimeout = 10 * time.Minute
 // build shared by every concurrent caller.
 type laneCache struct {
 	builtins *intent.Classifier
-	opts     intent.Options
+	// builtinExamples are the built-in intents' phrasings.
+	builtinExamples []intent.Example
+	opts            intent.Options
 	// embedder (nil: local mode) embeds approved questions and examples for
 	// the semantic lane, through vectors (keyed by model and text).
 	embedder ragkb.Embedder
@@ -125,14 +132,15 @@ func newLaneCache(opts intent.Options, e ragkb.Embedder, semOpts intent.Semantic
 	// Five candidates: the specific-words check may veto the first ones.
 	opts.TopN = cmp.Or(opts.TopN, 5)
 	lc := &laneCache{
-		builtins: intent.Train(intent.Builtins(), opts),
-		opts:     opts,
-		embedder: e,
-		vectors:  vc,
-		semOpts:  semOpts.WithDefaults(),
-		log:      log,
-		metrics:  m,
-		budget:   cmp.Or(budget, DefaultLaneCacheBytes),
+		builtins:        intent.Train(intent.Builtins(), opts),
+		builtinExamples: intent.Builtins(),
+		opts:            opts,
+		embedder:        e,
+		vectors:         vc,
+		semOpts:         semOpts.WithDefaults(),
+		log:             log,
+		metrics:         m,
+		budget:          cmp.Or(budget, DefaultLaneCacheBytes),
 	}
 	// The budget, not the count, bounds the cache.
 	lc.lanes, _ = simplelru.NewLRU[string, *lane](math.MaxInt32, func(_ string, l *lane) {
@@ -366,6 +374,18 @@ func (lc *laneCache) build(ctx context.Context, st Store, tenantID string, v int
 			l.specifics[name] = append(l.specifics[name], sp...)
 		}
 	}
+	if len(l.byDoc) <= trainedCustomMax {
+		// Linking classifies every custom question: only for the trained
+		// ones, not for the nearest-phrasing index of very many.
+		l.linked = linkCustoms(lc.builtins, l.byDoc, l.byIntent)
+	}
+	// The built-in phrasings (six languages) of the intents the tenant
+	// answers embed too, so the dense side knows more than one wording.
+	for _, e := range lc.builtinExamples {
+		if len(l.byIntent[e.Intent]) > 0 || len(l.linked[e.Intent]) > 0 {
+			dense = append(dense, e)
+		}
+	}
 	for _, def := range defs {
 		l.tenantIntents[def.Name] = def
 		for _, e := range def.Examples {
@@ -412,6 +432,27 @@ func (lc *laneCache) build(ctx context.Context, st Store, tenantID string, v int
 		l.sem = sem.WithNear(l.near)
 	}
 	return l, nil
+}
+
+// linkMin is the confidence with which the built-ins must place a custom
+// question for it to stand for a built-in intent.
+const linkMin = 0.5
+
+// linkCustoms links each linkable built-in intent without an approved
+// questionnaire text to the custom questions the built-ins classify as it.
+func linkCustoms(builtins *intent.Classifier, customs map[string]*ragkb.Document, byIntent map[string][]*ragkb.Document) map[string][]string {
+	by := map[string][]string{}
+	for id, d := range customs {
+		p := builtins.Classify(d.Title)
+		if p.OutOfScope || p.Confidence < linkMin || !intent.Linkable(p.Intent) || len(byIntent[p.Intent]) > 0 {
+			continue
+		}
+		by[p.Intent] = append(by[p.Intent], id)
+	}
+	for _, ids := range by {
+		slices.Sort(ids)
+	}
+	return by
 }
 
 // examplesKey identifies a set of examples (order included).

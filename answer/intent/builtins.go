@@ -36,6 +36,19 @@ var questionnaireIntents = []string{
 	"new_products_only", "original_products_only", "warranty", "invoice",
 }
 
+// unlinkable are the built-in intents that no approved text stands for:
+// they route (a person, a complaint, an order lookup) or are too broad
+// (product questions and advice) for one custom answer to cover.
+var unlinkable = []string{"complaint", "greeting", "human_agent", "order_status", "product_advice", "product_question", OutOfScopeIntent}
+
+// Linkable reports whether a merchant's custom question classified as the
+// built-in intent name may answer that intent's questions: the built-in's
+// examples in six languages then reach the custom answer ("Do you sell gift
+// cards?" written in English answers "Vendete buoni regalo?").
+func Linkable(name string) bool {
+	return name != "" && !slices.Contains(unlinkable, name) && !slices.Contains(questionnaireIntents, name)
+}
+
 // QuestionnaireIntents returns the built-in intents that map 1:1 to a
 // questionnaire field (ragkb.KnowledgeBase) of the same JSON name.
 func QuestionnaireIntents() []string { return slices.Clone(questionnaireIntents) }

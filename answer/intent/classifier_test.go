@@ -91,9 +91,9 @@ func TestOptionsValidate(t *testing.T) {
 func TestBuiltinsWellFormed(t *testing.T) {
 	bs := BuiltinIntents()
 	want := []string{
-		"complaint", "delivery_methods", "delivery_time", "discounts", "greeting", "human_agent",
-		"invoice", "new_products_only", "order_status", "original_products_only", "payment",
-		"product_advice", "product_question", "returns", "store_location", "store_pickup", "warranty",
+		"cancel_order", "complaint", "delivery_methods", "delivery_time", "discounts", "gift_cards", "gift_wrapping",
+		"greeting", "human_agent", "invoice", "loyalty_program", "new_products_only", "order_status", "original_products_only",
+		"payment", "product_advice", "product_question", "returns", "shipping_abroad", "store_location", "store_pickup", "warranty",
 	}
 	if got := BuiltinNames(); !slices.Equal(got, want) {
 		t.Fatalf("BuiltinNames() = %q, want %q", got, want)
@@ -242,15 +242,17 @@ func TestClassifyCustomIntents(t *testing.T) {
 	if got := base.With([]Example{{Intent: "x", Text: ""}}); got != base {
 		t.Errorf("With(no usable examples) = a new classifier, want the same one")
 	}
-	// Every paraphrase must rank its custom intent first; the closer ones
-	// must also be confident enough for the fast lane (inScope).
+	// Every paraphrase must rank its custom intent first (or the built-in
+	// intent of the same topic, which the answer lane links to the custom
+	// question: alsoOK); the closer ones must also be confident enough for
+	// the fast lane (inScope).
 	tests := []struct {
-		name, text, want string
-		inScope          bool
+		name, text, want, alsoOK string
+		inScope                  bool
 	}{
-		{name: "gift wrapping paraphrase", text: "is gift wrapping available?", want: "custom:doc_gift", inScope: true},
-		{name: "gift wrapping short", text: "gift wrap?", want: "custom:doc_gift", inScope: true},
-		{name: "gift wrapping passive", text: "can it be gift wrapped", want: "custom:doc_gift", inScope: true},
+		{name: "gift wrapping paraphrase", text: "is gift wrapping available?", want: "custom:doc_gift", alsoOK: "gift_wrapping", inScope: true},
+		{name: "gift wrapping short", text: "gift wrap?", want: "custom:doc_gift", alsoOK: "gift_wrapping", inScope: true},
+		{name: "gift wrapping passive", text: "can it be gift wrapped", want: "custom:doc_gift", alsoOK: "gift_wrapping", inScope: true},
 		{name: "engraving from one example", text: "could you engrave my ring", want: "custom:doc_engraving", inScope: true},
 		{name: "engraving loose", text: "do you do engraving", want: "custom:doc_engraving"},
 		{name: "rental polish", text: "czy mogę wypożyczyć rower?", want: "custom:doc_rental", inScope: true},
@@ -261,7 +263,13 @@ func TestClassifyCustomIntents(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			p := c.Classify(tc.text)
-			if p.Intent != tc.want || (tc.inScope && p.OutOfScope) {
+			out := p.OutOfScope
+			if tc.alsoOK != "" {
+				// The lane adds up the two intents standing for one text.
+				pr := c.Probabilities(tc.text)
+				out = pr[tc.want]+pr[tc.alsoOK] < DefaultOptions().MinConfidence
+			}
+			if (p.Intent != tc.want && (tc.alsoOK == "" || p.Intent != tc.alsoOK)) || (tc.inScope && out) {
 				t.Errorf("Classify(%q) = %s (%.2f, similarity %.2f, out of scope %v), want %s (in scope: %v)",
 					tc.text, p.Intent, p.Confidence, p.Similarity, p.OutOfScope, tc.want, tc.inScope)
 			}
@@ -434,9 +442,13 @@ func TestEvaluateBanking77(t *testing.T) {
 		shots               int
 		minAccuracy, minF1  float64
 		minOOS, maxFalseOOS float64
+		maxWrong, minRight  float64
 	}{
-		{name: "full", shots: 0, minAccuracy: 0.91, minF1: 0.91, minOOS: 0.43, maxFalseOOS: 0.10},
-		{name: "10-shot", shots: 10, minAccuracy: 0.74, minF1: 0.74, minOOS: 0.60, maxFalseOOS: 0.30},
+		// The precision-first defaults (MinConfidence 0.72, SupportRatio 2)
+		// refuse more in-scope questions than before (false OOS 0.12 and
+		// 0.35, was 0.08 and 0.25) to keep wrong answers at most 3% and 5%.
+		{name: "full", shots: 0, minAccuracy: 0.91, minF1: 0.91, minOOS: 0.55, maxFalseOOS: 0.13, maxWrong: 0.03, minRight: 0.83},
+		{name: "10-shot", shots: 10, minAccuracy: 0.74, minF1: 0.74, minOOS: 0.75, maxFalseOOS: 0.36, maxWrong: 0.05, minRight: 0.55},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -456,6 +468,9 @@ func TestEvaluateBanking77(t *testing.T) {
 			}
 			if r.OOSDetected < tc.minOOS {
 				t.Errorf("held-out intents flagged out of scope %.3f, want at least %.2f", r.OOSDetected, tc.minOOS)
+			}
+			if r.Wrong > tc.maxWrong || r.Right < tc.minRight {
+				t.Errorf("right %.3f wrong %.3f refused %.3f, want right at least %.2f and wrong at most %.2f", r.Right, r.Wrong, r.Refused, tc.minRight, tc.maxWrong)
 			}
 			if r.OOSFalseRate > tc.maxFalseOOS {
 				t.Errorf("in-scope questions flagged out of scope %.3f, want at most %.2f", r.OOSFalseRate, tc.maxFalseOOS)

@@ -212,9 +212,17 @@ func (s *Semantic) Classify(text string, q []float32) Prediction {
 		p.Margin = p.Confidence
 	}
 	hasDense := sim[top] != 0
-	p.OutOfScope = p.Intent == OutOfScopeIntent || p.Confidence < s.opts.MinConfidence ||
+	p.OutOfScope = p.Intent == OutOfScopeIntent ||
 		(hasDense && sim[top] < s.opts.MinSimilarity) ||
 		(!hasDense && (empty || lexSim < s.lex.opts.MinSimilarity))
+	if !p.OutOfScope && p.Confidence < s.opts.MinConfidence {
+		p.OutOfScope, p.ScopeFloor = true, s.opts.MinConfidence
+	}
+	if (!p.OutOfScope || p.ScopeFloor > 0) && p.Intent != OutOfScopeIntent {
+		if uns, out := s.lex.Support(text, p.Intent, nil); out {
+			p.Unsupported, p.OutOfScope, p.ScopeFloor = uns, true, 0
+		}
+	}
 	k := min(max(s.lex.opts.TopN, 1), n)
 	p.Top = make([]Scored, k)
 	for i := range k {

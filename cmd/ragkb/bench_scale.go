@@ -114,13 +114,13 @@ func scaleQuestions(n int) []scaleQuestion {
 
 // scaleRow is one size's measurements.
 type scaleRow struct {
-	n                                   int
-	upload, index, build                time.Duration
-	heapBefore, heapAfter, rss          float64 // MiB
-	exact, para                         [4]int  // right, wrong, refused, wrong on the fast tier
-	fastP50, fastP99, allP50            time.Duration
-	fastShare                           float64
-	answerRPS, healthRPS, answerErrRate float64
+	n                          int
+	upload, index, build       time.Duration
+	heapBefore, heapAfter, rss float64 // MiB
+	exact, para                [4]int  // right, wrong, refused, wrong on the fast tier
+	fastP50, fastP99, allP50   time.Duration
+	fastShare                  float64
+	answerRPS, healthRPS       float64
 }
 
 // benchScale measures one tenant with many custom questions: uploaded as

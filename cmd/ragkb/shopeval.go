@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -18,9 +19,18 @@ import (
 //go:embed testdata/shopset.json
 var shopSetJSON []byte
 
+// shopSet2JSON is the held-out shop question set (testdata/shopset2.json):
+// another shop, with an Italian questionnaire and its own custom questions,
+// written before the lane was tuned and not used for tuning.
+//
+//go:embed testdata/shopset2.json
+var shopSet2JSON []byte
+
 // shopSet is the question set: a questionnaire and questions with the
 // outcome expected of each.
 type shopSet struct {
+	// Language is the questionnaire's language (en when empty).
+	Language      string `json:"language"`
 	KnowledgeBase struct {
 		ragkb.KnowledgeBase
 		Custom []struct {
@@ -53,15 +63,15 @@ func (r *shopReport) total() int { return r.Right + r.Wrong + r.Refused }
 
 func (r *shopReport) share(n int) float64 { return float64(n) / float64(max(r.total(), 1)) }
 
-// runShopEval indexes the set's questionnaire into env (in English) and asks
+// runShopEval indexes the set's questionnaire into env (in its language) and asks
 // every question through /v1/answer. Scoring, precision first: an answer
 // with another approved text than expected, or any answer where a refusal
 // or an agent was expected, is wrong; a fallback, clarify or agent where an
 // answer was expected is refused; an agent where one was expected, and a
 // fallback, clarify or agent where a refusal was expected, are right.
-func runShopEval(ctx context.Context, env *benchEnv) (*shopReport, error) {
+func runShopEval(ctx context.Context, env *benchEnv, setJSON []byte) (*shopReport, error) {
 	var set shopSet
-	if err := json.Unmarshal(shopSetJSON, &set); err != nil {
+	if err := json.Unmarshal(setJSON, &set); err != nil {
 		return nil, fmt.Errorf("shop set: %w", err)
 	}
 	kb := set.KnowledgeBase.KnowledgeBase
@@ -74,8 +84,9 @@ func runShopEval(ctx context.Context, env *benchEnv) (*shopReport, error) {
 		kb.Custom = append(kb.Custom, c.CustomQuestion)
 		titleOf[c.Key] = c.Question
 	}
-	r := &ragkb.Resource{ID: ragkb.NewID("res"), Name: "Shop questionnaire", Type: ragkb.TypeKnowledgeBase, Language: "en", KnowledgeBase: &kb}
-	if _, _, err := env.index(ctx, r, knowledgebase.Documents(&kb, "en")); err != nil {
+	lang := cmp.Or(set.Language, "en")
+	r := &ragkb.Resource{ID: ragkb.NewID("res"), Name: "Shop questionnaire", Type: ragkb.TypeKnowledgeBase, Language: lang, KnowledgeBase: &kb}
+	if _, _, err := env.index(ctx, r, knowledgebase.Documents(&kb, lang)); err != nil {
 		return nil, err
 	}
 	rep := &shopReport{}

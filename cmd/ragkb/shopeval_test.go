@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"github.com/ragkb/ragkb/internal/testenv"
 )
 
-// shopEval runs the shop question set against a fresh service with env.
-func shopEval(t *testing.T, env map[string]string) *shopReport {
+// shopEval runs a shop question set against a fresh service with env. The
+// failures of the held-out set are listed only with RAGKB_SHOPSET_VERBOSE=1,
+// so tuning does not look at them.
+func shopEval(t *testing.T, env map[string]string, setJSON []byte, heldOut bool) *shopReport {
 	t.Helper()
 	ctx := context.Background()
 	e, err := newBenchEnv(ctx, env)
@@ -16,44 +19,61 @@ func shopEval(t *testing.T, env map[string]string) *shopReport {
 		t.Fatal(err)
 	}
 	defer e.close()
-	rep, err := runShopEval(ctx, e)
+	rep, err := runShopEval(ctx, e, setJSON)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, o := range rep.Outcomes {
-		if o.Verdict != "right" {
-			t.Logf("%-7s %s %-20s %q -> %s (%s)", o.Verdict, o.Lang, o.Expect, o.Question, o.Got, o.Detail)
+	if !heldOut || os.Getenv("RAGKB_SHOPSET_VERBOSE") != "" {
+		for _, o := range rep.Outcomes {
+			if o.Verdict != "right" {
+				t.Logf("%-7s %s %-20s %q -> %s (%s)", o.Verdict, o.Lang, o.Expect, o.Question, o.Got, o.Detail)
+			}
 		}
 	}
 	t.Logf("right %.1f%%, wrong %.1f%%, refused %.1f%% of %d (clarify %d)", 100*rep.share(rep.Right), 100*rep.share(rep.Wrong), 100*rep.share(rep.Refused), rep.total(), rep.Clarify)
 	return rep
 }
 
-// The floors are the shares measured when the set was written (see
-// BENCHMARKS.md, "Shop question set"), below the targets of issue 9 where
-// those are not reached yet: they stop regressions.
-func TestShopSetLocal(t *testing.T) {
-	rep := shopEval(t, nil)
-	if w := rep.share(rep.Wrong); w > 0.07 {
-		t.Errorf("wrong share %.3f, want at most 0.07", w)
-	}
-	if r := rep.share(rep.Right); r < 0.74 {
-		t.Errorf("right share %.3f, want at least 0.74", r)
+// semanticShopEnv is the service configuration of the semantic shop runs.
+func semanticShopEnv(t *testing.T) map[string]string {
+	url := testenv.EmbeddingURL(t)
+	return map[string]string{
+		"RAGKB_EMBEDDER": "openai", "RAGKB_EMBEDDING_URL": url, "RAGKB_EMBEDDING_MODEL": testenv.EmbeddingModel,
+		"RAGKB_EMBEDDING_MODALITY": "input_type", "RAGKB_EMBEDDING_TIMEOUT": "300s", "RAGKB_EMBEDDING_QUERY_TIMEOUT": "300s",
 	}
 }
 
+// checkShares fails the test when rep has more wrong or fewer right answers
+// than the floors.
+func checkShares(t *testing.T, rep *shopReport, maxWrong, minRight float64) {
+	t.Helper()
+	if w := rep.share(rep.Wrong); w > maxWrong {
+		t.Errorf("wrong share %.3f, want at most %.3f", w, maxWrong)
+	}
+	if r := rep.share(rep.Right); r < minRight {
+		t.Errorf("right share %.3f, want at least %.3f", r, minRight)
+	}
+}
+
+// The floors are the shares measured (see BENCHMARKS.md, "Shop question
+// set"), below the targets of issue 9 where those are not reached yet: they
+// stop regressions.
+func TestShopSetLocal(t *testing.T) {
+	checkShares(t, shopEval(t, nil, shopSetJSON, false), 0.03, 0.93)
+}
+
 func TestShopSetSemantic(t *testing.T) {
-	url := testenv.EmbeddingURL(t)
-	rep := shopEval(t, map[string]string{
-		"RAGKB_EMBEDDER": "openai", "RAGKB_EMBEDDING_URL": url, "RAGKB_EMBEDDING_MODEL": testenv.EmbeddingModel,
-		"RAGKB_EMBEDDING_MODALITY": "input_type", "RAGKB_EMBEDDING_TIMEOUT": "300s", "RAGKB_EMBEDDING_QUERY_TIMEOUT": "300s",
-	})
-	if w := rep.share(rep.Wrong); w > 0.02 {
-		t.Errorf("wrong share %.3f, want at most 0.02", w)
-	}
-	// A floor at the measured share (78.9% with the grounded threshold
-	// 0.875); the issue's target is 95%.
-	if r := rep.share(rep.Right); r < 0.77 {
-		t.Errorf("right share %.3f, want at least 0.77", r)
-	}
+	// Measured 95.6% right, 0% wrong (issue 9's targets: ≥ 95%, ≤ 2%).
+	checkShares(t, shopEval(t, semanticShopEnv(t), shopSetJSON, false), 0.02, 0.95)
+}
+
+func TestShopSet2Local(t *testing.T) {
+	// Held out: measured 70.9% right, 3.6% wrong.
+	checkShares(t, shopEval(t, nil, shopSet2JSON, true), 0.04, 0.70)
+}
+
+func TestShopSet2Semantic(t *testing.T) {
+	// Held out: measured 79.4% right, 4.2% wrong (main before issue 9's
+	// lane work: 72.7%, 5.5%); the targets are not reached.
+	checkShares(t, shopEval(t, semanticShopEnv(t), shopSet2JSON, true), 0.05, 0.79)
 }
