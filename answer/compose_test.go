@@ -210,3 +210,34 @@ func TestComposeOfferAspects(t *testing.T) {
 		})
 	}
 }
+
+func TestTiedQA(t *testing.T) {
+	qa := func(q, a string, rel float64) ragkb.SearchHit {
+		return ragkb.SearchHit{Chunk: &ragkb.Chunk{Kind: ragkb.DocQA, Title: q, Text: a}, Relevance: rel}
+	}
+	tent := []ragkb.SearchHit{
+		qa("Is the Kestrel Pro tent lightweight?", "Yes: the Kestrel Pro tent weighs 1.9 kg.", 0.62),
+		qa("Is the Kestrel Pro tent waterproof?", "Yes: the Kestrel Pro tent has a 3000 mm hydrostatic head.", 0.60),
+		qa("What warranty does the Kestrel Pro tent have?", "Two years on the Kestrel Pro tent.", 0.59),
+	}
+	for _, c := range []struct {
+		name     string
+		question string
+		hits     []ragkb.SearchHit
+		chosen   int
+		want     bool
+	}{
+		{"only the shared name matches", "Will I stay dry in heavy rain with the Kestrel Pro tent?", tent, 0, true},
+		{"the asked aspect picks one entry", "Is the Kestrel Pro tent waterproof?", tent, 1, false},
+		{"every question word matched", "Kestrel Pro tent lightweight", tent, 0, false},
+		{"the other entry is much less relevant", "Will I stay dry in heavy rain with the Kestrel Pro tent?",
+			[]ragkb.SearchHit{tent[0], qa(tent[1].Chunk.Title, tent[1].Chunk.Text, 0.40)}, 0, false},
+		{"a single entry", "Will I stay dry in heavy rain with the Kestrel Pro tent?", tent[:1], 0, false},
+		{"same text under two questions is no tie", "Will I stay dry with the Kestrel Pro tent?",
+			[]ragkb.SearchHit{tent[1], qa("Kestrel Pro tent in rain?", tent[1].Chunk.Text, 0.60)}, 0, false},
+	} {
+		if got := TiedQA(c.question, c.hits, c.chosen); got != c.want {
+			t.Errorf("%s: TiedQA(%q) = %v, want %v", c.name, c.question, got, c.want)
+		}
+	}
+}
