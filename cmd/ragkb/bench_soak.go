@@ -111,7 +111,25 @@ func (c *soakClient) do(ctx context.Context, method, path, key string, body, out
 // -soak-duration, reporting errors, latency percentiles and the server's
 // RSS per interval, and the RSS slope as a leak check.
 func benchSoak(ctx context.Context, w io.Writer, progress io.Writer) error {
-	dur, rate := soakFlags.duration, soakFlags.rate
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	_, err = runSoak(ctx, exe, soakFlags.duration, soakFlags.rate, w, progress)
+	return err
+}
+
+// soakResult is what a soak run found, for the CI test to assert on.
+type soakResult struct {
+	requests, errors, stuck, failed int
+	slope                           float64 // MiB/min after the first interval
+	serverLog                       string  // the tail of the server's log
+}
+
+// runSoak runs the soak against a `serve` child of the ragkb binary exe and
+// writes its report to w.
+func runSoak(ctx context.Context, exe string, dur time.Duration, rate float64, w io.Writer, progress io.Writer) (soakResult, error) {
+	var res soakResult
 	if dur <= 0 {
 		dur = 10 * time.Minute
 	}
@@ -122,13 +140,9 @@ func benchSoak(ctx context.Context, w io.Writer, progress io.Writer) error {
 	if dur < 3*time.Minute {
 		bucketLen = dur / 3
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		return err
-	}
 	dir, err := os.MkdirTemp("", "ragkb-soak-")
 	if err != nil {
-		return err
+		return res, err
 	}
 	defer os.RemoveAll(dir)
 
@@ -149,7 +163,7 @@ func benchSoak(ctx context.Context, w io.Writer, progress io.Writer) error {
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return err
+		return res, err
 	}
 	addr := ln.Addr().String()
 	ln.Close()
@@ -165,7 +179,7 @@ func benchSoak(ctx context.Context, w io.Writer, progress io.Writer) error {
 	var childLog bytes.Buffer
 	child.Stdout, child.Stderr = &childLog, &childLog
 	if err := child.Start(); err != nil {
-		return err
+		return res, err
 	}
 	defer func() {
 		_ = child.Process.Signal(os.Interrupt)
@@ -181,11 +195,11 @@ func benchSoak(ctx context.Context, w io.Writer, progress io.Writer) error {
 	c := &soakClient{base: "http://" + addr, http: &http.Client{Timeout: 30 * time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
 	if err := soakSetup(ctx, c, adminKey); err != nil {
-		return fmt.Errorf("soak setup: %w (server log: %s)", err, tail(childLog.String(), 2000))
+		return res, fmt.Errorf("soak setup: %w (server log: %s)", err, tail(childLog.String(), 2000))
 	}
 	policies, err := soakPolicies(ctx, c, pages.URL, 4)
 	if err != nil {
-		return fmt.Errorf("soak setup: %w", err)
+		return res, fmt.Errorf("soak setup: %w", err)
 	}
 	fmt.Fprintf(progress, "bench: soak for %s at %.0f ops/s (server pid %d)\n", dur, rate, child.Process.Pid)
 
@@ -318,7 +332,7 @@ func benchSoak(ctx context.Context, w io.Writer, progress io.Writer) error {
 	// Nothing stays in processing: every remaining upload and policy finishes.
 	stuck, failed, err := soakSettle(ctx, c, 60*time.Second)
 	if err != nil {
-		return err
+		return res, err
 	}
 	elapsed := time.Since(start)
 
@@ -360,10 +374,11 @@ func benchSoak(ctx context.Context, w io.Writer, progress io.Writer) error {
 		total, elapsed.Round(time.Second), float64(total)/elapsed.Seconds(), totalErr, overload.Load(), conflicts,
 		pct(all, 0.50), pct(all, 0.99), created.Load(), deleted.Load(), pageHits.Load(), stuck, failed, rss0, buckets[nb-1].rssMiB, slope, verdict)
 	fmt.Fprintf(w, "Machine load average (1 min, /proc/loadavg) at the start %s, at the end %s, on %d CPUs shared with other work: latency and errors depend on it.\n\n", load0, loadAverage(), runtime.NumCPU())
+	res = soakResult{requests: total, errors: totalErr, stuck: stuck, failed: failed, slope: slope, serverLog: tail(childLog.String(), 4000)}
 	if totalErr > 0 || stuck > 0 || failed > 0 {
-		fmt.Fprintf(progress, "bench: soak: %d errors, %d stuck, %d failed; server log tail:\n%s\n", totalErr, stuck, failed, tail(childLog.String(), 4000))
+		fmt.Fprintf(progress, "bench: soak: %d errors, %d stuck, %d failed; server log tail:\n%s\n", totalErr, stuck, failed, res.serverLog)
 	}
-	return nil
+	return res, nil
 }
 
 // pickSoakOp spreads the mix evenly over the sequence (deterministic).
