@@ -108,6 +108,11 @@ type Store interface {
 	ListWebhooks(ctx context.Context, tenantID string) ([]*Webhook, error)
 	DeleteWebhook(ctx context.Context, tenantID, id string) error
 	CreateDelivery(ctx context.Context, d *Delivery) error
+	// RecordEvent stores e (filling ID and CreatedAt when empty) and ds
+	// (each given e's tenant and ID) with one DeliveryJob per delivery, in
+	// one transaction. A delivery whose webhook is not (or no longer) e's
+	// tenant's is skipped; the event is kept.
+	RecordEvent(ctx context.Context, e *Event, ds []*Delivery) error
 	UpdateDelivery(ctx context.Context, d *Delivery) error
 	// ClaimDelivery atomically moves a delivery that is pending and due at
 	// now (NextAttempt unset or <= now) to NextAttempt until, so that no

@@ -79,3 +79,20 @@ func validateWebhookURL(raw string) error {
 	}
 	return nil
 }
+
+// WebhookMaxAttempts is how many times a delivery is attempted before it is
+// marked failed.
+const WebhookMaxAttempts = 8
+
+// DeliveryJob is the job (River job args) that sends one Delivery. The
+// store inserts it in the transaction that records the event
+// (Store.RecordEvent); the webhook package's worker runs it.
+type DeliveryJob struct {
+	DeliveryID string `json:"delivery_id"`
+	TenantID   string `json:"tenant_id"`
+	WebhookID  string `json:"webhook_id"`
+	EventID    string `json:"event_id"`
+}
+
+// Kind names the job for River.
+func (DeliveryJob) Kind() string { return "ragkb_webhook_delivery" }

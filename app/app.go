@@ -57,6 +57,8 @@ import (
 	"github.com/ragkb/ragkb/store/vectorindex"
 	"github.com/ragkb/ragkb/webhook"
 	"github.com/ragkb/ragkb/worker"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
 )
 
 // App is ragkb wired in one process: the stores, the indexer, the answer
@@ -83,7 +85,7 @@ type App struct {
 	Questions  *insights.Writer
 	Insights   *insights.Service
 	Events     *webhook.Recorder
-	Dispatcher *webhook.Dispatcher
+	Deliveries *webhook.Runner // works webhook delivery jobs (River)
 	Worker     *worker.Worker
 	Accounts   *accounts.Service
 	Registry   *prometheus.Registry
@@ -269,8 +271,16 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	}); err != nil {
 		return nil, err
 	}
-	a.Dispatcher = webhook.NewDispatcher(webhook.DispatcherConfig{Store: a.Store, Client: a.Fetcher.Client(), Logger: log, UserAgent: "ragkb/" + version,
-		ShutdownTimeout: cfg.ShutdownTimeout})
+	dw := webhook.NewWorker(webhook.WorkerConfig{Store: a.Store, Client: a.Fetcher.Client(), Logger: log, UserAgent: "ragkb/" + version})
+	rcfg := webhook.RunnerConfig{ShutdownTimeout: cfg.ShutdownTimeout, Logger: log}
+	if pg != nil {
+		a.Deliveries, err = webhook.NewRunner(riverpgxv5.New(pg.Pool()), dw, rcfg)
+	} else {
+		a.Deliveries, err = webhook.NewRunner(riversqlite.New(a.Store.(*sqlite.Store).RiverDB()), dw, rcfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("webhook deliveries: %w", err)
+	}
 	a.handler = a.newServer()
 	// An admin key is generated only where it can be shown (a worker
 	// process has no Stdout and leaves it to the API process).

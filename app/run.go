@@ -59,7 +59,9 @@ func (a *App) Run(ctx context.Context) error {
 	bg, cancelBg := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelBg()
 	a.Worker.Start(bg)
-	a.Dispatcher.Start(bg)
+	if err := a.Deliveries.Start(bg); err != nil {
+		return fmt.Errorf("start webhook deliveries: %w", err)
+	}
 	a.Accounts.Start(bg)
 
 	var runErr error
@@ -73,7 +75,7 @@ func (a *App) Run(ctx context.Context) error {
 	defer cancel()
 	stops := map[string]func(){
 		"worker":     a.Worker.Stop,
-		"dispatcher": a.Dispatcher.Stop,
+		"deliveries": a.Deliveries.Stop,
 		"accounts":   a.Accounts.Stop,
 	}
 	if srv != nil {

@@ -15,9 +15,11 @@ import (
 
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/store/sqlite"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 )
 
-var _ DispatcherStore = ragkb.Store(nil)
+var _ WorkerStore = ragkb.Store(nil)
 var _ RecorderStore = ragkb.Store(nil)
 
 // clock is a manual clock shared by the store, the recorder and the dispatcher.
@@ -102,9 +104,9 @@ func (e *env) record(ev *ragkb.Event) *ragkb.Event {
 	return ev
 }
 
-// dispatcher returns a dispatcher with a deterministic backoff of attempt minutes.
-func (e *env) dispatcher(mod func(*DispatcherConfig)) *Dispatcher {
-	cfg := DispatcherConfig{
+// worker returns a worker with a deterministic backoff of attempt minutes.
+func (e *env) worker(mod func(*WorkerConfig)) *Worker {
+	cfg := WorkerConfig{
 		Store:   e.store,
 		Client:  &http.Client{},
 		Now:     e.clock.Now,
@@ -114,7 +116,7 @@ func (e *env) dispatcher(mod func(*DispatcherConfig)) *Dispatcher {
 	if mod != nil {
 		mod(&cfg)
 	}
-	return NewDispatcher(cfg)
+	return NewWorker(cfg)
 }
 
 func (e *env) deliveries(tenantID string) []*ragkb.Delivery {
@@ -135,14 +137,11 @@ func (e *env) delivery(tenantID string) *ragkb.Delivery {
 	return ds[0]
 }
 
-func (e *env) runOnce(d *Dispatcher, wantDelivered int) {
-	e.t.Helper()
-	got, err := d.RunOnce(e.ctx)
-	if err != nil {
-		e.t.Fatalf("RunOnce: %v", err)
-	}
-	if got != wantDelivered {
-		e.t.Fatalf("RunOnce delivered %d, want %d", got, wantDelivered)
+// job is the River job of delivery d at its attempt-th run, as River hands it to the worker.
+func job(d *ragkb.Delivery, attempt int) *river.Job[ragkb.DeliveryJob] {
+	return &river.Job[ragkb.DeliveryJob]{
+		JobRow: &rivertype.JobRow{ID: 1, Attempt: attempt, MaxAttempts: DefaultMaxAttempts, Kind: ragkb.DeliveryJob{}.Kind()},
+		Args:   ragkb.DeliveryJob{DeliveryID: d.ID, TenantID: d.TenantID, WebhookID: d.WebhookID, EventID: d.EventID},
 	}
 }
 

@@ -2,7 +2,6 @@ package webhook
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -13,9 +12,8 @@ import (
 
 // RecorderStore is the part of ragkb.Store the Recorder writes to.
 type RecorderStore interface {
-	CreateEvent(ctx context.Context, e *ragkb.Event) error
 	ListWebhooks(ctx context.Context, tenantID string) ([]*ragkb.Webhook, error)
-	CreateDelivery(ctx context.Context, d *ragkb.Delivery) error
+	RecordEvent(ctx context.Context, e *ragkb.Event, ds []*ragkb.Delivery) error
 }
 
 // RecorderConfig configures a Recorder.
@@ -58,10 +56,10 @@ func NewRecorder(cfg RecorderConfig) *Recorder {
 	return r
 }
 
-// Record stores e (filling ID and CreatedAt when empty) and creates one
-// pending delivery, due now, for each of the tenant's webhooks subscribed to
-// e.Type. The event is kept even if queueing a delivery fails; the error then
-// says so.
+// Record stores e (filling ID and CreatedAt when empty) with one pending
+// delivery, and its River job, for each of the tenant's webhooks subscribed
+// to e.Type, all in one store transaction: the event and its deliveries
+// are kept together or not at all.
 func (r *Recorder) Record(ctx context.Context, e *ragkb.Event) error {
 	switch {
 	case e == nil:
@@ -80,15 +78,11 @@ func (r *Recorder) Record(ctx context.Context, e *ragkb.Event) error {
 		// back for delivery encodes to the same bytes.
 		e.CreatedAt = now.Truncate(time.Microsecond)
 	}
-	if err := r.store.CreateEvent(ctx, e); err != nil {
-		return fmt.Errorf("webhook: record event: %w", err)
-	}
 	hooks, err := r.store.ListWebhooks(ctx, e.TenantID)
 	if err != nil {
 		return fmt.Errorf("webhook: list webhooks: %w", err)
 	}
-	var errs []error
-	queued := 0
+	var ds []*ragkb.Delivery
 	for _, w := range hooks {
 		if w.TenantID != "" && w.TenantID != e.TenantID {
 			// The store scopes by tenant; this guards against a backend bug
@@ -101,7 +95,7 @@ func (r *Recorder) Record(ctx context.Context, e *ragkb.Event) error {
 			continue
 		}
 		next := now
-		d := &ragkb.Delivery{
+		ds = append(ds, &ragkb.Delivery{
 			ID:          ragkb.NewID("dlv"),
 			TenantID:    e.TenantID,
 			WebhookID:   w.ID,
@@ -110,17 +104,12 @@ func (r *Recorder) Record(ctx context.Context, e *ragkb.Event) error {
 			NextAttempt: &next,
 			CreatedAt:   now,
 			UpdatedAt:   now,
-		}
-		if err := r.store.CreateDelivery(ctx, d); err != nil {
-			errs = append(errs, fmt.Errorf("webhook %s: %w", w.ID, err))
-			continue
-		}
-		queued++
+		})
+	}
+	if err := r.store.RecordEvent(ctx, e, ds); err != nil {
+		return fmt.Errorf("webhook: record event: %w", err)
 	}
 	r.log.DebugContext(ctx, "webhook: event recorded", "event_id", e.ID, "type", e.Type,
-		"tenant_id", e.TenantID, "deliveries", queued)
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("webhook: queue deliveries: %w", err)
-	}
+		"tenant_id", e.TenantID, "deliveries", len(ds))
 	return nil
 }

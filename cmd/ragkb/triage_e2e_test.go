@@ -36,8 +36,10 @@ func TestTriageThroughAPI(t *testing.T) {
 	defer recv.Close()
 
 	s := startService(t, t.TempDir(), nil)
-	s.app.Dispatcher.Start(t.Context())
-	t.Cleanup(s.app.Dispatcher.Stop)
+	if err := s.app.Deliveries.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.app.Deliveries.Stop)
 	_, merchant, chatbot := s.tenantWithKeys("Shop")
 	_, merchantB, chatbotB := s.tenantWithKeys("Other shop")
 	if code := s.call("POST", "/v1/webhooks", merchant, map[string]any{"url": recv.URL + "/hook", "events": []string{"ticket_urgent"},

@@ -34,8 +34,10 @@ func TestWebhooksThroughAPI(t *testing.T) {
 	defer recv.Close()
 
 	s := startService(t, t.TempDir(), nil)
-	s.app.Dispatcher.Start(t.Context())
-	t.Cleanup(s.app.Dispatcher.Stop)
+	if err := s.app.Deliveries.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.app.Deliveries.Stop)
 	_, merchant, chatbot := s.tenantWithKeys("Shop")
 	_, merchantB, chatbotB := s.tenantWithKeys("Other shop")
 

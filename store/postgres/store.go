@@ -48,6 +48,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	pgxvec "github.com/pgvector/pgvector-go/pgx"
 	"github.com/ragkb/ragkb"
+	"github.com/riverqueue/river"
 )
 
 //go:embed migrations/*.sql
@@ -98,6 +99,7 @@ type Store struct {
 	now      func() time.Time
 	terms    termStats
 	box      ragkb.SecretBox
+	jobs     *river.Client[pgx.Tx] // inserts webhook delivery jobs in our transactions
 }
 
 // New connects to cfg.URL, applies pending migrations, creates the vectors
@@ -129,7 +131,12 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, translate("connect", "database", err)
 	}
-	s := &Store{pool: pool, dims: cfg.Dimensions, efSearch: cfg.EfSearch, log: cfg.Logger, now: cfg.Now, box: cfg.Secrets}
+	jobs, err := jobClient()
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	s := &Store{jobs: jobs, pool: pool, dims: cfg.Dimensions, efSearch: cfg.EfSearch, log: cfg.Logger, now: cfg.Now, box: cfg.Secrets}
 	if err := s.resealSecrets(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -227,6 +234,9 @@ func migrate(ctx context.Context, ccfg *pgx.ConnConfig, dims int, log *slog.Logg
 		if err != nil {
 			return translate("migrate "+version, "database", err)
 		}
+	}
+	if err := migrateRiver(ctx, conn); err != nil {
+		return err
 	}
 	if dims > 0 {
 		return ensureVectors(ctx, conn, dims, log)

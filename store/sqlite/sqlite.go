@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/ragkb/ragkb"
+	"github.com/riverqueue/river"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -77,6 +78,8 @@ type Store struct {
 	log *slog.Logger
 	now func() time.Time
 	box ragkb.SecretBox
+	// jobs inserts River jobs (webhook deliveries) in our transactions.
+	jobs *river.Client[*sql.Tx]
 
 	stmts readStmts
 }
@@ -158,6 +161,10 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	w.SetConnMaxIdleTime(0)
 	s := &Store{w: w, log: cfg.Logger, now: cfg.Now, box: cfg.Secrets}
 	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := s.migrateRiver(ctx); err != nil {
 		w.Close()
 		return nil, err
 	}

@@ -1,0 +1,86 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/ragkb/ragkb"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
+)
+
+// migrateRiver applies River's migrations (its job tables: webhook
+// deliveries are River jobs) in one transaction on conn, under the
+// migration lock migrate holds.
+func migrateRiver(ctx context.Context, conn *pgx.Conn) error {
+	m, err := rivermigrate.New(riverpgxv5.New(nil), nil)
+	if err != nil {
+		return fmt.Errorf("postgres: river migrations: %w", err)
+	}
+	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		if _, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, nil); err != nil {
+			return fmt.Errorf("postgres: river migrations: %w", err)
+		}
+		return nil
+	})
+}
+
+// Pool is the connection pool, for the webhook delivery worker's River client.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// jobClient is an insert-only River client: it inserts delivery jobs in
+// the store's transactions.
+func jobClient() (*river.Client[pgx.Tx], error) {
+	return river.NewClient(riverpgxv5.New(nil), &river.Config{MaxAttempts: ragkb.WebhookMaxAttempts})
+}
+
+// RecordEvent stores e and its deliveries, and inserts one River job
+// (ragkb.DeliveryJob) per delivery, in one transaction: an event is never
+// kept without the jobs that deliver it, nor a job queued for an event
+// that was rolled back. A delivery whose webhook is not (or no longer)
+// the event tenant's is skipped: the event is kept.
+func (s *Store) RecordEvent(ctx context.Context, e *ragkb.Event, ds []*ragkb.Delivery) error {
+	if e.ID == "" {
+		e.ID = ragkb.NewID("evt")
+	}
+	if e.CreatedAt.IsZero() {
+		e.CreatedAt = s.clock()
+	}
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO events (`+eventColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			e.ID, e.TenantID, string(e.Type), e.ResourceID, e.AssistantID, pgText(e.Question), pgText(e.Detail), e.CreatedAt, e.AccountID); err != nil {
+			return translate("record event", "event", err)
+		}
+		for _, d := range ds {
+			if d.ID == "" {
+				d.ID = ragkb.NewID("dlv")
+			}
+			if d.CreatedAt.IsZero() {
+				d.CreatedAt = e.CreatedAt
+			}
+			if d.UpdatedAt.IsZero() {
+				d.UpdatedAt = d.CreatedAt
+			}
+			d.TenantID, d.EventID = e.TenantID, e.ID
+			tag, err := tx.Exec(ctx, `INSERT INTO deliveries (`+deliveryColumns+`)
+				SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
+				WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = $3 AND tenant_id = $2)`,
+				d.ID, d.TenantID, d.WebhookID, d.EventID, d.Status, d.Attempts, d.LastCode, d.LastError, d.NextAttempt,
+				d.CreatedAt, d.UpdatedAt)
+			if err != nil {
+				return translate("record event delivery", "delivery", err)
+			}
+			if tag.RowsAffected() == 0 {
+				continue // the webhook was deleted meanwhile (or is not the tenant's): no delivery
+			}
+			if _, err := s.jobs.InsertTx(ctx, tx, ragkb.DeliveryJob{DeliveryID: d.ID, TenantID: d.TenantID,
+				WebhookID: d.WebhookID, EventID: d.EventID}, nil); err != nil {
+				return fmt.Errorf("postgres: queue delivery job: %w", err)
+			}
+		}
+		return nil
+	})
+}
