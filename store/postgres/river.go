@@ -13,19 +13,24 @@ import (
 )
 
 // migrateRiver applies River's migrations (its job tables: webhook
-// deliveries are River jobs) in one transaction on conn, under the
-// migration lock migrate holds.
+// deliveries are River jobs) on conn, under the migration lock migrate
+// holds, one version per transaction (a version may use an enum value the
+// one before added, which PostgreSQL refuses within one transaction).
 func migrateRiver(ctx context.Context, conn *pgx.Conn) error {
 	m, err := rivermigrate.New(riverpgxv5.New(nil), nil)
 	if err != nil {
 		return fmt.Errorf("postgres: river migrations: %w", err)
 	}
-	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		if _, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, nil); err != nil {
-			return fmt.Errorf("postgres: river migrations: %w", err)
+	for _, v := range m.AllVersions() {
+		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			_, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, &rivermigrate.MigrateOpts{TargetVersion: v.Version})
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("postgres: river migration %d: %w", v.Version, err)
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // Pool is the connection pool, for the webhook delivery worker's River client.
