@@ -114,16 +114,8 @@ type Store interface {
 	// tenant's is skipped; the event is kept.
 	RecordEvent(ctx context.Context, e *Event, ds []*Delivery) error
 	UpdateDelivery(ctx context.Context, d *Delivery) error
-	// ClaimDelivery atomically moves a delivery that is pending and due at
-	// now (NextAttempt unset or <= now) to NextAttempt until, so that no
-	// other dispatcher sends it meanwhile. ECONFLICT when it is no longer
-	// pending and due (another dispatcher claimed it first), ENOTFOUND when
-	// the tenant has no such delivery.
-	ClaimDelivery(ctx context.Context, tenantID, id string, now, until time.Time) error
 	// ListDeliveries lists a tenant's deliveries newest first (webhookID "" = all).
 	ListDeliveries(ctx context.Context, tenantID, webhookID string, limit int) ([]*Delivery, error)
-	// DueDeliveries lists pending deliveries of every tenant whose NextAttempt <= now.
-	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]*Delivery, error)
 	// GetEvent returns one event (for webhook delivery).
 	GetEvent(ctx context.Context, tenantID, id string) (*Event, error)
 	// GetWebhook returns one webhook (for delivery).

@@ -1,7 +1,7 @@
 // Package app embeds ragkb in a Go program: New opens the stores and wires
 // every part from a Config (the fields of the README's configuration table),
 // Handler is the HTTP API, Run serves it and runs the background parts (the
-// indexing worker, the webhook dispatcher, the account poller) until its
+// indexing worker, the webhook delivery runner, the account poller) until its
 // context ends, then shuts down within Config.ShutdownTimeout, and Close
 // releases the stores. The ragkb command only maps its environment and flags
 // to a Config.
@@ -62,7 +62,7 @@ import (
 )
 
 // App is ragkb wired in one process: the stores, the indexer, the answer
-// service, the worker, the webhook dispatcher and the HTTP API. Its exported
+// service, the worker, the webhook delivery runner and the HTTP API. Its exported
 // fields are the wired parts, for tools and tests that need one directly;
 // they must not be replaced.
 type App struct {

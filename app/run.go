@@ -11,13 +11,13 @@ import (
 )
 
 // Run removes the vectors orphaned by a killed indexing run, starts the
-// background parts (the indexing worker, the webhook dispatcher, the
+// background parts (the indexing worker, the webhook delivery runner, the
 // account poller), serves the HTTP API on Config.Addr when it is set (and
 // /metrics on Config.MetricsAddr), and blocks until ctx ends or the
 // listener fails. Then it shuts down within one budget,
 // Config.ShutdownTimeout in all: it stops accepting requests and drains
 // those in flight while the worker cancels its jobs and releases their
-// leases, the dispatcher finishes its deliveries and the poller stops, all
+// leases, the delivery runner finishes its deliveries and the poller stops, all
 // at once, and returns by the deadline even if one of them has not finished
 // (it says so in the log). It does not close the stores: call Close after.
 func (a *App) Run(ctx context.Context) error {

@@ -1,14 +1,30 @@
 // Package webhook records events (assistant_failed, agent_requested, account_failed,
-// resource_failed) and delivers them to merchants' webhooks, signed with
-// HMAC-SHA256.
+// resource_failed, ticket_urgent, clarify_asked) and delivers them to merchants'
+// webhooks, signed with HMAC-SHA256.
 //
-// Delivery is durable and split in two halves that may run in different
-// processes: the Recorder stores the event and one pending ragkb.Delivery per
-// subscribed webhook in the ragkb.Store; the Dispatcher polls the store for due
-// deliveries, POSTs them and records the outcome, retrying with backoff. A
-// delivery survives restarts because its whole state lives in the store.
-// Delivery is at least once: receivers should deduplicate by the
-// X-Ragkb-Delivery header (or the event id in the body).
+// Deliveries are River jobs (github.com/riverqueue/river, on the store's own
+// database: riverpgxv5 for PostgreSQL, riversqlite for the embedded SQLite).
+// The Recorder hands the store the event and one pending ragkb.Delivery per
+// subscribed webhook; the store (Store.RecordEvent) writes them and inserts
+// one ragkb.DeliveryJob per delivery in the same transaction, so an event is
+// never kept without its jobs. A Runner runs a River client whose Worker
+// signs and POSTs a delivery, records the outcome on the ragkb.Delivery the
+// API lists (pending, delivered, failed; attempts, last code and error, next
+// attempt) and leaves retries to River: a failed attempt returns an error and
+// Worker.NextRetry gives River the backoff (or the receiver's Retry-After);
+// after MaxAttempts, or when the webhook or event is gone, the job is
+// cancelled and the delivery marked failed. River fetches a job for one
+// worker at a time, so two processes never both send one attempt. Delivery
+// is at least once: receivers should deduplicate by the X-Ragkb-Delivery
+// header (or the event id in the body).
+//
+// Indexing jobs (package worker) stay on the store's leases: they are
+// resources' own rows (status, attempts, next run, refresh schedule) that
+// the API shows and edits, they are extended while a long fetch runs and
+// released at once on a graceful stop, and their conformance tests already
+// hold on both backends; moving them would duplicate that state in River's
+// tables for no gain. Webhook deliveries had no such state beyond a retry
+// queue, which is exactly what River provides.
 //
 // Each request carries:
 //

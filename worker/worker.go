@@ -5,6 +5,12 @@
 // On a graceful stop running jobs are cancelled and their leases released at
 // once. Several workers may share one PostgreSQL store; the store guarantees
 // that a job is held by one worker at a time.
+//
+// Indexing jobs stay on these leases while webhook deliveries run on River
+// (package webhook): a job is the resource's own row, whose status,
+// attempts and next run the API shows and edits, leased for as long as a
+// fetch takes and released at once on stop; River would keep a second copy
+// of that state to keep in step.
 package worker
 
 import (

@@ -9,7 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// runServe runs the API, the worker and the webhook dispatcher until ctx
+// runServe runs the API, the worker and the webhook delivery runner until ctx
 // ends, then shuts down gracefully within RAGKB_SHUTDOWN_TIMEOUT (app.Run).
 func runServe(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) error {
 	gin.SetMode(gin.ReleaseMode)
@@ -22,7 +22,7 @@ func runServe(ctx context.Context, cfg config, log *slog.Logger, stdout io.Write
 	return a.Run(ctx)
 }
 
-// runWorker runs only the worker and the webhook dispatcher. The embedded
+// runWorker runs only the worker and the webhook delivery runner. The embedded
 // vector index lives inside one process, so a separate worker needs a shared
 // vector store.
 func runWorker(ctx context.Context, cfg config, log *slog.Logger) error {

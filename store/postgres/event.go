@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -168,28 +167,6 @@ func (s *Store) CreateDelivery(ctx context.Context, d *ragkb.Delivery) error {
 	return translate("create delivery", "delivery", err)
 }
 
-// ClaimDelivery moves a pending, due delivery's next attempt to until in
-// one conditional UPDATE (row-locked: of concurrent claims one wins).
-func (s *Store) ClaimDelivery(ctx context.Context, tenantID, id string, now, until time.Time) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE deliveries SET next_attempt = $3, updated_at = $4
-		WHERE id = $1 AND tenant_id = $2 AND status = 'pending' AND (next_attempt IS NULL OR next_attempt <= $4)`,
-		id, tenantID, until, now.UTC())
-	if err != nil {
-		return translate("claim delivery", "delivery", err)
-	}
-	if tag.RowsAffected() > 0 {
-		return nil
-	}
-	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM deliveries WHERE id = $1 AND tenant_id = $2`, id, tenantID).Scan(&n); err != nil {
-		return translate("claim delivery", "delivery", err)
-	}
-	if n == 0 {
-		return ragkb.NotFound("delivery")
-	}
-	return ragkb.Errorf(ragkb.ECONFLICT, "the delivery was claimed by another dispatcher or is no longer due")
-}
-
 // UpdateDelivery saves d's status, attempts, last result and next attempt.
 func (s *Store) UpdateDelivery(ctx context.Context, d *ragkb.Delivery) error {
 	if d.UpdatedAt.IsZero() {
@@ -223,15 +200,3 @@ func (s *Store) ListDeliveries(ctx context.Context, tenantID, webhookID string, 
 	return out, translate("list deliveries", "delivery", err)
 }
 
-// DueDeliveries lists pending deliveries of every tenant due at now, the
-// longest waiting first.
-func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]*ragkb.Delivery, error) {
-	if limit <= 0 {
-		limit = defaultListLimit
-	}
-	rows, _ := s.pool.Query(ctx, `SELECT `+deliveryColumns+` FROM deliveries
-		WHERE status = 'pending' AND next_attempt <= $1
-		ORDER BY next_attempt, id LIMIT $2`, now, limit)
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*ragkb.Delivery, error) { return scanDelivery(row) })
-	return out, translate("list due deliveries", "delivery", err)
-}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/store"
@@ -127,25 +126,6 @@ func (s *Store) UpdateDelivery(ctx context.Context, d *ragkb.Delivery) error {
 	return affected("update delivery", "delivery", res, err)
 }
 
-// ClaimDelivery moves a pending, due delivery's next attempt to until in
-// one conditional UPDATE (the single writer connection serialises claims).
-func (s *Store) ClaimDelivery(ctx context.Context, tenantID, id string, now, until time.Time) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE deliveries SET next_attempt = ?, updated_at = ?
-		WHERE id = ? AND tenant_id = ? AND status = 'pending' AND (next_attempt IS NULL OR next_attempt <= ?)`,
-		until.UnixNano(), ts(now.UTC()), id, tenantID, now.UnixNano())
-	if err := affected("claim delivery", "delivery", res, err); !ragkb.IsNotFound(err) {
-		return err
-	}
-	var n int
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM deliveries WHERE id = ? AND tenant_id = ?`, id, tenantID).Scan(&n); err != nil {
-		return translate("claim delivery", "delivery", err)
-	}
-	if n == 0 {
-		return ragkb.NotFound("delivery")
-	}
-	return ragkb.Errorf(ragkb.ECONFLICT, "the delivery was claimed by another dispatcher or is no longer due")
-}
-
 func (s *Store) queryDeliveries(ctx context.Context, op, q string, args ...any) ([]*ragkb.Delivery, error) {
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -181,13 +161,3 @@ func (s *Store) ListDeliveries(ctx context.Context, tenantID, webhookID string, 
 	return s.queryDeliveries(ctx, "list deliveries", q, append(args, limit)...)
 }
 
-// DueDeliveries lists pending deliveries of every tenant whose NextAttempt
-// is at or before now (or unset), the most overdue first.
-func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]*ragkb.Delivery, error) {
-	if limit <= 0 {
-		limit = DefaultDeliveryLimit
-	}
-	return s.queryDeliveries(ctx, "list due deliveries", `SELECT `+deliveryColumns+` FROM deliveries
-		WHERE status = 'pending' AND (next_attempt IS NULL OR next_attempt <= ?)
-		ORDER BY coalesce(next_attempt, created_at), id LIMIT ?`, now.UnixNano(), limit)
-}

@@ -52,7 +52,7 @@ func RunStore(t *testing.T, newStore func(t *testing.T, now func() time.Time) ra
 		{"Assistants", testAssistants},
 		{"Intents", testIntents},
 		{"WebhooksAndDeliveries", testWebhooksAndDeliveries},
-		{"DeliveryClaim", testDeliveryClaim},
+		{"RecordEvent", testRecordEvent},
 		{"AnswerLogs", testAnswerLogs},
 		{"QuestionLog", testQuestionLog},
 		{"TenantIsolation", testTenantIsolation},

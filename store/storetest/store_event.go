@@ -4,8 +4,6 @@ import (
 	"context"
 	"reflect"
 	"slices"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -228,23 +226,6 @@ func testWebhooksAndDeliveries(t *testing.T, s ragkb.Store) {
 			t.Errorf("%s: ListDeliveries = %v, want %v", tc.name, g, w)
 		}
 	}
-	for _, tc := range []struct {
-		name string
-		now  time.Time
-		want []*ragkb.Delivery
-	}{
-		{"nothing due yet", at(30 * time.Second), nil},
-		{"one due", at(time.Minute), []*ragkb.Delivery{d1}},
-		{"due across tenants, most overdue first", at(3 * time.Minute), []*ragkb.Delivery{d1, d4}},
-		{"all pending due", at(2 * time.Hour), []*ragkb.Delivery{d1, d4, d2}},
-	} {
-		got, err := s.DueDeliveries(ctx, tc.now, 10)
-		must(t, err, tc.name)
-		if g, w := dids(got), dids(tc.want); !slices.Equal(g, w) {
-			t.Errorf("%s: DueDeliveries = %v, want %v", tc.name, g, w)
-		}
-	}
-
 	d1.Status, d1.Attempts, d1.LastCode, d1.LastError = "delivered", 2, 204, ""
 	d1.NextAttempt, d1.UpdatedAt = nil, at(5*time.Minute)
 	must(t, s.UpdateDelivery(ctx, d1), "UpdateDelivery")
@@ -254,11 +235,6 @@ func testWebhooksAndDeliveries(t *testing.T, s ragkb.Store) {
 	must(t, err, "ListDeliveries")
 	if want := []*ragkb.Delivery{d3, d2, d1}; !reflect.DeepEqual(list2, want) {
 		t.Errorf("ListDeliveries after update = %+v, want %+v", list2, want)
-	}
-	due, err := s.DueDeliveries(ctx, at(2*time.Hour), 10)
-	must(t, err, "DueDeliveries")
-	if g, w := dids(due), []string{d4.ID}; !slices.Equal(g, w) {
-		t.Errorf("DueDeliveries after update = %v, want %v", g, w)
 	}
 	missing := *d1
 	missing.ID = "dlv_missing"
@@ -308,48 +284,42 @@ func testAnswerLogs(t *testing.T, s ragkb.Store) {
 	}
 }
 
-func testDeliveryClaim(t *testing.T, s ragkb.Store) {
-	ctx := context.Background()
+// testRecordEvent: the event and its deliveries are kept together, with
+// the tenant's scoping, or not at all.
+func testRecordEvent(t *testing.T, s ragkb.Store) {
+	ctx := t.Context()
 	a, b := newTenant(t, s, "A"), newTenant(t, s, "B")
-	w := &ragkb.Webhook{ID: ragkb.NewID("wh"), TenantID: a.ID, URL: "https://a.example/hook",
-		Events: []ragkb.EventType{ragkb.EventAgentRequested}, Secret: "s3cret", CreatedAt: t0}
-	must(t, s.CreateWebhook(ctx, w), "CreateWebhook")
-	ev := &ragkb.Event{ID: ragkb.NewID("evt"), TenantID: a.ID, Type: ragkb.EventAgentRequested, CreatedAt: t0}
-	must(t, s.CreateEvent(ctx, ev), "CreateEvent")
-	d := &ragkb.Delivery{ID: ragkb.NewID("dlv"), TenantID: a.ID, WebhookID: w.ID, EventID: ev.ID, Status: "pending",
-		NextAttempt: ptr(at(time.Minute)), CreatedAt: t0, UpdatedAt: t0}
-	must(t, s.CreateDelivery(ctx, d), "CreateDelivery")
-
-	wantCode(t, s.ClaimDelivery(ctx, a.ID, d.ID, at(30*time.Second), at(time.Hour)), ragkb.ECONFLICT, "ClaimDelivery before it is due")
-	isNotFound(t, s.ClaimDelivery(ctx, b.ID, d.ID, at(time.Minute), at(time.Hour)), "ClaimDelivery by another tenant")
-	isNotFound(t, s.ClaimDelivery(ctx, a.ID, "dlv_missing", at(time.Minute), at(time.Hour)), "ClaimDelivery(missing)")
-	// Of concurrent claims of a due delivery exactly one wins.
-	var won, lost atomic.Int32
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Go(func() {
-			switch err := s.ClaimDelivery(ctx, a.ID, d.ID, at(2*time.Minute), at(10*time.Minute)); {
-			case err == nil:
-				won.Add(1)
-			case ragkb.ErrorCodeOf(err) == ragkb.ECONFLICT:
-				lost.Add(1)
-			default:
-				t.Errorf("ClaimDelivery: %v", err)
-			}
-		})
+	wa := &ragkb.Webhook{TenantID: a.ID, URL: "https://a.example/h", Events: []ragkb.EventType{ragkb.EventAgentRequested}, Secret: "0123456789abcdef"}
+	wb := &ragkb.Webhook{TenantID: b.ID, URL: "https://b.example/h", Events: []ragkb.EventType{ragkb.EventAgentRequested}, Secret: "0123456789abcdef"}
+	must(t, s.CreateWebhook(ctx, wa), "CreateWebhook")
+	must(t, s.CreateWebhook(ctx, wb), "CreateWebhook")
+	ev := &ragkb.Event{TenantID: a.ID, Type: ragkb.EventAgentRequested, CreatedAt: t0}
+	mine := &ragkb.Delivery{WebhookID: wa.ID, Status: "pending", NextAttempt: ptr(t0), CreatedAt: t0, UpdatedAt: t0}
+	theirs := &ragkb.Delivery{WebhookID: wb.ID, Status: "pending", NextAttempt: ptr(t0), CreatedAt: t0, UpdatedAt: t0}
+	must(t, s.RecordEvent(ctx, ev, []*ragkb.Delivery{mine, theirs}), "RecordEvent")
+	if ev.ID == "" || mine.ID == "" || mine.EventID != ev.ID || mine.TenantID != a.ID {
+		t.Fatalf("RecordEvent filled event %q, delivery %+v", ev.ID, mine)
 	}
-	wg.Wait()
-	if won.Load() != 1 || lost.Load() != 7 {
-		t.Errorf("concurrent claims: %d won, %d refused; want 1 and 7", won.Load(), lost.Load())
+	got, err := s.GetEvent(ctx, a.ID, ev.ID)
+	if err != nil || got.Type != ev.Type {
+		t.Errorf("GetEvent = %+v, %v; want the recorded event", got, err)
 	}
-	due, err := s.DueDeliveries(ctx, at(5*time.Minute), 10)
-	must(t, err, "DueDeliveries")
-	if len(due) != 0 {
-		t.Errorf("DueDeliveries while claimed = %d, want none", len(due))
+	ds, err := s.ListDeliveries(ctx, a.ID, "", 0)
+	must(t, err, "ListDeliveries")
+	if len(ds) != 1 || ds[0].ID != mine.ID || ds[0].WebhookID != wa.ID || ds[0].Status != "pending" {
+		t.Errorf("tenant A's deliveries = %+v, want only %s", ds, mine.ID)
 	}
-	// A claim that lapses (the dispatcher died) can be taken again.
-	must(t, s.ClaimDelivery(ctx, a.ID, d.ID, at(10*time.Minute), at(20*time.Minute)), "ClaimDelivery after the claim lapsed")
-	d.Status, d.NextAttempt, d.UpdatedAt = "delivered", nil, at(11*time.Minute)
-	must(t, s.UpdateDelivery(ctx, d), "UpdateDelivery")
-	wantCode(t, s.ClaimDelivery(ctx, a.ID, d.ID, at(time.Hour), at(2*time.Hour)), ragkb.ECONFLICT, "ClaimDelivery of a delivered delivery")
+	ds, err = s.ListDeliveries(ctx, b.ID, "", 0)
+	must(t, err, "ListDeliveries")
+	if len(ds) != 0 {
+		t.Errorf("tenant B got %d deliveries of tenant A's event via its own webhook, want none", len(ds))
+	}
+	// A duplicate event ID fails and leaves no delivery behind.
+	dup := &ragkb.Event{ID: ev.ID, TenantID: a.ID, Type: ragkb.EventAgentRequested, CreatedAt: t0}
+	wantCode(t, s.RecordEvent(ctx, dup, []*ragkb.Delivery{{WebhookID: wa.ID, Status: "pending"}}), ragkb.ECONFLICT, "RecordEvent(duplicate id)")
+	ds, err = s.ListDeliveries(ctx, a.ID, "", 0)
+	must(t, err, "ListDeliveries")
+	if len(ds) != 1 {
+		t.Errorf("after a failed RecordEvent tenant A has %d deliveries, want 1", len(ds))
+	}
 }
