@@ -183,3 +183,43 @@ func TestWebhookRecordEventAtomic(t *testing.T) {
 		}
 	})
 }
+
+// TestWebhookLegacyPendingDeliveriesQueued: a delivery left pending by a
+// version before River gets its job, once, when the store is opened.
+func TestWebhookLegacyPendingDeliveriesQueued(t *testing.T) {
+	e := newEnv(t)
+	wh := e.webhook(e.tenant.ID, "https://example.com/h", "0123456789abcdef", ragkb.EventAgentRequested)
+	ev := &ragkb.Event{TenantID: e.tenant.ID, Type: ragkb.EventAgentRequested}
+	if err := e.store.CreateEvent(e.ctx, ev); err != nil {
+		t.Fatal(err)
+	}
+	// What an older version left behind: a pending delivery with no job.
+	for _, d := range []*ragkb.Delivery{
+		{TenantID: e.tenant.ID, WebhookID: wh.ID, EventID: ev.ID, Status: StatusPending},
+		{TenantID: e.tenant.ID, WebhookID: wh.ID, EventID: ev.ID, Status: StatusDelivered},
+	} {
+		if err := e.store.CreateDelivery(e.ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.store.RiverDB().ExecContext(e.ctx, `DELETE FROM schema_migrations WHERE version = 'river_legacy_deliveries'`); err != nil {
+		t.Fatal(err)
+	}
+	count := func() (n int) {
+		t.Helper()
+		if err := e.store.RiverDB().QueryRowContext(e.ctx, `SELECT count(*) FROM river_job`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("river_job rows before reopening = %d, want 0", n)
+	}
+	for range 2 {
+		e.store.Close()
+		e.open()
+		if n := count(); n != 1 {
+			t.Fatalf("river_job rows after reopening = %d, want 1 (the pending delivery, once)", n)
+		}
+	}
+}

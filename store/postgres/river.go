@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -13,24 +14,67 @@ import (
 )
 
 // migrateRiver applies River's migrations (its job tables: webhook
-// deliveries are River jobs) on conn, under the migration lock migrate
-// holds, one version per transaction (a version may use an enum value the
-// one before added, which PostgreSQL refuses within one transaction).
-func migrateRiver(ctx context.Context, conn *pgx.Conn) error {
-	m, err := rivermigrate.New(riverpgxv5.New(nil), nil)
+// deliveries are River jobs) through a short-lived pool on ccfg, each
+// version in its own transaction (River's advice: a version may use an
+// enum value the one before added). migrate calls it while holding the
+// migration lock, so processes starting at once run them one at a time.
+// Then it queues the deliveries left pending from before River (on conn).
+func migrateRiver(ctx context.Context, ccfg *pgx.ConnConfig, conn *pgx.Conn) error {
+	pcfg, err := pgxpool.ParseConfig("")
 	if err != nil {
 		return fmt.Errorf("postgres: river migrations: %w", err)
 	}
-	for _, v := range m.AllVersions() {
-		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-			_, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, &rivermigrate.MigrateOpts{TargetVersion: v.Version})
+	pcfg.ConnConfig = ccfg.Copy()
+	pcfg.MaxConns = 1
+	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
+	if err != nil {
+		return translate("river migrations", "database", err)
+	}
+	defer pool.Close()
+	m, err := rivermigrate.New(riverpgxv5.New(pool), nil)
+	if err != nil {
+		return fmt.Errorf("postgres: river migrations: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("postgres: river migrations: %w", err)
+	}
+	return queueLegacyDeliveries(ctx, conn)
+}
+
+// legacyDeliveriesVersion records in schema_migrations that the deliveries
+// pending before River were given their jobs.
+const legacyDeliveriesVersion = "river_legacy_deliveries"
+
+// queueLegacyDeliveries inserts, once, a River job for every delivery still
+// pending from before deliveries ran on River, so none is stranded.
+func queueLegacyDeliveries(ctx context.Context, conn *pgx.Conn) error {
+	jobs, err := jobClient(slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		var done bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)`, legacyDeliveriesVersion).Scan(&done); err != nil || done {
 			return err
+		}
+		rows, _ := tx.Query(ctx, `SELECT id, tenant_id, webhook_id, event_id FROM deliveries WHERE status = 'pending'`)
+		params, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (river.InsertManyParams, error) {
+			var j ragkb.DeliveryJob
+			err := row.Scan(&j.DeliveryID, &j.TenantID, &j.WebhookID, &j.EventID)
+			return river.InsertManyParams{Args: j}, err
 		})
 		if err != nil {
-			return fmt.Errorf("postgres: river migration %d: %w", v.Version, err)
+			return err
 		}
-	}
-	return nil
+		if len(params) > 0 {
+			if _, err := jobs.InsertManyTx(ctx, tx, params); err != nil {
+				return err
+			}
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, legacyDeliveriesVersion)
+		return err
+	})
+	return translate("queue pending deliveries", "database", err)
 }
 
 // Pool is the connection pool, for the webhook delivery worker's River client.
@@ -38,8 +82,8 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
 // jobClient is an insert-only River client: it inserts delivery jobs in
 // the store's transactions.
-func jobClient() (*river.Client[pgx.Tx], error) {
-	return river.NewClient(riverpgxv5.New(nil), &river.Config{MaxAttempts: ragkb.WebhookMaxAttempts})
+func jobClient(log *slog.Logger) (*river.Client[pgx.Tx], error) {
+	return river.NewClient(riverpgxv5.New(nil), &river.Config{MaxAttempts: ragkb.WebhookMaxAttempts, Logger: log})
 }
 
 // RecordEvent stores e and its deliveries, and inserts one River job

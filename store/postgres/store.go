@@ -131,7 +131,7 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, translate("connect", "database", err)
 	}
-	jobs, err := jobClient()
+	jobs, err := jobClient(cfg.Logger)
 	if err != nil {
 		pool.Close()
 		return nil, err
@@ -235,7 +235,7 @@ func migrate(ctx context.Context, ccfg *pgx.ConnConfig, dims int, log *slog.Logg
 			return translate("migrate "+version, "database", err)
 		}
 	}
-	if err := migrateRiver(ctx, conn); err != nil {
+	if err := migrateRiver(ctx, ccfg, conn); err != nil {
 		return err
 	}
 	if dims > 0 {

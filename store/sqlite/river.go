@@ -21,12 +21,61 @@ func (s *Store) migrateRiver(ctx context.Context) error {
 	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return fmt.Errorf("sqlite: river migrations: %w", err)
 	}
-	jobs, err := river.NewClient(riversqlite.New(s.w), &river.Config{MaxAttempts: ragkb.WebhookMaxAttempts})
+	jobs, err := river.NewClient(riversqlite.New(s.w), &river.Config{MaxAttempts: ragkb.WebhookMaxAttempts, Logger: s.log})
 	if err != nil {
 		return fmt.Errorf("sqlite: river client: %w", err)
 	}
 	s.jobs = jobs
-	return nil
+	return s.queueLegacyDeliveries(ctx)
+}
+
+// legacyDeliveriesVersion records in schema_migrations that the deliveries
+// pending before River were given their jobs.
+const legacyDeliveriesVersion = "river_legacy_deliveries"
+
+// queueLegacyDeliveries inserts, once, a River job for every delivery still
+// pending from before deliveries ran on River, so none is stranded.
+func (s *Store) queueLegacyDeliveries(ctx context.Context) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: queue pending deliveries: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, legacyDeliveriesVersion).Scan(&n); err != nil {
+		return fmt.Errorf("sqlite: queue pending deliveries: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, tenant_id, webhook_id, event_id FROM deliveries WHERE status = 'pending'`)
+	if err != nil {
+		return fmt.Errorf("sqlite: queue pending deliveries: %w", err)
+	}
+	var params []river.InsertManyParams
+	for rows.Next() {
+		var j ragkb.DeliveryJob
+		if err := rows.Scan(&j.DeliveryID, &j.TenantID, &j.WebhookID, &j.EventID); err != nil {
+			rows.Close()
+			return fmt.Errorf("sqlite: queue pending deliveries: %w", err)
+		}
+		params = append(params, river.InsertManyParams{Args: j})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite: queue pending deliveries: %w", err)
+	}
+	if len(params) > 0 {
+		if _, err := s.jobs.InsertManyTx(ctx, tx, params); err != nil {
+			return fmt.Errorf("sqlite: queue pending deliveries: %w", err)
+		}
+		s.log.Info("sqlite: queued deliveries pending from before River", "deliveries", len(params))
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
+		legacyDeliveriesVersion, ts(s.now().UTC())); err != nil {
+		return fmt.Errorf("sqlite: queue pending deliveries: %w", err)
+	}
+	return tx.Commit()
 }
 
 // RiverDB is the database River's SQLite driver runs on (the single writer
