@@ -210,7 +210,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[ragkb.DeliveryJob]) er
 		dl.Status, dl.LastError, dl.NextAttempt = StatusDelivered, "", nil
 		log.Debug("webhook: delivered", "attempts", dl.Attempts, "status_code", code)
 		return w.save(ctx, dl)
-	case dl.Attempts >= w.cfg.MaxAttempts:
+	case dl.Attempts >= w.maxAttempts(job):
 		dl.Status, dl.LastError, dl.NextAttempt = StatusFailed, failureText(code, sendErr), nil
 		log.Warn("webhook: delivery failed for good", "attempts", dl.Attempts, "status_code", code, "err", sendErr)
 		if err := w.save(ctx, dl); err != nil {
@@ -232,6 +232,16 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[ragkb.DeliveryJob]) er
 		w.next.Store(job.ID, next)
 		return errors.New(dl.LastError)
 	}
+}
+
+// maxAttempts is the worker's MaxAttempts, or the job's own if lower: River
+// discards a job past its max attempts, so the delivery must be marked
+// failed by then.
+func (w *Worker) maxAttempts(job *river.Job[ragkb.DeliveryJob]) int {
+	if job.MaxAttempts > 0 {
+		return min(w.cfg.MaxAttempts, job.MaxAttempts)
+	}
+	return w.cfg.MaxAttempts
 }
 
 // send POSTs body to the webhook. code is 0 when no response arrived;
