@@ -223,3 +223,43 @@ func TestWebhookLegacyPendingDeliveriesQueued(t *testing.T) {
 		}
 	}
 }
+
+// TestWebhookRunnerStopIsBounded: Stop waits at most ShutdownTimeout for an
+// in-flight delivery, then cancels it; the cancelled attempt is not counted.
+func TestWebhookRunnerStopIsBounded(t *testing.T) {
+	s := sqliteRiverStore(t)
+	ctx := t.Context()
+	ten := &ragkb.Tenant{Name: "Shop"}
+	if err := s.CreateTenant(ctx, ten); err != nil {
+		t.Fatal(err)
+	}
+	r := newReceiver(t, "0123456789abcdef", status(http.StatusOK))
+	r.arrived, r.release = make(chan struct{}, 1), make(chan struct{}) // holds the request
+	if err := s.CreateWebhook(ctx, &ragkb.Webhook{TenantID: ten.ID, URL: r.URL(), Secret: "0123456789abcdef",
+		Events: []ragkb.EventType{ragkb.EventAgentRequested}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := NewRecorder(RecorderConfig{Store: s}).Record(ctx, &ragkb.Event{TenantID: ten.ID, Type: ragkb.EventAgentRequested}); err != nil {
+		t.Fatal(err)
+	}
+	w := NewWorker(WorkerConfig{Store: s, Client: &http.Client{}, Timeout: time.Minute})
+	run, err := NewRunner(riversqlite.New(s.Store.(*sqlite.Store).RiverDB()), w,
+		RunnerConfig{ShutdownTimeout: 200 * time.Millisecond, PollInterval: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := run.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, r.arrived, "the request")
+	stopped := make(chan struct{})
+	go func() { run.Stop(); close(stopped) }()
+	waitFor(t, stopped, "Stop to return after cancelling the in-flight delivery")
+	ds, err := s.ListDeliveries(ctx, ten.ID, "", 0)
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("ListDeliveries = %d, %v", len(ds), err)
+	}
+	if d := ds[0]; d.Status != StatusPending || d.Attempts != 0 {
+		t.Errorf("delivery after a cancelled attempt = %+v, want pending, 0 attempts", d)
+	}
+}

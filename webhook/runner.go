@@ -33,7 +33,7 @@ type RunnerConfig struct {
 // Runner runs a River client that works ragkb.DeliveryJob with a Worker,
 // on either backend's River driver.
 type Runner struct {
-	client   interface {
+	client interface {
 		Start(context.Context) error
 		Stop(context.Context) error
 		StopAndCancel(context.Context) error

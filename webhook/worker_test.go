@@ -223,3 +223,20 @@ func TestWorkerConfigValidate(t *testing.T) {
 		t.Errorf("Validate(minimal) = %v", err)
 	}
 }
+
+func TestWorkerTimeout(t *testing.T) {
+	e := newEnv(t)
+	r := newReceiver(t, "0123456789abcdef", status(http.StatusOK))
+	r.release = make(chan struct{}) // never answers
+	e.webhook(e.tenant.ID, r.URL(), "0123456789abcdef", ragkb.EventAssistantFailed)
+	e.record(&ragkb.Event{TenantID: e.tenant.ID, Type: ragkb.EventAssistantFailed})
+	d := e.delivery(e.tenant.ID)
+	w := e.worker(func(c *WorkerConfig) { c.Timeout = 100 * time.Millisecond })
+	if err := w.Work(e.ctx, job(d, 1)); err == nil {
+		t.Fatal("a receiver that never answers counted as delivered")
+	}
+	got := e.delivery(e.tenant.ID)
+	if got.Status != StatusPending || got.Attempts != 1 || got.LastCode != 0 || got.LastError != "request failed: no response within 100ms" {
+		t.Errorf("delivery = %+v, want pending after a timed-out attempt", got)
+	}
+}

@@ -199,4 +199,3 @@ func (s *Store) ListDeliveries(ctx context.Context, tenantID, webhookID string, 
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*ragkb.Delivery, error) { return scanDelivery(row) })
 	return out, translate("list deliveries", "delivery", err)
 }
-

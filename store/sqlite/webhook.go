@@ -160,4 +160,3 @@ func (s *Store) ListDeliveries(ctx context.Context, tenantID, webhookID string, 
 	q += ` ORDER BY created_at DESC, id DESC LIMIT ?`
 	return s.queryDeliveries(ctx, "list deliveries", q, append(args, limit)...)
 }
-
