@@ -24,10 +24,15 @@ type riverStore struct {
 	ragkb.Store
 	runner func(*Worker) (*Runner, error)
 	jobs   func(ctx context.Context) (int, error) // rows in river_job
+	reopen func() riverStore                      // the same database, opened again as a restarted process would
 }
 
 func sqliteRiverStore(t *testing.T) riverStore {
-	s, err := sqlite.New(t.Context(), sqlite.Config{Path: filepath.Join(t.TempDir(), "db.sqlite")})
+	return sqliteRiverStoreAt(t, filepath.Join(t.TempDir(), "db.sqlite"))
+}
+
+func sqliteRiverStoreAt(t *testing.T, path string) riverStore {
+	s, err := sqlite.New(t.Context(), sqlite.Config{Path: path})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +44,8 @@ func sqliteRiverStore(t *testing.T) riverStore {
 		jobs: func(ctx context.Context) (n int, err error) {
 			err = s.RiverDB().QueryRowContext(ctx, `SELECT count(*) FROM river_job`).Scan(&n)
 			return n, err
-		}}
+		},
+		reopen: func() riverStore { return sqliteRiverStoreAt(t, path) }}
 }
 
 // postgresRiverStore opens a PostgreSQL store in a fresh schema of
@@ -77,7 +83,12 @@ func postgresRiverStore(t *testing.T) riverStore {
 	q := u.Query()
 	q.Set("search_path", schema+",public")
 	u.RawQuery = q.Encode()
-	s, err := postgres.New(ctx, postgres.Config{URL: u.String()})
+	return postgresRiverStoreAt(t, u.String())
+}
+
+func postgresRiverStoreAt(t *testing.T, dbURL string) riverStore {
+	ctx := context.Background()
+	s, err := postgres.New(ctx, postgres.Config{URL: dbURL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +100,8 @@ func postgresRiverStore(t *testing.T) riverStore {
 		jobs: func(ctx context.Context) (n int, err error) {
 			err = s.Pool().QueryRow(ctx, `SELECT count(*) FROM river_job`).Scan(&n)
 			return n, err
-		}}
+		},
+		reopen: func() riverStore { return postgresRiverStoreAt(t, dbURL) }}
 }
 
 func forEachBackend(t *testing.T, f func(t *testing.T, s riverStore)) {
@@ -185,115 +197,40 @@ func TestWebhookRecordEventAtomic(t *testing.T) {
 }
 
 // TestWebhookLegacyPendingDeliveriesQueued: a delivery left pending by a
-// version before River gets its job, once, when the store is opened.
+// version before River (written without a job) gets its job, once, when the
+// store is opened again.
 func TestWebhookLegacyPendingDeliveriesQueued(t *testing.T) {
-	e := newEnv(t)
-	wh := e.webhook(e.tenant.ID, "https://example.com/h", "0123456789abcdef", ragkb.EventAgentRequested)
-	ev := &ragkb.Event{TenantID: e.tenant.ID, Type: ragkb.EventAgentRequested}
-	if err := e.store.CreateEvent(e.ctx, ev); err != nil {
-		t.Fatal(err)
-	}
-	// What an older version left behind: a pending delivery with no job.
-	for _, d := range []*ragkb.Delivery{
-		{TenantID: e.tenant.ID, WebhookID: wh.ID, EventID: ev.ID, Status: StatusPending},
-		{TenantID: e.tenant.ID, WebhookID: wh.ID, EventID: ev.ID, Status: StatusDelivered},
-	} {
-		if err := e.store.CreateDelivery(e.ctx, d); err != nil {
+	forEachBackend(t, func(t *testing.T, s riverStore) {
+		ctx := t.Context()
+		ten := &ragkb.Tenant{Name: "Shop"}
+		if err := s.CreateTenant(ctx, ten); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if _, err := e.store.RiverDB().ExecContext(e.ctx, `DELETE FROM schema_migrations WHERE version = 'river_legacy_deliveries'`); err != nil {
-		t.Fatal(err)
-	}
-	count := func() (n int) {
-		t.Helper()
-		if err := e.store.RiverDB().QueryRowContext(e.ctx, `SELECT count(*) FROM river_job`).Scan(&n); err != nil {
+		wh := &ragkb.Webhook{TenantID: ten.ID, URL: "https://example.com/h", Secret: "0123456789abcdef",
+			Events: []ragkb.EventType{ragkb.EventAgentRequested}}
+		if err := s.CreateWebhook(ctx, wh); err != nil {
 			t.Fatal(err)
 		}
-		return n
-	}
-	if n := count(); n != 0 {
-		t.Fatalf("river_job rows before reopening = %d, want 0", n)
-	}
-	for range 2 {
-		e.store.Close()
-		e.open()
-		if n := count(); n != 1 {
-			t.Fatalf("river_job rows after reopening = %d, want 1 (the pending delivery, once)", n)
+		ev := &ragkb.Event{TenantID: ten.ID, Type: ragkb.EventAgentRequested}
+		if err := s.CreateEvent(ctx, ev); err != nil {
+			t.Fatal(err)
 		}
-	}
-}
-
-// TestWebhookRunnerStopIsBounded: Stop waits at most ShutdownTimeout for an
-// in-flight delivery, then cancels it; the cancelled attempt is not counted.
-func TestWebhookRunnerStopIsBounded(t *testing.T) {
-	s := sqliteRiverStore(t)
-	ctx := t.Context()
-	ten := &ragkb.Tenant{Name: "Shop"}
-	if err := s.CreateTenant(ctx, ten); err != nil {
-		t.Fatal(err)
-	}
-	r := newReceiver(t, "0123456789abcdef", status(http.StatusOK))
-	r.arrived, r.release = make(chan struct{}, 1), make(chan struct{}) // holds the request
-	if err := s.CreateWebhook(ctx, &ragkb.Webhook{TenantID: ten.ID, URL: r.URL(), Secret: "0123456789abcdef",
-		Events: []ragkb.EventType{ragkb.EventAgentRequested}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := NewRecorder(RecorderConfig{Store: s}).Record(ctx, &ragkb.Event{TenantID: ten.ID, Type: ragkb.EventAgentRequested}); err != nil {
-		t.Fatal(err)
-	}
-	w := NewWorker(WorkerConfig{Store: s, Client: &http.Client{}, Timeout: time.Minute})
-	run, err := NewRunner(riversqlite.New(s.Store.(*sqlite.Store).RiverDB()), w,
-		RunnerConfig{ShutdownTimeout: 200 * time.Millisecond, PollInterval: 200 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := run.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, r.arrived, "the request")
-	stopped := make(chan struct{})
-	go func() { run.Stop(); close(stopped) }()
-	waitFor(t, stopped, "Stop to return after cancelling the in-flight delivery")
-	ds, err := s.ListDeliveries(ctx, ten.ID, "", 0)
-	if err != nil || len(ds) != 1 {
-		t.Fatalf("ListDeliveries = %d, %v", len(ds), err)
-	}
-	if d := ds[0]; d.Status != StatusPending || d.Attempts != 0 {
-		t.Errorf("delivery after a cancelled attempt = %+v, want pending, 0 attempts", d)
-	}
-}
-
-// TestWebhookDeliverySurvivesRestart records with one process and delivers
-// with River in another that opens the same database file later.
-func TestWebhookDeliverySurvivesRestart(t *testing.T) {
-	e := newEnv(t)
-	const secret = "0123456789abcdef"
-	rcv := newReceiver(t, secret, status(http.StatusOK))
-	e.webhook(e.tenant.ID, rcv.URL(), secret, ragkb.EventResourceFailed)
-	e.record(&ragkb.Event{TenantID: e.tenant.ID, Type: ragkb.EventResourceFailed, ResourceID: "res_1", Detail: "404"})
-	if err := e.store.Close(); err != nil {
-		t.Fatal(err)
-	}
-	e.open()
-	run, err := NewRunner(riversqlite.New(e.store.RiverDB()), e.worker(nil), RunnerConfig{PollInterval: 200 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := run.Start(e.ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer run.Stop()
-	deadline := time.Now().Add(60 * time.Second)
-	for e.delivery(e.tenant.ID).Status != StatusDelivered {
-		if time.Now().After(deadline) {
-			t.Fatalf("not delivered within 60s after the restart: %+v", e.delivery(e.tenant.ID))
+		// What an older version left behind: deliveries with no job.
+		for _, st := range []string{StatusPending, StatusDelivered} {
+			if err := s.CreateDelivery(ctx, &ragkb.Delivery{TenantID: ten.ID, WebhookID: wh.ID, EventID: ev.ID, Status: st}); err != nil {
+				t.Fatal(err)
+			}
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if n := len(rcv.requests()); n != 1 {
-		t.Errorf("receiver got %d requests, want 1", n)
-	}
+		if n, err := s.jobs(ctx); err != nil || n != 0 {
+			t.Fatalf("river_job rows before reopening = %d, %v; want 0", n, err)
+		}
+		for range 2 {
+			s = s.reopen()
+			if n, err := s.jobs(ctx); err != nil || n != 1 {
+				t.Fatalf("river_job rows after reopening = %d, %v; want 1 (the pending delivery, once)", n, err)
+			}
+		}
+	})
 }
 
 // BenchmarkRecord measures recording an event for a tenant with two

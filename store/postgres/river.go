@@ -41,37 +41,31 @@ func migrateRiver(ctx context.Context, ccfg *pgx.ConnConfig, conn *pgx.Conn) err
 	return queueLegacyDeliveries(ctx, conn)
 }
 
-// legacyDeliveriesVersion records in schema_migrations that the deliveries
-// pending before River were given their jobs.
-const legacyDeliveriesVersion = "river_legacy_deliveries"
-
-// queueLegacyDeliveries inserts, once, a River job for every delivery still
-// pending from before deliveries ran on River, so none is stranded.
+// queueLegacyDeliveries inserts a River job for every pending delivery
+// that has none: those left by a version before River (and any whose job
+// River gave up on while its outcome could not be saved), so none is
+// stranded. It runs under the migration lock, so two processes starting at
+// once do not both queue one. RecordEvent commits a delivery with its job,
+// so a running system finds none.
 func queueLegacyDeliveries(ctx context.Context, conn *pgx.Conn) error {
 	jobs, err := jobClient(slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
 	}
 	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		var done bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)`, legacyDeliveriesVersion).Scan(&done); err != nil || done {
-			return err
-		}
-		rows, _ := tx.Query(ctx, `SELECT id, tenant_id, webhook_id, event_id FROM deliveries WHERE status = 'pending'`)
+		rows, _ := tx.Query(ctx, `SELECT d.id, d.tenant_id, d.webhook_id, d.event_id FROM deliveries d
+			WHERE d.status = 'pending' AND NOT EXISTS (SELECT 1 FROM river_job j
+				WHERE j.state NOT IN ('completed', 'cancelled', 'discarded') AND j.kind = $1
+				AND j.args->>'delivery_id' = d.id)`, ragkb.DeliveryJob{}.Kind())
 		params, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (river.InsertManyParams, error) {
 			var j ragkb.DeliveryJob
 			err := row.Scan(&j.DeliveryID, &j.TenantID, &j.WebhookID, &j.EventID)
 			return river.InsertManyParams{Args: j}, err
 		})
-		if err != nil {
+		if err != nil || len(params) == 0 {
 			return err
 		}
-		if len(params) > 0 {
-			if _, err := jobs.InsertManyTx(ctx, tx, params); err != nil {
-				return err
-			}
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, legacyDeliveriesVersion)
+		_, err = jobs.InsertManyTx(ctx, tx, params)
 		return err
 	})
 	return translate("queue pending deliveries", "database", err)

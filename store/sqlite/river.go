@@ -29,26 +29,21 @@ func (s *Store) migrateRiver(ctx context.Context) error {
 	return s.queueLegacyDeliveries(ctx)
 }
 
-// legacyDeliveriesVersion records in schema_migrations that the deliveries
-// pending before River were given their jobs.
-const legacyDeliveriesVersion = "river_legacy_deliveries"
-
-// queueLegacyDeliveries inserts, once, a River job for every delivery still
-// pending from before deliveries ran on River, so none is stranded.
+// queueLegacyDeliveries inserts a River job for every pending delivery
+// that has none: those left by a version before River (and any whose job
+// River gave up on while its outcome could not be saved), so none is
+// stranded. RecordEvent commits a delivery with its job, so a running
+// system finds none.
 func (s *Store) queueLegacyDeliveries(ctx context.Context) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: queue pending deliveries: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, legacyDeliveriesVersion).Scan(&n); err != nil {
-		return fmt.Errorf("sqlite: queue pending deliveries: %w", err)
-	}
-	if n > 0 {
-		return nil
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, tenant_id, webhook_id, event_id FROM deliveries WHERE status = 'pending'`)
+	rows, err := tx.QueryContext(ctx, `SELECT d.id, d.tenant_id, d.webhook_id, d.event_id FROM deliveries d
+		WHERE d.status = 'pending' AND NOT EXISTS (SELECT 1 FROM river_job j
+			WHERE j.state NOT IN ('completed', 'cancelled', 'discarded') AND j.kind = ?
+			AND json_extract(j.args, '$.delivery_id') = d.id)`, ragkb.DeliveryJob{}.Kind())
 	if err != nil {
 		return fmt.Errorf("sqlite: queue pending deliveries: %w", err)
 	}
@@ -65,16 +60,13 @@ func (s *Store) queueLegacyDeliveries(ctx context.Context) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("sqlite: queue pending deliveries: %w", err)
 	}
-	if len(params) > 0 {
-		if _, err := s.jobs.InsertManyTx(ctx, tx, params); err != nil {
-			return fmt.Errorf("sqlite: queue pending deliveries: %w", err)
-		}
-		s.log.Info("sqlite: queued deliveries pending from before River", "deliveries", len(params))
+	if len(params) == 0 {
+		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
-		legacyDeliveriesVersion, ts(s.now().UTC())); err != nil {
+	if _, err := s.jobs.InsertManyTx(ctx, tx, params); err != nil {
 		return fmt.Errorf("sqlite: queue pending deliveries: %w", err)
 	}
+	s.log.Info("sqlite: queued pending deliveries that had no River job", "deliveries", len(params))
 	return tx.Commit()
 }
 
