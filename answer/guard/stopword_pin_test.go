@@ -9,25 +9,25 @@ func TestStopwordsPinned(t *testing.T) {
 	for w, want := range map[string]bool{
 		"the":        true,
 		"and":        true,
-		"hello":      false,
+		"hello":      true, // was false
 		"thanks":     true,
-		"want":       false,
+		"want":       true, // was false
 		"need":       true,
 		"know":       true,
 		"yes":        true,
-		"give":       false,
-		"tell":       false,
-		"voglio":     false,
-		"vorrei":     false,
-		"posso":      false,
+		"give":       true, // was false
+		"tell":       true, // was false
+		"voglio":     true, // was false
+		"vorrei":     true, // was false
+		"posso":      true, // was false
 		"kto":        true,
 		"wer":        true,
-		"mein":       false,
-		"porque":     false,
+		"mein":       true, // was false
+		"porque":     true, // was false
 		"anche":      true,
 		"piu":        true,
-		"quel":       false,
-		"jaki":       false,
+		"quel":       true, // was false
+		"jaki":       true, // was false
 		"faktura":    false,
 		"order":      false,
 		"vat":        false,
@@ -40,8 +40,8 @@ func TestStopwordsPinned(t *testing.T) {
 		"livraison":  false,
 		"spedizione": false,
 	} {
-		if got := stopwords[w]; got != want {
-			t.Errorf("stopwords[%q] = %v, want %v", w, got, want)
+		if got := isStopword(w); got != want {
+			t.Errorf("isStopword(%q) = %v, want %v", w, got, want)
 		}
 	}
 }
