@@ -1,6 +1,12 @@
 package ragkb
 
-import "context"
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+	"sync"
+)
 
 // This file holds the types adapters exchange. Adapters (every package
 // outside the root, internal/, cmd/ and app) never import one another: they
@@ -110,4 +116,87 @@ func WithAPIKeyID(ctx context.Context, keyID string) context.Context {
 func APIKeyID(ctx context.Context) string {
 	id, _ := ctx.Value(apiKeyCtx{}).(string)
 	return id
+}
+
+// SearchNote records how the searches made with a context went; see
+// WithSearchNote.
+type SearchNote struct {
+	mu       sync.Mutex
+	degraded string
+}
+
+// Degraded is why a search ran without dense results ("" if none did).
+func (n *SearchNote) Degraded() string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.degraded
+}
+
+type searchNoteKey struct{}
+
+// WithSearchNote returns a context whose searches report degradation to the
+// returned note: the caller learns that an answer came from lexical search
+// alone without the search failing.
+func WithSearchNote(ctx context.Context) (context.Context, *SearchNote) {
+	n := &SearchNote{}
+	return context.WithValue(ctx, searchNoteKey{}, n), n
+}
+
+// NoteSearchDegraded tells the note of ctx (WithSearchNote), if any, why a
+// search ran without dense results.
+func NoteSearchDegraded(ctx context.Context, why string) {
+	if n, ok := ctx.Value(searchNoteKey{}).(*SearchNote); ok {
+		n.mu.Lock()
+		n.degraded = why
+		n.mu.Unlock()
+	}
+}
+
+// Normalised order statuses (the keys of answer templates).
+const (
+	OrderPending    = "pending"    // awaiting payment
+	OrderPaid       = "paid"       // paid, not yet being prepared
+	OrderProcessing = "processing" // being packed
+	OrderShipped    = "shipped"
+	OrderDelivered  = "delivered"
+	OrderCancelled  = "cancelled"
+	OrderRefunded   = "refunded"
+)
+
+// OrderStatuses lists every normalised order status, in order.
+var OrderStatuses = []string{OrderPending, OrderPaid, OrderProcessing, OrderShipped, OrderDelivered, OrderCancelled, OrderRefunded}
+
+// Order is one order as the shop's order API reports it. Status is "" when
+// the provider's status has no safe customer wording (on hold, failed,
+// returned): such orders go to a person.
+type Order struct {
+	Number            string
+	Status            string
+	ProviderStatus    string
+	Carrier           string
+	TrackingNumber    string
+	TrackingURL       string
+	EstimatedDelivery string // YYYY-MM-DD
+	// Verification facts: never shown, only compared.
+	Emails    []string
+	Phones    []string
+	Postcodes []string
+}
+
+// ErrOrderNotFound is returned by an OrderLookup when the shop has no such
+// order.
+var ErrOrderNotFound = errors.New("orders: no such order")
+
+// OrderLookup reads one order live from the shop of an orders resource
+// (connectors/orders.Client).
+type OrderLookup interface {
+	Lookup(ctx context.Context, r *Resource, number string) (*Order, error)
+}
+
+var orderNumberRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,63}$`)
+
+// ValidOrderNumber reports whether s can be an order number or id (letters,
+// digits and dashes, with at least one digit).
+func ValidOrderNumber(s string) bool {
+	return orderNumberRe.MatchString(s) && strings.ContainsAny(s, "0123456789")
 }

@@ -30,7 +30,7 @@ import (
 
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/connectors"
-	"github.com/ragkb/ragkb/connectors/allegro"
+	"github.com/ragkb/ragkb/internal/allegroauth"
 )
 
 // Store is what the service needs of ragkb.Store.
@@ -48,11 +48,11 @@ type EventSink interface {
 	Record(ctx context.Context, e *ragkb.Event) error
 }
 
-// AllegroAuth is Allegro's authorization server (*allegro.OAuth).
+// AllegroAuth is Allegro's authorization server (*allegroauth.OAuth).
 type AllegroAuth interface {
-	StartDevice(ctx context.Context) (*allegro.DeviceCode, error)
-	PollDevice(ctx context.Context, deviceCode string) (*allegro.Token, error)
-	Refresh(ctx context.Context, refreshToken string) (*allegro.Token, error)
+	StartDevice(ctx context.Context) (*allegroauth.DeviceCode, error)
+	PollDevice(ctx context.Context, deviceCode string) (*allegroauth.Token, error)
+	Refresh(ctx context.Context, refreshToken string) (*allegroauth.Token, error)
 }
 
 // Checker makes the test call of a shop account (shopify.Connector.Check).
@@ -341,7 +341,7 @@ func (s *Service) pollDevice(ctx context.Context, a *ragkb.Account) error {
 		return err
 	}
 	tok, err := s.cfg.Allegro.PollDevice(ctx, a.Secrets.DeviceCode)
-	switch code := allegro.OAuthCode(err); {
+	switch code := allegroauth.OAuthCode(err); {
 	case err == nil:
 		s.cfg.Metrics.poll("connected")
 		exp := now.Add(tok.ExpiresIn)
@@ -351,19 +351,19 @@ func (s *Service) pollDevice(ctx context.Context, a *ragkb.Account) error {
 		a.UpdatedAt = now
 		s.log.InfoContext(ctx, "accounts: allegro account connected", "account_id", a.ID, "tenant_id", a.TenantID)
 		return s.save(ctx, a)
-	case code == allegro.ErrAuthorizationPending:
+	case code == allegroauth.ErrAuthorizationPending:
 		s.cfg.Metrics.poll("pending")
 		return nil
-	case code == allegro.ErrSlowDown:
+	case code == allegroauth.ErrSlowDown:
 		s.cfg.Metrics.poll("slow_down")
 		a.PollInterval = cmp.Or(a.PollInterval, 5*time.Second) + 5*time.Second // RFC 8628 section 3.5
 		next = now.Add(a.PollInterval)
 		a.NextPollAt = &next
 		return s.save(ctx, a)
-	case code == allegro.ErrAccessDenied:
+	case code == allegroauth.ErrAccessDenied:
 		s.cfg.Metrics.poll("denied")
 		return s.fail(ctx, a, ragkb.AccountFailed, "The Allegro connection was declined on allegro.pl: connect the account again and confirm it")
-	case code == allegro.ErrExpiredToken || code == allegro.ErrInvalidGrant:
+	case code == allegroauth.ErrExpiredToken || code == allegroauth.ErrInvalidGrant:
 		s.cfg.Metrics.poll("expired")
 		return s.fail(ctx, a, ragkb.AccountFailed, "The Allegro code expired before it was confirmed: connect the account again")
 	default:
@@ -489,8 +489,8 @@ func (s *Service) renew(ctx context.Context, tenantID, id, stale string) (*ragkb
 	}
 	tok, err := s.cfg.Allegro.Refresh(ctx, a.Secrets.RefreshToken)
 	if err != nil {
-		code := allegro.OAuthCode(err)
-		if code == "" || code == allegro.ErrInvalidClient || strings.HasPrefix(code, "http_5") {
+		code := allegroauth.OAuthCode(err)
+		if code == "" || code == allegroauth.ErrInvalidClient || strings.HasPrefix(code, "http_5") {
 			s.cfg.Metrics.renewal("error")
 			s.log.WarnContext(ctx, "accounts: allegro token renewal failed", "account_id", a.ID, "oauth_error", code, "err", err)
 			a.RenewingUntil = nil
@@ -545,7 +545,7 @@ func allegroUnavailable(err error) error {
 	var e *ragkb.Error
 	if errors.As(err, &e) && e.Code != ragkb.EINTERNAL {
 		msg = e.Message
-	} else if allegro.OAuthCode(err) == allegro.ErrInvalidClient {
+	} else if allegroauth.OAuthCode(err) == allegroauth.ErrInvalidClient {
 		msg = "Allegro refused this server's application credentials; the operator must check RAGKB_ALLEGRO_CLIENT_ID and RAGKB_ALLEGRO_CLIENT_SECRET"
 	}
 	return &ragkb.Error{Code: ragkb.EUNAVAILABLE, Message: msg, Err: err}

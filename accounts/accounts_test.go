@@ -13,9 +13,9 @@ import (
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/accounts"
 	"github.com/ragkb/ragkb/connectors"
-	"github.com/ragkb/ragkb/connectors/allegro"
 	"github.com/ragkb/ragkb/connectors/allegro/allegrotest"
 	"github.com/ragkb/ragkb/connectors/shopify"
+	"github.com/ragkb/ragkb/internal/allegroauth"
 	"github.com/ragkb/ragkb/store/sqlite"
 	"github.com/ragkb/ragkb/webhook"
 )
@@ -48,7 +48,7 @@ func newUnit(t *testing.T) *unit {
 // service returns another Service on the same store (another process).
 func (u *unit) service(t *testing.T) *accounts.Service {
 	t.Helper()
-	o, err := allegro.NewOAuth(allegro.OAuthConfig{AuthURL: u.oauth.URL(), ClientID: allegrotest.ClientID, ClientSecret: allegrotest.ClientSecret})
+	o, err := allegroauth.NewOAuth(allegroauth.OAuthConfig{AuthURL: u.oauth.URL(), ClientID: allegrotest.ClientID, ClientSecret: allegrotest.ClientSecret})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/ragkb/ragkb/connectors/allegro/allegrotest"
 	"github.com/ragkb/ragkb/embed"
 	"github.com/ragkb/ragkb/indexer"
+	"github.com/ragkb/ragkb/internal/allegroauth"
 	"github.com/ragkb/ragkb/internal/secretbox"
 	"github.com/ragkb/ragkb/internal/testenv"
 	"github.com/ragkb/ragkb/retriever"
@@ -214,7 +215,7 @@ func newEnv(t *testing.T, oauth *allegrotest.OAuth, apiURL string, clk *clock, o
 	}
 	t.Cleanup(func() { vec.Close() })
 	events := webhook.NewRecorder(webhook.RecorderConfig{Store: st, Now: clk.Now, Logger: log})
-	o, err := allegro.NewOAuth(allegro.OAuthConfig{AuthURL: oauth.URL(), ClientID: allegrotest.ClientID, ClientSecret: allegrotest.ClientSecret})
+	o, err := allegroauth.NewOAuth(allegroauth.OAuthConfig{AuthURL: oauth.URL(), ClientID: allegrotest.ClientID, ClientSecret: allegrotest.ClientSecret})
 	if err != nil {
 		t.Fatal(err)
 	}

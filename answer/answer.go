@@ -31,7 +31,7 @@ import (
 	"github.com/ragkb/ragkb/answer/guard"
 	"github.com/ragkb/ragkb/answer/intent"
 	"github.com/ragkb/ragkb/answer/lang"
-	"github.com/ragkb/ragkb/retriever"
+	"github.com/ragkb/ragkb/internal/textnorm"
 )
 
 // Store is what answering needs from the metadata store.
@@ -261,7 +261,7 @@ func (s *Service) Answer(ctx context.Context, tenantID string, req *ragkb.Answer
 	if language == "" {
 		language, _ = lang.Detect(question)
 	}
-	ctx, note := retriever.WithNote(ctx)
+	ctx, note := ragkb.WithSearchNote(ctx)
 	t := &turn{s: s, ctx: ctx, tenantID: tenantID, req: req, question: question, language: language, sc: sc}
 	for _, f := range found {
 		if f.Type == "card" {
@@ -409,7 +409,7 @@ const maxFollowUpTerms = 3
 // it still contains a word of the new question, so an unrelated question
 // never gets the previous topic's answer.
 func (t *turn) followUp() []ragkb.SearchHit {
-	terms := retriever.Terms(t.question)
+	terms := textnorm.Terms(t.question)
 	if len(terms) == 0 || len(terms) > maxFollowUpTerms {
 		return nil
 	}
@@ -430,7 +430,7 @@ func (t *turn) followUp() []ragkb.SearchHit {
 	}
 	var out []ragkb.SearchHit
 	for _, h := range t.relevant(hits) {
-		if retriever.Coverage(terms, h.Chunk.Title+" "+h.Chunk.Text) > 0 {
+		if textnorm.Coverage(terms, h.Chunk.Title+" "+h.Chunk.Text) > 0 {
 			out = append(out, h)
 		}
 	}
@@ -505,7 +505,7 @@ var complexMarkers = []string{
 // Complex reports whether a question is long (at least 14 words) or asks for
 // a comparison or a recommendation.
 func Complex(question string) bool {
-	words := retriever.Words(question)
+	words := textnorm.Words(question)
 	if len(words) >= 14 {
 		return true
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/answer/guard"
-	"github.com/ragkb/ragkb/retriever"
+	"github.com/ragkb/ragkb/internal/textnorm"
 )
 
 // Aspect is what a customer asks about a product offer.
@@ -25,7 +25,7 @@ const (
 )
 
 // aspectStems are word beginnings (lower case, without diacritics, as
-// retriever.Words gives them) naming each aspect in en, pl, it, fr, de, es
+// textnorm.Words gives them) naming each aspect in en, pl, it, fr, de, es
 // (and cs, for Czech feeds). The order is the order of precedence: "how
 // much is delivery?" asks about delivery, not the price.
 var aspectStems = []struct {
@@ -51,7 +51,7 @@ var aspectStems = []struct {
 
 // AspectOf says which aspect of an offer a question asks about.
 func AspectOf(question string) Aspect {
-	words := retriever.Words(question)
+	words := textnorm.Words(question)
 	for _, a := range aspectStems {
 		for _, w := range words {
 			if hasStem(w, a.stems) {
@@ -84,7 +84,7 @@ var descriptionLabels = []string{"description", "opis", "descrizione", "beschrei
 // (offer documents put the label first: "Dostawa do PL: 14.99 PLN",
 // "Gwarancja: 2 lata", "Auf Lager.", "Options: …").
 func lineAspect(line string) Aspect {
-	words := retriever.Words(line)
+	words := textnorm.Words(line)
 	if len(words) == 0 {
 		return AspectNone
 	}
@@ -135,8 +135,8 @@ var genericWords = func() map[string]bool {
 // content words that are neither about an aspect nor generic.
 func namingTerms(question string) []string {
 	var out []string
-	terms := retriever.Terms(question)
-	for _, w := range retriever.Words(question) {
+	terms := textnorm.Terms(question)
+	for _, w := range textnorm.Words(question) {
 		if len(w) == 1 && unicode.IsDigit(rune(w[0])) {
 			terms = append(terms, w) // "volume 3": one digit is a product's number too
 		}
@@ -225,7 +225,7 @@ func namesProduct(question, title, identity, asking string) bool {
 // gives "400"), so that "H400" and "H 400" name the same model.
 func wordSet(text string) map[string]bool {
 	have := map[string]bool{}
-	ws := retriever.Words(text)
+	ws := textnorm.Words(text)
 	for i, w := range ws {
 		have[w], have[stemOf(w)] = true, true
 		if i+1 < len(ws) && isLetters(w) && len(w) <= 3 && isDigits(ws[i+1]) {
@@ -242,7 +242,7 @@ func wordSet(text string) map[string]bool {
 // letter prefix ("H 400") to the prefix and number joined ("h400").
 func joinedCodes(question string) map[string]string {
 	out := map[string]string{}
-	ws := retriever.Words(question)
+	ws := textnorm.Words(question)
 	for i := 0; i+1 < len(ws); i++ {
 		if isLetters(ws[i]) && len(ws[i]) <= 3 && isDigits(ws[i+1]) {
 			out[ws[i+1]] = ws[i] + ws[i+1]
@@ -273,7 +273,7 @@ func offerIdentity(text string) string {
 	lines := strings.Split(text, "\n")
 	var out []string
 	for i, l := range lines {
-		w := retriever.Words(l)
+		w := textnorm.Words(l)
 		if i == 0 || len(w) > 0 && (w[0] == "brand" || w[0] == "marka" || w[0] == "marca" || w[0] == "marque" || w[0] == "marke" ||
 			w[0] == "znacka" || w[0] == "sku" || w[0] == "gtin" || strings.HasPrefix(w[0], "product") || strings.HasPrefix(w[0], "kod") ||
 			strings.HasPrefix(w[0], "codice") || strings.HasPrefix(w[0], "code") || strings.HasPrefix(w[0], "codigo")) {
@@ -355,13 +355,13 @@ func ComposeOfferIn(question, lang string, hits []ragkb.SearchHit) (ans OfferAns
 		if len(asked) == 0 {
 			return OfferAnswer{Hit: named}, true, ""
 		}
-		if first != "" && retriever.Coverage(asked, first) > 0 && retriever.Coverage(asked, h.Chunk.Title) == 0 {
+		if first != "" && textnorm.Coverage(asked, first) > 0 && textnorm.Coverage(asked, h.Chunk.Title) == 0 {
 			// "Is the Hoodie with Pocket on sale?": the first line says.
 			return OfferAnswer{Text: first, Hit: named}, true, ""
 		}
 		bestCov := 0.0
 		for _, l := range lines {
-			if c := retriever.Coverage(asked, l); c > bestCov {
+			if c := textnorm.Coverage(asked, l); c > bestCov {
 				bestCov, picked = c, []string{strings.TrimSpace(l)}
 			} else if c == bestCov && c > 0 && len(picked) < 2 {
 				picked = append(picked, strings.TrimSpace(l))
@@ -443,11 +443,11 @@ var sizeWords = map[string]bool{"xxs": true, "xxl": true, "xxxl": true, "xxxxl":
 // extraWords counts the words of title the question does not contain.
 func extraWords(title, question string) int {
 	have := map[string]bool{}
-	for _, w := range retriever.Words(question) {
+	for _, w := range textnorm.Words(question) {
 		have[w] = true
 	}
 	n := 0
-	for _, w := range retriever.Words(title) {
+	for _, w := range textnorm.Words(title) {
 		if !have[w] {
 			n++
 		}
@@ -459,7 +459,7 @@ func extraWords(title, question string) int {
 // offer's title: what the customer asks about the product.
 func askedTerms(question, title string) []string {
 	inTitle := map[string]bool{}
-	for _, w := range retriever.Words(title) {
+	for _, w := range textnorm.Words(title) {
 		inTitle[w], inTitle[stemOf(w)] = true, true
 	}
 	var out []string
@@ -517,13 +517,13 @@ const qaSlack = 0.1
 // mam czasu na zwrot książki?" is about returns, not about who may order
 // books). hits[0] must be a DocQA hit.
 func PickQA(question string, hits []ragkb.SearchHit) int {
-	terms := retriever.Terms(question)
-	best, bestCov := 0, retriever.Coverage(terms, hits[0].Chunk.Title+"\n"+hits[0].Chunk.Text)
+	terms := textnorm.Terms(question)
+	best, bestCov := 0, textnorm.Coverage(terms, hits[0].Chunk.Title+"\n"+hits[0].Chunk.Text)
 	for i, h := range hits[1:] {
 		if h.Chunk.Kind != ragkb.DocQA || h.Relevance < hits[0].Relevance-qaSlack {
 			continue
 		}
-		if c := retriever.Coverage(terms, h.Chunk.Title+"\n"+h.Chunk.Text); c > bestCov {
+		if c := textnorm.Coverage(terms, h.Chunk.Title+"\n"+h.Chunk.Text); c > bestCov {
 			best, bestCov = i+1, c
 		}
 	}
@@ -543,12 +543,12 @@ const qaTieMargin = 0.05
 // lightweight and warranty entries), and answering with one of them is a
 // guess.
 func TiedQA(question string, hits []ragkb.SearchHit, chosen int) bool {
-	terms := retriever.Terms(question)
+	terms := textnorm.Terms(question)
 	if len(terms) == 0 {
 		return false
 	}
 	c := hits[chosen]
-	mine := retriever.Matched(terms, c.Chunk.Title+"\n"+c.Chunk.Text)
+	mine := textnorm.Matched(terms, c.Chunk.Title+"\n"+c.Chunk.Text)
 	if !slices.Contains(mine, false) {
 		return false
 	}
@@ -557,7 +557,7 @@ func TiedQA(question string, hits []ragkb.SearchHit, chosen int) bool {
 			strings.TrimSpace(h.Chunk.Text) == strings.TrimSpace(c.Chunk.Text) {
 			continue
 		}
-		theirs := retriever.Matched(terms, h.Chunk.Title+"\n"+h.Chunk.Text)
+		theirs := textnorm.Matched(terms, h.Chunk.Title+"\n"+h.Chunk.Text)
 		covers := true
 		for j := range mine {
 			covers = covers && (!mine[j] || theirs[j])
@@ -605,7 +605,7 @@ func namedOffers(question, lang string, hits []ragkb.SearchHit, threshold float6
 		}
 		title := wordSet(h.Chunk.Title)
 		whole := true
-		for _, w := range retriever.Terms(h.Chunk.Title) {
+		for _, w := range textnorm.Terms(h.Chunk.Title) {
 			whole = whole && (qwords[w] || qwords[stemOf(w)])
 		}
 		code, inTitle, asked := false, 0, 0
@@ -640,7 +640,7 @@ func namedOffers(question, lang string, hits []ragkb.SearchHit, threshold float6
 // priceOf is the price stated in an offer's first line ("… costs 9490.00.").
 func priceOf(text string) string {
 	first, _, _ := strings.Cut(text, "\n")
-	ws := retriever.Words(first)
+	ws := textnorm.Words(first)
 	for i := len(ws) - 1; i >= 0; i-- {
 		if isDigits(ws[i]) {
 			if i > 0 && isDigits(ws[i-1]) {
@@ -657,7 +657,7 @@ func priceOf(text string) string {
 // and a word search finds only the spelling asked.
 func codeVariants(question string) []string {
 	var out []string
-	ws := retriever.Words(question)
+	ws := textnorm.Words(question)
 	for i, w := range ws {
 		if i+1 < len(ws) && isLetters(w) && len(w) <= 3 && isDigits(ws[i+1]) {
 			out = append(out, w+ws[i+1])
@@ -696,14 +696,14 @@ func (t *turn) codeSearch() []ragkb.SearchHit {
 }
 
 // timeStems are word beginnings asking how long or when (en, pl, de, it,
-// fr, es), matched on retriever.Words.
+// fr, es), matched on textnorm.Words.
 var timeStems = []string{"long", "when", "soon", "fast", "quick", "time", "days", "kiedy", "jak szybko", "szybko", "czas", "dlugo",
 	"ile dni", "wann", "lange", "dauer", "schnell", "quando", "tempo", "tempi", "giorni", "quand", "delai", "temps", "combien de jours",
 	"rapide", "cuando", "tiempo", "plazo", "rapido", "dias"}
 
 // asksTime reports whether a question asks how long or when.
 func asksTime(question string) bool {
-	for _, w := range retriever.Words(question) {
+	for _, w := range textnorm.Words(question) {
 		for _, s := range timeStems {
 			if !strings.Contains(s, " ") && (w == s || len(s) >= 4 && strings.HasPrefix(w, s)) {
 				return true
@@ -720,7 +720,7 @@ var durationUnits = []string{"h", "day", "hour", "week", "dni", "dzien", "dnia",
 // statesDuration reports whether a line states a duration: a number
 // followed by a time unit ("24 godzin", "2-3 Tage", "24h").
 func statesDuration(line string) bool {
-	ws := retriever.Words(line)
+	ws := textnorm.Words(line)
 	for i, w := range ws {
 		unit := ""
 		if j := strings.IndexFunc(w, func(r rune) bool { return !unicode.IsDigit(r) }); j > 0 {
@@ -749,7 +749,7 @@ func StatesPrice(question, text string) bool {
 	if AspectOf(question) != AspectPrice {
 		return true
 	}
-	for _, w := range retriever.Words(text) {
+	for _, w := range textnorm.Words(text) {
 		if hasStem(w, priceWords) || isDigits(w) && len(w) >= 2 {
 			return true
 		}
@@ -804,7 +804,7 @@ func labelledLines(asked, lines []string) []string {
 			if !ok {
 				continue
 			}
-			for _, w := range retriever.Words(label) {
+			for _, w := range textnorm.Words(label) {
 				if slices.Contains(forms, w) {
 					out = append(out, strings.TrimSpace(l))
 					break

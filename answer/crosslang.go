@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/ragkb/ragkb"
-	"github.com/ragkb/ragkb/retriever"
+	"github.com/ragkb/ragkb/internal/textnorm"
 )
 
 // Cross-language FAQ lookup. A customer may ask in English about a Polish
@@ -21,7 +21,7 @@ import (
 // ("heating service") is left to the fallback, never guessed.
 
 // glossary lists service concepts of shop FAQs and their word forms per
-// language, lower case without diacritics (as retriever.Words gives them).
+// language, lower case without diacritics (as textnorm.Words gives them).
 // A question word matches a form when their retriever stems agree; the
 // forms of the shop's language are searched.
 var glossary = []map[string][]string{
@@ -162,7 +162,7 @@ type concept map[string][]string
 // the share of its content words (generic words left aside) they cover.
 func translateTerms(question string) ([]concept, float64) {
 	var content []string
-	for _, t := range retriever.Terms(question) {
+	for _, t := range textnorm.Terms(question) {
 		if !genericWords[t] && !frameWords[t] {
 			content = append(content, t)
 		}
@@ -284,7 +284,7 @@ func (t *turn) crossLanguage() []ragkb.SearchHit {
 func conceptScore(concepts []concept, lang, title, text string, allInTitle bool) float64 {
 	stems := func(s string) map[string]bool {
 		m := map[string]bool{}
-		for _, w := range retriever.Words(s) {
+		for _, w := range textnorm.Words(s) {
 			m[glossStem(w)] = true
 		}
 		return m
@@ -294,7 +294,7 @@ func conceptScore(concepts []concept, lang, title, text string, allInTitle bool)
 	for _, c := range concepts {
 		ti, te := false, false
 		for _, f := range c[lang] {
-			for _, w := range retriever.Words(f) {
+			for _, w := range textnorm.Words(f) {
 				ti = ti || inTitle[glossStem(w)]
 				te = te || inText[glossStem(w)]
 			}
@@ -315,7 +315,7 @@ func conceptScore(concepts []concept, lang, title, text string, allInTitle bool)
 		// about accounts).
 		return 0
 	}
-	if n := len(retriever.Terms(title)); n > 0 {
+	if n := len(textnorm.Terms(title)); n > 0 {
 		score += float64(titleHits) / float64(n)
 	}
 	return score

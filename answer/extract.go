@@ -7,7 +7,7 @@ import (
 
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/internal/sentence"
-	"github.com/ragkb/ragkb/retriever"
+	"github.com/ragkb/ragkb/internal/textnorm"
 )
 
 // Extract picks up to max sentences from the hits that best cover the
@@ -15,7 +15,7 @@ import (
 // indexes of the hits they came from. Sentences are copied verbatim, so an
 // extractive answer never states anything its sources do not.
 func Extract(question string, hits []ragkb.SearchHit, max int) (string, []int) {
-	terms := retriever.Terms(question)
+	terms := textnorm.Terms(question)
 	if len(terms) == 0 {
 		return "", nil
 	}
@@ -30,7 +30,7 @@ func Extract(question string, hits []ragkb.SearchHit, max int) (string, []int) {
 			break
 		}
 		for pos, sent := range splitSentences(h.Chunk.Text) {
-			cov := retriever.Coverage(terms, sent)
+			cov := textnorm.Coverage(terms, sent)
 			if cov == 0 {
 				continue
 			}
@@ -96,11 +96,11 @@ func snippet(text string, max int) string {
 // bestSnippet returns the sentence of text that best covers the question,
 // with what follows it, up to max characters.
 func bestSnippet(question, text string, max int) string {
-	terms := retriever.Terms(question)
+	terms := textnorm.Terms(question)
 	sents := splitSentences(text)
 	best, bestCov := 0, -1.0
 	for i, s := range sents {
-		if c := retriever.Coverage(terms, s); c > bestCov {
+		if c := textnorm.Coverage(terms, s); c > bestCov {
 			best, bestCov = i, c
 		}
 	}

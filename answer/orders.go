@@ -27,13 +27,11 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/ragkb/ragkb"
-	"github.com/ragkb/ragkb/connectors/orders"
 )
 
-// OrderLookup reads one order live from the shop (orders.Client).
-type OrderLookup interface {
-	Lookup(ctx context.Context, r *ragkb.Resource, number string) (*orders.Order, error)
-}
+// OrderLookup reads one order live from the shop (the shared
+// ragkb.OrderLookup; connectors/orders.Client, wired in app).
+type OrderLookup = ragkb.OrderLookup
 
 // Order lookup limits: per conversation, per key, and failed verifications
 // per key (each a token bucket: burst, then one more per interval).
@@ -60,7 +58,7 @@ type orderGuard struct {
 }
 
 type cachedOrder struct {
-	o       *orders.Order
+	o       *ragkb.Order
 	expires time.Time
 }
 
@@ -123,7 +121,7 @@ func (g *orderGuard) failed(now time.Time, key string) {
 	limiterOf(g.failures, key, keyFailureEvery, keyFailureBurst).AllowN(now, 1)
 }
 
-func (g *orderGuard) cached(now time.Time, id string) *orders.Order {
+func (g *orderGuard) cached(now time.Time, id string) *ragkb.Order {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if c, ok := g.cache[id]; ok && now.Before(c.expires) {
@@ -133,7 +131,7 @@ func (g *orderGuard) cached(now time.Time, id string) *orders.Order {
 	return nil
 }
 
-func (g *orderGuard) store(now time.Time, id string, o *orders.Order) {
+func (g *orderGuard) store(now time.Time, id string, o *ragkb.Order) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if len(g.cache) >= orderCacheMax {
@@ -239,7 +237,7 @@ func samePhone(a, b string) bool {
 }
 
 // matches reports whether any fact the customer gave matches the order.
-func (f *facts) matches(o *orders.Order) bool {
+func (f *facts) matches(o *ragkb.Order) bool {
 	for _, e := range o.Emails {
 		if e != "" && slices.Contains(f.emails, normEmail(e)) {
 			return true
@@ -349,7 +347,7 @@ func (t *turn) order() (*ragkb.AnswerResponse, error) {
 		return t.needInfo(msgNeedBoth, "order_number", "email"), nil
 	case number == "":
 		return t.needInfo(msgNeedNumber, "order_number"), nil
-	case !orders.ValidNumber(number):
+	case !ragkb.ValidOrderNumber(number):
 		return t.needInfo(msgNotFound, "order_number", "email"), nil
 	case f.empty() && !verified:
 		return t.needInfo(msgNeedEmail, "email"), nil
@@ -373,7 +371,7 @@ func (t *turn) order() (*ragkb.AnswerResponse, error) {
 		return nil, limited(d)
 	}
 	var (
-		found    *orders.Order
+		found    *ragkb.Order
 		res      *ragkb.Resource
 		admitted bool
 	)
@@ -397,7 +395,7 @@ func (t *turn) order() (*ragkb.AnswerResponse, error) {
 				t.s.orders.store(now, cacheID, o)
 			}
 		}
-		if errors.Is(err, orders.ErrNotFound) {
+		if errors.Is(err, ragkb.ErrOrderNotFound) {
 			continue
 		}
 		if err != nil {
@@ -429,7 +427,7 @@ func (t *turn) order() (*ragkb.AnswerResponse, error) {
 }
 
 // lookup reads the order from the shop, bounded in time.
-func (t *turn) lookup(r *ragkb.Resource, number string) (*orders.Order, error) {
+func (t *turn) lookup(r *ragkb.Resource, number string) (*ragkb.Order, error) {
 	ctx, cancel := context.WithTimeout(t.ctx, orderLookupTimeout)
 	defer cancel()
 	return t.s.cfg.Orders.Lookup(ctx, r, number)
@@ -442,7 +440,7 @@ func (t *turn) needInfo(msgs map[string]string, needed ...string) *ragkb.AnswerR
 
 // renderOrder fills the merchant's (or the default) template of the order's
 // status; sentences whose placeholder is empty are left out.
-func renderOrder(custom map[string]map[string]string, o *orders.Order, lang string) string {
+func renderOrder(custom map[string]map[string]string, o *ragkb.Order, lang string) string {
 	tmpl := custom[o.Status][lang]
 	if tmpl == "" {
 		tmpl = orderTemplates[o.Status][lang]

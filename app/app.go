@@ -48,6 +48,7 @@ import (
 	"github.com/ragkb/ragkb/connectors/orders"
 	"github.com/ragkb/ragkb/embed"
 	"github.com/ragkb/ragkb/indexer"
+	"github.com/ragkb/ragkb/internal/allegroauth"
 	"github.com/ragkb/ragkb/internal/secretbox"
 	"github.com/ragkb/ragkb/retriever"
 	"github.com/ragkb/ragkb/server"
@@ -205,7 +206,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 			},
 		}}
 	if cfg.AllegroClientID != "" {
-		o, err := allegro.NewOAuth(allegro.OAuthConfig{AuthURL: cfg.AllegroAuthURL, ClientID: cfg.AllegroClientID,
+		o, err := allegroauth.NewOAuth(allegroauth.OAuthConfig{AuthURL: cfg.AllegroAuthURL, ClientID: cfg.AllegroClientID,
 			ClientSecret: cfg.AllegroSecret, UserAgent: "ragkb/" + version})
 		if err != nil {
 			return nil, fmt.Errorf("allegro: %w", err)

@@ -10,7 +10,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/ragkb/ragkb"
@@ -71,36 +70,15 @@ func New(cfg Config) (*Retriever, error) {
 	return &Retriever{cfg: cfg}, nil
 }
 
-// Note records how searches made with a context went; see WithNote.
-type Note struct {
-	mu       sync.Mutex
-	degraded string
-}
-
-// Degraded is why a search ran without dense results ("" if none did).
-func (n *Note) Degraded() string {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return n.degraded
-}
-
-type noteKey struct{}
+// Note records how searches made with a context went (the shared
+// ragkb.SearchNote); see WithNote.
+type Note = ragkb.SearchNote
 
 // WithNote returns a context whose searches report degradation to the
-// returned Note: the caller learns that an answer came from lexical search
-// alone without Search failing.
-func WithNote(ctx context.Context) (context.Context, *Note) {
-	n := &Note{}
-	return context.WithValue(ctx, noteKey{}, n), n
-}
+// returned Note (ragkb.WithSearchNote).
+func WithNote(ctx context.Context) (context.Context, *Note) { return ragkb.WithSearchNote(ctx) }
 
-func noteDegraded(ctx context.Context, why string) {
-	if n, ok := ctx.Value(noteKey{}).(*Note); ok {
-		n.mu.Lock()
-		n.degraded = why
-		n.mu.Unlock()
-	}
-}
+func noteDegraded(ctx context.Context, why string) { ragkb.NoteSearchDegraded(ctx, why) }
 
 // Query is a search within one tenant (the shared ragkb.SearchQuery; the
 // alias keeps this package's code short).

@@ -21,7 +21,6 @@ package store
 import (
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/ragkb/ragkb/internal/textnorm"
 )
@@ -42,7 +41,7 @@ func LexicalTerms(text string) []string {
 	all := splitTerms(text, 4*MaxLexicalTerms)
 	var kept []string
 	for _, t := range all {
-		if !stopwords[t] {
+		if !textnorm.IsStopword(t) {
 			kept = append(kept, t)
 		}
 	}
@@ -61,8 +60,9 @@ func LexicalTerms(text string) []string {
 func Terms(text string) []string { return splitTerms(text, 0) }
 
 // IsStopword reports whether term (lower case, without diacritics) is one of
-// the common words LexicalTerms drops.
-func IsStopword(term string) bool { return stopwords[term] }
+// the common words LexicalTerms drops (textnorm.IsStopword, ragkb's one
+// stopword list).
+func IsStopword(term string) bool { return textnorm.IsStopword(term) }
 
 // Tokens returns every term of text in order, duplicates included, split
 // and folded as LexicalTerms does: what a backend counts to weigh terms by
@@ -90,58 +90,6 @@ func splitTerms(text string, max int) []string {
 	}
 	return terms
 }
-
-// stopwords are very frequent function words (folded, lower case) of the
-// languages merchants use most. The list is short on purpose: it removes the
-// words that match nearly every passage and so only cost time.
-// Keeping the question words among them (can, could, would, should, get,
-// got, how, what, when, where, why) was measured with bench/peers on
-// BANKING77 (analysis version 1): lexical top-1 57.6 -> 57.6% on FAQ
-// entries, 80.9 -> 81.3% on long documents, hybrid 59.6 -> 59.3%: no gain,
-// so they stay dropped.
-var stopwords = func() map[string]bool {
-	lists := []string{
-		// en
-		`a an the and or but if of to in on at by for from with about as into
-		is are was were be been being am do does did have has had can could will would shall should may might must
-		i me my mine we us our ours you your yours he him his she her it its they them their this that these those
-		what which who whom whose when where why how there here any some all no not so than then too very
-		get got just also please hi hello thanks thank`,
-		// it
-		`il lo la i gli le un uno una di da del dello della dei degli delle al allo alla ai agli alle
-		dal dalla dai nel nello nella nei negli nelle sul sulla sui con per tra fra e ed o ma se che chi cui non
-		sono sei siamo siete ho hai ha abbiamo avete hanno essere avere mi ti ci vi si me te ne lui lei noi voi loro
-		mio mia miei mie tuo tua suo sua nostro nostra vostro vostra questo questa quello quella come dove quando
-		perche quale quali cosa anche piu gia`,
-		// fr
-		`le la les l un une des du de d au aux et ou mais si que qu qui quoi dont ne pas plus en dans sur sous avec
-		pour par ce cet cette ces mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs je j tu il elle
-		nous vous ils elles on me m te t se s est sont suis es etes etre avoir ai as a avons avez ont comment ou
-		quand pourquoi quel quelle quels quelles y c`,
-		// de
-		`der die das den dem des ein eine einer eines einem einen und oder aber wenn dass ob zu im in am an auf aus bei
-		mit nach von vom zum zur fur uber unter ist sind bin bist seid war waren sein haben hat habe hast habt
-		ich du er sie es wir ihr mich mir dich dir uns euch mein meine meinen meinem dein deine ihre ihren unser
-		unsere nicht kein keine wie wo wann warum was welche welcher welches auch noch schon man kann konnen`,
-		// pl
-		`i a o u w we z ze na do od po za przez dla przy pod nad przed jak jest sa byc byl byla bylo mam ma masz mamy
-		macie maja moge mozna czy nie tak to ten ta te tego tej tym ja ty on ona ono my wy oni one mi mnie ci cie go
-		jej mu nam wam ich moj moja moje moj twoj twoja nasz nasza wasz wasza sie co jaki jaka jakie gdzie kiedy
-		dlaczego ktory ktora ktore oraz lub albo ale tez juz jeszcze prosze`,
-		// es
-		`el la los las un una unos unas de del al y e o u pero si que quien en con por para sin sobre entre
-		es son soy eres somos ser estar esta estan estoy hay he ha has han tengo tiene tienen yo tu usted ustedes el ella
-		nosotros vosotros ellos ellas me te se nos os le les lo mi mis su sus nuestro nuestra este esta estos esto
-		ese esa como donde cuando porque cual cuales que muy mas ya tambien puedo puede pueden`,
-	}
-	m := make(map[string]bool)
-	for _, l := range lists {
-		for _, w := range strings.Fields(l) {
-			m[textnorm.FoldSQLite(w)] = true
-		}
-	}
-	return m
-}()
 
 // AnalysisVersion identifies how IndexTerms and TermVariants analyse text.
 // A backend records the version its lexical index was built with and

@@ -233,7 +233,7 @@ func contentStems(s string) []string {
 	var out []string
 	for _, t := range tokenRe.FindAllString(fold(s), -1) {
 		t = strings.Trim(t, "-_")
-		if stopwords[t] {
+		if isStopword(t) {
 			continue
 		}
 		n := utf8.RuneCountInString(t)

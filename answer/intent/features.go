@@ -3,10 +3,8 @@ package intent
 import (
 	"math"
 	"slices"
-	"strings"
-	"unicode"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/ragkb/ragkb/internal/textnorm"
 )
 
 // Feature groups. Each group is hashed into its own key space so that the
@@ -18,38 +16,11 @@ const (
 	groupChar
 )
 
-// foldRunes maps letters that Unicode does not decompose into a base letter
-// plus a combining mark (so that stripping marks leaves them unchanged).
-var foldRunes = map[rune]string{
-	'ł': "l", 'ß': "ss", 'ø': "o", 'đ': "d", 'æ': "ae", 'œ': "oe", 'ı': "i", 'ð': "d", 'þ': "th",
-}
-
 // normalize lower-cases s, strips diacritics ("Österreich" -> "osterreich",
-// "faktury VAT" -> "faktury vat", "zwrócić" -> "zwrocic") and returns its
-// words: maximal runs of letters and digits.
-func normalize(s string) []string {
-	s = norm.NFD.String(s)
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r < 0x80:
-			b.WriteRune(unicode.ToLower(r))
-		case unicode.Is(unicode.Mn, r):
-			// Combining mark left by NFD: drop it.
-		default:
-			r = unicode.ToLower(r)
-			if f, ok := foldRunes[r]; ok {
-				b.WriteString(f)
-			} else {
-				b.WriteRune(r)
-			}
-		}
-	}
-	return strings.FieldsFunc(b.String(), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
-}
+// "faktury VAT" -> "faktury vat", "zwrócić" -> "zwrocic", "Straße" ->
+// "strasse") and returns its words: maximal runs of letters and digits
+// (textnorm.Words, the folding every scorer of ragkb shares).
+func normalize(s string) []string { return textnorm.Words(s) }
 
 // stem trims a word to a short prefix: a crude but language-neutral stemmer
 // that maps "faktury", "fakturę" and "fakturami" or "spedizione" and

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+
+	"github.com/ragkb/ragkb/internal/textnorm"
 )
 
 // MinConfidence is the confidence under which Detect answers "".
@@ -296,31 +298,6 @@ func trigrams(word string) []string {
 	return out
 }
 
-// fold strips the diacritics of the letters of the supported languages.
-func fold(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch r {
-		case 'à', 'á', 'â', 'ã', 'ä', 'ą':
-			return 'a'
-		case 'ç', 'ć':
-			return 'c'
-		case 'è', 'é', 'ê', 'ë', 'ę':
-			return 'e'
-		case 'ì', 'í', 'î', 'ï':
-			return 'i'
-		case 'ł':
-			return 'l'
-		case 'ñ', 'ń':
-			return 'n'
-		case 'ò', 'ó', 'ô', 'õ', 'ö':
-			return 'o'
-		case 'ś':
-			return 's'
-		case 'ù', 'ú', 'û', 'ü':
-			return 'u'
-		case 'ź', 'ż':
-			return 'z'
-		}
-		return r
-	}, s)
-}
+// fold lower-cases s and strips its diacritics, one rune for each rune
+// (textnorm.FoldRune).
+func fold(s string) string { return strings.Map(textnorm.FoldRune, s) }

@@ -3,7 +3,7 @@ package triage
 import (
 	"strings"
 
-	"github.com/ragkb/ragkb/retriever"
+	"github.com/ragkb/ragkb/internal/textnorm"
 )
 
 // maxStemBytes bounds the stems tried per word.
@@ -58,7 +58,7 @@ func buildIndex(src map[feature][]string) markerIndex {
 		for _, raw := range list {
 			exactLast := strings.HasSuffix(raw, "$")
 			raw = strings.TrimSuffix(raw, "$")
-			parts := retriever.Words(raw)
+			parts := textnorm.Words(raw)
 			if len(parts) == 0 {
 				continue
 			}

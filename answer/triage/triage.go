@@ -18,7 +18,7 @@ import (
 
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/answer/guard"
-	"github.com/ragkb/ragkb/retriever"
+	"github.com/ragkb/ragkb/internal/textnorm"
 )
 
 // feature is one signal markers.go can find in a message.
@@ -458,7 +458,7 @@ var questionStarts = map[string]bool{
 func scan(text string) *found {
 	f := &found{question: strings.Contains(text, "?") || strings.Contains(text, "¿")}
 	f.shouting = strings.Contains(text, "!!") || shouting(text)
-	words := retriever.Words(text)
+	words := textnorm.Words(text)
 	if len(words) > 0 && questionStarts[words[0]] {
 		f.question = true
 	}

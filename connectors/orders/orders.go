@@ -20,39 +20,26 @@ import (
 	"github.com/ragkb/ragkb/connectors"
 )
 
-// Normalised order statuses (the keys of answer templates).
+// Normalised order statuses (the keys of answer templates; ragkb.Order*).
 const (
-	StatusPending    = "pending"    // awaiting payment
-	StatusPaid       = "paid"       // paid, not yet being prepared
-	StatusProcessing = "processing" // being packed
-	StatusShipped    = "shipped"
-	StatusDelivered  = "delivered"
-	StatusCancelled  = "cancelled"
-	StatusRefunded   = "refunded"
+	StatusPending    = ragkb.OrderPending
+	StatusPaid       = ragkb.OrderPaid
+	StatusProcessing = ragkb.OrderProcessing
+	StatusShipped    = ragkb.OrderShipped
+	StatusDelivered  = ragkb.OrderDelivered
+	StatusCancelled  = ragkb.OrderCancelled
+	StatusRefunded   = ragkb.OrderRefunded
 )
 
 // Statuses lists every normalised status, in order.
-var Statuses = []string{StatusPending, StatusPaid, StatusProcessing, StatusShipped, StatusDelivered, StatusCancelled, StatusRefunded}
+var Statuses = ragkb.OrderStatuses
 
-// Order is one order as the provider reports it. Status is "" when the
-// provider's status has no safe customer wording (on hold, failed, returned):
-// such orders go to a person.
-type Order struct {
-	Number            string
-	Status            string
-	ProviderStatus    string
-	Carrier           string
-	TrackingNumber    string
-	TrackingURL       string
-	EstimatedDelivery string // YYYY-MM-DD
-	// Verification facts: never shown, only compared.
-	Emails    []string
-	Phones    []string
-	Postcodes []string
-}
+// Order is one order as the provider reports it (the shared ragkb.Order).
+type Order = ragkb.Order
 
-// ErrNotFound is returned when the provider has no such order.
-var ErrNotFound = errors.New("orders: no such order")
+// ErrNotFound is returned when the provider has no such order
+// (ragkb.ErrOrderNotFound).
+var ErrNotFound = ragkb.ErrOrderNotFound
 
 // Config configures a Client.
 type Config struct {
@@ -118,13 +105,9 @@ func (c *Client) Check(ctx context.Context, r *ragkb.Resource) error {
 	return unknownSource(r.Orders.Source)
 }
 
-var numberRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,63}$`)
-
-// ValidNumber reports whether s can be an order number or id (letters,
-// digits and dashes, with at least one digit).
-func ValidNumber(s string) bool {
-	return numberRe.MatchString(s) && strings.ContainsAny(s, "0123456789")
-}
+// ValidNumber reports whether s can be an order number or id
+// (ragkb.ValidOrderNumber).
+func ValidNumber(s string) bool { return ragkb.ValidOrderNumber(s) }
 
 func unknownSource(s string) error {
 	return ragkb.Invalid("orders.source", "must be shopify, woocommerce or allegro (got %q)", s)

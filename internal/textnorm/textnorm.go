@@ -11,7 +11,13 @@
 //     ("ł", "ß", "ø") stay. The lexical index tokenizes with it (Tokens).
 //   - Fold also maps those letters to ASCII ("ł" -> "l", "ß" -> "ss"), so a
 //     question typed without Polish or German letters still matches. Words,
-//     the relevance scorer's and the local embedder's words, use it.
+//     the relevance scorer's, the intent classifier's and the local
+//     embedder's words, use it.
+//
+// FoldRune is the full folding of one rune that keeps one rune for one
+// (the guardrails and the language detector compare folded text with the
+// original). Terms, Coverage and Matched are the relevance score's content
+// words; IsStopword is ragkb's one stopword list (stopwords.go).
 package textnorm
 
 import (
@@ -191,4 +197,37 @@ func Words(s string) []string {
 	}
 	flush(len(s))
 	return words
+}
+
+// FoldRune lower-cases r and folds it to one rune: a letter that
+// decomposes into a base letter and combining marks becomes the base letter
+// ("Ą" -> 'a', "é" -> 'e', "ř" -> 'r'), and a letter without a
+// decomposition that has a one-letter ASCII form becomes it ("ł" -> 'l',
+// "ø" -> 'o', "đ" -> 'd', "ı" -> 'i'). Letters whose ASCII form has several
+// letters ("ß", "æ", "œ", "þ") and combining marks themselves stay: folded
+// text keeps one rune for each rune, for matchers that compare it rune by
+// rune with the original. Fold is the folding that also maps those.
+func FoldRune(r rune) rune {
+	if r < utf8.RuneSelf {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}
+	r = unicode.ToLower(r)
+	if f, ok := letters[r]; ok && len(f) == 1 {
+		return rune(f[0])
+	}
+	var buf [utf8.UTFMax]byte
+	n := utf8.EncodeRune(buf[:], r)
+	if d := norm.NFD.Properties(buf[:n]).Decomposition(); len(d) > 0 {
+		base, size := utf8.DecodeRune(d)
+		if strings.IndexFunc(string(d[size:]), func(m rune) bool { return !unicode.Is(unicode.Mn, m) }) < 0 {
+			if f, ok := letters[base]; ok && len(f) == 1 {
+				return rune(f[0])
+			}
+			return base
+		}
+	}
+	return r
 }

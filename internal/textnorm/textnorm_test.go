@@ -108,3 +108,29 @@ func BenchmarkWords(b *testing.B) {
 		textnorm.Words(text)
 	}
 }
+
+func TestFoldRune(t *testing.T) {
+	for in, want := range map[rune]rune{
+		'A': 'a', 'z': 'z', '7': '7', '?': '?', 'Ą': 'a', 'ę': 'e', 'Ó': 'o', 'ł': 'l', 'Ł': 'l', 'ż': 'z',
+		'ü': 'u', 'ß': 'ß', 'é': 'e', 'ç': 'c', 'ñ': 'n', 'ø': 'o', 'æ': 'æ', 'œ': 'œ', 'đ': 'd', 'ı': 'i',
+		'ř': 'r', 'й': 'и', '\u0301': '\u0301', '€': '€', '²': '²',
+	} {
+		if got := textnorm.FoldRune(in); got != want {
+			t.Errorf("textnorm.FoldRune(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestFoldRuneAgreesWithFold checks that FoldRune folds as Fold does
+// wherever Fold keeps one rune for one.
+func TestFoldRuneAgreesWithFold(t *testing.T) {
+	for r := rune(0); r < 0x3000; r++ {
+		if unicode.Is(unicode.Mn, r) || !unicode.IsPrint(r) {
+			continue
+		}
+		f := []rune(textnorm.Fold(string(r)))
+		if len(f) == 1 && textnorm.FoldRune(r) != f[0] {
+			t.Errorf("textnorm.FoldRune(%q) = %q, Fold = %q", r, textnorm.FoldRune(r), string(f))
+		}
+	}
+}

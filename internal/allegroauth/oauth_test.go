@@ -1,4 +1,4 @@
-package allegro
+package allegroauth
 
 import (
 	"context"

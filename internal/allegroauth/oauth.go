@@ -1,4 +1,9 @@
-package allegro
+// Package allegroauth is the client of Allegro's OAuth authorization
+// server for the operator's registered application: the device flow
+// (https://developer.allegro.pl/auth/#device-flow) a merchant connects an
+// account through, and token refresh. It is shared by accounts (which keeps
+// the tokens) and wired in app; the Allegro connectors only receive tokens.
+package allegroauth
 
 import (
 	"cmp"
