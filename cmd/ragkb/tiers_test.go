@@ -277,7 +277,7 @@ func TestPremiumRoutes(t *testing.T) {
 	var pol ragkb.Resource
 	s.call("POST", "/v1/resources", merchant, map[string]any{"name": "Shoes guide", "type": "policy", "policy": map[string]string{
 		"title": "Trail shoes guide", "format": "markdown",
-		"content": "# Speedcross or Speedgoat\n\nThe Salomon Speedcross 6 costs 499 PLN and grips best on mud. The Hoka Speedgoat 5 costs 649 PLN and is the most cushioned for long mountain runs.\n\n# Gift cards\n\nGift cards from 50 to 500 PLN are sent by e-mail within an hour.\n",
+		"content": "# Speedcross or Speedgoat\n\nThe Salomon Speedcross 6 costs 499 PLN and grips best on mud. The Hoka Speedgoat 5 costs 649 PLN and is the most cushioned for long mountain runs.\n\n# Running club\n\nOur running club meets every Saturday at 9:00 in front of the shop; anyone can join the club run for free.\n",
 	}}, &pol)
 	if r := s.waitStatus(merchant, pol.ID, 10*time.Second); r.Status != ragkb.StatusSuccess {
 		t.Fatalf("resource: %s %s", r.Status, r.Error)
@@ -299,14 +299,19 @@ func TestPremiumRoutes(t *testing.T) {
 		}
 	})
 	t.Run("tenant intent with tier premium", func(t *testing.T) {
+		// gift_cards is a built-in: a tenant intent of that name is refused.
 		if code := s.call("POST", "/v1/intents", merchant, map[string]any{"name": "gift_cards", "tier": "premium",
-			"examples": []string{"Do you sell gift cards?", "can I buy a gift voucher", "gift card for a friend", "what gift card values are there"}}, nil); code != 201 {
+			"examples": []string{"Do you sell gift cards?"}}, nil); code != 400 {
+			t.Fatalf("create intent named like a built-in: got %d, want 400", code)
+		}
+		if code := s.call("POST", "/v1/intents", merchant, map[string]any{"name": "running_club", "tier": "premium",
+			"examples": []string{"Do you organise group runs?", "is there a running club I can join", "when is the next club run", "can I join your Saturday running group"}}, nil); code != 201 {
 			t.Fatalf("create intent: got %d", code)
 		}
 		var a ragkb.AnswerResponse
-		s.call("POST", "/v1/answer", chatbot, map[string]any{"question": "Can I buy a gift card for my brother?"}, &a)
-		if a.Intent == nil || a.Intent.Name != "gift_cards" || a.Intent.OutOfScope {
-			t.Fatalf("intent: got %+v, want gift_cards", a.Intent)
+		s.call("POST", "/v1/answer", chatbot, map[string]any{"question": "Can I join the running club this Saturday?"}, &a)
+		if a.Intent == nil || a.Intent.Name != "running_club" || a.Intent.OutOfScope {
+			t.Fatalf("intent: got %+v, want running_club", a.Intent)
 		}
 		if a.Usage.LLMCalls != 1 {
 			t.Fatalf("llm calls: got %d, want 1 (tier premium)", a.Usage.LLMCalls)
