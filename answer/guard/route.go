@@ -41,13 +41,18 @@ func w(n int) string { return `(?:\s+[^\s.!?;]+){0,` + string(rune('0'+n)) + `}?
 // diacritics, straight apostrophes, single spaces).
 type routeRule struct {
 	reason string
-	res    []*regexp.Regexp
+	res    []*pattern
 }
 
-// mustAll compiles the patterns into one alternation: one pass over the
-// text per reason instead of one per pattern.
-func mustAll(patterns ...string) []*regexp.Regexp {
-	return []*regexp.Regexp{regexp.MustCompile(`(?:` + strings.Join(patterns, `)|(?:`) + `)`)}
+// mustAll compiles the patterns of a reason, each with its prefilter
+// (pattern): a question is tried only against the patterns whose literals
+// it contains.
+func mustAll(patterns ...string) []*pattern {
+	out := make([]*pattern, len(patterns))
+	for i, p := range patterns {
+		out[i] = compilePattern(p)
+	}
+	return out
 }
 
 const (
@@ -233,7 +238,7 @@ func Route(text string) Routing {
 	}
 	for _, rule := range routeRules {
 		for _, re := range rule.res {
-			if re.MatchString(f) {
+			if re.match(f) {
 				return Routing{ToAgent: true, Reason: rule.reason}
 			}
 		}
@@ -242,7 +247,7 @@ func Route(text string) Routing {
 		return Routing{ToAgent: true, Reason: ReasonOrder}
 	}
 	for _, re := range complaintRule.res {
-		if re.MatchString(f) {
+		if re.match(f) {
 			return Routing{ToAgent: true, Reason: ReasonComplaint}
 		}
 	}

@@ -74,36 +74,9 @@ type extractor struct {
 func (e extractor) extract(text string) []rawFeature {
 	words := normalize(text)
 	feats := make([]rawFeature, 0, 16*len(words)+8)
-	add := func(key uint64, g uint64) {
+	e.each(words, func(key, g uint64) {
 		feats = append(feats, rawFeature{key: key, group: uint8(g), count: 1})
-	}
-	prev := "<s>"
-	for _, w := range words {
-		add(hashString(hashStart(groupWord), w), groupWord)
-		if e.stemLen > 0 {
-			if s := stem(w, e.stemLen); s != w {
-				add(hashString(hashStart(groupStem), s), groupStem)
-			} else {
-				// Words no longer than the stem share the stem key space,
-				// so "faktur" and "faktury" meet.
-				add(hashString(hashStart(groupStem), w), groupStem)
-			}
-		}
-		if e.bigrams {
-			h := hashString(hashStart(groupBigram), prev)
-			h = hashString(h^' ', w)
-			add(h, groupBigram)
-		}
-		prev = w
-		if e.charMax > 0 {
-			e.charGrams(w, func(h uint64) { add(h, groupChar) })
-		}
-	}
-	if e.bigrams && len(words) > 0 {
-		h := hashString(hashStart(groupBigram), prev)
-		h = hashString(h^' ', "</s>")
-		add(h, groupBigram)
-	}
+	})
 	slices.SortFunc(feats, func(a, b rawFeature) int {
 		switch {
 		case a.key < b.key:
@@ -123,6 +96,39 @@ func (e extractor) extract(text string) []rawFeature {
 		out = append(out, f)
 	}
 	return out
+}
+
+// each calls fn with the key and group of every feature occurrence of the
+// normalised words, in text order (a feature occurring twice is passed
+// twice): what extract counts, without sorting or allocating.
+func (e extractor) each(words []string, fn func(key, g uint64)) {
+	prev := "<s>"
+	for _, w := range words {
+		fn(hashString(hashStart(groupWord), w), groupWord)
+		if e.stemLen > 0 {
+			if s := stem(w, e.stemLen); s != w {
+				fn(hashString(hashStart(groupStem), s), groupStem)
+			} else {
+				// Words no longer than the stem share the stem key space,
+				// so "faktur" and "faktury" meet.
+				fn(hashString(hashStart(groupStem), w), groupStem)
+			}
+		}
+		if e.bigrams {
+			h := hashString(hashStart(groupBigram), prev)
+			h = hashString(h^' ', w)
+			fn(h, groupBigram)
+		}
+		prev = w
+		if e.charMax > 0 {
+			e.charGrams(w, func(h uint64) { fn(h, groupChar) })
+		}
+	}
+	if e.bigrams && len(words) > 0 {
+		h := hashString(hashStart(groupBigram), prev)
+		h = hashString(h^' ', "</s>")
+		fn(h, groupBigram)
+	}
 }
 
 // charGrams calls fn with the hash of every character n-gram of the word

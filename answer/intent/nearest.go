@@ -60,7 +60,51 @@ const (
 type nearScratch struct {
 	acc     []float32
 	touched []int32
+	// The question's features by key, for cosine: an open-addressing table
+	// of their indices plus one (0 is empty), and a phrasing's count of each.
+	slots []int32
+	count []int32
 }
+
+// index fills s's table with the keys of q.
+func (s *nearScratch) index(q []rawFeature) {
+	size := 64
+	for size < 2*len(q) {
+		size <<= 1
+	}
+	if cap(s.slots) < size {
+		s.slots = make([]int32, size)
+	}
+	s.slots = s.slots[:size]
+	clear(s.slots)
+	s.count = slices.Grow(s.count[:0], len(q))[:len(q)]
+	mask := uint64(size - 1)
+	for i, f := range q {
+		h := slot(f.key) & mask
+		for s.slots[h] != 0 {
+			h = (h + 1) & mask
+		}
+		s.slots[h] = int32(i + 1)
+	}
+}
+
+// find returns the index in q of the feature key, or -1.
+func (s *nearScratch) find(q []rawFeature, key uint64) int {
+	mask := uint64(len(s.slots) - 1)
+	for h := slot(key) & mask; ; h = (h + 1) & mask {
+		i := s.slots[h]
+		if i == 0 {
+			return -1
+		}
+		if q[i-1].key == key {
+			return int(i - 1)
+		}
+	}
+}
+
+// slot mixes a feature key's bits for the table (keys are FNV hashes, whose
+// low bits alone are weaker).
+func slot(key uint64) uint64 { return (key ^ key>>31) * 0x9e3779b97f4a7c15 >> 32 }
 
 // NewNearest indexes phrasings (Example.Intent is the class, e.g. one per
 // custom question) with the features and document frequencies of base.
@@ -227,8 +271,9 @@ func (n *Nearest) search(q []rawFeature) []nearClass {
 		s.acc[d] = 0
 	}
 	best := map[int32]float64{}
+	s.index(q)
 	for _, d := range cands {
-		sim := n.cosine(q, qw, qinv, d)
+		sim := n.cosine(s, q, qw, qinv, d)
 		if b, ok := best[n.class[d]]; !ok || sim > b {
 			best[n.class[d]] = sim
 		}
@@ -242,26 +287,27 @@ func (n *Nearest) search(q []rawFeature) []nearClass {
 }
 
 // cosine is the exact TF-IDF cosine of the question (features q sorted by
-// key, weights qw, inverse norm qinv) and phrasing d. A feature they share
-// has the same IDF on both sides, so the phrasing's weight of it is the
-// question's divided by the question's term frequency, times its own.
-func (n *Nearest) cosine(q []rawFeature, qw []float32, qinv float32, d int32) float64 {
+// key, weights qw, inverse norm qinv, indexed in s) and phrasing d. A
+// feature they share has the same IDF on both sides, so the phrasing's
+// weight of it is the question's divided by the question's term frequency,
+// times its own. The phrasing's features are recomputed from its text (the
+// index holds no vectors) and counted only where the question has them: no
+// sorting, no allocation beyond the text's words.
+func (n *Nearest) cosine(s *nearScratch, q []rawFeature, qw []float32, qinv float32, d int32) float64 {
 	if n.norm[d] == 0 {
 		return 0
 	}
-	raw := n.base.ext.extract(n.texts[d])
+	clear(s.count)
+	n.base.ext.each(normalize(n.texts[d]), func(key, _ uint64) {
+		if i := s.find(q, key); i >= 0 {
+			s.count[i]++
+		}
+	})
 	var dot float64
-	i := 0
-	for _, f := range raw {
-		for i < len(q) && q[i].key < f.key {
-			i++
-		}
-		if i == len(q) {
-			break
-		}
-		if q[i].key == f.key && qw[i] != 0 {
+	for i, c := range s.count {
+		if c > 0 && qw[i] != 0 {
 			tq := 1 + math.Log(float64(q[i].count))
-			td := 1 + math.Log(float64(f.count))
+			td := 1 + math.Log(float64(float32(c)))
 			dot += float64(qw[i]) * float64(qw[i]) / tq * td
 		}
 	}

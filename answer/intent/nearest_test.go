@@ -2,6 +2,7 @@ package intent
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 )
@@ -153,5 +154,104 @@ func TestSemanticWithNear(t *testing.T) {
 	}
 	if p := base.ClassifyNear(near, "Do you issue invoices?"); p.Intent != "invoice" {
 		t.Errorf("a built-in question with a near index: got %s, want invoice", p.Intent)
+	}
+}
+
+// cosineByMerge is the TF-IDF cosine of Nearest.cosine computed the
+// direct way: both sides' sorted features merged.
+func cosineByMerge(n *Nearest, q []rawFeature, qw []float32, qinv float32, d int32) float64 {
+	if n.norm[d] == 0 {
+		return 0
+	}
+	var dot float64
+	i := 0
+	for _, f := range n.base.ext.extract(n.texts[d]) {
+		for i < len(q) && q[i].key < f.key {
+			i++
+		}
+		if i == len(q) {
+			break
+		}
+		if q[i].key == f.key && qw[i] != 0 {
+			tq := 1 + math.Log(float64(q[i].count))
+			td := 1 + math.Log(float64(f.count))
+			dot += float64(qw[i]) * float64(qw[i]) / tq * td
+		}
+	}
+	return dot * float64(qinv) / float64(n.norm[d])
+}
+
+// TestNearCosineExact: the cosine Nearest scores its candidates with (the
+// phrasing's features counted through the question's table) equals the
+// cosine of the two sorted feature lists merged, bit for bit, for every
+// pair of built-in phrasings drawn.
+func TestNearCosineExact(t *testing.T) {
+	base := Train(Builtins(), Options{TopN: 5})
+	var ps []Example
+	for i, e := range base.examples {
+		if i%5 == 0 {
+			ps = append(ps, Example{Intent: fmt.Sprintf("c%d", i), Text: e.Text + " " + e.Text[:len(e.Text)/2]})
+		}
+	}
+	n := NewNearest(base, ps)
+	s := n.pool.Get().(*nearScratch)
+	defer n.pool.Put(s)
+	pairs := 0
+	for qi := 0; qi < len(n.texts); qi += 7 {
+		q := n.base.ext.extract(n.texts[qi])
+		qw := make([]float32, len(q))
+		var qn float64
+		for i, f := range q {
+			qw[i] = n.weight(f)
+			qn += float64(qw[i]) * float64(qw[i])
+		}
+		qinv := float32(1 / math.Sqrt(qn))
+		s.index(q)
+		for d := int32(0); d < int32(len(n.texts)); d += 3 {
+			got, want := n.cosine(s, q, qw, qinv, d), cosineByMerge(n, q, qw, qinv, d)
+			if got != want {
+				t.Fatalf("cosine(%q, %q) = %v, merged %v", n.texts[qi], n.texts[d], got, want)
+			}
+			pairs++
+		}
+	}
+	s.index(nil)
+	if got := n.cosine(s, nil, nil, 1, int32(len(n.texts)/2)); got != 0 {
+		t.Errorf("cosine with an empty question = %v, want 0", got)
+	}
+	t.Logf("%d pairs over %d phrasings", pairs, len(n.texts))
+}
+
+// BenchmarkClassifyNear15k classifies product questions against 15,000
+// custom questions in a Nearest index (the scale bench's shape: 40 brands ×
+// 16 lines × 30 products × 10 attributes, here the first 15,000 product
+// questions), word for word and paraphrased.
+func BenchmarkClassifyNear15k(b *testing.B) {
+	base := Train(Builtins(), Options{TopN: 5})
+	brands := []string{"Kestrel", "Glenmore", "Sierra", "Aurora", "Falcon", "Nordic", "Tundra", "Summit", "Ridge", "Cascade"}
+	lines := []string{"Pro", "Ultra", "Lite", "Vista", "Trail", "Peak", "Max", "Air"}
+	products := []string{"tent", "gloves", "cooler box", "backpack", "sleeping bag", "jacket", "boots", "stove", "lantern", "hammock",
+		"trekking poles", "water filter", "headlamp", "camp chair", "rain cover", "dry bag", "sleeping mat", "compass", "tarp"}
+	attrs := []string{"Is the %s waterproof?", "Can I repair the %s?", "How heavy is the %s?", "Does the %s come with a warranty?",
+		"What is the %s made of?", "Can I wash the %s?", "Is the %s suitable for winter?", "Where is the %s made?", "How do I store the %s?", "Is the %s recyclable?"}
+	var ps []Example
+	for _, br := range brands {
+		for _, l := range lines {
+			for _, p := range products {
+				for _, a := range attrs {
+					ps = append(ps, Example{Intent: fmt.Sprintf("custom:%d", len(ps)), Text: fmt.Sprintf(a, br+" "+l+" "+p)})
+				}
+			}
+		}
+	}
+	ps = ps[:min(len(ps), 15000)]
+	n := NewNearest(base, ps)
+	questions := []string{"Is the Kestrel Pro tent waterproof?", "Will I stay dry in heavy rain with the Kestrel Pro tent?",
+		"Who fixes the Glenmore Ultra gloves if it tears?", "how much does the sierra lite stove weigh", "Can I return my order?"}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		base.ClassifyNear(n, questions[i%len(questions)])
+		i++
 	}
 }
