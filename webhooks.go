@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
+	"time"
 )
 
 // Limits enforced by Webhook.Validate.
@@ -96,3 +97,27 @@ type DeliveryJob struct {
 
 // Kind names the job for River.
 func (DeliveryJob) Kind() string { return "ragkb_webhook_delivery" }
+
+// PrepareRecord fills what RecordEvent needs before writing: the event's id
+// and time (now) when unset, and for each delivery its id, times, tenant
+// and event. Both stores call it, so they store the same rows.
+func PrepareRecord(e *Event, ds []*Delivery, now time.Time) {
+	if e.ID == "" {
+		e.ID = NewID("evt")
+	}
+	if e.CreatedAt.IsZero() {
+		e.CreatedAt = now
+	}
+	for _, d := range ds {
+		if d.ID == "" {
+			d.ID = NewID("dlv")
+		}
+		if d.CreatedAt.IsZero() {
+			d.CreatedAt = e.CreatedAt
+		}
+		if d.UpdatedAt.IsZero() {
+			d.UpdatedAt = d.CreatedAt
+		}
+		d.TenantID, d.EventID = e.TenantID, e.ID
+	}
+}

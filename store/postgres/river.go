@@ -86,28 +86,13 @@ func jobClient(log *slog.Logger) (*river.Client[pgx.Tx], error) {
 // that was rolled back. A delivery whose webhook is not (or no longer)
 // the event tenant's is skipped: the event is kept.
 func (s *Store) RecordEvent(ctx context.Context, e *ragkb.Event, ds []*ragkb.Delivery) error {
-	if e.ID == "" {
-		e.ID = ragkb.NewID("evt")
-	}
-	if e.CreatedAt.IsZero() {
-		e.CreatedAt = s.clock()
-	}
+	ragkb.PrepareRecord(e, ds, s.clock())
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO events (`+eventColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 			e.ID, e.TenantID, string(e.Type), e.ResourceID, e.AssistantID, pgText(e.Question), pgText(e.Detail), e.CreatedAt, e.AccountID); err != nil {
 			return translate("record event", "event", err)
 		}
 		for _, d := range ds {
-			if d.ID == "" {
-				d.ID = ragkb.NewID("dlv")
-			}
-			if d.CreatedAt.IsZero() {
-				d.CreatedAt = e.CreatedAt
-			}
-			if d.UpdatedAt.IsZero() {
-				d.UpdatedAt = d.CreatedAt
-			}
-			d.TenantID, d.EventID = e.TenantID, e.ID
 			tag, err := tx.Exec(ctx, `INSERT INTO deliveries (`+deliveryColumns+`)
 				SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
 				WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = $3 AND tenant_id = $2)`,

@@ -80,12 +80,7 @@ func (s *Store) RiverDB() *sql.DB { return s.w }
 // that was rolled back. A delivery whose webhook is not (or no longer)
 // the event tenant's is skipped: the event is kept.
 func (s *Store) RecordEvent(ctx context.Context, e *ragkb.Event, ds []*ragkb.Delivery) error {
-	if e.ID == "" {
-		e.ID = ragkb.NewID("evt")
-	}
-	if e.CreatedAt.IsZero() {
-		e.CreatedAt = s.now().UTC()
-	}
+	ragkb.PrepareRecord(e, ds, s.now().UTC())
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return translate("record event", "event", err)
@@ -96,16 +91,6 @@ func (s *Store) RecordEvent(ctx context.Context, e *ragkb.Event, ds []*ragkb.Del
 		return translate("record event", "event", err)
 	}
 	for _, d := range ds {
-		if d.ID == "" {
-			d.ID = ragkb.NewID("dlv")
-		}
-		if d.CreatedAt.IsZero() {
-			d.CreatedAt = e.CreatedAt
-		}
-		if d.UpdatedAt.IsZero() {
-			d.UpdatedAt = d.CreatedAt
-		}
-		d.TenantID, d.EventID = e.TenantID, e.ID
 		res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (`+deliveryColumns+`)
 			SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = ? AND tenant_id = ?)`,
 			d.ID, d.TenantID, d.WebhookID, d.EventID, d.Status, d.Attempts, d.LastCode, d.LastError, tsp(d.NextAttempt),
