@@ -191,6 +191,9 @@ type scope struct {
 	inScope     func(resourceID string) bool
 	// languages are the languages of the resources in scope.
 	languages []string
+	// orders: an orders resource is in scope (else no question is an
+	// order lookup, and its patterns are not tried).
+	orders bool
 }
 
 func (s *Service) scope(ctx context.Context, tenantID string, req *ragkb.AnswerRequest) (*scope, error) {
@@ -238,6 +241,7 @@ func (s *Service) scope(ctx context.Context, tenantID string, req *ragkb.AnswerR
 	}
 	sc.inScope = func(id string) bool { return len(set) == 0 || set[id] }
 	sc.languages = scopeLanguages(rs, sc.inScope)
+	sc.orders = slices.ContainsFunc(rs, func(r *ragkb.Resource) bool { return r.Type == ragkb.TypeOrders && sc.inScope(r.ID) })
 	return sc, nil
 }
 

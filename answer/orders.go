@@ -271,7 +271,7 @@ func (t *turn) orderResources() []*ragkb.Resource {
 // order answers a question about one order; nil when it is not one (or no
 // orders resource is in scope). Its error is a rate limit (429).
 func (t *turn) order() (*ragkb.AnswerResponse, error) {
-	if t.s.cfg.Orders == nil {
+	if t.s.cfg.Orders == nil || !t.sc.orders {
 		return nil, nil
 	}
 	raw := strings.TrimSpace(t.req.Question)

@@ -128,18 +128,10 @@ var notModel = map[string]bool{
 func Specifics(text string) []Specific {
 	f := " " + strings.Join(wordsOf(fold(text)), " ") + " "
 	var out []Specific
-	for kind, values := range specWords {
-		for value, words := range values {
-			for _, w := range words {
-				if mentions(f, w) {
-					out = append(out, Specific{kind, value})
-					break
-				}
-			}
+	for _, n := range specNeedles {
+		if strings.Contains(f, n.needle) && (len(out) == 0 || out[len(out)-1] != n.Specific) {
+			out = append(out, n.Specific)
 		}
-	}
-	if slices.ContainsFunc(abroadWords, func(w string) bool { return mentions(f, w) }) {
-		out = append(out, Specific{SpecCountry, abroad})
 	}
 	for _, m := range modelRe.FindAllStringSubmatch(f, -1) {
 		if notModel[m[1]] || len(m[1]) > 3 && len(m[2]) < 2 {
@@ -151,15 +143,37 @@ func Specifics(text string) []Specific {
 	return slices.Compact(out)
 }
 
-// mentions reports whether padded folded text f contains w: as a word
-// prefix when w has at least five letters (inflections: "Niemczech",
-// "czerwona"), else as a whole word ("rot" is not "rotate").
-func mentions(f, w string) bool {
-	if len(w) >= 5 {
-		return strings.Contains(f, " "+w)
-	}
-	return strings.Contains(f, " "+w+" ")
+// specNeedle is one word of specWords (or abroadWords) as the padded
+// string Specifics looks for in padded folded text, built once (Specifics
+// runs on every question and candidate text): a word prefix when the word
+// has at least five letters (inflections: "Niemczech", "czerwona"), else a
+// whole word ("rot" is not "rotate").
+type specNeedle struct {
+	Specific
+	needle string
 }
+
+// specNeedles lists every word of specWords and abroadWords, grouped by
+// Specific (Specifics sorts and de-duplicates what it finds).
+var specNeedles = func() []specNeedle {
+	var out []specNeedle
+	add := func(s Specific, words []string) {
+		for _, w := range words {
+			n := " " + w
+			if len(w) < 5 {
+				n += " "
+			}
+			out = append(out, specNeedle{s, n})
+		}
+	}
+	for kind, values := range specWords {
+		for value, words := range values {
+			add(Specific{kind, value}, words)
+		}
+	}
+	add(Specific{SpecCountry, abroad}, abroadWords)
+	return out
+}()
 
 // wordsOf splits folded text into words of letters, digits and hyphens
 // ("all'estero" is "all estero").

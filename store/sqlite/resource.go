@@ -177,7 +177,7 @@ func (s *Store) ListResources(ctx context.Context, f ragkb.ResourceFilter) ([]*r
 	if f.Limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
 	}
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := s.queryRead(ctx, q, args...)
 	if err != nil {
 		return nil, translate("list resources", "resource", err)
 	}

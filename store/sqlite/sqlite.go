@@ -27,6 +27,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ragkb/ragkb"
@@ -82,7 +83,75 @@ type Store struct {
 	jobs *river.Client[*sql.Tx]
 
 	stmts readStmts
+	// hot holds reader statements prepared on first use by readStmt
+	// (resource listing, API keys, tenant versions: every answer runs them).
+	hot hotStmts
 }
+
+// hotStmts caches prepared reader statements by their text. The texts come
+// from code (a filter's clauses, not its values), so they are few; past
+// maxHotStmts a statement is prepared per query as database/sql does.
+type hotStmts struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+const maxHotStmts = 128
+
+// readStmt returns q prepared on the readers, from the cache when it is
+// there; nil when the cache is full (the caller runs q unprepared).
+func (s *Store) readStmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	s.hot.mu.Lock()
+	st, full := s.hot.m[q], len(s.hot.m) >= maxHotStmts
+	s.hot.mu.Unlock()
+	if st != nil || full {
+		return st, nil
+	}
+	st, err := s.r.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	s.hot.mu.Lock()
+	defer s.hot.mu.Unlock()
+	if prev := s.hot.m[q]; prev != nil {
+		st.Close()
+		return prev, nil
+	}
+	if s.hot.m == nil {
+		s.hot.m = map[string]*sql.Stmt{}
+	}
+	s.hot.m[q] = st
+	return st, nil
+}
+
+// queryRead runs a reader query through readStmt.
+func (s *Store) queryRead(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := s.readStmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return s.r.QueryContext(ctx, q, args...)
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// queryRowRead is queryRead for one row.
+func (s *Store) queryRowRead(ctx context.Context, q string, args ...any) scanner {
+	st, err := s.readStmt(ctx, q)
+	if err != nil {
+		return errRow{err}
+	}
+	if st == nil {
+		return s.r.QueryRowContext(ctx, q, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// errRow is the row of a statement that could not be prepared.
+type errRow struct{ err error }
+
+func (e errRow) Scan(...any) error { return e.err }
 
 // readStmts are the statements of the search path, prepared once on the
 // readers (database/sql prepares them again on a new connection): a search
@@ -200,6 +269,12 @@ func (s *Store) Close() error {
 			errs = append(errs, st.Close())
 		}
 	}
+	s.hot.mu.Lock()
+	for _, st := range s.hot.m {
+		errs = append(errs, st.Close())
+	}
+	s.hot.m = nil
+	s.hot.mu.Unlock()
 	return errors.Join(append(errs, s.r.Close(), s.w.Close())...)
 }
 

@@ -61,7 +61,7 @@ func (s *Store) ListTenants(ctx context.Context) ([]*ragkb.Tenant, error) {
 // TenantVersion returns the tenant's change counter.
 func (s *Store) TenantVersion(ctx context.Context, tenantID string) (int64, error) {
 	var v int64
-	err := s.r.QueryRowContext(ctx, `SELECT version FROM tenants WHERE id = ?`, tenantID).Scan(&v)
+	err := s.queryRowRead(ctx, `SELECT version FROM tenants WHERE id = ?`, tenantID).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, ragkb.NotFound("tenant")
 	}
@@ -97,7 +97,7 @@ func scanAPIKey(sc scanner) (*ragkb.APIKey, error) {
 
 // GetAPIKeyByHash finds a key by the hash of its secret.
 func (s *Store) GetAPIKeyByHash(ctx context.Context, hash string) (*ragkb.APIKey, error) {
-	k, err := scanAPIKey(s.r.QueryRowContext(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE hash = ?`, hash))
+	k, err := scanAPIKey(s.queryRowRead(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE hash = ?`, hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ragkb.NotFound("API key")
 	}
