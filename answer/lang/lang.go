@@ -19,6 +19,8 @@ import (
 	"sync"
 	"unicode"
 
+	lru "github.com/hashicorp/golang-lru/v2"
+
 	"github.com/ragkb/ragkb/internal/textnorm"
 )
 
@@ -29,7 +31,31 @@ const MinConfidence = 0.5
 // a confidence in [0, 1], or "" and the best confidence when it cannot
 // tell (too few letters, or no language clearly ahead).
 func Detect(text string) (lang string, confidence float64) {
-	return defaultModel().detect(text)
+	if len(text) > maxMemoText {
+		return defaultModel().detect(text)
+	}
+	if d, ok := memo.Get(text); ok {
+		return d.lang, d.confidence
+	}
+	lang, confidence = defaultModel().detect(text)
+	memo.Add(text, detection{lang, confidence})
+	return lang, confidence
+}
+
+// memo remembers recent detections: one answer detects its question's
+// language several times (triage, the answer, translation) and approved
+// texts are checked again on every answer that uses them.
+var memo = func() *lru.Cache[string, detection] {
+	c, _ := lru.New[string, detection](4096)
+	return c
+}()
+
+// maxMemoText bounds the texts memo keeps (4096 of them: at most 8 MiB).
+const maxMemoText = 2048
+
+type detection struct {
+	lang       string
+	confidence float64
 }
 
 // defaultModel is built once, on first use, and read-only afterwards.
