@@ -315,6 +315,10 @@ type turn struct {
 	// only (intent.Prediction.Unsupported): retrieval must not answer with
 	// them either.
 	unsupported map[string]bool
+	// contact is the kind of contact detail (guard.PIIPhone, guard.PIIEmail)
+	// a customer asking for a person wants: answered only from a source
+	// that gives it, else the customer goes to an agent.
+	contact string
 }
 
 func (t *turn) run() *ragkb.AnswerResponse {
@@ -369,6 +373,14 @@ func (t *turn) run() *ragkb.AnswerResponse {
 		return t.fallback()
 	}
 	relevant := t.relevant(hits)
+	if t.contact != "" {
+		relevant = slices.DeleteFunc(relevant, func(h ragkb.SearchHit) bool { return !guard.HasContact(h.Chunk.Text, t.contact) })
+		if len(relevant) == 0 {
+			t.reason = guard.ReasonHumanRequested + " (no source gives the shop's " + t.contact + ")"
+			return t.agent()
+		}
+		return t.grounded(relevant)
+	}
 	if len(relevant) == 0 {
 		relevant = t.namedOffer(hits)
 	}

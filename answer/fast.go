@@ -140,6 +140,16 @@ func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
 	}
 	if !pred.OutOfScope && pred.Confidence >= cfg.FastConfidence {
 		if pred.Intent == "human_agent" {
+			if kind := guard.AsksContact(t.question); kind != "" {
+				// "What is your phone number?": the number, when the shop's
+				// texts give it, else an agent. The one approved text that
+				// gives it answers; otherwise retrieval looks (run).
+				if d := t.contactDoc(ln, kind); d != nil {
+					return t.approved(d, min(pred.Confidence, maxGuessConfidence))
+				}
+				t.contact = kind
+				return nil
+			}
 			t.reason = guard.ReasonHumanRequested
 			return t.agent()
 		}
@@ -322,6 +332,36 @@ func (t *turn) covering(ln *lane) (candidate, bool) {
 		return candidate{}, false
 	}
 	return best, true
+}
+
+// contactDoc is the only approved text in scope that gives a contact
+// detail of kind (guard.PIIPhone, guard.PIIEmail), or nil when none or
+// several do.
+func (t *turn) contactDoc(ln *lane, kind string) *ragkb.Document {
+	var found *ragkb.Document
+	check := func(d *ragkb.Document) bool {
+		if d == nil || !t.sc.inScope(d.ResourceID) || (found != nil && found.ID == d.ID) || !guard.HasContact(d.Text, kind) {
+			return true
+		}
+		if found != nil {
+			return false
+		}
+		found = d
+		return true
+	}
+	for _, d := range ln.byDoc {
+		if !check(d) {
+			return nil
+		}
+	}
+	for _, docs := range ln.byIntent {
+		for _, d := range docs {
+			if !check(d) {
+				return nil
+			}
+		}
+	}
+	return found
 }
 
 // approvedAs answers with a candidate's approved text.
