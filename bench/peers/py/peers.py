@@ -18,6 +18,7 @@ scores them exactly as it scores the Go systems.
 
 import argparse
 import http.client
+import importlib.metadata
 import json
 import os
 import shutil
@@ -100,7 +101,7 @@ class BM25:
             import Stemmer
 
             self.stemmer = Stemmer.Stemmer("english")
-            how = "Snowball stemmer (PyStemmer %s)" % Stemmer.__version__
+            how = "Snowball stemmer (PyStemmer %s)" % importlib.metadata.version("PyStemmer")
         except ImportError:
             self.stemmer = None
             how = "no stemmer: PyStemmer is not installed"
