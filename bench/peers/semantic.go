@@ -227,7 +227,7 @@ type pyRow struct {
 
 func runPyChild(python, script, sys, corpusFile string, sem semanticConfig, c *corpus, stderr io.Writer) ([]result, error) {
 	if python == "" {
-		return nil, fmt.Errorf("no Python interpreter with chromadb and bm25s")
+		return nil, fmt.Errorf("no Python with chromadb and bm25s (scripts/bench-peers.sh could not pip-install them)")
 	}
 	var out, errb bytes.Buffer
 	cmd := exec.Command(python, script, "--system", sys, "--corpus", corpusFile,
