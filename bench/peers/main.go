@@ -53,6 +53,8 @@ type result struct {
 	P99us    float64 `json:"p99_us"`
 	RSSKiB   int64   `json:"rss_kib"`
 	Errors   int     `json:"errors"`
+	// EmbedUs is the Python child's cached embedding round trip (median µs).
+	EmbedUs float64 `json:"embed_us,omitempty"`
 }
 
 func main() {
@@ -226,6 +228,10 @@ func runChild(sys, data, shape string, maxQ int, sem semanticConfig, stdout io.W
 	if err := s.close(); err != nil {
 		return err
 	}
+	rss := selfHWM()
+	for i := range rs {
+		rs[i].RSSKiB = rss
+	}
 	return json.NewEncoder(stdout).Encode(rs)
 }
 
@@ -308,7 +314,7 @@ func report(w io.Writer, all []result, sem *semanticRun, took time.Duration) {
 	fmt.Fprintln(w, "Quality: BANKING77 (`../shared/data/banking77`) as a knowledge base, the 3,080 test questions asked of it; a hit counts by its document's intent, "+
 		"distinct intents in rank order (several chunks of one document are not rewarded). "+
 		"Latency: one question at a time, in process, including embedding the question; p50/p99 in µs and as a ratio to the fastest system on that corpus. "+
-		"Peak RSS is the child process's maximum resident set (corpus loading included); disk is the index directory after indexing.")
+		"Peak RSS is the child process's own high-water mark (VmHWM, corpus loading included; rusage's maxrss would also count the parent it was forked from); disk is the index directory after indexing.")
 	fmt.Fprintln(w)
 	for _, shape := range shapesOf(all) {
 		rs := ofShape(all, shape)
