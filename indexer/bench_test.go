@@ -3,6 +3,7 @@ package indexer_test
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"path/filepath"
 	"strings"
@@ -36,6 +37,7 @@ func BenchmarkIndex10k(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			var chunks int
 			var cpu time.Duration
+			var disk int64
 			for b.Loop() {
 				b.StopTimer()
 				e := newBenchEnv(b)
@@ -61,11 +63,13 @@ func BenchmarkIndex10k(b *testing.B) {
 					b.Fatal(err)
 				}
 				chunks += res.Stats.Embedded
+				disk = dirBytes(b, e.dir)
 				e.close()
 				b.StartTimer()
 			}
 			b.ReportMetric(float64(chunks)/b.Elapsed().Seconds(), "chunks/s")
 			b.ReportMetric(float64(cpu.Microseconds())/float64(chunks), "cpu-µs/chunk")
+			b.ReportMetric(float64(disk)/(1<<20), "disk-MiB")
 		})
 	}
 }
@@ -113,6 +117,24 @@ func newBenchEnv(b testing.TB) *benchEnv {
 func (e *benchEnv) close() {
 	e.vectors.Close()
 	e.store.Close()
+}
+
+// dirBytes is the size of the files under dir (the store right after the
+// run, as bench/peers measures it: write-ahead log and journal included).
+func dirBytes(b *testing.B, dir string) int64 {
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		fi, err := d.Info()
+		n += fi.Size()
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return n
 }
 
 // syntheticPages returns n English documents of six short sentences drawn
