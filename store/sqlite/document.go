@@ -136,7 +136,23 @@ func (s *Store) ApplyIndex(ctx context.Context, c ragkb.IndexChange) ([]string, 
 	if err != nil {
 		return nil, translate("apply index", "chunk", err)
 	}
+	if len(c.Chunks)+len(removed) >= optimizeAfter {
+		s.truncateWAL(ctx)
+	}
 	return removed, nil
+}
+
+// truncateWAL checkpoints the write-ahead log and truncates it after a
+// large ApplyIndex. The run's transaction left about as many WAL bytes as
+// it wrote pages (158 MB for 100k offers); the next commit's automatic
+// checkpoint would copy them into the database anyway, but it never
+// shrinks the file, so the run's size stayed on disk twice. The data is
+// committed already: a failure (readers that stay in the way past the busy
+// timeout) is only logged.
+func (s *Store) truncateWAL(ctx context.Context) {
+	if _, err := s.w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		s.log.Warn("sqlite: truncate the write-ahead log after a large index write", "err", err)
+	}
 }
 
 // optimizeAfter is the number of chunks written by one ApplyIndex after
