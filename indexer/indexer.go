@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/ragkb/ragkb"
-	"golang.org/x/sync/errgroup"
 )
 
 // DocumentStore is what the indexer needs from the metadata store.
@@ -322,74 +321,31 @@ func EmbeddingText(c *ragkb.Chunk, examples []string) string {
 	return b.String()
 }
 
-// embed embeds chunks in batches of BatchSize and writes their vectors.
-// Embedding runs one goroutine ahead of writing, so the two overlap (a
-// vector store that links a graph is the slower side), and the writer
-// coalesces the batches that are ready into one Upsert of up to
-// maxWriteBatch vectors, which saves a journal sync per batch. The
-// embedder still sees one call at a time, as a remote one's rate limits
-// expect. A failure stops both; vectors already written stay (they have no
-// chunk until ApplyIndex, so searches never return them).
 func (ix *Indexer) embed(ctx context.Context, r *ragkb.Resource, chunks []*ragkb.Chunk, examples map[string][]string) error {
-	g, ctx := errgroup.WithContext(ctx)
-	ready := make(chan []ragkb.VectorRecord, embedAhead)
-	g.Go(func() error {
-		defer close(ready)
-		for start := 0; start < len(chunks); start += ix.cfg.BatchSize {
-			batch := chunks[start:min(start+ix.cfg.BatchSize, len(chunks))]
-			texts := make([]string, len(batch))
-			for i, c := range batch {
-				texts[i] = EmbeddingText(c, examples[c.DocumentID])
-			}
-			vecs, err := ix.cfg.Embedder.Embed(ctx, texts)
-			if err != nil {
-				return fmt.Errorf("indexer: embed: %w", err)
-			}
-			if len(vecs) != len(batch) {
-				return fmt.Errorf("indexer: embed: got %d vectors for %d texts", len(vecs), len(batch))
-			}
-			recs := make([]ragkb.VectorRecord, len(batch))
-			for i, c := range batch {
-				recs[i] = ragkb.VectorRecord{ChunkID: c.ID, TenantID: r.TenantID, ResourceID: r.ID, DocumentID: c.DocumentID, Vector: vecs[i]}
-			}
-			select {
-			case ready <- recs:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
+	for start := 0; start < len(chunks); start += ix.cfg.BatchSize {
+		end := min(start+ix.cfg.BatchSize, len(chunks))
+		batch := chunks[start:end]
+		texts := make([]string, len(batch))
+		for i, c := range batch {
+			texts[i] = EmbeddingText(c, examples[c.DocumentID])
 		}
-		return nil
-	})
-	g.Go(func() error {
-		for recs := range ready {
-			// Take whatever else is embedded already, up to maxWriteBatch.
-		more:
-			for len(recs) < maxWriteBatch {
-				select {
-				case next, ok := <-ready:
-					if !ok {
-						break more
-					}
-					recs = append(recs, next...)
-				default:
-					break more
-				}
-			}
-			if err := ix.cfg.Vectors.Upsert(ctx, recs); err != nil {
-				return fmt.Errorf("indexer: write vectors: %w", err)
-			}
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+		vecs, err := ix.cfg.Embedder.Embed(ctx, texts)
+		if err != nil {
+			return fmt.Errorf("indexer: embed: %w", err)
 		}
-		return nil
-	})
-	return g.Wait()
+		if len(vecs) != len(batch) {
+			return fmt.Errorf("indexer: embed: got %d vectors for %d texts", len(vecs), len(batch))
+		}
+		recs := make([]ragkb.VectorRecord, len(batch))
+		for i, c := range batch {
+			recs[i] = ragkb.VectorRecord{ChunkID: c.ID, TenantID: r.TenantID, ResourceID: r.ID, DocumentID: c.DocumentID, Vector: vecs[i]}
+		}
+		if err := ix.cfg.Vectors.Upsert(ctx, recs); err != nil {
+			return fmt.Errorf("indexer: write vectors: %w", err)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
-
-// embedAhead is how many embedded batches may wait for the vector writer,
-// and maxWriteBatch the most vectors written in one Upsert.
-const (
-	embedAhead    = 8
-	maxWriteBatch = 1024
-)
