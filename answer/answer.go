@@ -376,7 +376,8 @@ func (t *turn) run() *ragkb.AnswerResponse {
 	if t.contact != "" {
 		relevant = slices.DeleteFunc(relevant, func(h ragkb.SearchHit) bool { return !guard.HasContact(h.Chunk.Text, t.contact) })
 		if len(relevant) == 0 {
-			t.reason = guard.ReasonHumanRequested + " (no source gives the shop's " + t.contact + ")"
+			// The exact reason: triage and insights count hand-offs by it.
+			t.reason = guard.ReasonHumanRequested
 			return t.agent()
 		}
 		return t.grounded(relevant)
