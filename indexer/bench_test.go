@@ -1,6 +1,8 @@
 package indexer_test
 
 import (
+	"github.com/ragkb/ragkb/internal/testenv"
+
 	"context"
 	"fmt"
 	"io/fs"
@@ -54,11 +56,11 @@ func BenchmarkIndex10k(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				c0 := cpuTime()
+				c0 := testenv.CPUTime()
 				b.StartTimer()
 				res, err := ix.Run(context.Background(), e.lease, e.res)
 				b.StopTimer()
-				cpu += cpuTime() - c0
+				cpu += testenv.CPUTime() - c0
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -1,6 +1,8 @@
 package intent
 
 import (
+	"github.com/ragkb/ragkb/internal/testenv"
+
 	"fmt"
 	"os"
 	"path/filepath"
@@ -530,7 +532,7 @@ func BenchmarkClassify(b *testing.B) {
 	}
 	b.ReportAllocs()
 	i := 0
-	cpu := processCPU()
+	cpu := testenv.CPUTime()
 	for b.Loop() {
 		c.Classify(qs[i%len(qs)])
 		i++
@@ -540,7 +542,7 @@ func BenchmarkClassify(b *testing.B) {
 
 // reportCPU reports the process CPU time per operation since start.
 func reportCPU(b *testing.B, start time.Duration) {
-	if cpu := processCPU(); cpu > 0 {
+	if cpu := testenv.CPUTime(); cpu > 0 {
 		b.ReportMetric(float64(cpu-start)/float64(b.N), "cpu-ns/op")
 	}
 }
@@ -558,7 +560,7 @@ func BenchmarkClassifyBanking77(b *testing.B) {
 	c := Train(train, Options{})
 	b.ReportAllocs()
 	i := 0
-	cpu := processCPU()
+	cpu := testenv.CPUTime()
 	for b.Loop() {
 		c.Classify(test[i%len(test)].Text)
 		i++
@@ -574,7 +576,7 @@ func BenchmarkWithTenant(b *testing.B) {
 	extra := all[len(Builtins()):]
 	b.ReportMetric(float64(len(all)), "examples")
 	b.ReportAllocs()
-	cpu := processCPU()
+	cpu := testenv.CPUTime()
 	var c *Classifier
 	for b.Loop() {
 		c = base.With(extra)
@@ -587,7 +589,7 @@ func BenchmarkTrainTenant(b *testing.B) {
 	ex := tenantExamples()
 	b.ReportMetric(float64(len(ex)), "examples")
 	b.ReportAllocs()
-	cpu := processCPU()
+	cpu := testenv.CPUTime()
 	for b.Loop() {
 		Train(ex, Options{})
 	}

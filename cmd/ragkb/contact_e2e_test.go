@@ -35,14 +35,7 @@ func TestContactQuestions(t *testing.T) {
 			t.Fatalf("resource: %s %s", r.Status, r.Error)
 		}
 	}
-	ask := func(key, q string) ragkb.AnswerResponse {
-		t.Helper()
-		var a ragkb.AnswerResponse
-		if code := s.call("POST", "/v1/answer", key, map[string]any{"question": q}, &a); code != 200 {
-			t.Fatalf("answer %q: got %d", q, code)
-		}
-		return a
-	}
+	ask := func(key, q string) ragkb.AnswerResponse { return s.ask(key, ragkb.AnswerRequest{Question: q}) }
 	phoneQs := []string{"What is your phone number?", "Is there a phone number I can call?", "Jaki jest wasz numer telefonu?",
 		"Wie ist Ihre Telefonnummer?", "Qual è il vostro numero di telefono?", "Quel est votre numéro de téléphone ?", "¿Cuál es vuestro número de teléfono?"}
 	for _, q := range phoneQs {

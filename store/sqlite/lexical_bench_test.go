@@ -1,6 +1,8 @@
 package sqlite
 
 import (
+	"github.com/ragkb/ragkb/internal/testenv"
+
 	"context"
 	"fmt"
 	"path/filepath"
@@ -77,7 +79,7 @@ func BenchmarkSearchLexical100k(b *testing.B) {
 	s, tenant, small := benchStore(b, 100_000)
 	ctx := context.Background()
 	b.Run("small_tenant_mix", func(b *testing.B) {
-		cpu0 := cpuTime()
+		cpu0 := testenv.CPUTime()
 		i := 0
 		for b.Loop() {
 			q := benchQuestions[i%len(benchQuestions)]
@@ -86,12 +88,12 @@ func BenchmarkSearchLexical100k(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu_ns/op")
+		b.ReportMetric(float64((testenv.CPUTime()-cpu0).Nanoseconds())/float64(b.N), "cpu_ns/op")
 	})
 	b.Run("mix", func(b *testing.B) {
 		var lat []time.Duration
 		i := 0
-		cpu0 := cpuTime()
+		cpu0 := testenv.CPUTime()
 		for b.Loop() {
 			q := benchQuestions[i%len(benchQuestions)]
 			i++
@@ -102,20 +104,20 @@ func BenchmarkSearchLexical100k(b *testing.B) {
 				b.Fatalf("SearchLexical(%q) = %d hits, %v", q, len(hits), err)
 			}
 		}
-		b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu_ns/op")
+		b.ReportMetric(float64((testenv.CPUTime()-cpu0).Nanoseconds())/float64(b.N), "cpu_ns/op")
 		slices.Sort(lat)
 		b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds()), "p50_ns")
 		b.ReportMetric(float64(lat[len(lat)*95/100].Nanoseconds()), "p95_ns")
 	})
 	for i, q := range benchQuestions {
 		b.Run(fmt.Sprintf("q%d", i), func(b *testing.B) {
-			cpu0 := cpuTime()
+			cpu0 := testenv.CPUTime()
 			for b.Loop() {
 				if _, err := s.SearchLexical(ctx, ragkb.LexicalQuery{TenantID: tenant, Text: q, Limit: 20}); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu_ns/op")
+			b.ReportMetric(float64((testenv.CPUTime()-cpu0).Nanoseconds())/float64(b.N), "cpu_ns/op")
 		})
 	}
 }
@@ -155,12 +157,12 @@ func BenchmarkApplyIndex10k(b *testing.B) {
 			ch.ID, ch.DocumentID = fmt.Sprintf("%s_%d", ch.ID, run), d.ID
 			c.Upsert, c.Chunks = append(c.Upsert, &d), append(c.Chunks, &ch)
 		}
-		c0 := cpuTime()
+		c0 := testenv.CPUTime()
 		b.StartTimer()
 		if _, err := s.ApplyIndex(ctx, c); err != nil {
 			b.Fatal(err)
 		}
-		cpu += cpuTime() - c0
+		cpu += testenv.CPUTime() - c0
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(chunks)), "ns/chunk")
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*len(chunks)), "cpu-ns/chunk")

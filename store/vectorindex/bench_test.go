@@ -1,13 +1,14 @@
 package vectorindex_test
 
 import (
+	"github.com/ragkb/ragkb/internal/testenv"
+
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"sort"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -17,18 +18,9 @@ import (
 
 const benchDims = 384
 
-// cpuTime is the CPU time used by this process. Benchmarks report it per
-// op besides wall time because the 2-core CI machine is shared: wall time
-// inflates with other jobs' load, CPU time much less.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // reportCPU adds a cpu-ns/op metric measured from start.
 func reportCPU(b *testing.B, start time.Duration, ops int) {
-	b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/float64(max(ops, 1)), "cpu-ns/op")
+	b.ReportMetric(float64((testenv.CPUTime()-start).Nanoseconds())/float64(max(ops, 1)), "cpu-ns/op")
 }
 
 // big100k builds, once per test binary, an in-memory index of 100,000
@@ -69,7 +61,7 @@ func BenchmarkSearch100k(b *testing.B) {
 		b.Fatalf("recall@10 at 100k = %.4f, want >= 0.9", recall)
 	}
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := testenv.CPUTime()
 	i := 0
 	for b.Loop() {
 		if _, err := s.Search(context.Background(), ragkb.VectorQuery{TenantID: "t", Vector: queries[i%len(queries)], K: 10}); err != nil {
@@ -90,7 +82,7 @@ func BenchmarkSearch100kFiltered(b *testing.B) {
 	vecs, queries := data[0], data[1]
 	recall := recallAt(b, s, vecs, queries[:100], 10, "r3")
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := testenv.CPUTime()
 	i := 0
 	for b.Loop() {
 		if _, err := s.Search(context.Background(), ragkb.VectorQuery{TenantID: "t", ResourceIDs: []string{"r3"}, Vector: queries[i%len(queries)], K: 10}); err != nil {
@@ -109,7 +101,7 @@ func BenchmarkSearch100kFilteredHalf(b *testing.B) {
 	queries := data[1]
 	filter := []string{"r0", "r2", "r4", "r6", "r8"}
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := testenv.CPUTime()
 	i := 0
 	for b.Loop() {
 		if _, err := s.Search(context.Background(), ragkb.VectorQuery{TenantID: "t", ResourceIDs: filter, Vector: queries[i%len(queries)], K: 10}); err != nil {
@@ -130,7 +122,7 @@ func BenchmarkSearchExact4k(b *testing.B) {
 	fill(b, s, "t", clustered(44, 4096, 50, benchDims), 1)
 	queries := clustered(45, 100, 50, benchDims)
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := testenv.CPUTime()
 	i := 0
 	for b.Loop() {
 		if _, err := s.Search(context.Background(), ragkb.VectorQuery{TenantID: "t", Vector: queries[i%len(queries)], K: 10}); err != nil {
@@ -152,7 +144,7 @@ func BenchmarkUpsert(b *testing.B) {
 	r := rand.New(rand.NewPCG(1, 1))
 	pool := clustered(46, 4096, 100, benchDims)
 	n := 0
-	cpu := cpuTime()
+	cpu := testenv.CPUTime()
 	for b.Loop() {
 		batch := make([]ragkb.VectorRecord, 64)
 		for i := range batch {
@@ -243,7 +235,7 @@ func BenchmarkOpen20k(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := testenv.CPUTime()
 	n := 0
 	for b.Loop() {
 		s, err := vectorindex.New(vectorindex.Config{Dir: dir, Dimensions: benchDims})
@@ -262,7 +254,7 @@ func BenchmarkOpen20k(b *testing.B) {
 // BenchmarkBuild20k measures building a 20k-vector graph (ns/op per build).
 func BenchmarkBuild20k(b *testing.B) {
 	vecs := clustered(42, 20_000, 200, benchDims)
-	cpu := cpuTime()
+	cpu := testenv.CPUTime()
 	for b.Loop() {
 		s, _ := vectorindex.New(vectorindex.Config{Dimensions: benchDims})
 		fill(b, s, "t", vecs, 10)
@@ -276,7 +268,7 @@ func BenchmarkBuild20k(b *testing.B) {
 // ns/op is per 100k.
 func BenchmarkGrow100k(b *testing.B) {
 	vecs := clustered(49, 100_000, 1000, benchDims)
-	cpu := cpuTime()
+	cpu := testenv.CPUTime()
 	for b.Loop() {
 		s, err := vectorindex.New(vectorindex.Config{Dir: b.TempDir(), Dimensions: benchDims, ExactThreshold: 1 << 30})
 		if err != nil {
