@@ -296,11 +296,92 @@ func (g *graph) linkMany(slots []int32, alive func(int32) bool, workers int, loc
 		g.planAll(round, plans[:len(round)], workers)
 		unlock()
 		unlock = lock(true)
-		for i := range round {
-			g.applyPlan(plans[i], plans[:i], alive)
-		}
+		g.applyRound(plans[:len(round)], alive, workers)
 		unlock()
 	}
+}
+
+// backLink is a link from a round's new slot that its neighbour gets back.
+type backLink struct {
+	from, slot int32
+	level      int
+}
+
+// applyRound links a round's planned slots: each slot's own links are chosen
+// in parallel (from its plan and the round's earlier slots, which only
+// depend on vectors), then the links back are added in parallel by
+// neighbour, each worker owning the neighbours that fall to it, in the
+// round's order, so the result is what applying the plans one by one gives.
+// The graph has an entry point (linkMany links a first slot on its own).
+func (g *graph) applyRound(plans []linkPlan, alive func(int32) bool, workers int) {
+	workers = max(1, min(workers, len(plans)))
+	backs := make([][]backLink, len(plans))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(plans); i += workers {
+				backs[i] = g.chooseLinks(plans[i], plans[:i], alive)
+			}
+		})
+	}
+	wg.Wait()
+	for _, p := range plans {
+		if alive(p.slot) && int(g.levels[p.slot]) > g.maxLevel {
+			g.entry, g.maxLevel = p.slot, int(g.levels[p.slot])
+		}
+	}
+	for w := range workers {
+		wg.Go(func() {
+			var scratch []cand
+			for _, bs := range backs {
+				for _, b := range bs {
+					if int(b.from)%workers != w {
+						continue
+					}
+					maxLinks := g.m
+					if b.level == 0 {
+						maxLinks = g.m0
+					}
+					scratch = g.linkBackInto(b.from, b.slot, b.level, maxLinks, scratch)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// chooseLinks sets p.slot's own links on each of its levels and returns the
+// links back its neighbours are to get. It writes only p.slot's links.
+func (g *graph) chooseLinks(p linkPlan, earlier []linkPlan, alive func(int32) bool) []backLink {
+	if !alive(p.slot) {
+		return nil
+	}
+	var backs []backLink
+	q := g.vec(p.slot)
+	for l := int(g.levels[p.slot]); l >= 0; l-- {
+		var cs []cand
+		if l < len(p.cands) {
+			cs = make([]cand, 0, len(p.cands[l])+len(earlier))
+			for _, c := range p.cands[l] {
+				if c.slot != p.slot && alive(c.slot) {
+					cs = append(cs, c)
+				}
+			}
+		}
+		for _, e := range earlier {
+			if e.slot != p.slot && int(g.levels[e.slot]) >= l && alive(e.slot) && !slices.ContainsFunc(cs, func(c cand) bool { return c.slot == e.slot }) {
+				cs = append(cs, cand{e.slot, dot(q, g.vec(e.slot))})
+			}
+		}
+		neigh := g.selectNeighbors(cs, g.m)
+		ls := make([]int32, 0, len(neigh))
+		for _, n := range neigh {
+			ls = append(ls, n.slot)
+			backs = append(backs, backLink{from: n.slot, slot: p.slot, level: l})
+		}
+		g.links[p.slot][l] = ls
+	}
+	return backs
 }
 
 // linkPlan holds the neighbourhood search of one slot, per level.
@@ -340,51 +421,6 @@ func (g *graph) plan(slot int32) linkPlan {
 		eps = p.cands[l]
 	}
 	return p
-}
-
-// applyPlan links p.slot to the best of its planned candidates and of the
-// slots linked earlier in the same round.
-func (g *graph) applyPlan(p linkPlan, earlier []linkPlan, alive func(int32) bool) {
-	if !alive(p.slot) {
-		return
-	}
-	level := int(g.levels[p.slot])
-	if g.entry < 0 {
-		g.entry, g.maxLevel = p.slot, level
-		return
-	}
-	q := g.vec(p.slot)
-	for l := level; l >= 0; l-- {
-		var cs []cand
-		if l < len(p.cands) {
-			for _, c := range p.cands[l] {
-				if c.slot != p.slot && alive(c.slot) {
-					cs = append(cs, c)
-				}
-			}
-		}
-		for _, e := range earlier {
-			if e.slot != p.slot && int(g.levels[e.slot]) >= l && alive(e.slot) && !slices.ContainsFunc(cs, func(c cand) bool { return c.slot == e.slot }) {
-				cs = append(cs, cand{e.slot, dot(q, g.vec(e.slot))})
-			}
-		}
-		maxLinks := g.m
-		if l == 0 {
-			maxLinks = g.m0
-		}
-		neigh := g.selectNeighbors(cs, g.m)
-		ls := make([]int32, 0, len(neigh))
-		for _, n := range neigh {
-			ls = append(ls, n.slot)
-		}
-		g.links[p.slot][l] = ls
-		for _, n := range neigh {
-			g.linkBack(n.slot, p.slot, l, maxLinks)
-		}
-	}
-	if level > g.maxLevel {
-		g.entry, g.maxLevel = p.slot, level
-	}
 }
 
 // connect links an already stored slot into the graph at levels 0..level.
@@ -427,13 +463,18 @@ func (g *graph) connect(slot int32, level int, alive func(int32) bool) {
 // linkBack adds slot to from's links on level, pruning with the heuristic
 // when from has too many.
 func (g *graph) linkBack(from, slot int32, level, maxLinks int) {
+	g.linkBackInto(from, slot, level, maxLinks, nil)
+}
+
+// linkBackInto is linkBack with a scratch buffer, which it returns grown.
+func (g *graph) linkBackInto(from, slot int32, level, maxLinks int, scratch []cand) []cand {
 	ls := g.links[from][level]
 	if len(ls) < maxLinks {
 		g.links[from][level] = append(ls, slot)
-		return
+		return scratch
 	}
 	fv := g.vec(from)
-	cs := make([]cand, 0, len(ls)+1)
+	cs := scratch[:0]
 	cs = append(cs, cand{slot, dot(fv, g.vec(slot))})
 	for _, n := range ls {
 		cs = append(cs, cand{n, dot(fv, g.vec(n))})
@@ -444,6 +485,7 @@ func (g *graph) linkBack(from, slot int32, level, maxLinks int) {
 		ls = append(ls, c.slot)
 	}
 	g.links[from][level] = ls
+	return cs
 }
 
 // selectNeighbors is the paper's heuristic (algorithm 4): take candidates
