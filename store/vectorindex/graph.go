@@ -469,7 +469,7 @@ func (g *graph) linkBack(from, slot int32, level, maxLinks int) {
 // linkBackInto is linkBack with a scratch buffer, which it returns grown.
 func (g *graph) linkBackInto(from, slot int32, level, maxLinks int, scratch []cand) []cand {
 	ls := g.links[from][level]
-	if len(ls) < maxLinks {
+	if len(ls) < maxLinks+maxLinks/2 {
 		g.links[from][level] = append(ls, slot)
 		return scratch
 	}

@@ -83,7 +83,7 @@ func (c Config) withDefaults() Config {
 	// ef 64 reach recall@10 1.000 on queries from the data's topics at
 	// ~160µs CPU; efc 128 builds 30% slower for no gain, ef 96 costs 50%
 	// more and only helps queries unrelated to any stored text.
-	c.EfConstruction = cmp.Or(c.EfConstruction, 100)
+	c.EfConstruction = cmp.Or(c.EfConstruction, 64)
 	c.EfSearch = cmp.Or(c.EfSearch, 64)
 	c.CompactBytes = cmp.Or(c.CompactBytes, 8<<20)
 	return c
