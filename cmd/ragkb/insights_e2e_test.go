@@ -311,6 +311,17 @@ func insightsFlow(t *testing.T, env map[string]string, semantic bool) {
 		if r := s.waitStatus(merchantA, res.ID, 30*time.Second); r.Status != ragkb.StatusSuccess {
 			t.Fatalf("re-index after apply: %s %s", r.Status, r.Error)
 		}
+		// The semantic lane is rebuilt in the background after the change
+		// (embedding the new examples); an answer waits for it at most
+		// laneFreshWait and is otherwise served by the previous lane
+		// (here: the right text on the grounded tier). Wait for the
+		// rebuild before asking the questions that count.
+		for deadline := time.Now().Add(30 * time.Second); ; {
+			if a := ask(chatA, "Do you offer gift wrapping?"); a.Tier == ragkb.TierFast || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
 		fast := 0
 		for _, q := range append(slices.Clone(uncovered["gift wrapping"]), giftParaphrases...) {
 			a := ask(chatA, q)
