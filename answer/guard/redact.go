@@ -189,13 +189,34 @@ func findCardsAndAccounts(text string, start, end int, add func(string, int, int
 				i = j
 				break
 			}
-			if len(d) >= 13 && len(d) <= 19 && d[0] >= '2' && d[0] <= '6' && luhn(d) && strings.Count(d, d[:1]) != len(d) {
+			if len(d) >= 13 && len(d) <= 19 && d[0] >= '2' && d[0] <= '6' && strings.Count(d, d[:1]) != len(d) &&
+				(luhn(d) || typedCard(text, gs, i, j)) {
 				add(PIICard, gs[i].start, gs[j].end)
 				i = j
 				break
 			}
 		}
 	}
+}
+
+// typedCard reports whether groups i..j are written the way a card is
+// printed, four groups of four digits that are not part of a longer run of
+// such groups (an account number), in a message that says it is a card
+// ("my card", "moja karta", "ma carte", "la mia carta", "mi tarjeta"). A
+// customer who mistypes one digit of their card still sent a card: it is
+// redacted and handed to a person although the Luhn check fails, while an
+// order number that merely looks like one is left alone.
+func typedCard(text string, gs []group, i, j int) bool {
+	four := func(k int) bool { return k >= 0 && k < len(gs) && gs[k].end-gs[k].start == 4 }
+	if j-i != 3 || four(i-1) || four(j+1) || !namesCard(text) {
+		return false
+	}
+	for k := i; k <= j; k++ {
+		if !four(k) {
+			return false
+		}
+	}
+	return true
 }
 
 // luhn reports whether the digit string passes the Luhn check.
@@ -452,4 +473,14 @@ func containsAny(words []string, prefixes []string) bool {
 		}
 	}
 	return false
+}
+
+// cardWords name a payment card in the six languages (lower case; "kart"
+// covers karta, kartę, Karte, Kreditkarte).
+var cardWords = []string{"card", "kart", "carte", "carta", "tarjeta", "visa", "mastercard"}
+
+// namesCard reports whether text mentions a payment card.
+func namesCard(text string) bool {
+	low := strings.ToLower(text)
+	return slices.ContainsFunc(cardWords, func(w string) bool { return strings.Contains(low, w) })
 }

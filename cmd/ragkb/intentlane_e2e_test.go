@@ -114,6 +114,9 @@ func TestSemanticNewUser(t *testing.T) {
 			"This is unacceptable, the worst service I have ever had!",
 			"Meine Karte wurde gestohlen, bitte helfen Sie mir",
 			"I paid with 4111 1111 1111 1111 and it failed",
+			// A mistyped card (the Luhn check fails) is still a card sent in a chat.
+			"moja karta to 5375 4411 2233 9087, pobierzcie jeszcze raz",
+			"Voici ma carte 4970 1012 3456 7890, débitez-la svp",
 			"My order 5531 still hasn't arrived",
 		} {
 			if a := ask(map[string]any{"question": q}); a.Status != ragkb.AnswerAgent || a.CloseTicket {

@@ -26,6 +26,14 @@ var shopSetJSON []byte
 //go:embed testdata/shopset2.json
 var shopSet2JSON []byte
 
+// shopSet3JSON is a third shop (testdata/shopset3.json): a Polish bike shop
+// whose custom questions come in close pairs (assembly and servicing, BLIK
+// and instalments), 170 questions in the six languages written before it
+// was run. It is a development set: its failures are listed.
+//
+//go:embed testdata/shopset3.json
+var shopSet3JSON []byte
+
 // shopSet is the question set: a questionnaire and questions with the
 // outcome expected of each.
 type shopSet struct {
