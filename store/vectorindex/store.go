@@ -66,7 +66,7 @@ type Config struct {
 	// M is the number of graph links per node (twice that on the bottom
 	// level). Default 16.
 	M int
-	// EfConstruction is the beam width while linking a vector. Default 64.
+	// EfConstruction is the beam width while linking a vector. Default 100.
 	EfConstruction int
 	// EfSearch is the beam width of a search (at least k). Default 64.
 	EfSearch int
@@ -80,11 +80,14 @@ func (c Config) withDefaults() Config {
 	c.ExactThreshold = cmp.Or(c.ExactThreshold, 4096)
 	c.M = cmp.Or(c.M, 16)
 	// Chosen with BenchmarkGraphParams (20k clustered 384-dim vectors): ef 64
-	// reaches recall@10 1.000 on queries from the data's topics at efc 64
-	// as at 100 or 128, and efc 64 builds 25-35% faster; ef 96 costs 50%
-	// more and only helps queries unrelated to any stored text.
-	// BenchmarkSearch100k: recall@10 1.000 at efc 64 as at 100.
-	c.EfConstruction = cmp.Or(c.EfConstruction, 64)
+	// reaches recall@10 1.000 on queries from the data's topics at efc 64,
+	// 100 or 128; ef 96 costs 50% more and only helps queries unrelated to
+	// any stored text. efc 64 builds 25-35% faster, but at 100,000 custom
+	// questions (`ragkb bench -sections scale -scale-sizes 100000`) it made
+	// 9.7% of the unseen paraphrases get another product's text from
+	// retrieval against 6.3% at efc 100: the weaker graph misses the right
+	// product's chunk among its many near twins, so efc stays at 100.
+	c.EfConstruction = cmp.Or(c.EfConstruction, 100)
 	c.EfSearch = cmp.Or(c.EfSearch, 64)
 	c.CompactBytes = cmp.Or(c.CompactBytes, 8<<20)
 	return c
