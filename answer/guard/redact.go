@@ -475,12 +475,15 @@ func containsAny(words []string, prefixes []string) bool {
 	return false
 }
 
-// cardWords name a payment card in the six languages (lower case; "kart"
-// covers karta, kartę, Karte, Kreditkarte).
-var cardWords = []string{"card", "kart", "carte", "carta", "tarjeta", "visa", "mastercard"}
+// cardWords are the word starts that name a payment card in the six
+// languages (lower case): card, karta and its cases, Karte, carte, carta,
+// tarjeta, the German compounds and the card schemes. Whole words are
+// compared (and any word starting with "card"), so "karton" or "revisa"
+// do not count.
+var cardWords = []string{"card", "karta", "karty", "kartę", "kartą", "karcie", "karte", "karten", "kreditkarte", "bankkarte", "debitkarte", "carte", "carta", "tarjeta", "tarjetas", "visa", "mastercard", "maestro", "amex"}
 
 // namesCard reports whether text mentions a payment card.
 func namesCard(text string) bool {
-	low := strings.ToLower(text)
-	return slices.ContainsFunc(cardWords, func(w string) bool { return strings.Contains(low, w) })
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) })
+	return slices.ContainsFunc(words, func(w string) bool { return slices.Contains(cardWords, w) || strings.HasPrefix(w, "card") })
 }

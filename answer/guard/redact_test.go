@@ -20,6 +20,8 @@ func TestRedact(t *testing.T) {
 		{"mistyped card (Luhn fails) written as a card", "moja karta to 5375 4411 2233 9087, pobierzcie jeszcze raz", "moja karta to [card], pobierzcie jeszcze raz", []string{PIICard}},
 		{"mistyped card with dashes", "Voici ma carte 4970-1012-3456-7890", "Voici ma carte [card]", []string{PIICard}},
 		{"five groups of four are no typed card", "my card? ref 4970 1012 3456 7890 1234", "my card? ref 4970 1012 3456 7890 1234", nil},
+		{"a box is no card", "karton 4970 1012 3456 7890 uszkodzony", "karton 4970 1012 3456 7890 uszkodzony", nil},
+		{"mistyped card in German", "Meine Kreditkarte 4970 1012 3456 7890 wurde zweimal belastet", "Meine Kreditkarte [card] wurde zweimal belastet", []string{PIICard}},
 		{"order number grouped in fours starting with 1", "order 1234 5678 9012 3456", "order 1234 5678 9012 3456", nil},
 		{"non-luhn 16 digits stays", "order 4111 1111 1111 1112 is late", "order 4111 1111 1111 1112 is late", nil},
 		{"long order number stays", "Zamówienie nr 1234567890123 nie dotarło", "Zamówienie nr 1234567890123 nie dotarło", nil},
