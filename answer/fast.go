@@ -287,14 +287,22 @@ func (t *turn) sharedTopic(ln *lane, pred intent.Prediction, cands []candidate) 
 // question names ("Do you ship abroad?" for "Do you ship to Austria?") even
 // if the classifier ranked it low: it answers when it is the only such text
 // or at least twice as likely as the next, and its confidence is its share
-// of the probability of the texts that are not vetoed.
+// of the probability of the texts that are not vetoed. The probabilities of
+// intents one text answers (a custom question and the built-in intent it
+// stands for) add up, as in fast.
 func (t *turn) covering(ln *lane) (candidate, bool) {
 	qs := guard.Specifics(t.question)
 	if len(qs) == 0 || len(ln.specifics) == 0 {
 		return candidate{}, false
 	}
 	probs := ln.probabilities(t.question)
-	var sup []candidate
+	type text struct {
+		name string // the intent the text's specifics are kept under
+		doc  *ragkb.Document
+		p    float64
+	}
+	byDoc := map[string]*text{}
+	textless := map[string]float64{}
 	var pool float64
 	// Only intents with a probability can count (the lane's custom
 	// questions have one when they are candidates): walk those, not every
@@ -302,36 +310,90 @@ func (t *turn) covering(ln *lane) (candidate, bool) {
 	for name, p := range probs {
 		d := t.docFor(ln, name)
 		if d == nil {
+			// An intent the shop has no text for ("Are your bikes made in
+			// Germany?": original products) competes: the question may
+			// well be about it.
+			textless[name] = p
 			continue
 		}
-		ts, ok := ln.specifics[name]
+		tx := byDoc[d.ID]
+		if tx == nil {
+			tx = &text{name: specificsKey(d), doc: d}
+			byDoc[d.ID] = tx
+		}
+		tx.p += p
+	}
+	var sup []candidate
+	for _, tx := range byDoc {
+		ts, ok := ln.specifics[tx.name]
 		if !ok {
 			// Texts that name nothing specific compete too.
-			pool += p
+			pool += tx.p
 			continue
 		}
 		fit := guard.FitSpecifics(qs, ts)
 		if fit == guard.FitConflict {
 			continue
 		}
-		pool += p
+		pool += tx.p
 		if fit == guard.FitSupported {
-			sup = append(sup, candidate{name: name, doc: d, confidence: p, fit: fit})
+			sup = append(sup, candidate{name: tx.name, doc: tx.doc, confidence: tx.p, fit: fit})
 		}
 	}
 	if len(sup) == 0 || pool <= 0 {
 		return candidate{}, false
 	}
-	slices.SortFunc(sup, func(a, b candidate) int { return cmp.Compare(b.confidence, a.confidence) })
+	slices.SortFunc(sup, func(a, b candidate) int {
+		return cmp.Or(cmp.Compare(b.confidence, a.confidence), cmp.Compare(a.doc.ID, b.doc.ID))
+	})
 	if len(sup) > 1 && sup[0].confidence < 2*sup[1].confidence {
 		return candidate{}, false
 	}
 	best := sup[0]
+	for name, p := range textless {
+		// Except one of the same topic as the text: "Do you ship to
+		// Austria?" is as much about delivery methods as about shipping
+		// abroad, and the abroad text answers it.
+		if topic := deliveryTopic[name]; topic == "" || topic != deliveryTopic[t.builtinOf(ln, best.doc)] {
+			pool += p
+		}
+	}
 	best.confidence /= pool
 	if best.confidence < t.s.cfg.FastConfidence {
 		return candidate{}, false
 	}
 	return best, true
+}
+
+// deliveryTopic groups the built-in intents about getting an order to the
+// customer, whose examples name countries interchangeably ("do you send
+// parcels to Austria" is a delivery-methods example, "Do you ship to
+// Germany?" a shipping-abroad one).
+var deliveryTopic = map[string]string{"delivery_time": "delivery", "delivery_methods": "delivery", "shipping_abroad": "delivery"}
+
+// builtinOf is the built-in intent an approved text answers: its
+// questionnaire intent, or the one a custom question stands for ("" when
+// none).
+func (t *turn) builtinOf(ln *lane, d *ragkb.Document) string {
+	if d.Intent != "" {
+		return d.Intent
+	}
+	for name, ids := range ln.linked {
+		if slices.Contains(ids, d.ID) {
+			return name
+		}
+	}
+	return ""
+}
+
+// specificsKey is the name under which the lane keeps the specific things
+// an approved text names: its questionnaire intent, or for a custom
+// question its classifier name.
+func specificsKey(d *ragkb.Document) string {
+	if d.Intent != "" {
+		return d.Intent
+	}
+	return CustomPrefix + d.ID
 }
 
 // contactDoc is the only approved text in scope that gives a contact

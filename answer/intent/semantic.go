@@ -138,7 +138,8 @@ func normalized(v []float32) []float32 {
 	for _, x := range v {
 		n += float64(x) * float64(x)
 	}
-	if n == 0 {
+	if n == 0 || math.Abs(n-1) < 1e-6 {
+		// Already unit length (most embedders' output): shared, not copied.
 		return v
 	}
 	inv := float32(1 / math.Sqrt(n))

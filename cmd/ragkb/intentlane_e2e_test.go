@@ -166,6 +166,47 @@ func TestAustriaLocal(t *testing.T) {
 	}
 }
 
+// TestAbroadAcrossLanguagesLocal: a Polish questionnaire whose delivery
+// texts name Poland and whose abroad answer is a custom question: asked in
+// English or German about one foreign country, the built-ins place the
+// question on delivery, the Polish texts are vetoed for naming another
+// country, and the custom abroad text (which the built-in shipping_abroad
+// intent stands for) answers, in local mode.
+func TestAbroadAcrossLanguagesLocal(t *testing.T) {
+	s := startService(t, t.TempDir(), nil)
+	_, merchant, chatbot := s.tenantWithKeys("Sklep rowerowy")
+	const abroadPL = "Tak, wysyłamy do wszystkich krajów Unii Europejskiej kurierem DPD: części za 49 zł, rowery za 249 zł."
+	kb := map[string]any{
+		"name": "Ankieta", "type": "knowledge_base", "language": "pl",
+		"knowledge_base": map[string]any{
+			"delivery_time":    "Dostawa na terenie Polski trwa zwykle 1-2 dni robocze.",
+			"delivery_methods": "Wysyłamy przez InPost, kurierem DPD oraz Pocztą Polską. Kurier DPD kosztuje 17,99 zł.",
+			"custom": []map[string]any{
+				{"question": "Czy wysyłacie za granicę?", "answer": abroadPL},
+				{"question": "Czy mogę zapłacić BLIKIEM?", "answer": "Tak, płacisz BLIKIEM, przelewem lub kartą."},
+			},
+		},
+	}
+	var res ragkb.Resource
+	s.call("POST", "/v1/resources", merchant, kb, &res)
+	if r := s.waitStatus(merchant, res.ID, 10*time.Second); r.Status != ragkb.StatusSuccess {
+		t.Fatalf("resource: %s %s", r.Status, r.Error)
+	}
+	for _, q := range []string{"Do you ship to Germany?", "versendet ihr auch nach Österreich?"} {
+		var a ragkb.AnswerResponse
+		s.call("POST", "/v1/answer", chatbot, map[string]any{"question": q}, &a)
+		if a.Answer != abroadPL {
+			t.Errorf("%q: got %s %q (%s), want the abroad answer", q, a.Status, a.Answer, a.Reason)
+		}
+	}
+	// A country question about something else is not the abroad answer.
+	var a ragkb.AnswerResponse
+	s.call("POST", "/v1/answer", chatbot, map[string]any{"question": "Are your bikes made in Germany?"}, &a)
+	if a.Answer == abroadPL {
+		t.Errorf("made in Germany: got the abroad answer (%s)", a.Reason)
+	}
+}
+
 // TestAssistantMessagesPerLanguage: an assistant's fallback and agent
 // messages per language, and its opt-out of sending complaints to an agent.
 func TestAssistantMessagesPerLanguage(t *testing.T) {
