@@ -80,6 +80,10 @@ var specWords = map[string]map[string][]string{
 		"card":     {"credit card", "debit card", "visa", "mastercard", "amex", "karta kredytow", "kreditkarte", "carta di credito", "carte bancaire", "carte de credit", "tarjeta de credito"},
 		"cash":     {"cash", "gotowk", "bargeld", "bar bezahlen", "contanti", "especes", "efectivo"},
 		"sofort":   {"sofort"},
+		// Paying in instalments is a way to pay that a text about cards
+		// and BLIK does not promise.
+		"instalments": {"instalment", "installment", "raty", "ratach", "ratal", "na rat", "rat 0", "raten", "a rate", "in rate", "rateal", "rateizz",
+			"en plusieurs fois", "en 3 fois", "en 4 fois", "en 10 fois", "mensualit", "paiement fractionn", "a plazos", "en plazos", "en cuotas"},
 	},
 	SpecDay: {
 		"mon": {"monday", "poniedzial", "montag", "lunedi", "lundi", "lunes"},

@@ -104,7 +104,7 @@ func benchIntentLane(ctx context.Context, w io.Writer, progress io.Writer) error
 		return nil
 	}
 	defer func() {
-		fmt.Fprintf(w, "### Shop question set\n\n`cmd/ragkb/testdata/shopset.json`: an English questionnaire (9 fields, 8 custom questions) and 180 questions about it in en, pl, de, it, fr, es (paraphrases, typos, follow-ups, uncovered questions, questions that need a person). `cmd/ragkb/testdata/shopset2.json` (held out): another shop, an Italian questionnaire with 10 custom questions of its own and 165 questions in the six languages, written before tuning and never looked at question by question while tuning. Both asked through `/v1/answer`. Wrong = another approved text, or an answer where a refusal or a person was expected; refused = fallback, clarify or agent where an answer was expected (targets: local ≥ 90%% right, ≤ 3%% wrong; semantic ≥ 95%% right, ≤ 2%% wrong). Reproduce: `go test ./cmd/ragkb -run 'TestShopSet' -v` (semantic needs RAGKB_TEST_EMBEDDING_URL).\n\n| set | mode | questions | right | wrong | refused | of which clarify |\n|---|---|---:|---:|---:|---:|---:|\n%s\n\n", strings.Join(shopRows, "\n"))
+		fmt.Fprintf(w, "### Shop question set\n\n`cmd/ragkb/testdata/shopset.json`: an English questionnaire (9 fields, 8 custom questions) and 180 questions about it in en, pl, de, it, fr, es (paraphrases, typos, follow-ups, uncovered questions, questions that need a person). `cmd/ragkb/testdata/shopset2.json` (held out): another shop, an Italian questionnaire with 10 custom questions of its own and 165 questions in the six languages, written before tuning and never looked at question by question while tuning. `cmd/ragkb/testdata/shopset3.json` (development): a Polish bike shop, a Polish questionnaire with 10 custom questions in close pairs (assembly and servicing, BLIK and instalments, trade-in and new-only) and 176 questions in the six languages, written without running ragkb on it; its failures are listed by its test and used for development. All asked through `/v1/answer`. Wrong = another approved text, or an answer where a refusal or a person was expected; refused = fallback, clarify or agent where an answer was expected (targets: local ≥ 90%% right, ≤ 3%% wrong; semantic ≥ 95%% right, ≤ 2%% wrong). Reproduce: `go test ./cmd/ragkb -run 'TestShopSet' -v` (semantic needs RAGKB_TEST_EMBEDDING_URL).\n\n| set | mode | questions | right | wrong | refused | of which clarify |\n|---|---|---:|---:|---:|---:|---:|\n%s\n\n", strings.Join(shopRows, "\n"))
 	}()
 	semEnv := map[string]string{}
 	if e != nil {
@@ -114,7 +114,7 @@ func benchIntentLane(ctx context.Context, w io.Writer, progress io.Writer) error
 	for _, set := range []struct {
 		name string
 		data []byte
-	}{{"shopset", shopSetJSON}, {"shopset2 (held out)", shopSet2JSON}} {
+	}{{"shopset", shopSetJSON}, {"shopset2 (held out)", shopSet2JSON}, {"shopset3 (development)", shopSet3JSON}} {
 		if err := shopRow("local", set.name, set.data, nil); err != nil {
 			return err
 		}

@@ -83,13 +83,15 @@ func TestShopSet2Semantic(t *testing.T) {
 func TestShopSet3Local(t *testing.T) {
 	// Development set, first run (2026-12-03): 63.6% right, 1.7% wrong;
 	// 64.8%, 1.7% once a mistyped card number went to an agent; 67.0%,
-	// 1.7% once a custom text covering the question's country counts.
-	checkShares(t, shopEval(t, nil, shopSet3JSON, false), 0.02, 0.67)
+	// 1.7% once a custom text covering the question's country counts;
+	// 70.5%, 1.7% once instalments are a payment method of their own.
+	checkShares(t, shopEval(t, nil, shopSet3JSON, false), 0.02, 0.70)
 }
 
 func TestShopSet3Semantic(t *testing.T) {
 	// Development set, first semantic run (2026-12-03): 68.2% right, 2.8%
 	// wrong; 68.8%, 2.8% once a custom text covering the question's
-	// country counts.
-	checkShares(t, shopEval(t, semanticShopEnv(t), shopSet3JSON, false), 0.03, 0.68)
+	// country counts; 73.3%, 2.3% once instalments are a payment method of
+	// their own.
+	checkShares(t, shopEval(t, semanticShopEnv(t), shopSet3JSON, false), 0.03, 0.73)
 }
