@@ -115,9 +115,13 @@ type laneCache struct {
 	embedder ragkb.Embedder
 	vectors  *intent.VectorCache
 	semOpts  intent.SemanticOptions
-	log      *slog.Logger
-	metrics  *Metrics
-	budget   int64
+	// centroids centre the semantic lanes' vectors per language, embedded
+	// once (centMu) by the first semantic build that needs them.
+	centMu    sync.Mutex
+	centroids *intent.Centroids
+	log       *slog.Logger
+	metrics   *Metrics
+	budget    int64
 
 	mu    sync.Mutex
 	lanes *simplelru.LRU[string, *lane]
@@ -425,7 +429,13 @@ func (lc *laneCache) build(ctx context.Context, st Store, tenantID string, v int
 			l.version = -1
 			return l, nil
 		}
-		sem, err := intent.NewSemantic(l.clf, dense, vecs, lc.semOpts)
+		semOpts := lc.semOpts
+		if semOpts.Centroids, err = lc.centroidsOf(ctx); err != nil {
+			lc.log.Warn("answer: semantic lane unavailable, using the lexical one", "tenant_id", tenantID, "err", err)
+			l.version = -1
+			return l, nil
+		}
+		sem, err := intent.NewSemantic(l.clf, dense, vecs, semOpts)
 		if err != nil {
 			return nil, err
 		}
@@ -468,6 +478,22 @@ func examplesKey(es []intent.Example) string {
 		h.Write([]byte{0})
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// centroidsOf returns the language centroids of the embedder, embedding
+// them on first use (a failure is retried by the next build).
+func (lc *laneCache) centroidsOf(ctx context.Context) (*intent.Centroids, error) {
+	lc.centMu.Lock()
+	defer lc.centMu.Unlock()
+	if lc.centroids != nil {
+		return lc.centroids, nil
+	}
+	c, err := intent.EmbedCentroids(ctx, lc.embedder.Name(), lc.embedQueries, lc.vectors)
+	if err != nil {
+		return nil, err
+	}
+	lc.centroids = c
+	return c, nil
 }
 
 // embedQueries embeds approved questions and examples: they are compared

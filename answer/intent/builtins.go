@@ -109,7 +109,7 @@ func Builtins() []Example {
 	for _, b := range allBuiltins() {
 		for _, lang := range languages {
 			for _, t := range b.Examples[lang] {
-				out = append(out, Example{Intent: b.Name, Text: t})
+				out = append(out, Example{Intent: b.Name, Text: t, Lang: lang})
 			}
 		}
 	}

@@ -57,6 +57,10 @@ const OutOfScopeIntent = "out_of_scope"
 type Example struct {
 	Intent string `json:"intent"`
 	Text   string `json:"text"`
+	// Lang is the language of Text when known (built-in phrasings); the
+	// semantic lane detects it otherwise. It takes no part in lexical
+	// training.
+	Lang string `json:"lang,omitempty"`
 }
 
 // Scored is an intent with its calibrated probability.

@@ -27,7 +27,16 @@ type SemanticOptions struct {
 	// MinConfidence is the combined probability below which the question is
 	// out of scope (0.6: wrong answers at most 3% at 10 shots on BANKING77).
 	MinConfidence float64
+	// Centroids, when set, centre every vector on its language's mean
+	// (Centroids) before comparing, so a custom question written in one
+	// language matches the same question asked in another about as well as
+	// in its own. Nil: raw cosine similarities.
+	Centroids *Centroids
 }
+
+// crossLangDenseWeight is the dense share when the nearest intent has no
+// example in the question's language.
+const crossLangDenseWeight = 0.9
 
 // DefaultSemanticOptions returns the defaults NewSemantic uses for zero fields.
 func DefaultSemanticOptions() SemanticOptions { return SemanticOptions{}.withDefaults() }
@@ -61,8 +70,10 @@ type Semantic struct {
 	classes []string // dense classes
 	class   []int32  // class of each vector
 	vecs    [][]float32
-	extra   []string // dense classes unknown to lex, after lex.intents
-	near    *Nearest // lexical candidates beyond lex's intents (WithNear)
+	extra   []string          // dense classes unknown to lex, after lex.intents
+	langs   []map[string]bool // per dense class: its examples' languages (with Centroids)
+	cvecs   []centred         // with Centroids: vecs centred (vecs then holds their vectors)
+	near    *Nearest          // lexical candidates beyond lex's intents (WithNear)
 }
 
 // WithNear returns a copy of s whose lexical side is lex combined with near
@@ -125,7 +136,17 @@ func NewSemantic(lex *Classifier, examples []Example, vecs [][]float32, opts Sem
 			}
 		}
 		s.class = append(s.class, c)
-		s.vecs = append(s.vecs, normalized(vecs[i]))
+		if cent := s.opts.Centroids; cent != nil {
+			cv := cent.center(vecs[i], langOf(e))
+			for len(s.langs) <= int(c) {
+				s.langs = append(s.langs, map[string]bool{})
+			}
+			s.langs[c][cv.lang] = true
+			s.cvecs = append(s.cvecs, cv)
+			s.vecs = append(s.vecs, cv.vec)
+		} else {
+			s.vecs = append(s.vecs, normalized(vecs[i]))
+		}
 	}
 	return s, nil
 }
@@ -166,13 +187,31 @@ func (s *Semantic) Classify(text string, q []float32) Prediction {
 		return s.lex.ClassifyNear(s.near, text)
 	}
 	lexP, lexIdx, lexSim, empty := s.lexical(text)
-	q = normalized(q)
+	cent := s.opts.Centroids
+	qLang := ""
+	var qc centred
+	if cent != nil {
+		qc = cent.center(q, detectLang(text))
+		q, qLang = qc.vec, qc.lang
+	} else {
+		q = normalized(q)
+	}
 	best := make([]float64, len(s.classes))
 	for i := range best {
-		best[i] = -1
+		best[i] = -2
 	}
 	for i, v := range s.vecs {
-		if d := dot(q, v); d > best[s.class[i]] {
+		if qLang != "" && s.cvecs[i].lang != qLang && s.langs[s.class[i]][qLang] {
+			// Centring only bridges a language gap: an intent with
+			// examples in the question's language is judged on those
+			// (raw similarities, as without centroids).
+			continue
+		}
+		d := dot(q, v)
+		if cent != nil {
+			d = cent.similarity(qc, s.cvecs[i], d)
+		}
+		if d > best[s.class[i]] {
 			best[s.class[i]] = d
 		}
 	}
@@ -185,6 +224,20 @@ func (s *Semantic) Classify(text string, q []float32) Prediction {
 	n := len(s.lex.intents) + len(s.extra)
 	z := make([]float64, n)
 	w := s.opts.DenseWeight
+	if qLang != "" {
+		// The lexical side sees only within a language: when the nearest
+		// intent has no example in the question's language (a custom
+		// question written in Polish, asked in English), it cannot judge.
+		top := 0
+		for c := range best {
+			if best[c] > best[top] {
+				top = c
+			}
+		}
+		if top < len(s.langs) && !s.langs[top][qLang] {
+			w = max(w, crossLangDenseWeight)
+		}
+	}
 	for i, p := range lexP {
 		if j := lexIdx[i]; j >= 0 {
 			z[j] += (1 - w) * p

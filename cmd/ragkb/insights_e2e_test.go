@@ -121,7 +121,7 @@ func insightsFlow(t *testing.T, env map[string]string, semantic bool) {
 			if a.Status == ragkb.AnswerAnswered {
 				// A wrong answer (the shop has no such information): the
 				// customer's thumbs down makes it a gap like the others.
-				t.Logf("WRONG ANSWER: uncovered %q was answered (%s): %q; sending unhelpful feedback", q, a.Tier, a.Answer)
+				t.Logf("WRONG ANSWER: uncovered %q was answered (%s, intent %+v, %s): %q; sending unhelpful feedback", q, a.Tier, a.Intent, a.Reason, a.Answer)
 				wrong = append(wrong, a.AnswerID)
 			}
 		}
