@@ -132,3 +132,44 @@ func TestCentroidExamples(t *testing.T) {
 		t.Errorf("one vector per language: want a degenerate-centroids error")
 	}
 }
+
+// BenchmarkSemanticClassify classifies one question against 2,000
+// embedded examples (384 dimensions, six languages) with and without
+// language centring: `go test ./answer/intent -bench SemanticClassify`.
+func BenchmarkSemanticClassify(b *testing.B) {
+	g := newLangVecs(4)
+	g.dim = 384
+	langs := []string{"en", "pl", "de", "it", "fr", "es"}
+	var es, cs []Example
+	var vs, cvs [][]float32
+	for i := range 2000 {
+		l := langs[i%len(langs)]
+		es = append(es, Example{Intent: string(rune('A' + i%40)), Text: "example", Lang: l})
+		vs = append(vs, g.vec(l, string(rune('a'+i%40))))
+	}
+	for i := range 48 * len(langs) {
+		l := langs[i%len(langs)]
+		cs = append(cs, Example{Text: "x", Lang: l})
+		cvs = append(cvs, g.vec(l, string(rune('a'+i%23))))
+	}
+	cent, err := NewCentroids(cs, cvs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lex := Train([]Example{{Intent: "A", Text: "Do you ship abroad?"}, {Intent: "B", Text: "Do you issue invoices?"}}, Options{})
+	q := g.vec("en", "c")
+	for _, tc := range []struct {
+		name string
+		cent *Centroids
+	}{{"raw", nil}, {"centred", cent}} {
+		s, err := NewSemantic(lex, es, vs, SemanticOptions{Centroids: tc.cent})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				s.Classify("Do you ship to Austria?", q)
+			}
+		})
+	}
+}

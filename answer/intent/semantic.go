@@ -200,8 +200,15 @@ func (s *Semantic) Classify(text string, q []float32) Prediction {
 	for i := range best {
 		best[i] = -2
 	}
+	var inLang []bool // per dense class: has an example in the question's language
+	if qLang != "" {
+		inLang = make([]bool, len(s.classes))
+		for c := range inLang {
+			inLang[c] = c < len(s.langs) && s.langs[c][qLang]
+		}
+	}
 	for i, v := range s.vecs {
-		if qLang != "" && s.cvecs[i].lang != qLang && s.langs[s.class[i]][qLang] {
+		if inLang != nil && inLang[s.class[i]] && s.cvecs[i].lang != qLang {
 			// Centring only bridges a language gap: an intent with
 			// examples in the question's language is judged on those
 			// (raw similarities, as without centroids).
@@ -234,7 +241,7 @@ func (s *Semantic) Classify(text string, q []float32) Prediction {
 				top = c
 			}
 		}
-		if top < len(s.langs) && !s.langs[top][qLang] {
+		if !inLang[top] {
 			w = max(w, crossLangDenseWeight)
 		}
 	}
