@@ -197,6 +197,7 @@ func (s *Semantic) Classify(text string, q []float32) Prediction {
 		q = normalized(q)
 	}
 	best := make([]float64, len(s.classes))
+	floor := make([]float64, len(s.classes)) // the out-of-scope measure of each best example
 	for i := range best {
 		best[i] = -2
 	}
@@ -215,11 +216,12 @@ func (s *Semantic) Classify(text string, q []float32) Prediction {
 			continue
 		}
 		d := dot(q, v)
+		f := d
 		if cent != nil {
-			d = cent.similarity(qc, s.cvecs[i], d)
+			d, f = cent.similarity(qc, s.cvecs[i], d)
 		}
-		if d > best[s.class[i]] {
-			best[s.class[i]] = d
+		if c := s.class[i]; d > best[c] {
+			best[c], floor[c] = d, f
 		}
 	}
 	dense := make([]float64, len(best))
@@ -254,7 +256,7 @@ func (s *Semantic) Classify(text string, q []float32) Prediction {
 	for c, name := range s.classes {
 		i := s.lexIdx[name]
 		z[i] += w * dense[c]
-		sim[i] = best[c]
+		sim[i] = floor[c]
 	}
 	names := s.lex.intents
 	if len(s.extra) > 0 {
