@@ -95,7 +95,7 @@ func TestBuiltinsWellFormed(t *testing.T) {
 	want := []string{
 		"assembly", "cancel_order", "complaint", "delivery_methods", "delivery_time", "discounts", "gift_cards", "gift_wrapping",
 		"greeting", "human_agent", "invoice", "loyalty_program", "new_products_only", "order_status", "original_products_only",
-		"payment", "product_advice", "product_question", "repair_service", "returns", "shipping_abroad", "size_guide", "store_location",
+		"payment", "product_advice", "product_question", "repair_service", "returns", "shipping_abroad", "store_location",
 		"store_pickup", "trade_in", "try_before_buying", "warranty",
 	}
 	if got := BuiltinNames(); !slices.Equal(got, want) {
