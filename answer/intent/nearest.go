@@ -466,5 +466,8 @@ func (s *Semantic) MemoryBytes() int {
 	for _, v := range s.vecs {
 		n += 24 + 4*len(v)
 	}
+	// With centroids: per vector its language, norm and centroid products
+	// (the vector itself is counted above), and per class its languages.
+	n += 64*len(s.cvecs) + 64*len(s.langs)
 	return n
 }
