@@ -196,7 +196,13 @@ func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
 		}
 		return c.confidence - other
 	}
-	vetoed := slices.ContainsFunc(cands, func(c candidate) bool { return c.fit == guard.FitConflict })
+	var vetoedCands []candidate
+	for _, c := range cands {
+		if c.fit == guard.FitConflict {
+			vetoedCands = append(vetoedCands, c)
+		}
+	}
+	vetoed := len(vetoedCands) > 0
 	cands = slices.DeleteFunc(cands, func(c candidate) bool { return c.fit == guard.FitConflict })
 	if vetoed {
 		if c, ok := t.covering(ln); ok {
@@ -233,6 +239,16 @@ func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
 	if len(cands) > 1 {
 		runnerUp = cands[1].confidence
 	}
+	// A vetoed text of another topic still tells what the question is
+	// about: "Does the warranty hold in Italy?" is about the warranty
+	// (whose text names Poland), not about shipping abroad, when the
+	// warranty is the more likely.
+	otherTopic := 0.0
+	for _, c := range vetoedCands {
+		if !sameTopic(t.builtinOf(ln, c.doc), t.builtinOf(ln, best.doc)) {
+			otherTopic = max(otherTopic, c.confidence)
+		}
+	}
 	// The margin counts intents without an approved text too (a built-in
 	// intent the merchant did not fill in).
 	margin := lead(best)
@@ -246,7 +262,7 @@ func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
 	switch {
 	case top && !outOfScope && best.confidence >= cfg.FastConfidence && margin >= cfg.MinMargin:
 		return t.approvedAs(best)
-	case best.fit == guard.FitSupported && best.confidence >= supportedMin && best.confidence >= 2*runnerUp &&
+	case best.fit == guard.FitSupported && best.confidence >= supportedMin && best.confidence >= 2*runnerUp && best.confidence > otherTopic &&
 		(top || vetoed):
 		// A text naming exactly the question's specific words (a custom
 		// "Do you ship to Austria?") outranks a generic one that was vetoed.
@@ -324,6 +340,7 @@ func (t *turn) covering(ln *lane) (candidate, bool) {
 		tx.p += p
 	}
 	var sup []candidate
+	var conflicts []*text
 	for _, tx := range byDoc {
 		ts, ok := ln.specifics[tx.name]
 		if !ok {
@@ -333,6 +350,7 @@ func (t *turn) covering(ln *lane) (candidate, bool) {
 		}
 		fit := guard.FitSpecifics(qs, ts)
 		if fit == guard.FitConflict {
+			conflicts = append(conflicts, tx)
 			continue
 		}
 		pool += tx.p
@@ -350,12 +368,21 @@ func (t *turn) covering(ln *lane) (candidate, bool) {
 		return candidate{}, false
 	}
 	best := sup[0]
+	topic := t.builtinOf(ln, best.doc)
 	for name, p := range textless {
 		// Except one of the same topic as the text: "Do you ship to
 		// Austria?" is as much about delivery methods as about shipping
 		// abroad, and the abroad text answers it.
-		if topic := deliveryTopic[name]; topic == "" || topic != deliveryTopic[t.builtinOf(ln, best.doc)] {
+		if !sameTopic(name, topic) {
 			pool += p
+		}
+	}
+	for _, tx := range conflicts {
+		// A vetoed text of another topic still says what the question is
+		// about: "Does the warranty hold in Italy?" is about the warranty
+		// (whose text names Poland), not about shipping abroad.
+		if !sameTopic(t.builtinOf(ln, tx.doc), topic) {
+			pool += tx.p
 		}
 	}
 	best.confidence /= pool
@@ -370,6 +397,12 @@ func (t *turn) covering(ln *lane) (candidate, bool) {
 // parcels to Austria" is a delivery-methods example, "Do you ship to
 // Germany?" a shipping-abroad one).
 var deliveryTopic = map[string]string{"delivery_time": "delivery", "delivery_methods": "delivery", "shipping_abroad": "delivery"}
+
+// sameTopic reports whether built-in intents a and b are about one thing:
+// the same intent, or both about delivery.
+func sameTopic(a, b string) bool {
+	return a != "" && (a == b || (deliveryTopic[a] != "" && deliveryTopic[a] == deliveryTopic[b]))
+}
 
 // builtinOf is the built-in intent an approved text answers: its
 // questionnaire intent, or the one a custom question stands for ("" when

@@ -465,8 +465,32 @@ func (c *Classifier) Classify(text string) Prediction {
 	}
 	softmaxInPlace(z)
 	p := c.predict(z, s.order, maxSim, len(x.idx) == 0)
+	c.anchor(text, &p, len(x.idx) == 0)
 	c.checkSupport(text, &p)
 	return p
+}
+
+// anchorShare: a question whose nearest example is below MinSimilarity but
+// at least anchorShare of it stays in scope when one of its words is
+// distinctive of the predicted intent and the intent's wording backs it
+// ("Sind das Originalteile oder billige Nachbauten?": new words dilute the
+// similarity, "Originalteile" names the topic). A guess on a low
+// similarity needs a confident classifier: at least anchorConfidence.
+const (
+	anchorShare      = 2.0 / 3
+	anchorConfidence = 0.9
+)
+
+// anchor clears OutOfScope on p when it was set only for a low similarity
+// and a distinctive word of the intent anchors the question.
+func (c *Classifier) anchor(text string, p *Prediction, empty bool) {
+	if !p.OutOfScope || p.ScopeFloor > 0 || empty || p.Intent == OutOfScopeIntent || c.opts.MinSimilarity <= 0 ||
+		p.Similarity >= c.opts.MinSimilarity || p.Similarity < anchorShare*c.opts.MinSimilarity || p.Confidence < max(anchorConfidence, c.opts.MinConfidence) {
+		return
+	}
+	if _, out, distinctive := c.support(text, p.Intent, nil, true); distinctive && !out {
+		p.OutOfScope = false
+	}
 }
 
 // checkSupport flags p out of scope when its intent's wording does not back

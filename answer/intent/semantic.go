@@ -282,7 +282,10 @@ func (s *Semantic) Classify(text string, q []float32) Prediction {
 		p.OutOfScope, p.ScopeFloor = true, s.opts.MinConfidence
 	}
 	if (!p.OutOfScope || p.ScopeFloor > 0) && p.Intent != OutOfScopeIntent {
-		if uns, out := s.lex.Support(text, p.Intent, nil); out {
+		// Topic words do not vouch here: the dense side already weighs the
+		// topic, and letting them vouch cost 3.6 points of right answers
+		// on BANKING77 at 10 shots (55.3% -> 51.7%, wrong 2.5% -> 1.9%).
+		if uns, out, _ := s.lex.support(text, p.Intent, nil, false); out {
 			p.Unsupported, p.OutOfScope, p.ScopeFloor = uns, true, 0
 		}
 	}

@@ -20,8 +20,12 @@ import (
 type wordIndex struct {
 	intentsOf map[string][]int32 // word or stem key -> sorted intents
 	words     [][]string         // per intent: its distinct words
-	stemLen   int
-	nIntents  int
+	// topic maps a word or stem key to the intent whose examples hold
+	// nearly all of its uses (the intent's own noun, "warranty", even when
+	// another intent's phrasing borrows it once).
+	topic    map[string]int32
+	stemLen  int
+	nIntents int
 }
 
 func newWordIndex(examples []Example, classOf map[string]int32, k, stemLen int) *wordIndex {
@@ -40,8 +44,22 @@ func newWordIndex(examples []Example, classOf map[string]int32, k, stemLen int) 
 			}
 		}
 	}
+	uses := map[string]map[int32]int{} // key -> intent -> examples using it
+	count := func(key string, c int32, inExample map[string]bool) {
+		if inExample[key] {
+			return
+		}
+		inExample[key] = true
+		m := uses[key]
+		if m == nil {
+			m = map[int32]int{}
+			uses[key] = m
+		}
+		m[c]++
+	}
 	for _, e := range examples {
 		c := classOf[e.Intent]
+		inExample := map[string]bool{}
 		for _, w := range normalize(e.Text) {
 			if !seen[c][w] {
 				seen[c][w] = true
@@ -49,10 +67,47 @@ func newWordIndex(examples []Example, classOf map[string]int32, k, stemLen int) 
 			}
 			add("w:"+w, c)
 			add("s:"+stem(w, wi.stemLen), c)
+			count("w:"+w, c, inExample)
+			count("s:"+stem(w, wi.stemLen), c, inExample)
+		}
+	}
+	wi.topic = map[string]int32{}
+	for key, m := range uses {
+		total, best, bestN := 0, int32(-1), 0
+		for c, n := range m {
+			total += n
+			if n > bestN || (n == bestN && c < best) {
+				best, bestN = c, n
+			}
+		}
+		if len(m) > 1 && bestN >= topicMinUses && float64(bestN) >= topicShare*float64(total) {
+			wi.topic[key] = best
 		}
 	}
 	return wi
 }
+
+// A word is an intent's topic word when at least topicMinUses of its
+// examples use it and they hold at least topicShare of all the examples
+// using it. Words only one intent uses are distinctive anyway.
+const (
+	topicMinUses = 3
+	topicShare   = 0.8
+)
+
+// topicOf is the intent w (or its stem) is a topic word of, or -1.
+func (wi *wordIndex) topicOf(w string) int32 {
+	if t, ok := wi.topic["w:"+w]; ok {
+		return t
+	}
+	if t, ok := wi.topic["s:"+stem(w, wi.stemLen)]; ok {
+		return t
+	}
+	return -1
+}
+
+// isTopic reports whether w (or its stem) is a topic word of intent c.
+func (wi *wordIndex) isTopic(c int32, w string) bool { return wi.topicOf(w) == c }
 
 // specificity is the weight of a word: log(K / intents using it), the
 // maximum for a word no intent uses.
@@ -145,15 +200,22 @@ func SupportWords(texts ...string) map[string]bool {
 // sharing no meaningful word with the intent (another language, where
 // the lexical lane did not decide) is not flagged.
 func (c *Classifier) Support(text, intent string, extra map[string]bool) (unsupported []string, outweighed bool) {
+	unsupported, outweighed, _ = c.support(text, intent, extra, true)
+	return unsupported, outweighed
+}
+
+// support is Support, also reporting whether a word of the question is
+// distinctive of the intent: used by it alone, or (when topics is set) one
+// of its topic words.
+func (c *Classifier) support(text, intent string, extra map[string]bool, topics bool) (unsupported []string, outweighed, distinctive bool) {
 	if c.words == nil {
-		return nil, false
+		return nil, false, false
 	}
 	ci, ok := slices.BinarySearch(c.intents, intent)
 	if !ok {
-		return nil, false
+		return nil, false, false
 	}
 	var sup, uns float64
-	distinctive := false
 	seen := map[string]bool{}
 	for _, w := range normalize(truncate(text, MaxTextBytes)) {
 		if seen[w] || utf8.RuneCountInString(w) < 3 || isDigits(w) {
@@ -173,13 +235,13 @@ func (c *Classifier) Support(text, intent string, extra map[string]bool) (unsupp
 			sup += s
 			// A word that only this intent uses (a product name, the
 			// topic's own noun) vouches for the match on its own.
-			distinctive = distinctive || s >= math.Log(float64(c.words.nIntents))-1e-9
+			distinctive = distinctive || s >= math.Log(float64(c.words.nIntents))-1e-9 || (topics && c.words.isTopic(int32(ci), w))
 		} else {
 			uns += s
 			unsupported = append(unsupported, w)
 		}
 	}
-	return unsupported, !distinctive && uns > 0 && sup > 0 && uns > sup*c.opts.SupportRatio
+	return unsupported, !distinctive && uns > 0 && sup > 0 && uns > sup*c.opts.SupportRatio, distinctive
 }
 
 // genericSpecificity is the weight below which a word counts as generic:

@@ -172,8 +172,14 @@ func TestAustriaLocal(t *testing.T) {
 // question on delivery, the Polish texts are vetoed for naming another
 // country, and the custom abroad text (which the built-in shipping_abroad
 // intent stands for) answers, in local mode.
-func TestAbroadAcrossLanguagesLocal(t *testing.T) {
-	s := startService(t, t.TempDir(), nil)
+func TestAbroadAcrossLanguagesLocal(t *testing.T) { abroadAcrossLanguages(t, nil) }
+
+func TestAbroadAcrossLanguagesSemantic(t *testing.T) {
+	abroadAcrossLanguages(t, semanticShopEnv(t))
+}
+
+func abroadAcrossLanguages(t *testing.T, env map[string]string) {
+	s := startService(t, t.TempDir(), env)
 	_, merchant, chatbot := s.tenantWithKeys("Sklep rowerowy")
 	const abroadPL = "Tak, wysyłamy do wszystkich krajów Unii Europejskiej kurierem DPD: części za 49 zł, rowery za 249 zł."
 	kb := map[string]any{
@@ -181,6 +187,7 @@ func TestAbroadAcrossLanguagesLocal(t *testing.T) {
 		"knowledge_base": map[string]any{
 			"delivery_time":    "Dostawa na terenie Polski trwa zwykle 1-2 dni robocze.",
 			"delivery_methods": "Wysyłamy przez InPost, kurierem DPD oraz Pocztą Polską. Kurier DPD kosztuje 17,99 zł.",
+			"warranty":         "Rowery mają 2 lata gwarancji; naprawy gwarancyjne wykonuje nasz serwis w Polsce.",
 			"custom": []map[string]any{
 				{"question": "Czy wysyłacie za granicę?", "answer": abroadPL},
 				{"question": "Czy mogę zapłacić BLIKIEM?", "answer": "Tak, płacisz BLIKIEM, przelewem lub kartą."},
@@ -199,11 +206,14 @@ func TestAbroadAcrossLanguagesLocal(t *testing.T) {
 			t.Errorf("%q: got %s %q (%s), want the abroad answer", q, a.Status, a.Answer, a.Reason)
 		}
 	}
-	// A country question about something else is not the abroad answer.
-	var a ragkb.AnswerResponse
-	s.call("POST", "/v1/answer", chatbot, map[string]any{"question": "Are your bikes made in Germany?"}, &a)
-	if a.Answer == abroadPL {
-		t.Errorf("made in Germany: got the abroad answer (%s)", a.Reason)
+	// A country question about something else is not the abroad answer,
+	// even when the text of its topic is vetoed for naming Poland.
+	for _, q := range []string{"Are your bikes made in Germany?", "La garanzia è valida anche se abito in Italia?", "Gilt die Garantie auch in Deutschland, wenn ich das Rad zu einer Werkstatt bei mir bringe?", "Does the warranty apply in France if I take the bike to a local repair shop?", "¿La garantía vale en España si llevo la bici a un taller cerca de casa?"} {
+		var a ragkb.AnswerResponse
+		s.call("POST", "/v1/answer", chatbot, map[string]any{"question": q}, &a)
+		if a.Answer == abroadPL {
+			t.Errorf("%q: got the abroad answer (%s)", q, a.Reason)
+		}
 	}
 }
 

@@ -74,16 +74,19 @@ func TestShopSetSemantic(t *testing.T) {
 
 func TestShopSet2Local(t *testing.T) {
 	// Held out: measured 70.3% right, 3.0% wrong; 70.9%, 3.0% with the
-	// four service built-ins.
-	checkShares(t, shopEval(t, nil, shopSet2JSON, true), 0.035, 0.70)
+	// four service built-ins; 71.5%, 2.4% with topic words, anchored
+	// questions and vetoed texts of other topics weighing against a
+	// covering text.
+	checkShares(t, shopEval(t, nil, shopSet2JSON, true), 0.03, 0.71)
 }
 
 func TestShopSet2Semantic(t *testing.T) {
 	// Held out: measured 86.1% right, 2.4% wrong with language centring
 	// (80.0%, 3.6% without; main before issue 9's lane work: 72.7%, 5.5%);
-	// 85.5%, 2.4% with the four service built-ins. The targets (≥ 95%,
-	// ≤ 2%) are not reached.
-	checkShares(t, shopEval(t, semanticShopEnv(t), shopSet2JSON, true), 0.03, 0.85)
+	// 85.5%, 2.4% with the four service built-ins; 85.5%, 1.8% once
+	// vetoed texts of other topics weigh against a covering text. The
+	// right target (≥ 95%) is not reached.
+	checkShares(t, shopEval(t, semanticShopEnv(t), shopSet2JSON, true), 0.025, 0.85)
 }
 
 func TestShopSet3Local(t *testing.T) {
@@ -92,8 +95,9 @@ func TestShopSet3Local(t *testing.T) {
 	// 1.7% once a custom text covering the question's country counts;
 	// 70.5%, 1.7% once instalments are a payment method of their own;
 	// 77.8%, 1.1% with the four service built-ins (written for this set's
-	// topics, so this set overstates their gain).
-	checkShares(t, shopEval(t, nil, shopSet3JSON, false), 0.02, 0.77)
+	// topics, so this set overstates their gain); 80.1%, 1.1% with topic
+	// words and anchored questions.
+	checkShares(t, shopEval(t, nil, shopSet3JSON, false), 0.02, 0.79)
 }
 
 func TestShopSet3Semantic(t *testing.T) {
@@ -101,6 +105,8 @@ func TestShopSet3Semantic(t *testing.T) {
 	// wrong; 68.8%, 2.8% once a custom text covering the question's
 	// country counts; 73.3%, 2.3% once instalments are a payment method of
 	// their own; 81.8%, 1.7% with language centring; 85.2%, 1.7% with the
-	// four service built-ins.
-	checkShares(t, shopEval(t, semanticShopEnv(t), shopSet3JSON, false), 0.02, 0.83)
+	// four service built-ins; 85.8%, 1.1% once vetoed texts of other
+	// topics weigh against a covering text ("La garanzia vale anche in
+	// Italia…" got the abroad text).
+	checkShares(t, shopEval(t, semanticShopEnv(t), shopSet3JSON, false), 0.02, 0.85)
 }
