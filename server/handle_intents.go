@@ -30,6 +30,11 @@ func (s *Server) handleListIntents() gin.HandlerFunc {
 		}
 		out := make([]*ragkb.IntentDef, 0, len(s.d.BuiltinIntents)+len(defs))
 		for _, n := range s.d.BuiltinIntents {
+			if hasIntent(defs, n) {
+				// The account's own intent of that name, created before the
+				// built-in existed, is the one that applies: list it once.
+				continue
+			}
 			tier := "grounded"
 			if n == "human_agent" {
 				tier = "agent"
@@ -72,9 +77,6 @@ func (s *Server) handleCreateIntent() gin.HandlerFunc {
 		case !intentName.MatchString(req.Name) || strings.HasPrefix(req.Name, "custom:"):
 			writeError(c, s.log, ragkb.Invalid("name", "must be lower-case letters, digits and _ (at most 64), e.g. \"gift_wrapping\""))
 			return
-		case slices.Contains(s.d.BuiltinIntents, req.Name) || req.Name == "out_of_scope":
-			writeError(c, s.log, ragkb.Invalid("name", "%q is a built-in intent; choose another name", req.Name))
-			return
 		case !slices.Contains(intentTiers, req.Tier):
 			writeError(c, s.log, ragkb.Invalid("tier", "must be fast, grounded, premium or agent"))
 			return
@@ -99,7 +101,13 @@ func (s *Server) handleCreateIntent() gin.HandlerFunc {
 			writeError(c, s.log, err)
 			return
 		}
-		if len(defs) >= MaxIntentsPerTenant && !slices.ContainsFunc(defs, func(d *ragkb.IntentDef) bool { return d.Name == req.Name }) {
+		if (slices.Contains(s.d.BuiltinIntents, req.Name) || req.Name == "out_of_scope") && !hasIntent(defs, req.Name) {
+			// An account that created an intent of this name before it
+			// became a built-in can still update it.
+			writeError(c, s.log, ragkb.Invalid("name", "%q is a built-in intent; choose another name", req.Name))
+			return
+		}
+		if len(defs) >= MaxIntentsPerTenant && !hasIntent(defs, req.Name) {
 			writeError(c, s.log, ragkb.Errorf(ragkb.ECONFLICT, "an account can have at most %d intents of its own; delete one first (custom questions in a knowledge base are not limited)", MaxIntentsPerTenant))
 			return
 		}
@@ -111,6 +119,11 @@ func (s *Server) handleCreateIntent() gin.HandlerFunc {
 		d.TenantID = ""
 		c.JSON(http.StatusCreated, d)
 	}
+}
+
+// hasIntent reports whether defs hold an intent named name.
+func hasIntent(defs []*ragkb.IntentDef, name string) bool {
+	return slices.ContainsFunc(defs, func(d *ragkb.IntentDef) bool { return d.Name == name })
 }
 
 func (s *Server) handleDeleteIntent() gin.HandlerFunc {
