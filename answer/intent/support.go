@@ -44,44 +44,55 @@ func newWordIndex(examples []Example, classOf map[string]int32, k, stemLen int) 
 			}
 		}
 	}
-	uses := map[string]map[int32]int{} // key -> intent -> examples using it
-	count := func(key string, c int32, inExample map[string]bool) {
+	// uses counts, per word or stem key, the examples of each intent that
+	// use it (few intents per key: a short list beats a map).
+	type useCount struct{ c, n int32 }
+	uses := map[string][]useCount{}
+	inExample := map[string]bool{}
+	count := func(key string, c int32) {
 		if inExample[key] {
 			return
 		}
 		inExample[key] = true
-		m := uses[key]
-		if m == nil {
-			m = map[int32]int{}
-			uses[key] = m
+		l := uses[key]
+		for i := range l {
+			if l[i].c == c {
+				l[i].n++
+				return
+			}
 		}
-		m[c]++
+		uses[key] = append(l, useCount{c, 1})
 	}
 	for _, e := range examples {
 		c := classOf[e.Intent]
-		inExample := map[string]bool{}
+		clear(inExample)
 		for _, w := range normalize(e.Text) {
 			if !seen[c][w] {
 				seen[c][w] = true
 				wi.words[c] = append(wi.words[c], w)
 			}
-			add("w:"+w, c)
-			add("s:"+stem(w, wi.stemLen), c)
-			count("w:"+w, c, inExample)
-			count("s:"+stem(w, wi.stemLen), c, inExample)
+			wk, sk := "w:"+w, "s:"+stem(w, wi.stemLen)
+			add(wk, c)
+			add(sk, c)
+			count(wk, c)
+			count(sk, c)
 		}
 	}
 	wi.topic = map[string]int32{}
-	for key, m := range uses {
-		total, best, bestN := 0, int32(-1), 0
-		for c, n := range m {
-			total += n
-			if n > bestN || (n == bestN && c < best) {
-				best, bestN = c, n
+	for key, l := range uses {
+		if len(l) < 2 {
+			continue // used by one intent only: distinctive anyway
+		}
+		var total int32
+		best := l[0]
+		for _, u := range l {
+			total += u.n
+			if u.n > best.n || (u.n == best.n && u.c < best.c) {
+				best = u
 			}
 		}
-		if len(m) > 1 && bestN >= topicMinUses && float64(bestN) >= topicShare*float64(total) {
-			wi.topic[key] = best
+		if best.n >= topicMinUses && float64(best.n) >= topicShare*float64(total) {
+			wi.topic[key] = best.c
 		}
 	}
 	return wi
