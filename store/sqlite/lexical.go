@@ -6,10 +6,12 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/ragkb/ragkb"
 	"github.com/ragkb/ragkb/store"
@@ -89,7 +91,7 @@ func (s *Store) SearchLexical(ctx context.Context, q ragkb.LexicalQuery) ([]ragk
 	slices.SortStableFunc(rare, func(a, b termGroup) int { return cmp.Compare(a.df, b.df) })
 	cands := make(map[string]string)
 	find := func(groups []termGroup, op string) error {
-		return s.lexicalCandidates(ctx, q, ftsExpr(tenantTag(q.TenantID), groups, op), max(lexicalBudget, limit), cands)
+		return s.lexicalCandidates(ctx, q, st.version, ftsExpr(tenantTag(q.TenantID), groups, op), max(lexicalBudget, limit), cands)
 	}
 	switch {
 	case len(rare) == 0 && len(common) == 0:
@@ -128,15 +130,62 @@ type termGroup struct {
 }
 
 // lexicalCandidates adds up to n of the tenant's chunks matching expr to
-// cands: chunk id -> its analysed terms (analysis.String).
-func (s *Store) lexicalCandidates(ctx context.Context, q ragkb.LexicalQuery, expr string, n int, cands map[string]string) error {
-	var rows *sql.Rows
-	var err error
+// cands: chunk id -> its analysed terms (analysis.String). Without a
+// resource filter only the full-text index is read: the terms come from
+// s.lex, and from chunks only for those it does not hold yet.
+func (s *Store) lexicalCandidates(ctx context.Context, q ragkb.LexicalQuery, version int64, expr string, n int, cands map[string]string) error {
 	if len(q.ResourceIDs) > 0 {
-		rows, err = s.stmts.candsIn.QueryContext(ctx, expr, q.TenantID, jsonArray(q.ResourceIDs), n)
-	} else {
-		rows, err = s.stmts.cands.QueryContext(ctx, expr, q.TenantID, n)
+		return s.lexicalCandidatesIn(ctx, q, expr, n, cands)
 	}
+	rows, err := s.stmts.cands.QueryContext(ctx, expr, n)
+	if err != nil {
+		return err
+	}
+	var seqs []int64
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq); err != nil {
+			rows.Close()
+			return err
+		}
+		seqs = append(seqs, seq)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	missing := s.lex.get(q.TenantID, version, seqs, cands)
+	if len(missing) == 0 {
+		return nil
+	}
+	b, _ := json.Marshal(missing)
+	rows, err = s.stmts.analyzed.QueryContext(ctx, q.TenantID, string(b))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	found := make([]lexEntry, 0, len(missing))
+	for rows.Next() {
+		var e lexEntry
+		if err := rows.Scan(&e.seq, &e.id, &e.analyzed); err != nil {
+			return err
+		}
+		found = append(found, e)
+		cands[e.id] = e.analyzed
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	s.lex.put(q.TenantID, version, missing, found)
+	return nil
+}
+
+// lexicalCandidatesIn is lexicalCandidates restricted to q.ResourceIDs,
+// joining chunks so that LIMIT counts only chunks of those resources.
+func (s *Store) lexicalCandidatesIn(ctx context.Context, q ragkb.LexicalQuery, expr string, n int, cands map[string]string) error {
+	rows, err := s.stmts.candsIn.QueryContext(ctx, expr, q.TenantID, jsonArray(q.ResourceIDs), n)
 	if err != nil {
 		return err
 	}
@@ -151,16 +200,96 @@ func (s *Store) lexicalCandidates(ctx context.Context, q ragkb.LexicalQuery, exp
 	return rows.Err()
 }
 
+// maxLexCached bounds the chunks lexCache holds over all tenants (about
+// 200 bytes of terms each).
+const maxLexCached = 200_000
+
+// lexCache holds chunks' analysed terms by full-text rowid (chunks.seq),
+// per tenant and tenant version: every change to a tenant's chunks bumps
+// its version in the same transaction (ApplyChanges, DeleteResource), so
+// entries of an older version are dropped, never served. A rowid of another
+// tenant (one whose tag collides, see tenantTag) is kept as such and never
+// becomes a candidate. Past maxLexCached entries the cache starts over.
+type lexCache struct {
+	mu      sync.Mutex
+	tenants map[string]*tenantLex
+	size    int
+}
+
+type tenantLex struct {
+	version int64
+	chunks  map[int64]lexEntry
+}
+
+// lexEntry is a chunk's id and analysed terms; id is "" for a rowid that is
+// not the tenant's.
+type lexEntry struct {
+	seq          int64
+	id, analyzed string
+}
+
+// get adds the cached chunks among seqs to cands and returns the others.
+func (c *lexCache) get(tenantID string, version int64, seqs []int64, cands map[string]string) []int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := c.tenants[tenantID]
+	if t == nil || t.version != version {
+		return seqs
+	}
+	var missing []int64
+	for _, seq := range seqs {
+		e, ok := t.chunks[seq]
+		switch {
+		case !ok:
+			missing = append(missing, seq)
+		case e.id != "":
+			cands[e.id] = e.analyzed
+		}
+	}
+	return missing
+}
+
+// put caches the chunks read for seqs (found; the rest are not the
+// tenant's) under version.
+func (c *lexCache) put(tenantID string, version int64, seqs []int64, found []lexEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.tenants == nil || c.size+len(seqs) > maxLexCached {
+		c.tenants, c.size = map[string]*tenantLex{}, 0
+	}
+	t := c.tenants[tenantID]
+	switch {
+	case t == nil || t.version < version:
+		if t != nil {
+			c.size -= len(t.chunks)
+		}
+		t = &tenantLex{version: version, chunks: make(map[int64]lexEntry, len(seqs))}
+		c.tenants[tenantID] = t
+	case t.version > version:
+		return // read before a change another query has seen
+	}
+	for _, seq := range seqs {
+		if _, ok := t.chunks[seq]; !ok {
+			t.chunks[seq] = lexEntry{seq: seq}
+			c.size++
+		}
+	}
+	for _, e := range found {
+		t.chunks[e.seq] = e
+	}
+}
+
 // lexStats are the corpus statistics BM25 needs.
 type lexStats struct {
 	df             map[string]int
 	chunks, tokens int
+	version        int64 // the tenant's (TenantVersion)
 }
 
 // lexicalStats reads the tenant's document frequencies of terms and corpus size.
 func (s *Store) lexicalStats(ctx context.Context, tenantID string, terms []string) (lexStats, error) {
 	st := lexStats{df: make(map[string]int, len(terms))}
-	err := s.stmts.stats.QueryRowContext(ctx, tenantID).Scan(&st.chunks, &st.tokens)
+	err := s.stmts.stats.QueryRowContext(ctx, tenantID).Scan(&st.chunks, &st.tokens, &st.version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil // no chunks
 	}

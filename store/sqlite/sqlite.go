@@ -83,6 +83,8 @@ type Store struct {
 	jobs *river.Client[*sql.Tx]
 
 	stmts readStmts
+	// lex holds chunks' analysed terms for BM25 (lexical.go).
+	lex lexCache
 	// hot holds reader statements prepared on first use by readStmt
 	// (resource listing, API keys, tenant versions: every answer runs them).
 	hot hotStmts
@@ -159,11 +161,11 @@ func (e errRow) Scan(...any) error { return e.err }
 // Lists of values are passed as one JSON array (json_each), so the text of
 // each statement is fixed.
 type readStmts struct {
-	stats, terms, cands, candsIn, chunks *sql.Stmt
+	stats, terms, cands, candsIn, chunks, analyzed *sql.Stmt
 }
 
 func (r *readStmts) all() []*sql.Stmt {
-	return []*sql.Stmt{r.stats, r.terms, r.cands, r.candsIn, r.chunks}
+	return []*sql.Stmt{r.stats, r.terms, r.cands, r.candsIn, r.chunks, r.analyzed}
 }
 
 func (s *Store) prepare(ctx context.Context) error {
@@ -174,10 +176,12 @@ func (s *Store) prepare(ctx context.Context) error {
 		dst **sql.Stmt
 		q   string
 	}{
-		{&s.stmts.stats, `SELECT chunks, tokens FROM lexical_stats WHERE tenant_id = ?`},
+		{&s.stmts.stats, `SELECT s.chunks, s.tokens, t.version FROM lexical_stats AS s JOIN tenants AS t ON t.id = s.tenant_id WHERE s.tenant_id = ?`},
 		{&s.stmts.terms, `SELECT term, docs FROM lexical_terms WHERE tenant_id = ? AND term IN (SELECT value FROM json_each(?))`},
+		// Only the rowids: lexCache has the chunks' terms.
+		{&s.stmts.cands, `SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?`},
+		{&s.stmts.analyzed, `SELECT seq, id, analyzed FROM chunks WHERE tenant_id = ? AND seq IN (SELECT value FROM json_each(?))`},
 		// CROSS JOIN keeps FTS5 as the outer loop, so LIMIT stops the scan.
-		{&s.stmts.cands, cands + ` LIMIT ?`},
 		{&s.stmts.candsIn, cands + ` AND c.resource_id IN (SELECT value FROM json_each(?)) LIMIT ?`},
 		{&s.stmts.chunks, `SELECT id, tenant_id, resource_id, document_id, ordinal, kind, title, url, text, language
 			FROM chunks WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?))`},
