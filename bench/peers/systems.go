@@ -4,9 +4,12 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -97,7 +100,7 @@ func (s *ragkbSystem) index(ctx context.Context, dir string, docs []doc) error {
 		rdocs[i] = rd
 		s.docOf[indexer.DocumentID(r.ID, d.ID)] = d.ID
 	}
-	ix, err := indexer.New(indexer.Config{Store: s.st, Vectors: s.vec, Embedder: s.emb,
+	ix, err := indexer.New(indexer.Config{Store: s.st, Vectors: s.vec, Embedder: s.emb, MaxDocuments: len(docs),
 		Connector: ragkb.ConnectorFunc(func(context.Context, *ragkb.Resource) (*ragkb.FetchResult, error) {
 			return &ragkb.FetchResult{Documents: rdocs}, nil
 		})})
@@ -398,4 +401,57 @@ func docIDs(ids []string) []string {
 		out[i] = id
 	}
 	return out
+}
+
+// serveIndex is the -serve child: it opens the index a ragkb child left in
+// dir, as a restarted server would, answers qs with the hybrid search and
+// returns its own resident set in KiB (VmRSS, after a GC that returns freed
+// memory to the system): what serving that index costs, without the corpus
+// and indexing buffers the indexing child's peak includes.
+func serveIndex(ctx context.Context, emb ragkb.Embedder, dir, tenant string, qs []query) (int64, error) {
+	st, err := sqlite.New(ctx, sqlite.Config{Path: filepath.Join(dir, "ragkb.db")})
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	vec, err := vectorindex.New(vectorindex.Config{Dir: filepath.Join(dir, "vectors"), Dimensions: emb.Dimensions(), Embedder: emb.Name()})
+	if err != nil {
+		return 0, err
+	}
+	defer vec.Close()
+	ret, err := retriever.New(retriever.Config{Store: st, Vectors: vec, Embedder: emb})
+	if err != nil {
+		return 0, err
+	}
+	for _, q := range qs {
+		hits, err := ret.Search(ctx, retriever.Query{TenantID: tenant, Text: q.Text, TopK: 10})
+		if err != nil {
+			return 0, err
+		}
+		if len(hits) == 0 {
+			return 0, fmt.Errorf("serve: no hits for %q: the index did not load", q.Text)
+		}
+	}
+	rss := settledRSS()
+	runtime.KeepAlive(ret)
+	return rss, nil
+}
+
+// settledRSS is the process's resident set in KiB (VmRSS) after a garbage
+// collection that returns freed memory to the system.
+func settledRSS() int64 {
+	runtime.GC()
+	debug.FreeOSMemory()
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmRSS:"); ok {
+			var n int64
+			fmt.Sscanf(strings.TrimSpace(v), "%d", &n)
+			return n
+		}
+	}
+	return 0
 }
