@@ -319,6 +319,36 @@ type turn struct {
 	// a customer asking for a person wants: answered only from a source
 	// that gives it, else the customer goes to an agent.
 	contact string
+	// qspecs and specifics memoise guard.Specifics of the question and of
+	// the texts the turn weighs (fit): several steps weigh the same ones.
+	qspecs    *[]guard.Specific
+	specifics map[string][]guard.Specific
+}
+
+// questionSpecifics is guard.Specifics(t.question), found once per turn.
+func (t *turn) questionSpecifics() []guard.Specific {
+	if t.qspecs == nil {
+		qs := guard.Specifics(t.question)
+		t.qspecs = &qs
+	}
+	return *t.qspecs
+}
+
+// fit is guard.SpecificFit(t.question, text), each text read once per turn.
+func (t *turn) fit(text string) guard.Fit {
+	qs := t.questionSpecifics()
+	if len(qs) == 0 {
+		return guard.FitNeutral
+	}
+	ts, ok := t.specifics[text]
+	if !ok {
+		if t.specifics == nil {
+			t.specifics = map[string][]guard.Specific{}
+		}
+		ts = guard.Specifics(text)
+		t.specifics[text] = ts
+	}
+	return guard.FitSpecifics(qs, ts)
 }
 
 func (t *turn) run() *ragkb.AnswerResponse {
@@ -539,7 +569,7 @@ func Complex(question string) bool {
 // grounded builds an extractive answer from the best passages.
 func (t *turn) grounded(hits []ragkb.SearchHit) *ragkb.AnswerResponse {
 	hits = slices.DeleteFunc(slices.Clone(hits), func(h ragkb.SearchHit) bool {
-		return h.Chunk.Kind == ragkb.DocQA && (t.unsupported[h.Chunk.DocumentID] || guard.SpecificFit(t.question, h.Chunk.Title+"\n"+h.Chunk.Text) == guard.FitConflict ||
+		return h.Chunk.Kind == ragkb.DocQA && (t.unsupported[h.Chunk.DocumentID] || t.fit(h.Chunk.Title+"\n"+h.Chunk.Text) == guard.FitConflict ||
 			!StatesPrice(t.question, h.Chunk.Title+"\n"+h.Chunk.Text))
 	})
 	if len(hits) == 0 {

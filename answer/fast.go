@@ -99,7 +99,7 @@ func (t *turn) linkedDoc(ln *lane, name string) *ragkb.Document {
 	}
 	var fit *ragkb.Document
 	for _, d := range in {
-		if guard.SpecificFit(t.question, content(d)) == guard.FitSupported {
+		if t.fit(content(d)) == guard.FitSupported {
 			if fit != nil {
 				return nil
 			}
@@ -177,7 +177,7 @@ func (t *turn) fast(ln *lane, pred intent.Prediction) *ragkb.AnswerResponse {
 			continue
 		}
 		seen[d.ID] = len(cands)
-		cands = append(cands, candidate{name: sc.Intent, doc: d, confidence: sc.Confidence, fit: guard.SpecificFit(t.question, content(d))})
+		cands = append(cands, candidate{name: sc.Intent, doc: d, confidence: sc.Confidence, fit: t.fit(content(d))})
 	}
 	slices.SortStableFunc(cands, func(a, b candidate) int { return cmp.Compare(b.confidence, a.confidence) })
 	// lead is the lead of a candidate over every other intent the lane
@@ -289,7 +289,7 @@ func (t *turn) sharedTopic(ln *lane, pred intent.Prediction, cands []candidate) 
 	var opts []candidate
 	for _, id := range ln.linked[pred.Intent] {
 		d := ln.byDoc[id]
-		if d == nil || !t.sc.inScope(d.ResourceID) || guard.SpecificFit(t.question, content(d)) == guard.FitConflict {
+		if d == nil || !t.sc.inScope(d.ResourceID) || t.fit(content(d)) == guard.FitConflict {
 			continue
 		}
 		opts = append(opts, candidate{name: CustomPrefix + id, doc: d, confidence: conf[id]})
@@ -307,7 +307,7 @@ func (t *turn) sharedTopic(ln *lane, pred intent.Prediction, cands []candidate) 
 // intents one text answers (a custom question and the built-in intent it
 // stands for) add up, as in fast.
 func (t *turn) covering(ln *lane) (candidate, bool) {
-	qs := guard.Specifics(t.question)
+	qs := t.questionSpecifics()
 	if len(qs) == 0 || len(ln.specifics) == 0 {
 		return candidate{}, false
 	}

@@ -64,10 +64,32 @@ type nearScratch struct {
 	// of their indices plus one (0 is empty), and a phrasing's count of each.
 	slots []int32
 	count []int32
+	qdot  []float64 // per question feature, see search
 }
 
-// index fills s's table with the keys of q.
-func (s *nearScratch) index(q []rawFeature) {
+// logTFs are 1+ln(c), the term frequency weight of a count c, for small c.
+var logTFs = func() (t [64]float64) {
+	for c := 1; c < len(t); c++ {
+		t[c] = 1 + math.Log(float64(c))
+	}
+	return t
+}()
+
+func logTF(c int32) float64 {
+	if c < int32(len(logTFs)) {
+		return logTFs[c]
+	}
+	return 1 + math.Log(float64(c))
+}
+
+// index fills s's table with the keys of q (weights qw) and each
+// feature's share of a cosine's dot product before the phrasing's term
+// frequency: its weight squared over its own term frequency.
+func (s *nearScratch) index(q []rawFeature, qw []float32) {
+	s.qdot = slices.Grow(s.qdot[:0], len(q))[:len(q)]
+	for i, f := range q {
+		s.qdot[i] = float64(qw[i]) * float64(qw[i]) / (1 + math.Log(float64(f.count)))
+	}
 	size := 64
 	for size < 2*len(q) {
 		size <<= 1
@@ -271,7 +293,7 @@ func (n *Nearest) search(q []rawFeature) []nearClass {
 		s.acc[d] = 0
 	}
 	best := map[int32]float64{}
-	s.index(q)
+	s.index(q, qw)
 	for _, d := range cands {
 		sim := n.cosine(s, q, qw, qinv, d)
 		if b, ok := best[n.class[d]]; !ok || sim > b {
@@ -306,9 +328,7 @@ func (n *Nearest) cosine(s *nearScratch, q []rawFeature, qw []float32, qinv floa
 	var dot float64
 	for i, c := range s.count {
 		if c > 0 && qw[i] != 0 {
-			tq := 1 + math.Log(float64(q[i].count))
-			td := 1 + math.Log(float64(float32(c)))
-			dot += float64(qw[i]) * float64(qw[i]) / tq * td
+			dot += s.qdot[i] * logTF(c)
 		}
 	}
 	return dot * float64(qinv) / float64(n.norm[d])

@@ -206,7 +206,7 @@ func TestNearCosineExact(t *testing.T) {
 			qn += float64(qw[i]) * float64(qw[i])
 		}
 		qinv := float32(1 / math.Sqrt(qn))
-		s.index(q)
+		s.index(q, qw)
 		for d := int32(0); d < int32(len(n.texts)); d += 3 {
 			got, want := n.cosine(s, q, qw, qinv, d), cosineByMerge(n, q, qw, qinv, d)
 			if got != want {
@@ -215,7 +215,7 @@ func TestNearCosineExact(t *testing.T) {
 			pairs++
 		}
 	}
-	s.index(nil)
+	s.index(nil, nil)
 	if got := n.cosine(s, nil, nil, 1, int32(len(n.texts)/2)); got != 0 {
 		t.Errorf("cosine with an empty question = %v, want 0", got)
 	}
