@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/ragkb/ragkb"
 )
 
@@ -321,31 +323,58 @@ func EmbeddingText(c *ragkb.Chunk, examples []string) string {
 	return b.String()
 }
 
+// embed embeds chunks in batches and writes their vectors, one batch ahead:
+// the next batch is embedded while the previous one's vectors are written
+// (the local embedder and the vector index's linking then share the CPU; a
+// remote embedder's round trip overlaps the writes). Batches are written in
+// order; the first error stops both.
 func (ix *Indexer) embed(ctx context.Context, r *ragkb.Resource, chunks []*ragkb.Chunk, examples map[string][]string) error {
-	for start := 0; start < len(chunks); start += ix.cfg.BatchSize {
-		end := min(start+ix.cfg.BatchSize, len(chunks))
-		batch := chunks[start:end]
-		texts := make([]string, len(batch))
-		for i, c := range batch {
-			texts[i] = EmbeddingText(c, examples[c.DocumentID])
-		}
-		vecs, err := ix.cfg.Embedder.Embed(ctx, texts)
-		if err != nil {
-			return fmt.Errorf("indexer: embed: %w", err)
-		}
-		if len(vecs) != len(batch) {
-			return fmt.Errorf("indexer: embed: got %d vectors for %d texts", len(vecs), len(batch))
-		}
-		recs := make([]ragkb.VectorRecord, len(batch))
-		for i, c := range batch {
-			recs[i] = ragkb.VectorRecord{ChunkID: c.ID, TenantID: r.TenantID, ResourceID: r.ID, DocumentID: c.DocumentID, Vector: vecs[i]}
-		}
-		if err := ix.cfg.Vectors.Upsert(ctx, recs); err != nil {
-			return fmt.Errorf("indexer: write vectors: %w", err)
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+	type embedded struct {
+		batch []*ragkb.Chunk
+		vecs  [][]float32
 	}
-	return nil
+	g, gctx := errgroup.WithContext(ctx)
+	ready := make(chan embedded, 1)
+	g.Go(func() error {
+		defer close(ready)
+		for start := 0; start < len(chunks); start += ix.cfg.BatchSize {
+			batch := chunks[start:min(start+ix.cfg.BatchSize, len(chunks))]
+			texts := make([]string, len(batch))
+			for i, c := range batch {
+				texts[i] = EmbeddingText(c, examples[c.DocumentID])
+			}
+			vecs, err := ix.cfg.Embedder.Embed(gctx, texts)
+			if err != nil {
+				return fmt.Errorf("indexer: embed: %w", err)
+			}
+			if len(vecs) != len(batch) {
+				return fmt.Errorf("indexer: embed: got %d vectors for %d texts", len(vecs), len(batch))
+			}
+			select {
+			case ready <- embedded{batch, vecs}:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		}
+		return nil
+	})
+	g.Go(func() error {
+		for e := range ready {
+			recs := make([]ragkb.VectorRecord, len(e.batch))
+			for i, c := range e.batch {
+				recs[i] = ragkb.VectorRecord{ChunkID: c.ID, TenantID: r.TenantID, ResourceID: r.ID, DocumentID: c.DocumentID, Vector: e.vecs[i]}
+			}
+			if err := ix.cfg.Vectors.Upsert(gctx, recs); err != nil {
+				return fmt.Errorf("indexer: write vectors: %w", err)
+			}
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return ctx.Err()
 }
