@@ -310,13 +310,17 @@ func maxRSS(ps *os.ProcessState, reported int64) int64 {
 // selfHWM is this process's peak resident set in KiB (VmHWM of
 // /proc/self/status; 0 where there is none). Unlike rusage's maxrss it does
 // not carry over the parent's address space the child was forked from.
-func selfHWM() int64 {
+func selfHWM() int64 { return procStatusKiB("VmHWM:") }
+
+// procStatusKiB is the value in KiB of a field of /proc/self/status (0
+// where there is none).
+func procStatusKiB(field string) int64 {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(l, field); ok {
 			var n int64
 			fmt.Sscanf(strings.TrimSpace(v), "%d", &n)
 			return n
