@@ -137,3 +137,43 @@ func TestLexCacheVersions(t *testing.T) {
 		t.Errorf("size = %d, want 1 (version 1's entries dropped)", c.size)
 	}
 }
+
+// TestLexicalCacheAfterReanalysisElsewhere: a second process that
+// re-analyses the shared database bumps every tenant's version, so the
+// first one's cached terms are not served.
+func TestLexicalCacheAfterReanalysisElsewhere(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "ragkb.db")
+	a, err := New(ctx, Config{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	tenantID, ids := fill(t, a, []string{"We issue invoices for every order", "Parcels ship daily"})
+	// Stale terms behind the store's back, and an older analysis version.
+	if _, err := a.w.ExecContext(ctx, `UPDATE chunks SET analyzed = 'zzz'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.w.ExecContext(ctx, `UPDATE lexical_analysis SET version = 1`); err != nil {
+		t.Fatal(err)
+	}
+	search := func() []ragkb.ChunkHit {
+		t.Helper()
+		hits, err := a.SearchLexical(ctx, ragkb.LexicalQuery{TenantID: tenantID, Text: "invoices"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hits
+	}
+	if hits := search(); len(hits) > 0 && hits[0].Score > 0 {
+		t.Fatalf("SearchLexical with stale terms = %v, want no score (the cache holds them now)", hits)
+	}
+	b, err := New(ctx, Config{Path: path}) // re-analyses
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if hits := search(); len(hits) == 0 || hits[0].ChunkID != ids[0] || hits[0].Score <= 0 {
+		t.Errorf("SearchLexical after another store re-analysed = %v, want %s first with a score", hits, ids[0])
+	}
+}

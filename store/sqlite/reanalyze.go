@@ -84,8 +84,13 @@ func (s *Store) reanalyze(ctx context.Context) error {
 			after = batch[len(batch)-1].seq
 			n += len(batch)
 		}
-		for _, d := range deltas {
+		for tenant, d := range deltas {
 			if err := d.apply(ctx, tx); err != nil {
+				return err
+			}
+			// The analysed terms changed: another process's cached terms
+			// (lexCache) of this tenant are dropped.
+			if err := bumpVersion(ctx, tx, tenant); err != nil {
 				return err
 			}
 		}
