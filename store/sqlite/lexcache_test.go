@@ -177,3 +177,27 @@ func TestLexicalCacheAfterReanalysisElsewhere(t *testing.T) {
 		t.Errorf("SearchLexical after another store re-analysed = %v, want %s first with a score", hits, ids[0])
 	}
 }
+
+// TestTermFilter: a term added is always found; most others are not.
+func TestTermFilter(t *testing.T) {
+	var f termFilter
+	added := []string{"invoic", "faktur", "rechnung", "fattur", "factur", "ship", "a", "zz"}
+	for _, a := range added {
+		f.add(a)
+	}
+	for _, a := range added {
+		if !f.has(a) {
+			t.Errorf("has(%q) = false after add", a)
+		}
+	}
+	others := []string{"order", "deliveri", "parcel", "week", "day", "return", "warranti", "price", "colour", "size", "stock", "pay", "card", "blik", "paypal", "monday"}
+	passed := 0
+	for _, o := range others {
+		if f.has(o) {
+			passed++
+		}
+	}
+	if passed > len(others)/4 {
+		t.Errorf("%d of %d terms not added pass the filter", passed, len(others))
+	}
+}

@@ -279,6 +279,19 @@ func (c *lexCache) put(tenantID string, version int64, seqs []int64, found []lex
 	}
 }
 
+// termFilter is a 256-bit set over a hash of a term's first and last bytes
+// and length: has is false for most terms that were not added, and never
+// for one that was.
+type termFilter [4]uint64
+
+func termBit(t string) uint {
+	return (uint(t[0])*131 + uint(t[len(t)-1])*31 + uint(len(t))) & 255
+}
+
+func (f *termFilter) add(t string) { b := termBit(t); f[b>>6] |= 1 << (b & 63) }
+
+func (f *termFilter) has(t string) bool { b := termBit(t); return f[b>>6]&(1<<(b&63)) != 0 }
+
 // lexStats are the corpus statistics BM25 needs.
 type lexStats struct {
 	df             map[string]int
@@ -334,6 +347,9 @@ func (st lexStats) rank(groups []termGroup, cands map[string]string, limit int) 
 	}
 	idf := make([]float64, len(groups))
 	group := make(map[string]int, len(groups))
+	// A chunk's tokens are looked up in group only when their first and
+	// last bytes and length may be those of a form: most are not.
+	var maybe termFilter
 	for i, g := range groups {
 		df := float64(g.df)
 		v := math.Log((n - df + 0.5) / (df + 0.5))
@@ -342,8 +358,9 @@ func (st lexStats) rank(groups []termGroup, cands map[string]string, limit int) 
 		}
 		idf[i] = v
 		for _, f := range g.forms {
-			if _, ok := group[f]; !ok {
+			if _, ok := group[f]; !ok && f != "" {
 				group[f] = i
+				maybe.add(f)
 			}
 		}
 	}
@@ -360,8 +377,10 @@ func (st lexStats) rank(groups []termGroup, cands map[string]string, limit int) 
 			}
 			if j > i {
 				dl++
-				if g, ok := group[a[i:j]]; ok {
-					tf[g] += w
+				if t := a[i:j]; maybe.has(t) {
+					if g, ok := group[t]; ok {
+						tf[g] += w
+					}
 				}
 			}
 			if j < len(a) && a[j] == '\n' {
