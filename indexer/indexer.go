@@ -334,7 +334,9 @@ func (ix *Indexer) embed(ctx context.Context, r *ragkb.Resource, chunks []*ragkb
 		vecs  [][]float32
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	ready := make(chan embedded, 1)
+	// Unbuffered: a batch is handed over when the previous one's vectors
+	// are written, so embedding runs exactly one batch ahead.
+	ready := make(chan embedded)
 	g.Go(func() error {
 		defer close(ready)
 		for start := 0; start < len(chunks); start += ix.cfg.BatchSize {

@@ -414,10 +414,12 @@ func deleteDuringIndexing(t *testing.T, dir string, env []string, check func(t *
 		}
 		n := int(calls.Add(1))
 		seen <- n
+		// The indexer asks for 128 texts at a time, in calls of 64: calls 1
+		// and 2 are its first batch, 3 and 4 its second, 5 its third.
 		switch n {
 		case 2:
-			return release // the second batch waits for the DELETE
-		case 3:
+			return release // the first batch waits for the DELETE
+		case 5:
 			return forever // the third never comes: kill -9 meanwhile
 		}
 		return nil
@@ -451,7 +453,10 @@ func deleteDuringIndexing(t *testing.T, dir string, env []string, check func(t *
 		t.Fatalf("delete: %d", code)
 	}
 	close(release)
-	waitCall(3) // the second batch's vectors were written after the DELETE
+	// The indexer embeds one batch ahead of its vector writes: the third
+	// batch is asked for once the second is handed over, after the first
+	// batch's vectors (embedded after the DELETE) were written.
+	waitCall(5)
 	if len(orphans) > 0 {
 		if n := orphans[0](tenantID, res.ID); n == 0 {
 			t.Fatal("no vector was written after the DELETE: the test does not reproduce the fault")
