@@ -34,6 +34,14 @@ var shopSet2JSON []byte
 //go:embed testdata/shopset3.json
 var shopSet3JSON []byte
 
+// shopSet4JSON is a fourth shop (testdata/shopset4.json), held out: a
+// French furniture shop's questionnaire with custom questions in close
+// pairs, and 179 questions in the six languages, written blind on
+// 2026-12-04 by someone who had not read the lane's code.
+//
+//go:embed testdata/shopset4.json
+var shopSet4JSON []byte
+
 // shopSet is the question set: a questionnaire and questions with the
 // outcome expected of each.
 type shopSet struct {
