@@ -114,7 +114,7 @@ func benchIntentLane(ctx context.Context, w io.Writer, progress io.Writer) error
 	for _, set := range []struct {
 		name string
 		data []byte
-	}{{"shopset", shopSetJSON}, {"shopset2 (held out)", shopSet2JSON}, {"shopset3 (development)", shopSet3JSON}, {"shopset4 (held out)", shopSet4JSON}} {
+	}{{"shopset", shopSetJSON}, {"shopset2 (held out)", shopSet2JSON}, {"shopset3 (development)", shopSet3JSON}, {"shopset4 (held out)", shopSet4JSON}, {"shopset5 (held out)", shopSet5JSON}} {
 		if err := shopRow("local", set.name, set.data, nil); err != nil {
 			return err
 		}

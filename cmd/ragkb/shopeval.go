@@ -42,6 +42,14 @@ var shopSet3JSON []byte
 //go:embed testdata/shopset4.json
 var shopSet4JSON []byte
 
+// shopSet5JSON is a fifth shop (testdata/shopset5.json), held out: a
+// German baby and children's shop's questionnaire with nine custom
+// questions in close pairs, and 185 questions in the six languages, written
+// blind on 2026-12-04 by someone who had not read the lane's code.
+//
+//go:embed testdata/shopset5.json
+var shopSet5JSON []byte
+
 // shopSet is the question set: a questionnaire and questions with the
 // outcome expected of each.
 type shopSet struct {

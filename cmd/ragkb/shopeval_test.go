@@ -122,3 +122,15 @@ func TestShopSet4Semantic(t *testing.T) {
 	// first run (2026-12-04, main at ffe0bff).
 	checkShares(t, shopEval(t, semanticShopEnv(t), shopSet4JSON, true), 0.03, 0.71)
 }
+
+func TestShopSet5Local(t *testing.T) {
+	// Held out: measured 66.5% right, 1.1% wrong, 32.4% refused on its
+	// first run (2026-12-04, main at d745a34).
+	checkShares(t, shopEval(t, nil, shopSet5JSON, true), 0.03, 0.66)
+}
+
+func TestShopSet5Semantic(t *testing.T) {
+	// Held out: measured 73.5% right, 1.6% wrong, 24.9% refused on its
+	// first run (2026-12-04, main at d745a34).
+	checkShares(t, shopEval(t, semanticShopEnv(t), shopSet5JSON, true), 0.03, 0.73)
+}
