@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ragkb/ragkb"
+	"github.com/ragkb/ragkb/internal/lexicon"
 	"github.com/ragkb/ragkb/internal/textnorm"
 )
 
@@ -20,140 +21,14 @@ import (
 // translated: a question about something the glossary does not know
 // ("heating service") is left to the fallback, never guessed.
 
-// glossary lists service concepts of shop FAQs and their word forms per
-// language, lower case without diacritics (as textnorm.Words gives them).
-// A question word matches a form when their retriever stems agree; the
-// forms of the shop's language are searched.
-var glossary = []map[string][]string{
-	{ // return
-		"en": {"return", "returns", "returning"},
-		"pl": {"zwrot", "zwrotu", "zwrocic", "zwracac", "oddac"},
-		"de": {"ruckgabe", "zuruckgeben", "rucksendung", "retoure", "zurucksenden"},
-		"it": {"reso", "resi", "restituire", "rendere", "restituzione"},
-		"fr": {"retour", "retourner", "renvoyer", "retours"},
-		"es": {"devolucion", "devolver", "devoluciones"},
-	},
-	{ // refund
-		"en": {"refund", "refunds", "refunded"},
-		"pl": {"zwrot", "zwrotu", "pieniadze", "srodki"},
-		"de": {"erstattung", "ruckerstattung", "erstattet", "geld"},
-		"it": {"rimborso", "rimborsi", "rimborsare", "rimborsato"},
-		"fr": {"remboursement", "rembourser", "rembourse"},
-		"es": {"reembolso", "reembolsar", "reembolsos"},
-	},
-	{ // delivery, shipping
-		"en": {"delivery", "deliver", "delivered", "shipping", "ship", "ships", "shipped", "send", "postage"},
-		"pl": {"wysylka", "wysylacie", "wysylane", "wysylki", "dostawa", "dostawy", "przesylka", "przesylki"},
-		"de": {"versand", "versenden", "versendet", "lieferung", "liefern", "geliefert"},
-		"it": {"spedizione", "spedizioni", "spedire", "spedito", "consegna", "consegnare"},
-		"fr": {"livraison", "livrer", "livre", "expedition", "expedier", "envoi"},
-		"es": {"envio", "enviar", "envios", "entrega", "entregar"},
-	},
-	{ // courier, carrier
-		"en": {"courier", "carrier", "couriers"},
-		"pl": {"kurier", "kuriera", "kurierem", "kurierska", "przewoznik"},
-		"de": {"kurier", "paketdienst", "zusteller", "versanddienstleister"},
-		"it": {"corriere", "corrieri"},
-		"fr": {"transporteur", "coursier", "transporteurs"},
-		"es": {"mensajero", "transportista", "mensajeria"},
-	},
-	{ // payment
-		"en": {"pay", "payment", "payments", "paying", "paid"},
-		"pl": {"platnosc", "zaplacic", "placic", "platnosci", "zaplata"},
-		"de": {"zahlung", "bezahlen", "zahlen", "bezahlung", "zahlungsarten"},
-		"it": {"pagamento", "pagare", "pagamenti", "pagato"},
-		"fr": {"paiement", "payer", "paiements", "paye"},
-		"es": {"pago", "pagar", "pagos"},
-	},
-	{ // order
-		"en": {"order", "orders", "ordered"},
-		"pl": {"zamowienie", "zamowienia", "zamowic", "zamawiac"},
-		"de": {"bestellung", "bestellen", "bestellt"},
-		"it": {"ordine", "ordini", "ordinare", "ordinato"},
-		"fr": {"commande", "commander", "commandes"},
-		"es": {"pedido", "pedidos", "pedir"},
-	},
-	{ // cancel
-		"en": {"cancel", "cancelling", "cancellation", "canceled", "cancelled"},
-		"pl": {"anulowac", "anulowanie", "anulowac", "zrezygnowac"},
-		"de": {"stornieren", "stornierung", "storno"},
-		"it": {"annullare", "cancellare", "annullamento"},
-		"fr": {"annuler", "annulation"},
-		"es": {"cancelar", "anular", "cancelacion"},
-	},
-	{ // track a parcel
-		"en": {"track", "tracking", "trace"},
-		"pl": {"sledzic", "sledzenie", "sledzenia"},
-		"de": {"verfolgen", "sendungsverfolgung", "tracking"},
-		"it": {"rintracciare", "tracciare", "tracking", "tracciabilita"},
-		"fr": {"suivre", "suivi", "tracking"},
-		"es": {"rastrear", "seguimiento", "rastreo"},
-	},
-	{ // damaged
-		"en": {"damaged", "broken", "damage"},
-		"pl": {"uszkodzony", "uszkodzona", "uszkodzone", "uszkodzenia", "zniszczony"},
-		"de": {"beschadigt", "kaputt", "beschadigung"},
-		"it": {"danneggiato", "danneggiata", "rotto", "danni"},
-		"fr": {"endommage", "endommagee", "casse", "abime"},
-		"es": {"danado", "danada", "roto", "rota"},
-	},
-	{ // days
-		"en": {"day", "days"},
-		"pl": {"dni", "dzien", "dnia"},
-		"de": {"tag", "tage", "tagen"},
-		"it": {"giorno", "giorni"},
-		"fr": {"jour", "jours"},
-		"es": {"dia", "dias"},
-	},
-	{ // account
-		"en": {"account", "accounts"},
-		"pl": {"konto", "konta", "kontem"},
-		"de": {"konto", "kundenkonto"},
-		"it": {"account"},
-		"fr": {"compte"},
-		"es": {"cuenta"},
-	},
-	{ // address
-		"en": {"address", "addresses"},
-		"pl": {"adres", "adresu"},
-		"de": {"adresse", "anschrift"},
-		"it": {"indirizzo", "indirizzi"},
-		"fr": {"adresse"},
-		"es": {"direccion"},
-	},
-	{ // contact
-		"en": {"contact", "phone", "email", "call"},
-		"pl": {"kontakt", "telefon", "telefonu", "mail", "mailowo"},
-		"de": {"kontakt", "telefon", "mail", "kontaktieren"},
-		"it": {"contatto", "contattarci", "telefono", "email"},
-		"fr": {"contact", "telephone", "contacter", "mail"},
-		"es": {"contacto", "telefono", "correo"},
-	},
-	{ // warranty
-		"en": {"warranty", "guarantee"},
-		"pl": {"gwarancja", "gwarancji", "rekojmia"},
-		"de": {"garantie", "gewahrleistung"},
-		"it": {"garanzia"},
-		"fr": {"garantie"},
-		"es": {"garantia"},
-	},
-	{ // parcel
-		"en": {"parcel", "package", "parcels", "packages"},
-		"pl": {"paczka", "paczki", "paczke", "przesylka"},
-		"de": {"paket", "pakete", "sendung"},
-		"it": {"pacco", "pacchi"},
-		"fr": {"colis"},
-		"es": {"paquete", "paquetes"},
-	},
-	{ // invoice
-		"en": {"invoice", "receipt"},
-		"pl": {"faktura", "fakture", "faktury", "paragon"},
-		"de": {"rechnung", "quittung"},
-		"it": {"fattura", "ricevuta"},
-		"fr": {"facture", "recu"},
-		"es": {"factura", "recibo"},
-	},
-}
+// glossary is the concepts of lexicon.All (service and shop), as concepts.
+var glossary = func() []concept {
+	var out []concept
+	for _, c := range lexicon.All() {
+		out = append(out, c.Forms)
+	}
+	return out
+}()
 
 // concept is a glossary entry a question word was matched to.
 type concept map[string][]string
@@ -174,47 +49,24 @@ func translateTerms(question string) ([]concept, float64) {
 	seen := map[int]bool{}
 	found := 0
 	for _, t := range content {
-		hit := false
-		for i, c := range glossary {
-			if matchesConcept(t, c) {
-				hit = true
-				if !seen[i] {
-					seen[i] = true
-					out = append(out, c)
-				}
+		// An exact form decides before a shared stem: "kontakt" is a
+		// contact, not "konta" (of an account).
+		cs := lexicon.Lookup(t)
+		for _, i := range cs {
+			if !seen[i] {
+				seen[i] = true
+				out = append(out, glossary[i])
 			}
 		}
-		if hit {
+		if len(cs) > 0 {
 			found++
 		}
 	}
 	return out, float64(found) / float64(len(content))
 }
 
-func matchesConcept(w string, c concept) bool {
-	sw := glossStem(w)
-	for _, forms := range c {
-		for _, f := range forms {
-			if !strings.Contains(f, " ") && glossStem(f) == sw {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// glossStem is the retriever's stem: the first five letters after a plural
-// "s" is dropped.
-func glossStem(w string) string {
-	r := []rune(w)
-	if len(r) >= 4 && r[len(r)-1] == 's' {
-		r = r[:len(r)-1]
-	}
-	if len(r) > 5 {
-		r = r[:5]
-	}
-	return string(r)
-}
+// glossStem is the retriever's stem (lexicon.Stem).
+func glossStem(w string) string { return lexicon.Stem(w) }
 
 // minTranslated is the share of a question's content words the glossary
 // must translate for a cross-language lookup.

