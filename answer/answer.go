@@ -311,6 +311,11 @@ type turn struct {
 	card bool
 	// laneNote says what the intent lane weighed when it stepped aside.
 	laneNote string
+	// laneBest is the approved text the lane ranked first when it stepped
+	// aside, with its lead over every other intent (laneLead); nil when it
+	// had none or it was not the lane's top intent.
+	laneBest *candidate
+	laneLead float64
 	// unsupported are approved documents the lane matched on generic words
 	// only (intent.Prediction.Unsupported): retrieval must not answer with
 	// them either.
@@ -413,6 +418,9 @@ func (t *turn) run() *ragkb.AnswerResponse {
 		return t.grounded(relevant)
 	}
 	if len(relevant) == 0 {
+		if resp := t.agreed(hits); resp != nil {
+			return resp
+		}
 		relevant = t.namedOffer(hits)
 	}
 	if len(relevant) == 0 {

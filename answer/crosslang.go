@@ -257,3 +257,30 @@ func (t *turn) betterByConcepts(top ragkb.SearchHit) ragkb.SearchHit {
 	}
 	return top
 }
+
+// missesConcept reports whether the question names a glossary concept
+// (storage, rental, size…) that text holds in none of the six languages.
+func missesConcept(question, text string) bool {
+	concepts, _ := translateTerms(question)
+	if len(concepts) == 0 {
+		return false
+	}
+	stems := map[string]bool{}
+	for _, w := range textnorm.Words(text) {
+		stems[glossStem(w)] = true
+	}
+	for _, c := range concepts {
+		found := false
+		for _, forms := range c {
+			for _, f := range forms {
+				if stems[glossStem(f)] {
+					found = true
+				}
+			}
+		}
+		if !found {
+			return true
+		}
+	}
+	return false
+}

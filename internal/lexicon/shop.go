@@ -166,7 +166,7 @@ var shop = []Concept{
 	{Name: "measure", Forms: map[string][]string{
 		"en": {"measure", "measurements", "dimensions", "bespoke"},
 		"pl": {"miare", "zamiar"},
-		"de": {"mass", "massanfertigung", "abmessungen", "masse"},
+		"de": {"massgefertigt", "abmessungen"},
 		"it": {"dimensioni", "sumisura", "personalizzato", "personalizzata"},
 		"fr": {"dimensions", "mesure", "mesures", "personnalise"},
 		"es": {"medida", "medidas", "dimensiones", "personalizado"},
