@@ -13,10 +13,10 @@ import (
 // shop's FAQ ("Which courier do you ship with?" about "Wysyłka paczek:
 // Paczki wysyłane są za pomocą kuriera InPost"). A semantic embedder
 // bridges the languages only partly and the local one not at all, so when
-// retrieval finds nothing relevant, the question's service words (returns,
-// delivery, payment, cancelling, tracking, …) are looked up in a small
-// glossary of the six languages and the shop's FAQ is searched again in the
-// shop's language. An entry answers only when it holds every concept the
+// retrieval finds nothing relevant, the question's service and shop words
+// (returns, delivery, payment, sizes, rental, assembly, …) are looked up in
+// the glossary of package lexicon and the shop's FAQ is searched again in
+// the shop's language. An entry answers only when it holds every concept the
 // question was translated to and most of the question's words could be
 // translated: a question about something the glossary does not know
 // ("heating service") is left to the fallback, never guessed.

@@ -44,3 +44,21 @@ func TestConceptLookup(t *testing.T) {
 		t.Errorf("same-language entry holding every concept in its question: score 0")
 	}
 }
+
+func TestMissesConcept(t *testing.T) {
+	for _, tt := range []struct {
+		question, text string
+		want           bool
+	}{
+		// Winter storage over a test-ride text: storage is missing.
+		{"Przechowujecie rowery przez zimę?", "Czy mogę wypróbować rower przed zakupem? Tak, jazda testowa jest bezpłatna.", true},
+		// Samples asked in Spanish over the French samples text.
+		{"¿Puedo pedir muestras de tela?", "Puis-je recevoir des échantillons de tissu ? Oui, jusqu'à 5 échantillons gratuits.", false},
+		// No glossary concept in the question: nothing can be missing.
+		{"Come si pulisce un tavolo in legno massello?", "Comment entretenir mes meubles en bois ?", false},
+	} {
+		if got := missesConcept(tt.question, tt.text); got != tt.want {
+			t.Errorf("missesConcept(%q, %q) = %v, want %v", tt.question, tt.text, got, tt.want)
+		}
+	}
+}

@@ -1,9 +1,11 @@
 // Package lexicon is ragkb's multilingual word list: concepts customers of
 // a shop ask about (returns, delivery, sizes, rental, assembly…) with their
 // word forms in English, Polish, German, Italian, French and Spanish. It
-// lets the cross-language FAQ lookup of package answer see that
+// lets package answer's cross-language FAQ lookup see that
 // "wypożyczacie?", "alquiláis?" and "do you rent?" ask the same thing,
-// which neither the local embedder nor shared words can tell.
+// which neither the local embedder nor shared words can tell, and its
+// lane-retrieval agreement see that a text lacks a concept the question
+// names.
 //
 // Forms are lower case without diacritics, as textnorm.Words gives them. A
 // word matches a form when their stems (Stem) agree, so the forms list the
